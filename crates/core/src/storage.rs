@@ -463,6 +463,7 @@ pub fn take_pending_authorization<S: Storage + ?Sized>(
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::*;
     use crate::oauth::{AuthorizeOptions, OAuthConfig, AUTHORIZE_RANDOM_LEN};
