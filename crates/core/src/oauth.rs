@@ -560,8 +560,12 @@ impl PendingAuthorization {
     /// # Errors
     /// [`Error::Parse`] when `s` is not such a JSON object or its verifier is invalid.
     pub fn from_json(s: &str) -> Result<Self, Error> {
-        let p: Self = serde_json::from_str(s)
-            .map_err(|e| Error::parse("pending OAuth authorization", e, ""))?;
+        let what = "pending OAuth authorization";
+        let value: Value = serde_json::from_str(s).map_err(|e| Error::parse(what, e, ""))?;
+        if !value.is_object() {
+            return Err(Error::parse(what, "not a JSON object", ""));
+        }
+        let p: Self = serde_json::from_value(value).map_err(|e| Error::parse(what, e, ""))?;
         if p.state.is_empty() {
             return Err(Error::parse(
                 "pending OAuth authorization",
@@ -829,6 +833,9 @@ pub fn parse_token_response(status: u16, body: &str) -> Result<TokenResponse, Er
             format!("HTTP {status} without an OAuth error"),
             body_excerpt(body),
         ));
+    }
+    if !value.is_object() {
+        return Err(Error::parse(what, "not a JSON object", body_excerpt(body)));
     }
     let raw: RawTokenResponse = serde_json::from_value(value)
         .map_err(|e| Error::parse(what, e, body_excerpt_redacted(body)))?;
