@@ -28,7 +28,7 @@
 use crate::error::Error;
 use crate::jwt::{Claims, Jwt};
 use crate::oauth::TokenResponse;
-use crate::types::{AccessToken, IdToken, RefreshToken};
+use crate::types::{AccessToken, ClientId, IdToken, RefreshToken};
 
 /// Tokens count as expired this many seconds before `exp` (Amplify v6 `isTokenExpired`).
 pub const EXPIRY_MARGIN_SECS: i64 = 5;
@@ -254,6 +254,31 @@ impl Session {
             .saturating_add(self.clock_drift)
     }
 
+    /// Checks that the tokens were issued to `client_id`: the access token's `client_id` and
+    /// the ID token's `aud`, where present. Worth calling on tokens read back from storage or
+    /// a callback, so one app client never adopts another's tokens.
+    ///
+    /// # Errors
+    /// [`Error::InvalidState`] when a token names another client.
+    pub fn check_client(&self, client_id: &ClientId) -> Result<(), Error> {
+        let want = client_id.as_str();
+        let access_ok = self
+            .access_claims
+            .client_id
+            .as_deref()
+            .is_none_or(|c| c == want);
+        let id_ok = self
+            .id_claims()
+            .is_none_or(|c| c.aud.is_empty() || c.aud.iter().any(|a| a == want));
+        if access_ok && id_ok {
+            Ok(())
+        } else {
+            Err(Error::InvalidState(format!(
+                "tokens were issued to another app client than {want}"
+            )))
+        }
+    }
+
     /// Whether a refresh is possible (there is a refresh token).
     #[must_use]
     pub fn can_refresh(&self) -> bool {
@@ -439,6 +464,28 @@ mod tests {
             4500,
         );
         assert!(matches!(other, Err(Error::InvalidState(_))));
+    }
+
+    #[test]
+    fn client_check() {
+        let a = AccessToken::new(jwt(
+            r#"{"token_use":"access","username":"u","client_id":"c1","exp":9}"#,
+        ));
+        let i = IdToken::new(jwt(
+            r#"{"token_use":"id","cognito:username":"u","aud":"c1","exp":9}"#,
+        ));
+        let s = Session::new(Tokens::new(Some(i), a, None), 0).expect("valid");
+        assert!(s.check_client(&ClientId::new("c1")).is_ok());
+        assert!(matches!(
+            s.check_client(&ClientId::new("c2")),
+            Err(Error::InvalidState(_))
+        ));
+        let i2 = IdToken::new(jwt(
+            r#"{"token_use":"id","cognito:username":"u","aud":"c2","exp":9}"#,
+        ));
+        let a2 = AccessToken::new(jwt(r#"{"token_use":"access","username":"u","exp":9}"#));
+        let s = Session::new(Tokens::new(Some(i2), a2, None), 0).expect("valid");
+        assert!(s.check_client(&ClientId::new("c1")).is_err());
     }
 
     #[test]
