@@ -438,7 +438,8 @@ pub struct AuthorizeOptions {
     /// `prompt` (managed login only).
     pub prompt: Option<String>,
     /// App state to get back after the redirect (Amplify's `customState`). Not secret, not
-    /// integrity-protected beyond the state check; keep it small.
+    /// integrity-protected beyond the state check; keep it small. Encoded as hex of its UTF-8
+    /// bytes, which matches Amplify's `urlSafeEncode` for ASCII text.
     pub custom_state: Option<String>,
 }
 
