@@ -184,6 +184,7 @@ impl Clone for ClientSecret {
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used)]
 mod tests {
     use super::*;
 
