@@ -257,8 +257,10 @@ impl NextStep {
 }
 
 /// What the caller does next.
+///
+/// Deliberately exhaustive: a driver loop is either sending or stopped, and a `_` arm in every
+/// caller would hide a forgotten case rather than prepare for a new one.
 #[derive(Debug)]
-#[non_exhaustive]
 #[must_use]
 pub enum Step {
     /// Send this request and feed the response to [`SignIn::handle`].
@@ -489,8 +491,15 @@ impl SignIn {
                 }
                 Ok(r) => {
                     let responses = self.responses();
-                    self.respond(ChallengeName::MfaSetup, r.session.or(session), responses)
-                        .map(Step::Send)
+                    let req =
+                        self.respond(ChallengeName::MfaSetup, r.session.or(session), responses);
+                    if req.is_ok() {
+                        self.state = State::Awaiting {
+                            expect: Expect::Auth,
+                            retry: None,
+                        };
+                    }
+                    req.map(Step::Send)
                 }
                 Err(e) => Err(e),
             },
