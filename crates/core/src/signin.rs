@@ -1119,6 +1119,97 @@ mod tests {
     }
 
     #[test]
+    fn custom_challenge_answers_with_answer_and_echoes_session() -> Result<(), Error> {
+        let (mut s, _) = start_password()?;
+        let step = s.handle(
+            &ok(r#"{"ChallengeName":"CUSTOM_CHALLENGE","Session":"c1","ChallengeParameters":{"question":"2+2"}}"#),
+            0,
+        )?;
+        let Step::Next(next) = step else {
+            panic!("expected a pause");
+        };
+        assert_eq!(next.sign_in_step(), "CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE");
+        let Step::Send(req) = s.confirm_text("4", vec![])? else {
+            panic!("expected a request");
+        };
+        let b = body(&req);
+        assert_eq!(b["ChallengeName"], "CUSTOM_CHALLENGE");
+        assert_eq!(b["Session"], "c1");
+        assert_eq!(b["ChallengeResponses"]["ANSWER"], "4");
+        Ok(())
+    }
+
+    #[test]
+    fn rejected_new_password_returns_to_the_step() -> Result<(), Error> {
+        let (mut s, _) = start_password()?;
+        let _ = s.handle(
+            &ok(r#"{"ChallengeName":"NEW_PASSWORD_REQUIRED","Session":"n1","ChallengeParameters":{"userAttributes":"{}","requiredAttributes":"[]"}}"#),
+            0,
+        )?;
+        let Step::Send(req) = s.confirm(ChallengeAnswer::NewPassword {
+            password: Password::new("short"),
+            attributes: vec![AttributeType::new("given_name", "Al")],
+        })?
+        else {
+            panic!("expected a request");
+        };
+        let b = body(&req);
+        assert_eq!(b["ChallengeResponses"]["NEW_PASSWORD"], "short");
+        assert_eq!(b["ChallengeResponses"]["userAttributes.given_name"], "Al");
+        let rejected = HttpResponse {
+            status: 400,
+            headers: vec![],
+            body: br#"{"__type":"InvalidPasswordException","message":"Password does not conform to policy"}"#.to_vec(),
+        };
+        let e = s.handle(&rejected, 0);
+        assert!(matches!(e, Err(Error::Service { .. })));
+        assert_eq!(
+            s.pending_step().map(NextStep::sign_in_step),
+            Some("CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED")
+        );
+        // Any other failure ends the attempt.
+        let _ = s.confirm_text("Longer password 1!", vec![])?;
+        let expired = HttpResponse {
+            status: 400,
+            headers: vec![("x-amzn-errortype".into(), "NotAuthorizedException:".into())],
+            body: br#"{"message":"Invalid session for the user."}"#.to_vec(),
+        };
+        assert!(s.handle(&expired, 0).is_err());
+        assert!(s.is_finished());
+        Ok(())
+    }
+
+    #[test]
+    fn secret_hash_in_answers_uses_the_internal_username() -> Result<(), Error> {
+        let cfg = config().with_client_secret(crate::types::ClientSecret::new("k"));
+        let (mut s, first) = SignIn::start(
+            &cfg,
+            Username::new("alias@example.com"),
+            Password::new("pw"),
+            SignInOptions::default().with_flow(SignInFlow::UserPasswordAuth),
+            &[],
+        )?;
+        assert_eq!(
+            body(&first)["AuthParameters"]["SECRET_HASH"],
+            cfg.secret_hash("alias@example.com").unwrap_or_default()
+        );
+        let _ = s.handle(
+            &ok(r#"{"ChallengeName":"SOFTWARE_TOKEN_MFA","Session":"s","ChallengeParameters":{"USERNAME":"internal-1"}}"#),
+            0,
+        )?;
+        let Step::Send(req) = s.confirm(ChallengeAnswer::Code("1".into()))? else {
+            panic!("expected a request");
+        };
+        let b = body(&req);
+        assert_eq!(b["ChallengeResponses"]["USERNAME"], "internal-1");
+        assert_eq!(
+            b["ChallengeResponses"]["SECRET_HASH"],
+            cfg.secret_hash("internal-1").unwrap_or_default()
+        );
+        Ok(())
+    }
+
+    #[test]
     fn totp_setup_uri_is_encoded() {
         let d = TotpSetupDetails {
             shared_secret: "ABC".into(),
