@@ -899,6 +899,238 @@ impl SignIn {
     }
 }
 
+/// How long a suspended sign-in can be resumed: Cognito's default challenge session lifetime
+/// (3 minutes; Amplify v6 expires its persisted sign-in state after the same time).
+pub const SUSPEND_LIFETIME_SECS: i64 = 180;
+
+/// A paused step in a form that survives a page reload.
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(tag = "step")]
+enum SavedStep {
+    NewPassword {
+        missing: Vec<String>,
+        attributes: BTreeMap<String, String>,
+    },
+    SmsCode {
+        destination: Option<String>,
+        medium: Option<DeliveryMedium>,
+    },
+    TotpCode,
+    EmailCode {
+        destination: Option<String>,
+        medium: Option<DeliveryMedium>,
+    },
+    Custom {
+        info: ParamMap,
+    },
+    MfaSelection {
+        allowed: Vec<String>,
+    },
+    MfaSetupSelection {
+        allowed: Vec<String>,
+    },
+    TotpSetup {
+        secret: String,
+    },
+    EmailSetup,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Saved {
+    version: u32,
+    pool_id: String,
+    client_id: String,
+    username: String,
+    typed_username: String,
+    password_flow: bool,
+    challenge: ChallengeName,
+    session: Option<ChallengeSession>,
+    step: SavedStep,
+    expires_at: i64,
+    client_metadata: Option<ParamMap>,
+    friendly_device_name: Option<String>,
+}
+
+fn save_mfa(types: &[MfaType]) -> Vec<String> {
+    types.iter().map(|t| t.as_str().to_owned()).collect()
+}
+
+fn load_mfa(types: &[String]) -> Vec<MfaType> {
+    types.iter().filter_map(|t| MfaType::parse(t)).collect()
+}
+
+impl SignIn {
+    /// Saves a paused sign-in as JSON, to resume it after a page reload with
+    /// [`SignIn::resume`]; `None` unless paused at a step waiting for the user.
+    ///
+    /// # Security
+    /// The JSON holds the challenge session (and, at `CONTINUE_SIGN_IN_WITH_TOTP_SETUP`, the
+    /// TOTP secret being set up) but never the password. Keep it in `sessionStorage`, not
+    /// `localStorage`; it expires after [`SUSPEND_LIFETIME_SECS`].
+    #[must_use]
+    pub fn suspend(&self, now: i64) -> Option<String> {
+        let State::Paused(pause) = &self.state else {
+            return None;
+        };
+        let delivery = |d: &CodeDeliveryDetails| (d.destination.clone(), d.delivery_medium.clone());
+        let step = match &pause.step {
+            NextStep::ConfirmSignInWithNewPasswordRequired {
+                missing_attributes,
+                user_attributes,
+            } => SavedStep::NewPassword {
+                missing: missing_attributes.clone(),
+                attributes: user_attributes.clone(),
+            },
+            NextStep::ConfirmSignInWithSmsCode {
+                code_delivery_details,
+            } => {
+                let (destination, medium) = delivery(code_delivery_details);
+                SavedStep::SmsCode {
+                    destination,
+                    medium,
+                }
+            }
+            NextStep::ConfirmSignInWithTotpCode => SavedStep::TotpCode,
+            NextStep::ConfirmSignInWithEmailCode {
+                code_delivery_details,
+            } => {
+                let (destination, medium) = delivery(code_delivery_details);
+                SavedStep::EmailCode {
+                    destination,
+                    medium,
+                }
+            }
+            NextStep::ConfirmSignInWithCustomChallenge { additional_info } => SavedStep::Custom {
+                info: additional_info.clone(),
+            },
+            NextStep::ContinueSignInWithMfaSelection { allowed_mfa_types } => {
+                SavedStep::MfaSelection {
+                    allowed: save_mfa(allowed_mfa_types),
+                }
+            }
+            NextStep::ContinueSignInWithMfaSetupSelection { allowed_mfa_types } => {
+                SavedStep::MfaSetupSelection {
+                    allowed: save_mfa(allowed_mfa_types),
+                }
+            }
+            NextStep::ContinueSignInWithTotpSetup(d) => SavedStep::TotpSetup {
+                secret: d.shared_secret.clone(),
+            },
+            NextStep::ContinueSignInWithEmailSetup => SavedStep::EmailSetup,
+            NextStep::ConfirmSignUp | NextStep::ResetPassword | NextStep::Done(_) => return None,
+        };
+        let saved = Saved {
+            version: 1,
+            pool_id: self.config.pool_id.as_str().to_owned(),
+            client_id: self.config.client_id.as_str().to_owned(),
+            username: self.username.clone(),
+            typed_username: self.typed_username.as_str().to_owned(),
+            password_flow: self.flow == SignInFlow::UserPasswordAuth,
+            challenge: pause.challenge.clone(),
+            session: pause.session.clone(),
+            step,
+            expires_at: now.saturating_add(SUSPEND_LIFETIME_SECS),
+            client_metadata: self.client_metadata.clone(),
+            friendly_device_name: self.friendly_device_name.clone(),
+        };
+        serde_json::to_string(&saved).ok()
+    }
+
+    /// Restores a sign-in saved by [`SignIn::suspend`], paused at the same step.
+    ///
+    /// # Errors
+    /// [`Error::Parse`] for malformed JSON; [`Error::InvalidState`] when it has expired or was
+    /// saved for another user pool or app client.
+    pub fn resume(config: &ClientConfig, saved: &str, now: i64) -> Result<(Self, NextStep), Error> {
+        let s: Saved =
+            serde_json::from_str(saved).map_err(|e| Error::parse("suspended sign-in", e, saved))?;
+        if s.version != 1 {
+            return Err(Error::parse(
+                "suspended sign-in",
+                format!("unknown version {}", s.version),
+                saved,
+            ));
+        }
+        if s.pool_id != config.pool_id.as_str() || s.client_id != config.client_id.as_str() {
+            return Err(Error::InvalidState(
+                "the suspended sign-in belongs to another user pool or app client".into(),
+            ));
+        }
+        if now > s.expires_at {
+            return Err(Error::InvalidState(
+                "the suspended sign-in has expired".into(),
+            ));
+        }
+        let step = match s.step {
+            SavedStep::NewPassword {
+                missing,
+                attributes,
+            } => NextStep::ConfirmSignInWithNewPasswordRequired {
+                missing_attributes: missing,
+                user_attributes: attributes,
+            },
+            SavedStep::SmsCode {
+                destination,
+                medium,
+            } => NextStep::ConfirmSignInWithSmsCode {
+                code_delivery_details: CodeDeliveryDetails {
+                    destination,
+                    delivery_medium: medium,
+                    attribute_name: None,
+                },
+            },
+            SavedStep::TotpCode => NextStep::ConfirmSignInWithTotpCode,
+            SavedStep::EmailCode {
+                destination,
+                medium,
+            } => NextStep::ConfirmSignInWithEmailCode {
+                code_delivery_details: CodeDeliveryDetails {
+                    destination,
+                    delivery_medium: medium,
+                    attribute_name: None,
+                },
+            },
+            SavedStep::Custom { info } => NextStep::ConfirmSignInWithCustomChallenge {
+                additional_info: info,
+            },
+            SavedStep::MfaSelection { allowed } => NextStep::ContinueSignInWithMfaSelection {
+                allowed_mfa_types: load_mfa(&allowed),
+            },
+            SavedStep::MfaSetupSelection { allowed } => {
+                NextStep::ContinueSignInWithMfaSetupSelection {
+                    allowed_mfa_types: load_mfa(&allowed),
+                }
+            }
+            SavedStep::TotpSetup { secret } => {
+                NextStep::ContinueSignInWithTotpSetup(TotpSetupDetails {
+                    shared_secret: secret,
+                    username: s.username.clone(),
+                })
+            }
+            SavedStep::EmailSetup => NextStep::ContinueSignInWithEmailSetup,
+        };
+        let signin = Self {
+            config: config.clone(),
+            typed_username: Username::new(s.typed_username),
+            username: s.username,
+            flow: if s.password_flow {
+                SignInFlow::UserPasswordAuth
+            } else {
+                SignInFlow::UserSrpAuth
+            },
+            client_metadata: s.client_metadata,
+            friendly_device_name: s.friendly_device_name,
+            srp: None,
+            state: State::Paused(Pause {
+                step: step.clone(),
+                challenge: s.challenge,
+                session: s.session,
+            }),
+        };
+        Ok((signin, step))
+    }
+}
+
 fn non_empty(s: String, what: &str) -> Result<String, Error> {
     let t = s.trim();
     if t.is_empty() {
@@ -1206,6 +1438,50 @@ mod tests {
             b["ChallengeResponses"]["SECRET_HASH"],
             cfg.secret_hash("internal-1").unwrap_or_default()
         );
+        Ok(())
+    }
+
+    #[test]
+    fn suspend_and_resume_a_paused_step() -> Result<(), Error> {
+        let (mut s, _) = start_password()?;
+        assert_eq!(s.suspend(0), None, "nothing to save while a request is out");
+        let _ = s.handle(
+            &ok(r#"{"ChallengeName":"SELECT_MFA_TYPE","Session":"m1","ChallengeParameters":{"USERNAME":"u-9","MFAS_CAN_CHOOSE":"[\"SMS_MFA\",\"SOFTWARE_TOKEN_MFA\"]"}}"#),
+            100,
+        )?;
+        let saved = s.suspend(100).unwrap_or_default();
+        assert!(!saved.contains("\"pw\""), "the password is never saved");
+
+        let expired = SignIn::resume(&config(), &saved, 100 + SUSPEND_LIFETIME_SECS + 1);
+        assert!(matches!(expired, Err(Error::InvalidState(_))));
+        let other_client = ClientConfig::new(
+            UserPoolId::parse("us-east-1_P")?,
+            ClientId::new("someone-else"),
+        );
+        assert!(matches!(
+            SignIn::resume(&other_client, &saved, 100),
+            Err(Error::InvalidState(_))
+        ));
+        assert!(matches!(
+            SignIn::resume(&config(), "{not json", 100),
+            Err(Error::Parse { .. })
+        ));
+
+        let (mut r, step) = SignIn::resume(&config(), &saved, 150)?;
+        assert_eq!(
+            step,
+            NextStep::ContinueSignInWithMfaSelection {
+                allowed_mfa_types: vec![MfaType::Sms, MfaType::Totp]
+            }
+        );
+        assert_eq!(r.username(), "u-9");
+        let Step::Send(req) = r.confirm(ChallengeAnswer::Mfa(MfaType::Totp))? else {
+            panic!("expected a request");
+        };
+        let b = body(&req);
+        assert_eq!(b["Session"], "m1");
+        assert_eq!(b["ChallengeResponses"]["ANSWER"], "SOFTWARE_TOKEN_MFA");
+        assert_eq!(b["ChallengeResponses"]["USERNAME"], "u-9");
         Ok(())
     }
 

@@ -197,6 +197,17 @@ proptest! {
         body.truncate(cut.min(body.len()));
         parse_all(&HttpResponse { status, headers: vec![], body });
     }
+
+    #[test]
+    fn resuming_garbage_never_panics(v in json_value(), text in ".{0,64}", now in any::<i64>()) {
+        let config = ClientConfig::new(UserPoolId::parse("eu-west-1_Prop").unwrap(), ClientId::new("c"));
+        let json = serde_json::to_string(&v).unwrap();
+        for saved in [json.as_str(), text.as_str()] {
+            if let Ok((mut signin, _)) = SignIn::resume(&config, saved, now) {
+                let _ = signin.confirm_text("123456", vec![]);
+            }
+        }
+    }
 }
 
 #[test]
