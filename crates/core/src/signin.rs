@@ -89,6 +89,13 @@ impl SignInOptions {
         self.client_metadata = Some(metadata);
         self
     }
+
+    /// Options with this `FriendlyDeviceName` for a TOTP set up during sign-in.
+    #[must_use]
+    pub fn with_friendly_device_name(mut self, name: impl Into<String>) -> Self {
+        self.friendly_device_name = Some(name.into());
+        self
+    }
 }
 
 /// An MFA method, named like Amplify's `AllowedMFATypes`.
