@@ -461,6 +461,8 @@ impl SignIn {
     ///   `PasswordResetRequiredException`, which are the steps `CONFIRM_SIGN_UP` and
     ///   `RESET_PASSWORD`. A rejected code (`CodeMismatchException`) or new password
     ///   (`InvalidPasswordException`) goes back to the previous step, so the user can retry.
+    ///   A `VerifySoftwareToken` answered with `Status: ERROR` is reported the same way, as a
+    ///   `CodeMismatchException` carrying the HTTP status of that (2xx) answer.
     /// - [`Error::Parse`] for a malformed response; [`Error::Srp`] for bad SRP values.
     pub fn handle(&mut self, resp: &HttpResponse, now: i64) -> Result<Step, Error> {
         let state = std::mem::replace(&mut self.state, State::Finished);
