@@ -4,6 +4,7 @@
 //! crate): for each case, the machine starts with the vector's ephemeral `a`, gets the vector's
 //! `PASSWORD_VERIFIER` challenge, and must send the same `SRP_A`, `USERNAME` (`USER_ID_FOR_SRP`,
 //! not the typed alias), `TIMESTAMP` and `PASSWORD_CLAIM_SIGNATURE` as the reference client.
+#![allow(clippy::unwrap_used, clippy::panic)]
 
 use cognito_core::ops::ChallengeName;
 use cognito_core::ops::{InitiateAuthResponse, ParamMap};
