@@ -1,5 +1,98 @@
-//! Amazon Cognito's SRP-6a variant. (Being written: see issue 2.)
+//! Amazon Cognito's SRP-6a variant (`USER_SRP_AUTH`), client and server side, as pure functions.
+//!
+//! The browser client uses it to answer Cognito's `PASSWORD_VERIFIER` challenge without sending
+//! the password; the local Cognito-compatible server uses it to store verifiers and check those
+//! answers. The math is exactly what amazon-cognito-identity-js's `AuthenticationHelper` does:
+//! RFC 5054's 3072-bit prime `N` with `g = 2`, SHA-256, `k = H(PAD(N) | PAD(g))`, Cognito's
+//! variable-width `PAD`, an HKDF-derived key and an HMAC "password claim" signature.
+//!
+//! Nothing here draws random numbers, reads a clock or does I/O: the ephemeral secrets, the salt
+//! and the timestamp string are arguments. Big integers cross the API as hex strings (the wire
+//! format) or byte slices.
+//!
+//! # Example
+//! ```
+//! use cognito_srp::{
+//!     cognito_timestamp, make_verifier, password_claim, verify_password_claim, ClaimCheck,
+//!     ClaimInput, ClientEphemeral, ServerEphemeral, SrpError,
+//! };
+//!
+//! # fn main() -> Result<(), SrpError> {
+//! // Sign-up, on the server: store a verifier instead of the password.
+//! let verifier = make_verifier("AbC123xyz", "alice", "correct horse", &[0x5a; 16]);
+//!
+//! // InitiateAuth: the client sends A; the server answers with SALT, SRP_B and SECRET_BLOCK.
+//! let client = ClientEphemeral::from_bytes(&[0x11; 128])?; // use 128 random bytes
+//! let server = ServerEphemeral::new(&[0x22; 32], &verifier)?; // use random bytes
+//! let a_pub = client.a_pub_hex();
+//! let b_pub = server.b_pub_hex();
+//! let secret_block = "c2VjcmV0IGJsb2Nr";
+//!
+//! // RespondToAuthChallenge: the client signs…
+//! let timestamp = cognito_timestamp(1_779_440_707);
+//! assert_eq!(timestamp, "Fri May 22 09:05:07 UTC 2026");
+//! let claim = password_claim(&client, &ClaimInput {
+//!     pool_name: "AbC123xyz",
+//!     user_id_for_srp: "alice",
+//!     password: "correct horse",
+//!     salt_hex: &verifier.salt_hex,
+//!     b_pub_hex: &b_pub,
+//!     secret_block_b64: secret_block,
+//!     timestamp: &timestamp,
+//! })?;
+//!
+//! // …and the server checks the signature.
+//! let check = ClaimCheck {
+//!     pool_name: "AbC123xyz",
+//!     user_id_for_srp: "alice",
+//!     a_pub_hex: &a_pub,
+//!     secret_block_b64: secret_block,
+//!     timestamp: &timestamp,
+//!     signature_b64: &claim.signature_b64,
+//! };
+//! verify_password_claim(&server, &verifier, &check)?;
+//!
+//! // A wrong password gives a different signature.
+//! let wrong = make_verifier("AbC123xyz", "alice", "Tr0ub4dor&3", &[0x5a; 16]);
+//! let server = ServerEphemeral::new(&[0x22; 32], &wrong)?;
+//! assert_eq!(verify_password_claim(&server, &wrong, &check), Err(SrpError::BadSignature));
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Ephemeral size
+//! The browser module draws [`RECOMMENDED_EPHEMERAL_BYTES`] = 128 random bytes (1024 bits) for
+//! `a`, the same as amazon-cognito-identity-js (`randomBytes(128)`) and Amplify v6, so that our
+//! `A` looks like theirs and costs the same to compute. RFC 5054 §3.1 asks for at least 256 bits,
+//! which is the floor [`ClientEphemeral::from_bytes`] and [`ServerEphemeral::new`] enforce
+//! ([`MIN_EPHEMERAL_BYTES`]).
+//!
+//! # Security
+//! - The bignum backend (`num-bigint`) is **not constant-time**: modular exponentiation with the
+//!   secret exponents `a`, `b`, `x` leaks timing. That is the same exposure as the JavaScript
+//!   reference client. The backend lives in one private module, so it can be swapped for a
+//!   constant-time one without touching the API.
+//! - Only the final signature comparison on the server is constant-time (`subtle`).
+//! - Secret values are not zeroized on drop.
 #![forbid(unsafe_code)]
+#![warn(missing_docs, missing_debug_implementations)]
+
+mod big;
+mod client;
+mod group;
+mod server;
+mod timestamp;
+
+pub use client::{password_claim, ClaimInput, ClientEphemeral, PasswordClaim};
+pub use server::{make_verifier, verify_password_claim, ClaimCheck, ServerEphemeral, Verifier};
+pub use timestamp::cognito_timestamp;
+
+/// Ephemeral secret size the browser module uses: 128 bytes (1024 bits), like
+/// amazon-cognito-identity-js and Amplify v6.
+pub const RECOMMENDED_EPHEMERAL_BYTES: usize = 128;
+
+/// Smallest ephemeral secret accepted: 32 bytes (256 bits), RFC 5054 §3.1's minimum.
+pub const MIN_EPHEMERAL_BYTES: usize = 32;
 
 /// Why an SRP computation or verification failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -26,4 +119,74 @@ pub enum SrpError {
     /// The client's password claim signature does not match (wrong password).
     #[error("password claim signature does not match")]
     BadSignature,
+    /// The group modulus is zero. Cannot happen with Cognito's group; only the
+    /// test-only [`hazmat`] functions take a caller's modulus.
+    #[error("illegal group: modulus is zero")]
+    IllegalGroup,
+}
+
+/// Group arithmetic over a caller-chosen group, for testing against RFC 5054 Appendix B (which
+/// uses the 1024-bit group). Not part of the stable API.
+///
+/// Each function is the one the Cognito code path runs, with `N`, `g`, `k` as hex arguments.
+/// Hex in, lowercase unpadded hex out; `None` on bad hex, a zero modulus, or an illegal public
+/// value.
+#[doc(hidden)]
+pub mod hazmat {
+    use crate::big::Big;
+    use crate::group::Group;
+
+    fn group(n: &str, g: &str, k: &str) -> Option<Group> {
+        Some(Group {
+            n: Big::from_hex(n)?,
+            g: Big::from_hex(g)?,
+            k: Big::from_hex(k)?,
+        })
+    }
+
+    /// `g^a mod N` (both `A` from `a` and `v` from `x`).
+    #[must_use]
+    pub fn client_public(n: &str, g: &str, a: &str) -> Option<String> {
+        let grp = group(n, g, "0")?;
+        grp.client_public(&Big::from_hex(a)?)
+            .ok()
+            .map(|x| x.to_hex())
+    }
+
+    /// `B = (k·v + g^b) mod N`.
+    #[must_use]
+    pub fn server_public(n: &str, g: &str, k: &str, v: &str, b: &str) -> Option<String> {
+        let grp = group(n, g, k)?;
+        grp.server_public(&Big::from_hex(v)?, &Big::from_hex(b)?)
+            .ok()
+            .map(|x| x.to_hex())
+    }
+
+    /// `S = (B − k·g^x)^(a + u·x) mod N`.
+    #[must_use]
+    pub fn client_premaster(
+        n: &str,
+        g: &str,
+        k: &str,
+        b_pub: &str,
+        x: &str,
+        a: &str,
+        u: &str,
+    ) -> Option<String> {
+        let grp = group(n, g, k)?;
+        let f = Big::from_hex;
+        grp.client_premaster(&f(b_pub)?, &f(x)?, &f(a)?, &f(u)?)
+            .ok()
+            .map(|x| x.to_hex())
+    }
+
+    /// `S = (A·v^u)^b mod N`.
+    #[must_use]
+    pub fn server_premaster(n: &str, a_pub: &str, v: &str, u: &str, b: &str) -> Option<String> {
+        let grp = group(n, "2", "0")?;
+        let f = Big::from_hex;
+        grp.server_premaster(&f(a_pub)?, &f(v)?, &f(u)?, &f(b)?)
+            .ok()
+            .map(|x| x.to_hex())
+    }
 }
