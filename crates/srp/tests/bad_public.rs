@@ -171,6 +171,11 @@ fn debug_hides_the_secrets() {
     let shown = format!("{eph:?}");
     assert!(shown.contains("[redacted]"), "{shown}");
     assert!(!shown.contains(&"ab".repeat(32)), "{shown}");
+    let shown = format!("{:?}", claim_input("ab", "1234", "t"));
+    assert!(
+        shown.contains("[redacted]") && !shown.contains(PASSWORD),
+        "{shown}"
+    );
     let verifier = make_verifier(POOL, USER, PASSWORD, &[1; 16]);
     let server = ok(ServerEphemeral::new(&[0xcd; 32], &verifier), "server");
     let shown = format!("{server:?}");
