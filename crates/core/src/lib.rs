@@ -12,7 +12,10 @@
 //! - [`ops`]: typed requests and responses of the user-pool operations.
 //! - [`signin`]: sign-in as a state machine, from `USER_SRP_AUTH` to tokens.
 //! - [`pkce`], [`oauth`]: hosted UI (authorization code + PKCE) and the `/oauth2/*` endpoints.
-//! - [`jwt`], [`session`], [`storage`]: tokens, session validity and refresh, storage layout.
+//! - [`jwt`], [`session`], [`storage`]: tokens, session validity, storage layout.
+//! - [`refresh`]: token refresh (`REFRESH_TOKEN_AUTH`, `GetTokensFromRefreshToken`, OAuth) and
+//!   which failures end a session.
+//! - [`signout`]: sign-out as requests, a local clear and a hosted-UI logout URL.
 #![forbid(unsafe_code)]
 
 pub mod error;
@@ -20,8 +23,10 @@ pub mod jwt;
 pub mod oauth;
 pub mod ops;
 pub mod pkce;
+pub mod refresh;
 pub mod session;
 pub mod signin;
+pub mod signout;
 pub mod storage;
 pub mod types;
 pub mod wire;

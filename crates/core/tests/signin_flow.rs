@@ -14,9 +14,11 @@ use cognito_core::ops::{
     InitiateAuthResponse, ParamMap, RespondToAuthChallengeRequest, VerifySoftwareTokenRequest,
     VerifySoftwareTokenResponse, VerifySoftwareTokenStatus,
 };
+use cognito_core::session::SessionSource;
 use cognito_core::signin::{
     ChallengeAnswer, MfaType, NextStep, SignIn, SignInFlow, SignInOptions, Step,
 };
+use cognito_core::storage::{load_session, save_session, MemoryStorage, Storage};
 use cognito_core::types::{
     AccessToken, ChallengeSession, ClientId, ClientSecret, IdToken, Password, RefreshToken,
     UserPoolId, Username,
@@ -83,13 +85,45 @@ fn err_resp(code: &str, message: &str) -> HttpResponse {
     }
 }
 
+/// An unsigned JWT with Cognito's claims (the client decodes, never verifies).
+fn jwt(claims: &serde_json::Value) -> String {
+    use base64::Engine as _;
+    let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+    format!(
+        "{}.{}.fake-signature",
+        b64(r#"{"kid":"k1","alg":"RS256"}"#),
+        b64(&claims.to_string())
+    )
+}
+
+/// The server's clock: `NOW` on the client is 5 s ahead of it.
+const SERVER_NOW: i64 = NOW - 5;
+
+fn access_jwt() -> String {
+    jwt(&serde_json::json!({
+        "sub": "sub-7f3a", "iss": format!("https://cognito-idp.us-east-1.amazonaws.com/{POOL}"),
+        "client_id": CLIENT, "origin_jti": "ojti-1", "event_id": "ev-1", "token_use": "access",
+        "scope": "aws.cognito.signin.user.admin", "auth_time": SERVER_NOW,
+        "exp": SERVER_NOW + 3600, "iat": SERVER_NOW, "jti": "jti-1", "username": INTERNAL,
+    }))
+}
+
+fn id_jwt() -> String {
+    jwt(&serde_json::json!({
+        "sub": "sub-7f3a", "iss": format!("https://cognito-idp.us-east-1.amazonaws.com/{POOL}"),
+        "cognito:username": INTERNAL, "origin_jti": "ojti-1", "aud": CLIENT, "event_id": "ev-1",
+        "token_use": "id", "auth_time": SERVER_NOW, "exp": SERVER_NOW + 3600, "iat": SERVER_NOW,
+        "jti": "jti-2", "email": ALIAS, "email_verified": true,
+    }))
+}
+
 fn tokens() -> AuthenticationResult {
     AuthenticationResult {
-        access_token: AccessToken::new("access.jwt"),
+        access_token: AccessToken::new(access_jwt()),
         expires_in: 3600,
         token_type: "Bearer".into(),
         refresh_token: Some(RefreshToken::new("refresh-opaque")),
-        id_token: Some(IdToken::new("id.jwt")),
+        id_token: Some(IdToken::new(id_jwt())),
         new_device_metadata: None,
     }
 }
@@ -226,7 +260,7 @@ impl FakeCognito {
             }
             "GetUser" => {
                 let r: GetUserRequest = serde_json::from_slice(&req.body).unwrap();
-                if r.access_token.secret() != "access.jwt" {
+                if r.access_token.secret() != access_jwt() {
                     return err_resp("NotAuthorizedException", "Invalid Access Token");
                 }
                 json_resp(&GetUserResponse {
@@ -434,7 +468,7 @@ fn run(server: &FakeCognito, signin: &mut SignIn, mut step: Step) -> Result<Next
 fn assert_done(next: &NextStep) {
     match next {
         NextStep::Done(tokens) => {
-            assert_eq!(tokens.access_token.secret(), "access.jwt");
+            assert_eq!(tokens.access_token.secret(), access_jwt());
             assert_eq!(next.sign_in_step(), "DONE");
         }
         other => panic!("expected DONE, got {}", other.sign_in_step()),
@@ -454,6 +488,73 @@ fn srp_sign_in_with_alias_reaches_done_and_names_the_internal_user() {
         *server.log.borrow(),
         ["InitiateAuth", "RespondToAuthChallenge"]
     );
+}
+
+#[test]
+fn done_becomes_a_stored_session_under_the_internal_username() {
+    let server = FakeCognito::new(After::Tokens);
+    let (mut signin, step) = start(&server, ALIAS, PASSWORD, SignInFlow::UserSrpAuth);
+    let NextStep::Done(result) = run(&server, &mut signin, step).unwrap() else {
+        panic!("expected DONE");
+    };
+    let session = signin.session(result, NOW).unwrap();
+    assert_eq!(session.username(), INTERNAL);
+    assert_eq!(session.clock_drift(), 5);
+    assert_eq!(session.source(), SessionSource::UserPool);
+    assert_eq!(
+        session.id_claims().and_then(|c| c.email.as_deref()),
+        Some(ALIAS)
+    );
+    assert!(session.is_valid(NOW));
+    assert!(session.check_client(&ClientId::new(CLIENT)).is_ok());
+
+    let storage = MemoryStorage::new();
+    let client = ClientId::new(CLIENT);
+    save_session(&storage, &client, &session).unwrap();
+    let prefix = format!("CognitoIdentityServiceProvider.{CLIENT}");
+    assert_eq!(
+        storage
+            .get(&format!("{prefix}.LastAuthUser"))
+            .unwrap()
+            .as_deref(),
+        Some(INTERNAL),
+        "stored under the internal username, not the alias typed"
+    );
+    let back = load_session(&storage, &client).unwrap().expect("signed in");
+    assert_eq!(back.username(), INTERNAL);
+    assert_eq!(back.access_token(), session.access_token());
+    assert_eq!(
+        back.refresh_token().map(RefreshToken::secret),
+        Some("refresh-opaque")
+    );
+    assert_eq!(back.clock_drift(), 5);
+    // `exp` is SERVER_NOW + 3600, i.e. NOW + 3600 on the local clock (5 s ahead); the
+    // session counts as expired 5 s before that.
+    assert!(back.is_valid(NOW + 3594));
+    assert!(!back.is_valid(NOW + 3595));
+}
+
+#[test]
+fn session_username_falls_back_to_the_sign_in_username() {
+    // Tokens without a username claim (a minimal local server) are stored under
+    // `SignIn::username`.
+    let server = FakeCognito::new(After::Tokens);
+    let (mut signin, step) = start(&server, ALIAS, PASSWORD, SignInFlow::UserSrpAuth);
+    let NextStep::Done(mut result) = run(&server, &mut signin, step).unwrap() else {
+        panic!("expected DONE");
+    };
+    result.access_token = AccessToken::new(jwt(
+        &serde_json::json!({"token_use": "access", "iat": SERVER_NOW, "exp": SERVER_NOW + 60}),
+    ));
+    result.id_token = None;
+    let session = signin.session(result, NOW).unwrap();
+    assert_eq!(session.username(), INTERNAL);
+    let storage = MemoryStorage::new();
+    save_session(&storage, &ClientId::new(CLIENT), &session).unwrap();
+    let back = load_session(&storage, &ClientId::new(CLIENT))
+        .unwrap()
+        .expect("signed in");
+    assert_eq!(back.username(), INTERNAL);
 }
 
 #[test]
@@ -784,7 +885,7 @@ fn call_sends_through_a_transport_and_parses_errors() {
         &Loopback(&server),
         &config,
         &GetUserRequest {
-            access_token: AccessToken::new("access.jwt"),
+            access_token: AccessToken::new(access_jwt()),
         },
     ))
     .unwrap();
