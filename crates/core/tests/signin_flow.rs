@@ -10,14 +10,17 @@ use std::task::{Context, Poll, Wake, Waker};
 
 use cognito_core::ops::{
     AssociateSoftwareTokenRequest, AssociateSoftwareTokenResponse, AuthFlow, AuthenticationResult,
-    ChallengeName, GetUser, GetUserRequest, GetUserResponse, InitiateAuthRequest,
-    InitiateAuthResponse, ParamMap, RespondToAuthChallengeRequest, VerifySoftwareTokenRequest,
+    ChallengeName, GetTokensFromRefreshTokenRequest, GetTokensFromRefreshTokenResponse, GetUser,
+    GetUserRequest, GetUserResponse, InitiateAuthRequest, InitiateAuthResponse, ParamMap,
+    RespondToAuthChallengeRequest, RevokeTokenRequest, VerifySoftwareTokenRequest,
     VerifySoftwareTokenResponse, VerifySoftwareTokenStatus,
 };
+use cognito_core::refresh::{self, RefreshMethod};
 use cognito_core::session::SessionSource;
 use cognito_core::signin::{
     ChallengeAnswer, MfaType, NextStep, SignIn, SignInFlow, SignInOptions, Step,
 };
+use cognito_core::signout::{SignOut, SignOutOptions};
 use cognito_core::storage::{load_session, save_session, MemoryStorage, Storage};
 use cognito_core::types::{
     AccessToken, ChallengeSession, ClientId, ClientSecret, IdToken, Password, RefreshToken,
@@ -60,6 +63,10 @@ struct FakeCognito {
     log: RefCell<Vec<String>>,
     /// Set once MFA setup picked TOTP and verified it.
     totp_verified: Cell<bool>,
+    /// The server's clock, for tokens issued by refreshes.
+    server_time: Cell<i64>,
+    /// The refresh token that is currently valid (rotation replaces it); `None` once revoked.
+    live_refresh: RefCell<Option<String>>,
 }
 
 fn json_resp<T: Serialize>(v: &T) -> HttpResponse {
@@ -100,32 +107,42 @@ fn jwt(claims: &serde_json::Value) -> String {
 const SERVER_NOW: i64 = NOW - 5;
 
 fn access_jwt() -> String {
+    access_jwt_at(SERVER_NOW)
+}
+
+/// An access token issued at `iat` (server clock) for an hour.
+fn access_jwt_at(iat: i64) -> String {
     jwt(&serde_json::json!({
         "sub": "sub-7f3a", "iss": format!("https://cognito-idp.us-east-1.amazonaws.com/{POOL}"),
         "client_id": CLIENT, "origin_jti": "ojti-1", "event_id": "ev-1", "token_use": "access",
         "scope": "aws.cognito.signin.user.admin", "auth_time": SERVER_NOW,
-        "exp": SERVER_NOW + 3600, "iat": SERVER_NOW, "jti": "jti-1", "username": INTERNAL,
+        "exp": iat + 3600, "iat": iat, "jti": format!("jti-a-{iat}"), "username": INTERNAL,
     }))
 }
 
-fn id_jwt() -> String {
+fn id_jwt_at(iat: i64) -> String {
     jwt(&serde_json::json!({
         "sub": "sub-7f3a", "iss": format!("https://cognito-idp.us-east-1.amazonaws.com/{POOL}"),
         "cognito:username": INTERNAL, "origin_jti": "ojti-1", "aud": CLIENT, "event_id": "ev-1",
-        "token_use": "id", "auth_time": SERVER_NOW, "exp": SERVER_NOW + 3600, "iat": SERVER_NOW,
-        "jti": "jti-2", "email": ALIAS, "email_verified": true,
+        "token_use": "id", "auth_time": SERVER_NOW, "exp": iat + 3600, "iat": iat,
+        "jti": format!("jti-i-{iat}"), "email": ALIAS, "email_verified": true,
     }))
 }
 
-fn tokens() -> AuthenticationResult {
+/// Tokens issued at `iat` (server clock), with `refresh` as the refresh token.
+fn tokens_at(iat: i64, refresh: Option<&str>) -> AuthenticationResult {
     AuthenticationResult {
-        access_token: AccessToken::new(access_jwt()),
+        access_token: AccessToken::new(access_jwt_at(iat)),
         expires_in: 3600,
         token_type: "Bearer".into(),
-        refresh_token: Some(RefreshToken::new("refresh-opaque")),
-        id_token: Some(IdToken::new(id_jwt())),
+        refresh_token: refresh.map(RefreshToken::new),
+        id_token: Some(IdToken::new(id_jwt_at(iat))),
         new_device_metadata: None,
     }
+}
+
+fn tokens() -> AuthenticationResult {
+    tokens_at(SERVER_NOW, Some("refresh-opaque"))
 }
 
 impl FakeCognito {
@@ -141,6 +158,8 @@ impl FakeCognito {
             expected_session: RefCell::new(None),
             log: RefCell::new(Vec::new()),
             totp_verified: Cell::new(false),
+            server_time: Cell::new(SERVER_NOW),
+            live_refresh: RefCell::new(Some("refresh-opaque".into())),
         }
     }
 
@@ -258,6 +277,33 @@ impl FakeCognito {
                     session: Some(self.new_session()),
                 })
             }
+            "GetTokensFromRefreshToken" => {
+                let r: GetTokensFromRefreshTokenRequest =
+                    serde_json::from_slice(&req.body).unwrap();
+                assert_eq!(r.client_id.as_str(), CLIENT);
+                assert_eq!(
+                    r.client_secret.as_ref().map(ClientSecret::secret),
+                    self.secret.as_ref().map(ClientSecret::secret),
+                    "GetTokensFromRefreshToken sends the secret itself"
+                );
+                if !self.refresh_is_live(r.refresh_token.secret()) {
+                    return err_resp("NotAuthorizedException", "Refresh Token has been revoked");
+                }
+                // Rotation: the old refresh token dies, a new one is issued.
+                let rotated = format!("refresh-rotated-{}", self.server_time.get());
+                *self.live_refresh.borrow_mut() = Some(rotated.clone());
+                json_resp(&GetTokensFromRefreshTokenResponse {
+                    authentication_result: tokens_at(self.server_time.get(), Some(&rotated)),
+                })
+            }
+            "RevokeToken" => {
+                let r: RevokeTokenRequest = serde_json::from_slice(&req.body).unwrap();
+                assert_eq!(r.client_id.as_str(), CLIENT);
+                if self.refresh_is_live(r.token.secret()) {
+                    *self.live_refresh.borrow_mut() = None;
+                }
+                json_resp(&serde_json::json!({}))
+            }
             "GetUser" => {
                 let r: GetUserRequest = serde_json::from_slice(&req.body).unwrap();
                 if r.access_token.secret() != access_jwt() {
@@ -275,10 +321,28 @@ impl FakeCognito {
         }
     }
 
+    fn refresh_is_live(&self, token: &str) -> bool {
+        self.live_refresh.borrow().as_deref() == Some(token)
+    }
+
     fn initiate(&self, r: InitiateAuthRequest) -> HttpResponse {
         assert_eq!(r.client_id.as_str(), CLIENT);
         assert!(r.session.is_none());
         let params = r.auth_parameters.expect("AuthParameters");
+        if r.auth_flow == AuthFlow::RefreshTokenAuth {
+            // No USERNAME; SECRET_HASH hashes the internal username from the tokens.
+            assert_eq!(params.get("USERNAME"), None);
+            self.check_secret_hash(&params, INTERNAL);
+            if !self.refresh_is_live(params.get("REFRESH_TOKEN").expect("REFRESH_TOKEN")) {
+                return err_resp("NotAuthorizedException", "Refresh Token has been revoked");
+            }
+            // REFRESH_TOKEN_AUTH returns no refresh token.
+            return json_resp(&InitiateAuthResponse {
+                authentication_result: Some(tokens_at(self.server_time.get(), None)),
+                challenge_parameters: Some(ParamMap::new()),
+                ..Default::default()
+            });
+        }
         let typed = params.get("USERNAME").expect("USERNAME");
         self.check_secret_hash(&params, typed);
         match typed {
@@ -901,5 +965,96 @@ fn call_sends_through_a_transport_and_parses_errors() {
     assert_eq!(
         err.service_code(),
         Some(&CognitoErrorCode::NotAuthorizedException)
+    );
+}
+
+/// Sign in, refresh both ways, survive a network error, sign out, and find the refresh token
+/// dead afterwards: the whole life of a session against the scripted server, with storage.
+#[test]
+fn session_lifecycle_sign_in_refresh_sign_out() {
+    let mut server = FakeCognito::new(After::Tokens);
+    server.secret = Some(ClientSecret::new("s3cr3t"));
+    let config = config_of(&server);
+    let client = config.client_id.clone();
+    let storage = MemoryStorage::new();
+    let snapshot = |s: &MemoryStorage| {
+        s.keys()
+            .into_iter()
+            .map(|k| {
+                let v = s.get(&k).unwrap();
+                (k, v)
+            })
+            .collect::<Vec<_>>()
+    };
+
+    // Sign in and store.
+    let (mut signin, step) = start(&server, ALIAS, PASSWORD, SignInFlow::UserSrpAuth);
+    let NextStep::Done(result) = run(&server, &mut signin, step).unwrap() else {
+        panic!("expected DONE");
+    };
+    save_session(&storage, &client, &signin.session(result, NOW).unwrap()).unwrap();
+
+    // REFRESH_TOKEN_AUTH, close to expiry: new tokens, same refresh token.
+    let session = load_session(&storage, &client).unwrap().unwrap();
+    let later = NOW + 3550;
+    assert!(session.refresh_due(later, 60));
+    server.server_time.set(later - 5);
+    let method = RefreshMethod::InitiateAuth;
+    let req = refresh::build_request(&session, &config, &method).unwrap();
+    let outcome = refresh::apply_response(&session, &method, &server.handle(&req), later);
+    let session = refresh::store_outcome(&storage, &client, outcome).unwrap();
+    assert_eq!(session.expires_at(), later - 5 + 3600);
+    assert_eq!(
+        session.refresh_token().map(RefreshToken::secret),
+        Some("refresh-opaque")
+    );
+    assert!(!session.refresh_due(later, 60));
+
+    // GetTokensFromRefreshToken rotates the refresh token; storage follows.
+    let method = RefreshMethod::GetTokensFromRefreshToken;
+    let req = refresh::build_request(&session, &config, &method).unwrap();
+    let outcome = refresh::apply_response(&session, &method, &server.handle(&req), later);
+    let session = refresh::store_outcome(&storage, &client, outcome).unwrap();
+    let rotated = format!("refresh-rotated-{}", later - 5);
+    assert_eq!(
+        load_session(&storage, &client)
+            .unwrap()
+            .unwrap()
+            .refresh_token()
+            .map(RefreshToken::secret),
+        Some(rotated.as_str())
+    );
+
+    // The network is down: the refresh fails, storage is untouched.
+    let before = snapshot(&storage);
+    let _req = refresh::build_request(&session, &config, &method).unwrap();
+    let outcome: Result<_, Error> = Err(Error::Transport("TypeError: Failed to fetch".into()));
+    let e = refresh::store_outcome(&storage, &client, outcome).unwrap_err();
+    assert!(e.is_transient() && !e.is_session_ended());
+    assert_eq!(snapshot(&storage), before);
+
+    // Sign out: RevokeToken (the access token has origin_jti), then clear locally.
+    let plan = SignOut::new(&session, &config, None, SignOutOptions::default()).unwrap();
+    let reqs: Vec<_> = plan.requests().cloned().collect();
+    assert_eq!(reqs.len(), 1);
+    SignOut::parse_response(&server.handle(&reqs[0])).unwrap();
+    plan.clear_local(&storage, &client).unwrap();
+    assert!(load_session(&storage, &client).unwrap().is_none());
+
+    // The revoked refresh token is dead: the session-ended class, not a transient one.
+    save_session(&storage, &client, &session).unwrap();
+    let req = refresh::build_request(&session, &config, &method).unwrap();
+    let outcome = refresh::apply_response(&session, &method, &server.handle(&req), later);
+    let e = refresh::store_outcome(&storage, &client, outcome).unwrap_err();
+    assert!(e.is_session_ended(), "{e:?}");
+    assert!(load_session(&storage, &client).unwrap().is_none());
+    assert_eq!(
+        server.log.borrow()[2..],
+        [
+            "InitiateAuth",
+            "GetTokensFromRefreshToken",
+            "RevokeToken",
+            "GetTokensFromRefreshToken"
+        ]
     );
 }
