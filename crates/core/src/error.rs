@@ -82,6 +82,9 @@ impl Error {
     /// `UserNotFoundException` for a deleted user), or `/oauth2/token` answered `invalid_grant`.
     /// Only then should an adapter clear the stored tokens and report the user signed out.
     ///
+    /// `NotAuthorizedException` also covers `Unable to verify secret hash for client`: a
+    /// misconfigured client whose refresh can never succeed either.
+    ///
     /// Everything else keeps the stored session: network failures and throttling (see
     /// [`Error::is_transient`]) can be retried, and configuration or state errors are not the
     /// user's session's fault.

@@ -13,7 +13,13 @@
 //!    ([`crate::storage::save_pending_authorization`]).
 //! 2. After the redirect, [`PendingAuthorization::complete`] checks the callback URL's `state`
 //!    and gives a [`CodeExchange`] holding the token request.
-//! 3. [`CodeExchange::finish`] parses the token response and checks the ID token's `nonce`.
+//! 3. [`CodeExchange::finish`] parses the token response and checks the ID token's `nonce`;
+//!    [`Session::from_hosted_ui`](crate::session::Session::from_hosted_ui) makes it the session
+//!    to store ([`crate::storage::save_session`]), marked so that sign-out also ends the hosted
+//!    UI's own session ([`crate::signout`]).
+//!
+//! Requests are [`HttpRequest`]s like every other request of the crate; a client secret goes in
+//! `Authorization: Basic`, which `HttpRequest`'s `Debug` redacts.
 //!
 //! ```
 //! use cognito_core::oauth::{AuthorizeOptions, OAuthConfig, AUTHORIZE_RANDOM_LEN};
@@ -35,6 +41,20 @@
 //! let exchange = auth.pending.complete(&config, &callback)?;
 //! assert_eq!(exchange.request.method, Method::Post);
 //! assert!(exchange.request.url.ends_with("/oauth2/token"));
+//!
+//! // ... send `exchange.request`, then:
+//! # use base64::Engine as _;
+//! # let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+//! # let claims = format!(r#"{{"token_use":"access","username":"alice","iat":1000,"exp":4600}}"#);
+//! # let access = format!("{}.{}.sig", b64(r#"{"alg":"RS256"}"#), b64(&claims));
+//! let resp = cognito_core::wire::HttpResponse {
+//!     status: 200,
+//!     headers: vec![],
+//!     body: format!(r#"{{"access_token":"{access}","refresh_token":"r","expires_in":3600}}"#)
+//!         .into_bytes(),
+//! };
+//! let session = cognito_core::session::Session::from_hosted_ui(exchange.finish(&resp)?, 1000)?;
+//! assert_eq!(session.username(), "alice");
 //! # Ok(()) }
 //! ```
 
