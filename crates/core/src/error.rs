@@ -91,10 +91,15 @@ impl Error {
     #[must_use]
     pub fn is_session_ended(&self) -> bool {
         match self {
-            Error::Service { code, .. } => matches!(
-                code,
-                CognitoErrorCode::NotAuthorizedException | CognitoErrorCode::UserNotFoundException
-            ),
+            // A server fault never ends a session, whatever its body says.
+            Error::Service { code, status, .. } => {
+                *status < 500
+                    && matches!(
+                        code,
+                        CognitoErrorCode::NotAuthorizedException
+                            | CognitoErrorCode::UserNotFoundException
+                    )
+            }
             Error::OAuth { error, .. } => error == "invalid_grant",
             _ => false,
         }
@@ -264,6 +269,8 @@ mod tests {
             assert!(e.is_transient(), "{e:?}");
             assert!(!e.is_session_ended(), "{e:?}");
         }
+        let odd = service(C::NotAuthorizedException, 503);
+        assert!(odd.is_transient() && !odd.is_session_ended());
         let neither = [
             service(C::ResourceNotFoundException, 400),
             oauth("invalid_client"),
