@@ -560,6 +560,61 @@ mod tests {
     }
 
     #[test]
+    fn sign_in_results_and_hosted_ui_answers_become_sessions() {
+        let result = AuthenticationResult {
+            access_token: access("alice", 1000, 4600),
+            expires_in: 3600,
+            token_type: "Bearer".into(),
+            refresh_token: Some(RefreshToken::new("rt1")),
+            id_token: Some(id("alice", 1000, 4600)),
+            new_device_metadata: None,
+        };
+        let t: Tokens = result.clone().into();
+        assert_eq!(
+            t.refresh_token.as_ref().map(RefreshToken::secret),
+            Some("rt1")
+        );
+        let s = Session::from_sign_in(result, "typed-alias", 1003).expect("session");
+        assert_eq!(s.username(), "alice", "the token's claim wins");
+        assert_eq!(s.clock_drift(), 3);
+        assert_eq!(s.source(), SessionSource::UserPool);
+
+        let no_claim = AuthenticationResult {
+            access_token: AccessToken::new(jwt(r#"{"token_use":"access","exp":10}"#)),
+            expires_in: 10,
+            token_type: "Bearer".into(),
+            refresh_token: None,
+            id_token: None,
+            new_device_metadata: None,
+        };
+        let s = Session::from_sign_in(no_claim.clone(), "u-1", 0).expect("fallback");
+        assert_eq!(s.username(), "u-1");
+        assert!(Session::from_sign_in(no_claim, "", 0).is_err());
+
+        let body = format!(
+            r#"{{"access_token":"{}","id_token":"{}","refresh_token":"rt1"}}"#,
+            access("alice", 1000, 4600).secret(),
+            id("alice", 1000, 4600).secret()
+        );
+        let resp = crate::wire::HttpResponse {
+            status: 200,
+            headers: vec![],
+            body: body.into_bytes(),
+        };
+        let tokens = crate::oauth::parse_token_response(&resp).expect("tokens");
+        let s = Session::from_hosted_ui(tokens, 1000).expect("session");
+        assert_eq!(s.source(), SessionSource::HostedUi);
+        let refreshed = s
+            .apply_refresh(Tokens::new(None, access("alice", 4500, 8100), None), 4500)
+            .expect("refresh");
+        assert_eq!(
+            refreshed.source(),
+            SessionSource::HostedUi,
+            "kept across refresh"
+        );
+    }
+
+    #[test]
     fn client_check() {
         let a = AccessToken::new(jwt(
             r#"{"token_use":"access","username":"u","client_id":"c1","exp":9}"#,
