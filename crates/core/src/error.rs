@@ -77,6 +77,60 @@ impl Error {
         }
     }
 
+    /// Whether the refresh token (and so the whole session) is dead: Cognito refused it
+    /// (`NotAuthorizedException`, e.g. `Refresh Token has been revoked`, or
+    /// `UserNotFoundException` for a deleted user), or `/oauth2/token` answered `invalid_grant`.
+    /// Only then should an adapter clear the stored tokens and report the user signed out.
+    ///
+    /// `NotAuthorizedException` also covers `Unable to verify secret hash for client`: a
+    /// misconfigured client whose refresh can never succeed either.
+    ///
+    /// Everything else keeps the stored session: network failures and throttling (see
+    /// [`Error::is_transient`]) can be retried, and configuration or state errors are not the
+    /// user's session's fault.
+    #[must_use]
+    pub fn is_session_ended(&self) -> bool {
+        match self {
+            // A server fault never ends a session, whatever its body says.
+            Error::Service { code, status, .. } => {
+                *status < 500
+                    && matches!(
+                        code,
+                        CognitoErrorCode::NotAuthorizedException
+                            | CognitoErrorCode::UserNotFoundException
+                    )
+            }
+            Error::OAuth { error, .. } => error == "invalid_grant",
+            _ => false,
+        }
+    }
+
+    /// Whether trying again later may succeed: no HTTP answer ([`Error::Transport`]), a server
+    /// fault (HTTP 5xx, `InternalErrorException`, OAuth `server_error` /
+    /// `temporarily_unavailable`), throttling (`TooManyRequestsException`,
+    /// `LimitExceededException`, HTTP 429) or an unreadable answer ([`Error::Parse`]: a proxy's
+    /// HTML page, a truncated body). Amplify v6 retries the same set.
+    #[must_use]
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Error::Transport(_) | Error::Parse { .. } => true,
+            Error::Service { code, status, .. } => {
+                *status >= 500
+                    || *status == 429
+                    || matches!(
+                        code,
+                        CognitoErrorCode::InternalErrorException
+                            | CognitoErrorCode::TooManyRequestsException
+                            | CognitoErrorCode::LimitExceededException
+                    )
+            }
+            Error::OAuth { error, .. } => {
+                matches!(error.as_str(), "server_error" | "temporarily_unavailable")
+            }
+            _ => false,
+        }
+    }
+
     /// The name a JavaScript `Error` should carry: the Cognito exception name for service
     /// errors, the OAuth `error` for OAuth errors, otherwise a stable name of our own.
     pub fn name(&self) -> &str {
@@ -168,5 +222,64 @@ codes!(
 impl fmt::Display for CognitoErrorCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn service(code: CognitoErrorCode, status: u16) -> Error {
+        Error::Service {
+            code,
+            message: String::new(),
+            status,
+        }
+    }
+
+    fn oauth(error: &str) -> Error {
+        Error::OAuth {
+            error: error.to_owned(),
+            description: None,
+        }
+    }
+
+    #[test]
+    fn session_ended_versus_transient() {
+        use CognitoErrorCode as C;
+        let ended = [
+            service(C::NotAuthorizedException, 400),
+            service(C::UserNotFoundException, 400),
+            oauth("invalid_grant"),
+        ];
+        for e in &ended {
+            assert!(e.is_session_ended(), "{e:?}");
+            assert!(!e.is_transient(), "{e:?}");
+        }
+        let transient = [
+            Error::Transport("offline".into()),
+            Error::parse("x", "y", "<html>"),
+            service(C::InternalErrorException, 500),
+            service(C::Other("ServiceUnavailable".into()), 503),
+            service(C::TooManyRequestsException, 400),
+            service(C::LimitExceededException, 400),
+            oauth("server_error"),
+        ];
+        for e in &transient {
+            assert!(e.is_transient(), "{e:?}");
+            assert!(!e.is_session_ended(), "{e:?}");
+        }
+        let odd = service(C::NotAuthorizedException, 503);
+        assert!(odd.is_transient() && !odd.is_session_ended());
+        let neither = [
+            service(C::ResourceNotFoundException, 400),
+            oauth("invalid_client"),
+            Error::Config("x".into()),
+            Error::InvalidState("x".into()),
+            Error::Storage("x".into()),
+        ];
+        for e in &neither {
+            assert!(!e.is_transient() && !e.is_session_ended(), "{e:?}");
+        }
     }
 }

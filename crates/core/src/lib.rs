@@ -12,7 +12,21 @@
 //! - [`ops`]: typed requests and responses of the user-pool operations.
 //! - [`signin`]: sign-in as a state machine, from `USER_SRP_AUTH` to tokens.
 //! - [`pkce`], [`oauth`]: hosted UI (authorization code + PKCE) and the `/oauth2/*` endpoints.
-//! - [`jwt`], [`session`], [`storage`]: tokens, session validity and refresh, storage layout.
+//! - [`jwt`], [`session`], [`storage`]: tokens, session validity, storage layout.
+//! - [`refresh`]: token refresh (`REFRESH_TOKEN_AUTH`, `GetTokensFromRefreshToken`, OAuth) and
+//!   which failures end a session.
+//! - [`signout`]: sign-out as requests, a local clear and a hosted-UI logout URL.
+//!
+//! A session's life, and where each step lives:
+//! 1. Sign in with [`signin::SignIn`] until `DONE`, then [`signin::SignIn::session`]; or through
+//!    the hosted UI with [`oauth::OAuthConfig::authorize`] … [`oauth::CodeExchange::finish`],
+//!    then [`session::Session::from_hosted_ui`].
+//! 2. Keep it with [`storage::save_session`]; on the next page load, [`storage::load_session`].
+//! 3. When [`session::Session::refresh_due`], refresh with [`refresh::build_request`] /
+//!    [`refresh::apply_response`] and store with [`refresh::store_outcome`], which clears the
+//!    session only when [`Error::is_session_ended`] (never on a network error).
+//! 4. Sign out with [`signout::SignOut`]: revoke, clear locally whatever happened, then the
+//!    hosted UI's `/logout`.
 #![forbid(unsafe_code)]
 
 pub mod error;
@@ -20,8 +34,10 @@ pub mod jwt;
 pub mod oauth;
 pub mod ops;
 pub mod pkce;
+pub mod refresh;
 pub mod session;
 pub mod signin;
+pub mod signout;
 pub mod storage;
 pub mod types;
 pub mod wire;

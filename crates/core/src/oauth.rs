@@ -13,11 +13,18 @@
 //!    ([`crate::storage::save_pending_authorization`]).
 //! 2. After the redirect, [`PendingAuthorization::complete`] checks the callback URL's `state`
 //!    and gives a [`CodeExchange`] holding the token request.
-//! 3. [`CodeExchange::finish`] parses the token response and checks the ID token's `nonce`.
+//! 3. [`CodeExchange::finish`] parses the token response and checks the ID token's `nonce`;
+//!    [`Session::from_hosted_ui`](crate::session::Session::from_hosted_ui) makes it the session
+//!    to store ([`crate::storage::save_session`]), marked so that sign-out also ends the hosted
+//!    UI's own session ([`crate::signout`]).
+//!
+//! Requests are [`HttpRequest`]s like every other request of the crate; a client secret goes in
+//! `Authorization: Basic`, which `HttpRequest`'s `Debug` redacts.
 //!
 //! ```
 //! use cognito_core::oauth::{AuthorizeOptions, OAuthConfig, AUTHORIZE_RANDOM_LEN};
 //! use cognito_core::types::ClientId;
+//! use cognito_core::wire::Method;
 //! # fn main() -> Result<(), cognito_core::Error> {
 //! let config = OAuthConfig::new(
 //!     "example.auth.us-east-1.amazoncognito.com",
@@ -32,8 +39,22 @@
 //! // ... navigate, come back ...
 //! let callback = format!("https://app.example.com/callback?code=abc&state={}", auth.pending.state());
 //! let exchange = auth.pending.complete(&config, &callback)?;
-//! assert_eq!(exchange.request.method, "POST");
+//! assert_eq!(exchange.request.method, Method::Post);
 //! assert!(exchange.request.url.ends_with("/oauth2/token"));
+//!
+//! // ... send `exchange.request`, then:
+//! # use base64::Engine as _;
+//! # let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+//! # let claims = format!(r#"{{"token_use":"access","username":"alice","iat":1000,"exp":4600}}"#);
+//! # let access = format!("{}.{}.sig", b64(r#"{"alg":"RS256"}"#), b64(&claims));
+//! let resp = cognito_core::wire::HttpResponse {
+//!     status: 200,
+//!     headers: vec![],
+//!     body: format!(r#"{{"access_token":"{access}","refresh_token":"r","expires_in":3600}}"#)
+//!         .into_bytes(),
+//! };
+//! let session = cognito_core::session::Session::from_hosted_ui(exchange.finish(&resp)?, 1000)?;
+//! assert_eq!(session.username(), "alice");
 //! # Ok(()) }
 //! ```
 
@@ -49,6 +70,7 @@ use crate::error::Error;
 use crate::jwt::Jwt;
 use crate::pkce::PkceVerifier;
 use crate::types::{AccessToken, ClientId, ClientSecret, IdToken, RefreshToken};
+use crate::wire::{HttpRequest, HttpResponse, Method};
 
 /// Everything but RFC 3986's unreserved characters is percent-encoded (as
 /// `encodeURIComponent` does, minus `!'()*`). Used for query strings and form bodies alike.
@@ -311,7 +333,7 @@ impl OAuthConfig {
     ///
     /// Usually built by [`PendingAuthorization::complete`], which checks the state first.
     #[must_use]
-    pub fn code_token_request(&self, code: &str, verifier: &PkceVerifier) -> OAuthRequest {
+    pub fn code_token_request(&self, code: &str, verifier: &PkceVerifier) -> HttpRequest {
         self.form_request(
             self.token_endpoint(),
             &[
@@ -328,7 +350,7 @@ impl OAuthConfig {
     /// unless rotation is on, no refresh token (keep the old one: see
     /// [`crate::session::Session::apply_refresh`]).
     #[must_use]
-    pub fn refresh_token_request(&self, refresh_token: &RefreshToken) -> OAuthRequest {
+    pub fn refresh_token_request(&self, refresh_token: &RefreshToken) -> HttpRequest {
         self.form_request(
             self.token_endpoint(),
             &[
@@ -342,7 +364,7 @@ impl OAuthConfig {
     /// The `/oauth2/revoke` request, which revokes a refresh token and the tokens issued from
     /// it. Answer it with [`parse_revoke_response`].
     #[must_use]
-    pub fn revoke_request(&self, refresh_token: &RefreshToken) -> OAuthRequest {
+    pub fn revoke_request(&self, refresh_token: &RefreshToken) -> HttpRequest {
         self.form_request(
             self.revoke_endpoint(),
             &[
@@ -355,15 +377,15 @@ impl OAuthConfig {
     /// The `GET /oauth2/userInfo` request (needs the `openid` scope). Answer it with
     /// [`parse_user_info_response`].
     #[must_use]
-    pub fn user_info_request(&self, access_token: &AccessToken) -> OAuthRequest {
-        OAuthRequest {
-            method: "GET",
+    pub fn user_info_request(&self, access_token: &AccessToken) -> HttpRequest {
+        HttpRequest {
+            method: Method::Get,
             url: self.user_info_endpoint(),
             headers: vec![(
                 "Authorization".to_owned(),
                 format!("Bearer {}", access_token.secret()),
             )],
-            body: String::new(),
+            body: Vec::new(),
         }
     }
 
@@ -387,7 +409,7 @@ impl OAuthConfig {
         ))
     }
 
-    fn form_request(&self, url: String, pairs: &[(&str, &str)]) -> OAuthRequest {
+    fn form_request(&self, url: String, pairs: &[(&str, &str)]) -> HttpRequest {
         let mut headers = vec![("Content-Type".to_owned(), FORM_CONTENT_TYPE.to_owned())];
         if let Some(secret) = &self.client_secret {
             // RFC 6749 section 2.3.1: each part form-encoded, then Base64.
@@ -397,11 +419,11 @@ impl OAuthConfig {
                 format!("Basic {}", STANDARD.encode(creds)),
             ));
         }
-        OAuthRequest {
-            method: "POST",
+        HttpRequest {
+            method: Method::Post,
             url,
             headers,
-            body: encode_pairs(pairs),
+            body: encode_pairs(pairs).into_bytes(),
         }
     }
 }
@@ -633,7 +655,7 @@ fn custom_state_of(state: &str) -> Option<String> {
 #[non_exhaustive]
 pub struct CodeExchange {
     /// The `grant_type=authorization_code` request.
-    pub request: OAuthRequest,
+    pub request: HttpRequest,
     /// The app's custom state from the authorization, if any.
     pub custom_state: Option<String>,
     nonce: Option<String>,
@@ -652,8 +674,8 @@ impl CodeExchange {
     /// # Errors
     /// As [`parse_token_response`]; [`Error::InvalidState`] when the ID token's nonce is
     /// missing or differs; [`Error::Parse`] when the ID token cannot be decoded.
-    pub fn finish(self, status: u16, body: &str) -> Result<TokenResponse, Error> {
-        let tokens = parse_token_response(status, body)?;
+    pub fn finish(self, resp: &HttpResponse) -> Result<TokenResponse, Error> {
+        let tokens = parse_token_response(resp)?;
         if let (Some(expected), Some(id)) = (&self.nonce, &tokens.id_token) {
             let claims = Jwt::decode_unverified(id.secret())?.claims;
             check_nonce(claims.nonce.as_deref(), expected)?;
@@ -676,47 +698,6 @@ pub fn check_nonce(claim: Option<&str>, expected: &str) -> Result<(), Error> {
             "ID token nonce does not match".to_owned(),
         )),
         None => Err(Error::InvalidState("ID token has no nonce".to_owned())),
-    }
-}
-
-/// An HTTP request to an OAuth endpoint, as a value.
-///
-/// # Security
-/// The body and the `Authorization` header carry secrets (code verifier, refresh token,
-/// client secret, access token); `Debug` redacts them.
-#[derive(Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct OAuthRequest {
-    /// `GET` or `POST`.
-    pub method: &'static str,
-    /// The full URL.
-    pub url: String,
-    /// Headers to send.
-    pub headers: Vec<(String, String)>,
-    /// The form-urlencoded body (empty for `GET`).
-    pub body: String,
-}
-
-impl fmt::Debug for OAuthRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let headers: Vec<(&str, &str)> = self
-            .headers
-            .iter()
-            .map(|(k, v)| {
-                let v = if k.eq_ignore_ascii_case("authorization") {
-                    "[redacted]"
-                } else {
-                    v.as_str()
-                };
-                (k.as_str(), v)
-            })
-            .collect();
-        f.debug_struct("OAuthRequest")
-            .field("method", &self.method)
-            .field("url", &self.url)
-            .field("headers", &headers)
-            .field("body", &"[redacted]")
-            .finish()
     }
 }
 
@@ -813,7 +794,9 @@ struct RawTokenResponse {
 ///   Cognito's `error_message`), whatever the status.
 /// - [`Error::Parse`] when a success body lacks `access_token`, has mistyped fields or is not
 ///   JSON, or an error status comes with a body that is not an OAuth error.
-pub fn parse_token_response(status: u16, body: &str) -> Result<TokenResponse, Error> {
+pub fn parse_token_response(resp: &HttpResponse) -> Result<TokenResponse, Error> {
+    let text = resp.body_text();
+    let (status, body) = (resp.status, text.as_str());
     let what = "OAuth token response";
     let value: Value = match serde_json::from_str(body) {
         Ok(v) => v,
@@ -859,7 +842,9 @@ pub fn parse_token_response(status: u16, body: &str) -> Result<TokenResponse, Er
 ///
 /// # Errors
 /// [`Error::OAuth`] for an OAuth error body; [`Error::Parse`] for another non-2xx answer.
-pub fn parse_revoke_response(status: u16, body: &str) -> Result<(), Error> {
+pub fn parse_revoke_response(resp: &HttpResponse) -> Result<(), Error> {
+    let text = resp.body_text();
+    let (status, body) = (resp.status, text.as_str());
     if (200..300).contains(&status) {
         return Ok(());
     }
@@ -880,16 +865,17 @@ pub fn parse_revoke_response(status: u16, body: &str) -> Result<(), Error> {
 /// Parses the answer of [`OAuthConfig::user_info_request`]: the user's attributes as a JSON
 /// object (`sub`, `email`, `email_verified` as strings, `username`, ...).
 ///
-/// `www_authenticate` is the `WWW-Authenticate` header, where a 401 puts its error.
+/// A 401 puts its error in the `WWW-Authenticate` header, which is read first; under CORS the
+/// browser only exposes it if the server lists it in `Access-Control-Expose-Headers`, so the
+/// body is read too.
 ///
 /// # Errors
 /// [`Error::OAuth`] for an error (from the header or body); [`Error::Parse`] when a success
 /// body is not a JSON object or an error has no recognizable OAuth error.
-pub fn parse_user_info_response(
-    status: u16,
-    www_authenticate: Option<&str>,
-    body: &str,
-) -> Result<Map<String, Value>, Error> {
+pub fn parse_user_info_response(resp: &HttpResponse) -> Result<Map<String, Value>, Error> {
+    let text = resp.body_text();
+    let (status, body) = (resp.status, text.as_str());
+    let www_authenticate = resp.header("www-authenticate");
     let what = "OAuth userInfo response";
     let value = serde_json::from_str::<Value>(body);
     if (200..300).contains(&status) {
@@ -976,6 +962,35 @@ fn body_excerpt_redacted(_body: &str) -> String {
 #[allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::*;
+
+    fn http(status: u16, body: &str) -> HttpResponse {
+        HttpResponse {
+            status,
+            headers: vec![],
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    fn token_resp(status: u16, body: &str) -> Result<TokenResponse, Error> {
+        parse_token_response(&http(status, body))
+    }
+
+    fn revoke_resp(status: u16, body: &str) -> Result<(), Error> {
+        parse_revoke_response(&http(status, body))
+    }
+
+    fn user_info_resp(
+        status: u16,
+        www_authenticate: Option<&str>,
+        body: &str,
+    ) -> Result<Map<String, Value>, Error> {
+        let mut resp = http(status, body);
+        if let Some(h) = www_authenticate {
+            resp.headers
+                .push(("WWW-Authenticate".to_owned(), h.to_owned()));
+        }
+        parse_user_info_response(&resp)
+    }
 
     fn config() -> OAuthConfig {
         OAuthConfig::new(
@@ -1102,7 +1117,7 @@ mod tests {
             auth.pending.state()
         );
         let ex = auth.pending.complete(&cfg, &cb).expect("valid callback");
-        assert_eq!(ex.request.method, "POST");
+        assert_eq!(ex.request.method, Method::Post);
         assert_eq!(
             ex.request.url,
             "https://example.auth.us-east-1.amazoncognito.com/oauth2/token"
@@ -1111,7 +1126,7 @@ mod tests {
             ex.request.headers,
             vec![("Content-Type".to_owned(), FORM_CONTENT_TYPE.to_owned())]
         );
-        let form: Vec<(String, String)> = url::form_urlencoded::parse(ex.request.body.as_bytes())
+        let form: Vec<(String, String)> = url::form_urlencoded::parse(&ex.request.body)
             .into_owned()
             .collect();
         let expected: Vec<(String, String)> = [
@@ -1215,7 +1230,7 @@ mod tests {
             format!("Basic {}", STANDARD.encode("client1:s3cret"))
         )));
         assert_eq!(
-            req.body,
+            req.body_text(),
             "grant_type=refresh_token&client_id=client1&refresh_token=rt"
         );
         assert!(!format!("{req:?}").contains(&STANDARD.encode("client1:s3cret")));
@@ -1229,9 +1244,10 @@ mod tests {
             req.url,
             "https://example.auth.us-east-1.amazoncognito.com/oauth2/revoke"
         );
-        assert_eq!(req.body, "token=r%2Ft%3D&client_id=client1");
+        assert_eq!(req.body_text(), "token=r%2Ft%3D&client_id=client1");
         let req = cfg.user_info_request(&AccessToken::new("at"));
-        assert_eq!(req.method, "GET");
+        assert_eq!(req.method, Method::Get);
+        assert!(req.body.is_empty());
         assert_eq!(
             req.headers,
             vec![("Authorization".to_owned(), "Bearer at".to_owned())]
@@ -1248,7 +1264,7 @@ mod tests {
 
     #[test]
     fn token_responses() {
-        let ok = parse_token_response(
+        let ok = token_resp(
             200,
             r#"{"access_token":"a","id_token":"i","refresh_token":"r","token_type":"Bearer","expires_in":3600}"#,
         )
@@ -1260,25 +1276,24 @@ mod tests {
             Some("r")
         );
         assert_eq!(ok.expires_in, Some(3600));
-        let no_refresh = parse_token_response(
+        let no_refresh = token_resp(
             200,
             r#"{"access_token":"a","id_token":"i","token_type":"Bearer","expires_in":3600}"#,
         )
         .expect("refresh grant answer");
         assert!(no_refresh.refresh_token.is_none());
 
-        let e = parse_token_response(400, r#"{"error":"invalid_grant"}"#).expect_err("error");
+        let e = token_resp(400, r#"{"error":"invalid_grant"}"#).expect_err("error");
         assert!(
             matches!(&e, Error::OAuth { error, description: None } if error == "invalid_grant")
         );
-        let e = parse_token_response(
+        let e = token_resp(
             400,
             r#"{"error":"invalid_request","error_description":"bad"}"#,
         )
         .expect_err("error");
         assert!(matches!(&e, Error::OAuth { description: Some(d), .. } if d == "bad"));
-        let e =
-            parse_token_response(400, r#"{"error_message":"Invalid code"}"#).expect_err("error");
+        let e = token_resp(400, r#"{"error_message":"Invalid code"}"#).expect_err("error");
         assert!(matches!(&e, Error::OAuth { description: Some(d), .. } if d == "Invalid code"));
         for (status, body) in [
             (200, ""),
@@ -1290,7 +1305,7 @@ mod tests {
             (500, "{}"),
         ] {
             assert!(
-                matches!(parse_token_response(status, body), Err(Error::Parse { .. })),
+                matches!(token_resp(status, body), Err(Error::Parse { .. })),
                 "{status} {body:?}"
             );
         }
@@ -1298,19 +1313,16 @@ mod tests {
 
     #[test]
     fn revoke_and_user_info_responses() {
-        assert!(parse_revoke_response(200, "").is_ok());
+        assert!(revoke_resp(200, "").is_ok());
         assert!(matches!(
-            parse_revoke_response(400, r#"{"error":"unsupported_token_type"}"#),
+            revoke_resp(400, r#"{"error":"unsupported_token_type"}"#),
             Err(Error::OAuth { error, .. }) if error == "unsupported_token_type"
         ));
-        assert!(matches!(
-            parse_revoke_response(503, "oops"),
-            Err(Error::Parse { .. })
-        ));
+        assert!(matches!(revoke_resp(503, "oops"), Err(Error::Parse { .. })));
 
-        let m = parse_user_info_response(200, None, r#"{"sub":"s","email":"a@b.c"}"#).expect("ok");
+        let m = user_info_resp(200, None, r#"{"sub":"s","email":"a@b.c"}"#).expect("ok");
         assert_eq!(m.get("email"), Some(&Value::from("a@b.c")));
-        let e = parse_user_info_response(
+        let e = user_info_resp(
             401,
             Some(r#"Bearer error="invalid_token", error_description="Access token is expired""#),
             "",
@@ -1321,15 +1333,15 @@ mod tests {
             "{e:?}"
         );
         assert!(matches!(
-            parse_user_info_response(400, None, r#"{"error":"invalid_request"}"#),
+            user_info_resp(400, None, r#"{"error":"invalid_request"}"#),
             Err(Error::OAuth { .. })
         ));
         assert!(matches!(
-            parse_user_info_response(200, None, "[]"),
+            user_info_resp(200, None, "[]"),
             Err(Error::Parse { .. })
         ));
         assert!(matches!(
-            parse_user_info_response(401, Some("Bearer"), ""),
+            user_info_resp(401, Some("Bearer"), ""),
             Err(Error::Parse { .. })
         ));
     }
@@ -1359,12 +1371,12 @@ mod tests {
         };
 
         let ex = auth.pending.complete(&cfg, &cb).expect("callback");
-        assert!(ex.finish(200, &body(&nonce)).is_ok());
+        assert!(ex.finish(&http(200, &body(&nonce))).is_ok());
 
         let auth = cfg.authorize(&random(), &AuthorizeOptions::default());
         let ex = auth.pending.complete(&cfg, &cb).expect("callback");
         assert!(matches!(
-            ex.finish(200, &body("other")),
+            ex.finish(&http(200, &body("other"))),
             Err(Error::InvalidState(_))
         ));
     }

@@ -28,6 +28,7 @@
 use crate::error::Error;
 use crate::jwt::{Claims, Jwt};
 use crate::oauth::TokenResponse;
+use crate::ops::AuthenticationResult;
 use crate::types::{AccessToken, ClientId, IdToken, RefreshToken};
 
 /// Tokens count as expired this many seconds before `exp` (Amplify v6 `isTokenExpired`).
@@ -70,6 +71,28 @@ impl From<TokenResponse> for Tokens {
     }
 }
 
+/// The tokens of `InitiateAuth` / `RespondToAuthChallenge` (sign-in's
+/// [`NextStep::Done`](crate::signin::NextStep::Done)) or `GetTokensFromRefreshToken`.
+/// `ExpiresIn` is dropped: expiry is read from the tokens' `exp`, in Cognito's clock.
+impl From<AuthenticationResult> for Tokens {
+    fn from(r: AuthenticationResult) -> Self {
+        Self::new(r.id_token, r.access_token, r.refresh_token)
+    }
+}
+
+/// Where a session's tokens came from; it decides how to sign out (the hosted UI has its own
+/// session cookie, ended at `/logout`) and may decide how to refresh.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SessionSource {
+    /// The user-pool API: [`crate::signin`] (`InitiateAuth` / `RespondToAuthChallenge`).
+    #[default]
+    UserPool,
+    /// The hosted UI / managed login: [`crate::oauth`] (`/oauth2/token`). Stored like Amplify
+    /// v6 marks it, `oauthMetadata = {"oauthSignIn":true}` (see [`crate::storage`]).
+    HostedUi,
+}
+
 /// A signed-in user's tokens with their decoded claims and the measured clock drift.
 ///
 /// # Security
@@ -83,6 +106,7 @@ pub struct Session {
     refresh_token: Option<RefreshToken>,
     username: String,
     clock_drift: i64,
+    source: SessionSource,
 }
 
 fn check_token_use(claims: &Claims, expected: &str, what: &str) -> Result<(), Error> {
@@ -106,7 +130,41 @@ impl Session {
     /// the two tokens name different users (`sub`), or neither names a username
     /// (`username` in the access token, `cognito:username` in the ID token).
     pub fn new(tokens: Tokens, now: i64) -> Result<Self, Error> {
-        let mut s = Self::with_clock_drift(tokens, 0)?;
+        Self::build(tokens, now, None)
+    }
+
+    /// The session a sign-in ended with: `result` is the [`NextStep::Done`] payload and
+    /// `username` is [`SignIn::username`], Cognito's internal username.
+    ///
+    /// The tokens' own username claim wins (storage keys must match what
+    /// [`load_session`](crate::storage::load_session) reads back); `username` is the fallback
+    /// for tokens without one.
+    ///
+    /// # Errors
+    /// As [`Session::new`], except that a missing username claim is not an error when
+    /// `username` is not empty.
+    ///
+    /// [`NextStep::Done`]: crate::signin::NextStep::Done
+    /// [`SignIn::username`]: crate::signin::SignIn::username
+    pub fn from_sign_in(
+        result: AuthenticationResult,
+        username: &str,
+        now: i64,
+    ) -> Result<Self, Error> {
+        Self::build(result.into(), now, Some(username))
+    }
+
+    /// The session a hosted-UI sign-in ended with ([`crate::oauth::CodeExchange::finish`]),
+    /// marked [`SessionSource::HostedUi`].
+    ///
+    /// # Errors
+    /// As [`Session::new`].
+    pub fn from_hosted_ui(tokens: TokenResponse, now: i64) -> Result<Self, Error> {
+        Ok(Self::new(tokens.into(), now)?.with_source(SessionSource::HostedUi))
+    }
+
+    fn build(tokens: Tokens, now: i64, fallback_username: Option<&str>) -> Result<Self, Error> {
+        let mut s = Self::decode(tokens, 0, fallback_username)?;
         let iats = [
             s.access_claims.iat,
             s.id_token.as_ref().and_then(|(_, c)| c.iat),
@@ -124,6 +182,20 @@ impl Session {
     /// # Errors
     /// As [`Session::new`].
     pub fn with_clock_drift(tokens: Tokens, clock_drift: i64) -> Result<Self, Error> {
+        Self::decode(tokens, clock_drift, None)
+    }
+
+    /// As [`Session::with_clock_drift`], with `username` as the fallback for tokens without a
+    /// username claim (storage passes `LastAuthUser`, matching [`Session::from_sign_in`]).
+    pub(crate) fn restore(tokens: Tokens, clock_drift: i64, username: &str) -> Result<Self, Error> {
+        Self::decode(tokens, clock_drift, Some(username))
+    }
+
+    fn decode(
+        tokens: Tokens,
+        clock_drift: i64,
+        fallback_username: Option<&str>,
+    ) -> Result<Self, Error> {
         let access_claims = Jwt::decode_unverified(tokens.access_token.secret())?.claims;
         check_token_use(&access_claims, "access", "access token")?;
         let id_token = match tokens.id_token {
@@ -152,6 +224,11 @@ impl Session {
             .clone()
             .or_else(|| id_claims.and_then(|c| c.cognito_username.clone()))
             .filter(|u| !u.is_empty())
+            .or_else(|| {
+                fallback_username
+                    .filter(|u| !u.is_empty())
+                    .map(str::to_owned)
+            })
             .ok_or_else(|| Error::parse("session tokens", "no username claim", ""))?;
         Ok(Self {
             id_token,
@@ -160,7 +237,21 @@ impl Session {
             refresh_token: tokens.refresh_token,
             username,
             clock_drift,
+            source: SessionSource::UserPool,
         })
+    }
+
+    /// The same session, marked as coming from `source`.
+    #[must_use]
+    pub fn with_source(mut self, source: SessionSource) -> Self {
+        self.source = source;
+        self
+    }
+
+    /// Where the tokens came from.
+    #[must_use]
+    pub fn source(&self) -> SessionSource {
+        self.source
     }
 
     /// The username the tokens name: access-token `username`, else ID-token
@@ -295,10 +386,12 @@ impl Session {
     /// As [`Session::new`]; [`Error::InvalidState`] when the new tokens name another user.
     pub fn apply_refresh(&self, tokens: Tokens, now: i64) -> Result<Session, Error> {
         let refresh_token = tokens.refresh_token.or_else(|| self.refresh_token.clone());
-        let next = Session::new(
+        let next = Session::build(
             Tokens::new(tokens.id_token, tokens.access_token, refresh_token),
             now,
-        )?;
+            Some(&self.username),
+        )?
+        .with_source(self.source);
         let same_sub = match (&self.access_claims.sub, &next.access_claims.sub) {
             (Some(a), Some(b)) => a == b,
             _ => true,
@@ -464,6 +557,61 @@ mod tests {
             4500,
         );
         assert!(matches!(other, Err(Error::InvalidState(_))));
+    }
+
+    #[test]
+    fn sign_in_results_and_hosted_ui_answers_become_sessions() {
+        let result = AuthenticationResult {
+            access_token: access("alice", 1000, 4600),
+            expires_in: 3600,
+            token_type: "Bearer".into(),
+            refresh_token: Some(RefreshToken::new("rt1")),
+            id_token: Some(id("alice", 1000, 4600)),
+            new_device_metadata: None,
+        };
+        let t: Tokens = result.clone().into();
+        assert_eq!(
+            t.refresh_token.as_ref().map(RefreshToken::secret),
+            Some("rt1")
+        );
+        let s = Session::from_sign_in(result, "typed-alias", 1003).expect("session");
+        assert_eq!(s.username(), "alice", "the token's claim wins");
+        assert_eq!(s.clock_drift(), 3);
+        assert_eq!(s.source(), SessionSource::UserPool);
+
+        let no_claim = AuthenticationResult {
+            access_token: AccessToken::new(jwt(r#"{"token_use":"access","exp":10}"#)),
+            expires_in: 10,
+            token_type: "Bearer".into(),
+            refresh_token: None,
+            id_token: None,
+            new_device_metadata: None,
+        };
+        let s = Session::from_sign_in(no_claim.clone(), "u-1", 0).expect("fallback");
+        assert_eq!(s.username(), "u-1");
+        assert!(Session::from_sign_in(no_claim, "", 0).is_err());
+
+        let body = format!(
+            r#"{{"access_token":"{}","id_token":"{}","refresh_token":"rt1"}}"#,
+            access("alice", 1000, 4600).secret(),
+            id("alice", 1000, 4600).secret()
+        );
+        let resp = crate::wire::HttpResponse {
+            status: 200,
+            headers: vec![],
+            body: body.into_bytes(),
+        };
+        let tokens = crate::oauth::parse_token_response(&resp).expect("tokens");
+        let s = Session::from_hosted_ui(tokens, 1000).expect("session");
+        assert_eq!(s.source(), SessionSource::HostedUi);
+        let refreshed = s
+            .apply_refresh(Tokens::new(None, access("alice", 4500, 8100), None), 4500)
+            .expect("refresh");
+        assert_eq!(
+            refreshed.source(),
+            SessionSource::HostedUi,
+            "kept across refresh"
+        );
     }
 
     #[test]

@@ -13,6 +13,7 @@
 //! # fn now() -> i64 { 0 } fn random_128_bytes() -> Vec<u8> { vec![7; 128] }
 //! # fn ask_user(_: &NextStep) -> ChallengeAnswer { unimplemented!() }
 //! # fn run(config: &ClientConfig) -> Result<(), Error> {
+//! # let storage = cognito_core::storage::MemoryStorage::new();
 //! let (mut signin, first) = SignIn::start(
 //!     config, Username::new("alice"), Password::new("pw"),
 //!     SignInOptions::default(), &random_128_bytes())?;
@@ -20,7 +21,11 @@
 //! loop {
 //!     step = match step {
 //!         Step::Send(req) => signin.handle(&send(req), now())?,
-//!         Step::Next(NextStep::Done(tokens)) => { /* store under signin.username() */ break }
+//!         Step::Next(NextStep::Done(tokens)) => {
+//!             let session = signin.session(tokens, now())?;
+//!             cognito_core::storage::save_session(&storage, &config.client_id, &session)?;
+//!             break;
+//!         }
 //!         Step::Next(next) if next.is_terminal() => break, // CONFIRM_SIGN_UP, RESET_PASSWORD
 //!         Step::Next(next) => signin.confirm(ask_user(&next))?,
 //!     };
@@ -33,7 +38,8 @@
 //!   the user typed, in `x`, in the signature and as `USERNAME`.
 //! - `Session` is echoed only when the previous response had one.
 //! - Tokens belong to [`SignIn::username`]: `ChallengeParameters.USERNAME`, else
-//!   `USER_ID_FOR_SRP`, else the typed name.
+//!   `USER_ID_FOR_SRP`, else the typed name. [`SignIn::session`] turns `DONE`'s tokens into
+//!   the [`Session`] to store.
 //! - `SECRET_HASH` in challenge answers hashes that internal username.
 //! - The password and the SRP ephemeral are dropped as soon as the password claim is computed.
 
@@ -48,6 +54,7 @@ use crate::ops::{
     RespondToAuthChallengeRequest, VerifySoftwareToken, VerifySoftwareTokenRequest,
     VerifySoftwareTokenStatus,
 };
+use crate::session::Session;
 use crate::types::{ChallengeSession, Password, Username};
 use crate::wire::{parse_response, request, ClientConfig, HttpRequest, HttpResponse};
 
@@ -422,6 +429,16 @@ impl SignIn {
     #[must_use]
     pub fn username(&self) -> &str {
         &self.username
+    }
+
+    /// The session to store once the sign-in reached [`NextStep::Done`] with `result`, measuring
+    /// the clock drift at `now`: [`Session::from_sign_in`] with [`SignIn::username`]. Save it
+    /// with [`crate::storage::save_session`].
+    ///
+    /// # Errors
+    /// As [`Session::from_sign_in`]: [`Error::Parse`] when the tokens are not Cognito JWTs.
+    pub fn session(&self, result: AuthenticationResult, now: i64) -> Result<Session, Error> {
+        Session::from_sign_in(result, &self.username, now)
     }
 
     /// The username as the user typed it (`loginId` in Amplify's `signInDetails`).

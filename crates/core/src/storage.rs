@@ -22,6 +22,11 @@
 //! `clockDrift` is written in amazon-cognito-identity-js's format (seconds, local − server).
 //! Amplify v6 writes milliseconds with the opposite sign; [`parse_clock_drift`] reads both.
 //!
+//! A hosted-UI session ([`SessionSource::HostedUi`]) is written the way Amplify v6 writes one:
+//! `<username>.oauthMetadata = {"oauthSignIn":true}` and `clockDrift` in Amplify's milliseconds
+//! (amazon-cognito-identity-js has no hosted UI), so the key that marks Amplify's drift format
+//! stays truthful and [`load_session`] gets the source back.
+//!
 //! The [`Storage`] trait takes `&self` so that browser stores (`localStorage`,
 //! `sessionStorage`, cookies) can be thin adapters; [`MemoryStorage`] is the default for tests
 //! and non-persistent sessions.
@@ -32,7 +37,7 @@ use std::rc::Rc;
 
 use crate::error::Error;
 use crate::oauth::PendingAuthorization;
-use crate::session::{Session, Tokens};
+use crate::session::{Session, SessionSource, Tokens};
 use crate::types::{AccessToken, ClientId, IdToken, RefreshToken};
 
 /// A string key-value store.
@@ -223,6 +228,18 @@ impl Keys {
 /// Amplify v6's per-user keys; their presence marks a `clockDrift` in Amplify's format.
 const AMPLIFY_V6_MARKERS: [&str; 2] = ["signInDetails", "oauthMetadata"];
 
+/// Amplify v6's per-user key marking a hosted-UI session, and the value it writes.
+const OAUTH_METADATA: &str = "oauthMetadata";
+const OAUTH_METADATA_VALUE: &str = r#"{"oauthSignIn":true}"#;
+
+/// Whether a stored `oauthMetadata` says the session came from the hosted UI.
+fn is_oauth_metadata(value: &str) -> bool {
+    serde_json::from_str::<serde_json::Value>(value)
+        .ok()
+        .and_then(|v| v.get("oauthSignIn").and_then(serde_json::Value::as_bool))
+        .unwrap_or(false)
+}
+
 /// Larger drifts (in seconds) than this cannot be amazon-cognito-identity-js seconds in
 /// practice; they are read as Amplify v6 milliseconds.
 const MAX_PLAUSIBLE_DRIFT_SECS: i64 = 24 * 60 * 60;
@@ -280,7 +297,8 @@ fn remove_all<S: Storage + ?Sized>(storage: &S, keys: &[String]) -> Result<(), E
 ///
 /// `LastAuthUser` is written last, so a failure half-way leaves the previous user current.
 /// Amplify v6's `signInDetails`/`oauthMetadata` of this user are removed: they described an
-/// earlier sign-in and would make the drift look like Amplify's format.
+/// earlier sign-in and would make the drift look like Amplify's format. A hosted-UI session
+/// writes `oauthMetadata` back, with its drift in Amplify's format (see the module docs).
 ///
 /// # Errors
 /// [`Error::Storage`] from the backend.
@@ -300,12 +318,23 @@ pub fn save_session<S: Storage + ?Sized>(
         Some(t) => storage.set(&keys.refresh_token(user), t.secret())?,
         None => storage.remove(&keys.refresh_token(user))?,
     }
-    storage.set(&keys.clock_drift(user), &session.clock_drift().to_string())?;
+    let hosted_ui = session.source() == SessionSource::HostedUi;
+    let drift = if hosted_ui {
+        // Amplify v6: milliseconds, server − local.
+        session.clock_drift().saturating_mul(-1000).to_string()
+    } else {
+        session.clock_drift().to_string()
+    };
+    storage.set(&keys.clock_drift(user), &drift)?;
     let markers: Vec<String> = AMPLIFY_V6_MARKERS
         .iter()
+        .filter(|m| !(hosted_ui && **m == OAUTH_METADATA))
         .map(|m| keys.user(user, m))
         .collect();
     remove_all(storage, &markers)?;
+    if hosted_ui {
+        storage.set(&keys.user(user, OAUTH_METADATA), OAUTH_METADATA_VALUE)?;
+    }
     storage.set(&keys.last_auth_user(), user)
 }
 
@@ -313,11 +342,14 @@ pub fn save_session<S: Storage + ?Sized>(
 /// or Amplify v6.
 ///
 /// Returns `Ok(None)` when nobody is signed in (no `LastAuthUser` or no access token). A
-/// missing or unreadable `clockDrift` counts as no drift. Nothing is removed, even on error.
+/// missing or unreadable `clockDrift` counts as no drift. The session is
+/// [`SessionSource::HostedUi`] when `oauthMetadata` says `oauthSignIn: true`. Nothing is
+/// removed, even on error.
 ///
 /// # Errors
 /// [`Error::Storage`] from the backend; [`Error::Parse`] when a stored token is corrupt
-/// (see [`Session::with_clock_drift`]); the caller decides whether to
+/// (see [`Session::with_clock_drift`]; a token without a username claim is read as
+/// `LastAuthUser`'s); the caller decides whether to
 /// [`clear_session`].
 pub fn load_session<S: Storage + ?Sized>(
     storage: &S,
@@ -343,9 +375,13 @@ pub fn load_session<S: Storage + ?Sized>(
         .get(&keys.refresh_token(&user))?
         .filter(|t| !t.is_empty());
     let mut format = DriftFormat::Guess;
+    let mut source = SessionSource::UserPool;
     for m in AMPLIFY_V6_MARKERS {
-        if storage.get(&keys.user(&user, m))?.is_some() {
+        if let Some(v) = storage.get(&keys.user(&user, m))? {
             format = DriftFormat::AmplifyMillis;
+            if m == OAUTH_METADATA && is_oauth_metadata(&v) {
+                source = SessionSource::HostedUi;
+            }
         }
     }
     let drift = storage
@@ -357,7 +393,7 @@ pub fn load_session<S: Storage + ?Sized>(
         AccessToken::new(access),
         refresh.map(RefreshToken::new),
     );
-    Session::with_clock_drift(tokens, drift).map(Some)
+    Session::restore(tokens, drift, &user).map(|s| Some(s.with_source(source)))
 }
 
 /// Signs the `LastAuthUser` out locally: removes their tokens, drift, cached user data and
@@ -669,6 +705,45 @@ mod tests {
             .any(|k| k.starts_with(&format!("{P}.alice.")) && !k.ends_with("deviceKey")));
         assert!(!keys.contains(&format!("{P}.LastAuthUser")));
         assert!(load_session(&store, &cid()).expect("ok").is_none());
+    }
+
+    #[test]
+    fn hosted_ui_sessions_are_marked_like_amplify_v6() {
+        let store = MemoryStorage::new();
+        let s = Session::new(tokens("alice"), 1030)
+            .expect("s")
+            .with_source(SessionSource::HostedUi);
+        save_session(&store, &cid(), &s).expect("saved");
+        let get = |k: &str| store.get(k).ok().flatten();
+        assert_eq!(
+            get(&format!("{P}.alice.oauthMetadata")).as_deref(),
+            Some(r#"{"oauthSignIn":true}"#)
+        );
+        assert_eq!(
+            get(&format!("{P}.alice.clockDrift")).as_deref(),
+            Some("-30000")
+        );
+        let back = load_session(&store, &cid()).expect("ok").expect("present");
+        assert_eq!(back.source(), SessionSource::HostedUi);
+        assert_eq!(back.clock_drift(), 30);
+
+        // A later native sign-in of the same user drops the mark.
+        let native = Session::new(tokens("alice"), 1030).expect("s");
+        save_session(&store, &cid(), &native).expect("saved");
+        assert!(!store.keys().contains(&format!("{P}.alice.oauthMetadata")));
+        let back = load_session(&store, &cid()).expect("ok").expect("present");
+        assert_eq!(back.source(), SessionSource::UserPool);
+        assert_eq!(back.clock_drift(), 30);
+
+        // Amplify's metadata with `oauthSignIn: false` is not a hosted-UI session.
+        store
+            .set(
+                &format!("{P}.alice.oauthMetadata"),
+                r#"{"oauthSignIn":false}"#,
+            )
+            .expect("set");
+        let back = load_session(&store, &cid()).expect("ok").expect("present");
+        assert_eq!(back.source(), SessionSource::UserPool);
     }
 
     #[test]

@@ -69,7 +69,11 @@ impl fmt::Display for Method {
 /// A request to send, built by this crate and sent by an adapter (browser `fetch`, a test).
 ///
 /// Generic on purpose: the JSON 1.1 calls and the form-encoded `/oauth2/*` calls both use it.
-/// `Debug` shows the body's length only, because bodies carry passwords and tokens.
+///
+/// # Security
+/// Bodies carry passwords, codes, PKCE verifiers and tokens, and the `Authorization` header
+/// carries a client secret (`Basic`) or an access token (`Bearer`). `Debug` therefore shows the
+/// body's length only and prints `Authorization` values as `[redacted]`.
 #[derive(Clone, PartialEq, Eq)]
 pub struct HttpRequest {
     /// The method.
@@ -101,10 +105,36 @@ impl fmt::Debug for HttpRequest {
         f.debug_struct("HttpRequest")
             .field("method", &self.method)
             .field("url", &self.url)
-            .field("headers", &self.headers)
+            .field("headers", &RedactedHeaders(&self.headers))
             .field("body", &format_args!("[{} bytes]", self.body.len()))
             .finish()
     }
+}
+
+/// Headers whose credentials print as `[redacted]`.
+struct RedactedHeaders<'a>(&'a [(String, String)]);
+
+impl fmt::Debug for RedactedHeaders<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.0.iter().map(|(name, value)| {
+                let value = if is_credential_header(name) {
+                    "[redacted]"
+                } else {
+                    value.as_str()
+                };
+                (name.as_str(), value)
+            }))
+            .finish()
+    }
+}
+
+/// Headers that carry credentials: `Authorization` (Basic client secret, Bearer token) and,
+/// should an adapter add them, `Cookie` / `Proxy-Authorization`.
+fn is_credential_header(name: &str) -> bool {
+    ["authorization", "proxy-authorization", "cookie"]
+        .iter()
+        .any(|h| name.eq_ignore_ascii_case(h))
 }
 
 /// A response as the adapter received it.
@@ -458,6 +488,41 @@ mod tests {
             "body leaked in Debug"
         );
         Ok(())
+    }
+
+    #[test]
+    fn debug_redacts_authorization_but_keeps_other_headers() {
+        let req = HttpRequest {
+            method: Method::Post,
+            url: "https://auth.example.com/oauth2/token".into(),
+            headers: vec![
+                (
+                    "Content-Type".into(),
+                    "application/x-www-form-urlencoded".into(),
+                ),
+                ("authorization".into(), "Basic Y2xpZW50OnMzY3JldA==".into()),
+                (
+                    "AUTHORIZATION".into(),
+                    "Bearer eyJhbGciOi.payload.sig".into(),
+                ),
+            ],
+            body: b"refresh_token=secret-rt".to_vec(),
+        };
+        let d = format!("{req:?}");
+        assert!(
+            !d.contains("Y2xpZW50OnMzY3JldA"),
+            "Basic credentials leaked: {d}"
+        );
+        assert!(!d.contains("eyJhbGciOi"), "Bearer token leaked: {d}");
+        assert!(!d.contains("secret-rt"), "body leaked: {d}");
+        assert!(d.contains("[redacted]"));
+        assert!(d.contains("application/x-www-form-urlencoded"));
+        assert!(d.contains("[23 bytes]"));
+        // The value itself is untouched.
+        assert_eq!(
+            req.header("Authorization"),
+            Some("Basic Y2xpZW50OnMzY3JldA==")
+        );
     }
 
     #[test]

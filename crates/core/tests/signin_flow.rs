@@ -10,13 +10,18 @@ use std::task::{Context, Poll, Wake, Waker};
 
 use cognito_core::ops::{
     AssociateSoftwareTokenRequest, AssociateSoftwareTokenResponse, AuthFlow, AuthenticationResult,
-    ChallengeName, GetUser, GetUserRequest, GetUserResponse, InitiateAuthRequest,
-    InitiateAuthResponse, ParamMap, RespondToAuthChallengeRequest, VerifySoftwareTokenRequest,
+    ChallengeName, GetTokensFromRefreshTokenRequest, GetTokensFromRefreshTokenResponse, GetUser,
+    GetUserRequest, GetUserResponse, InitiateAuthRequest, InitiateAuthResponse, ParamMap,
+    RespondToAuthChallengeRequest, RevokeTokenRequest, VerifySoftwareTokenRequest,
     VerifySoftwareTokenResponse, VerifySoftwareTokenStatus,
 };
+use cognito_core::refresh::{self, RefreshMethod};
+use cognito_core::session::SessionSource;
 use cognito_core::signin::{
     ChallengeAnswer, MfaType, NextStep, SignIn, SignInFlow, SignInOptions, Step,
 };
+use cognito_core::signout::{SignOut, SignOutOptions};
+use cognito_core::storage::{load_session, save_session, MemoryStorage, Storage};
 use cognito_core::types::{
     AccessToken, ChallengeSession, ClientId, ClientSecret, IdToken, Password, RefreshToken,
     UserPoolId, Username,
@@ -58,6 +63,10 @@ struct FakeCognito {
     log: RefCell<Vec<String>>,
     /// Set once MFA setup picked TOTP and verified it.
     totp_verified: Cell<bool>,
+    /// The server's clock, for tokens issued by refreshes.
+    server_time: Cell<i64>,
+    /// The refresh token that is currently valid (rotation replaces it); `None` once revoked.
+    live_refresh: RefCell<Option<String>>,
 }
 
 fn json_resp<T: Serialize>(v: &T) -> HttpResponse {
@@ -83,15 +92,57 @@ fn err_resp(code: &str, message: &str) -> HttpResponse {
     }
 }
 
-fn tokens() -> AuthenticationResult {
+/// An unsigned JWT with Cognito's claims (the client decodes, never verifies).
+fn jwt(claims: &serde_json::Value) -> String {
+    use base64::Engine as _;
+    let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+    format!(
+        "{}.{}.fake-signature",
+        b64(r#"{"kid":"k1","alg":"RS256"}"#),
+        b64(&claims.to_string())
+    )
+}
+
+/// The server's clock: `NOW` on the client is 5 s ahead of it.
+const SERVER_NOW: i64 = NOW - 5;
+
+fn access_jwt() -> String {
+    access_jwt_at(SERVER_NOW)
+}
+
+/// An access token issued at `iat` (server clock) for an hour.
+fn access_jwt_at(iat: i64) -> String {
+    jwt(&serde_json::json!({
+        "sub": "sub-7f3a", "iss": format!("https://cognito-idp.us-east-1.amazonaws.com/{POOL}"),
+        "client_id": CLIENT, "origin_jti": "ojti-1", "event_id": "ev-1", "token_use": "access",
+        "scope": "aws.cognito.signin.user.admin", "auth_time": SERVER_NOW,
+        "exp": iat + 3600, "iat": iat, "jti": format!("jti-a-{iat}"), "username": INTERNAL,
+    }))
+}
+
+fn id_jwt_at(iat: i64) -> String {
+    jwt(&serde_json::json!({
+        "sub": "sub-7f3a", "iss": format!("https://cognito-idp.us-east-1.amazonaws.com/{POOL}"),
+        "cognito:username": INTERNAL, "origin_jti": "ojti-1", "aud": CLIENT, "event_id": "ev-1",
+        "token_use": "id", "auth_time": SERVER_NOW, "exp": iat + 3600, "iat": iat,
+        "jti": format!("jti-i-{iat}"), "email": ALIAS, "email_verified": true,
+    }))
+}
+
+/// Tokens issued at `iat` (server clock), with `refresh` as the refresh token.
+fn tokens_at(iat: i64, refresh: Option<&str>) -> AuthenticationResult {
     AuthenticationResult {
-        access_token: AccessToken::new("access.jwt"),
+        access_token: AccessToken::new(access_jwt_at(iat)),
         expires_in: 3600,
         token_type: "Bearer".into(),
-        refresh_token: Some(RefreshToken::new("refresh-opaque")),
-        id_token: Some(IdToken::new("id.jwt")),
+        refresh_token: refresh.map(RefreshToken::new),
+        id_token: Some(IdToken::new(id_jwt_at(iat))),
         new_device_metadata: None,
     }
+}
+
+fn tokens() -> AuthenticationResult {
+    tokens_at(SERVER_NOW, Some("refresh-opaque"))
 }
 
 impl FakeCognito {
@@ -107,6 +158,8 @@ impl FakeCognito {
             expected_session: RefCell::new(None),
             log: RefCell::new(Vec::new()),
             totp_verified: Cell::new(false),
+            server_time: Cell::new(SERVER_NOW),
+            live_refresh: RefCell::new(Some("refresh-opaque".into())),
         }
     }
 
@@ -224,9 +277,36 @@ impl FakeCognito {
                     session: Some(self.new_session()),
                 })
             }
+            "GetTokensFromRefreshToken" => {
+                let r: GetTokensFromRefreshTokenRequest =
+                    serde_json::from_slice(&req.body).unwrap();
+                assert_eq!(r.client_id.as_str(), CLIENT);
+                assert_eq!(
+                    r.client_secret.as_ref().map(ClientSecret::secret),
+                    self.secret.as_ref().map(ClientSecret::secret),
+                    "GetTokensFromRefreshToken sends the secret itself"
+                );
+                if !self.refresh_is_live(r.refresh_token.secret()) {
+                    return err_resp("NotAuthorizedException", "Refresh Token has been revoked");
+                }
+                // Rotation: the old refresh token dies, a new one is issued.
+                let rotated = format!("refresh-rotated-{}", self.server_time.get());
+                *self.live_refresh.borrow_mut() = Some(rotated.clone());
+                json_resp(&GetTokensFromRefreshTokenResponse {
+                    authentication_result: tokens_at(self.server_time.get(), Some(&rotated)),
+                })
+            }
+            "RevokeToken" => {
+                let r: RevokeTokenRequest = serde_json::from_slice(&req.body).unwrap();
+                assert_eq!(r.client_id.as_str(), CLIENT);
+                if self.refresh_is_live(r.token.secret()) {
+                    *self.live_refresh.borrow_mut() = None;
+                }
+                json_resp(&serde_json::json!({}))
+            }
             "GetUser" => {
                 let r: GetUserRequest = serde_json::from_slice(&req.body).unwrap();
-                if r.access_token.secret() != "access.jwt" {
+                if r.access_token.secret() != access_jwt() {
                     return err_resp("NotAuthorizedException", "Invalid Access Token");
                 }
                 json_resp(&GetUserResponse {
@@ -241,10 +321,28 @@ impl FakeCognito {
         }
     }
 
+    fn refresh_is_live(&self, token: &str) -> bool {
+        self.live_refresh.borrow().as_deref() == Some(token)
+    }
+
     fn initiate(&self, r: InitiateAuthRequest) -> HttpResponse {
         assert_eq!(r.client_id.as_str(), CLIENT);
         assert!(r.session.is_none());
         let params = r.auth_parameters.expect("AuthParameters");
+        if r.auth_flow == AuthFlow::RefreshTokenAuth {
+            // No USERNAME; SECRET_HASH hashes the internal username from the tokens.
+            assert_eq!(params.get("USERNAME"), None);
+            self.check_secret_hash(&params, INTERNAL);
+            if !self.refresh_is_live(params.get("REFRESH_TOKEN").expect("REFRESH_TOKEN")) {
+                return err_resp("NotAuthorizedException", "Refresh Token has been revoked");
+            }
+            // REFRESH_TOKEN_AUTH returns no refresh token.
+            return json_resp(&InitiateAuthResponse {
+                authentication_result: Some(tokens_at(self.server_time.get(), None)),
+                challenge_parameters: Some(ParamMap::new()),
+                ..Default::default()
+            });
+        }
         let typed = params.get("USERNAME").expect("USERNAME");
         self.check_secret_hash(&params, typed);
         match typed {
@@ -434,7 +532,7 @@ fn run(server: &FakeCognito, signin: &mut SignIn, mut step: Step) -> Result<Next
 fn assert_done(next: &NextStep) {
     match next {
         NextStep::Done(tokens) => {
-            assert_eq!(tokens.access_token.secret(), "access.jwt");
+            assert_eq!(tokens.access_token.secret(), access_jwt());
             assert_eq!(next.sign_in_step(), "DONE");
         }
         other => panic!("expected DONE, got {}", other.sign_in_step()),
@@ -454,6 +552,73 @@ fn srp_sign_in_with_alias_reaches_done_and_names_the_internal_user() {
         *server.log.borrow(),
         ["InitiateAuth", "RespondToAuthChallenge"]
     );
+}
+
+#[test]
+fn done_becomes_a_stored_session_under_the_internal_username() {
+    let server = FakeCognito::new(After::Tokens);
+    let (mut signin, step) = start(&server, ALIAS, PASSWORD, SignInFlow::UserSrpAuth);
+    let NextStep::Done(result) = run(&server, &mut signin, step).unwrap() else {
+        panic!("expected DONE");
+    };
+    let session = signin.session(result, NOW).unwrap();
+    assert_eq!(session.username(), INTERNAL);
+    assert_eq!(session.clock_drift(), 5);
+    assert_eq!(session.source(), SessionSource::UserPool);
+    assert_eq!(
+        session.id_claims().and_then(|c| c.email.as_deref()),
+        Some(ALIAS)
+    );
+    assert!(session.is_valid(NOW));
+    assert!(session.check_client(&ClientId::new(CLIENT)).is_ok());
+
+    let storage = MemoryStorage::new();
+    let client = ClientId::new(CLIENT);
+    save_session(&storage, &client, &session).unwrap();
+    let prefix = format!("CognitoIdentityServiceProvider.{CLIENT}");
+    assert_eq!(
+        storage
+            .get(&format!("{prefix}.LastAuthUser"))
+            .unwrap()
+            .as_deref(),
+        Some(INTERNAL),
+        "stored under the internal username, not the alias typed"
+    );
+    let back = load_session(&storage, &client).unwrap().expect("signed in");
+    assert_eq!(back.username(), INTERNAL);
+    assert_eq!(back.access_token(), session.access_token());
+    assert_eq!(
+        back.refresh_token().map(RefreshToken::secret),
+        Some("refresh-opaque")
+    );
+    assert_eq!(back.clock_drift(), 5);
+    // `exp` is SERVER_NOW + 3600, i.e. NOW + 3600 on the local clock (5 s ahead); the
+    // session counts as expired 5 s before that.
+    assert!(back.is_valid(NOW + 3594));
+    assert!(!back.is_valid(NOW + 3595));
+}
+
+#[test]
+fn session_username_falls_back_to_the_sign_in_username() {
+    // Tokens without a username claim (a minimal local server) are stored under
+    // `SignIn::username`.
+    let server = FakeCognito::new(After::Tokens);
+    let (mut signin, step) = start(&server, ALIAS, PASSWORD, SignInFlow::UserSrpAuth);
+    let NextStep::Done(mut result) = run(&server, &mut signin, step).unwrap() else {
+        panic!("expected DONE");
+    };
+    result.access_token = AccessToken::new(jwt(
+        &serde_json::json!({"token_use": "access", "iat": SERVER_NOW, "exp": SERVER_NOW + 60}),
+    ));
+    result.id_token = None;
+    let session = signin.session(result, NOW).unwrap();
+    assert_eq!(session.username(), INTERNAL);
+    let storage = MemoryStorage::new();
+    save_session(&storage, &ClientId::new(CLIENT), &session).unwrap();
+    let back = load_session(&storage, &ClientId::new(CLIENT))
+        .unwrap()
+        .expect("signed in");
+    assert_eq!(back.username(), INTERNAL);
 }
 
 #[test]
@@ -784,7 +949,7 @@ fn call_sends_through_a_transport_and_parses_errors() {
         &Loopback(&server),
         &config,
         &GetUserRequest {
-            access_token: AccessToken::new("access.jwt"),
+            access_token: AccessToken::new(access_jwt()),
         },
     ))
     .unwrap();
@@ -800,5 +965,96 @@ fn call_sends_through_a_transport_and_parses_errors() {
     assert_eq!(
         err.service_code(),
         Some(&CognitoErrorCode::NotAuthorizedException)
+    );
+}
+
+/// Sign in, refresh both ways, survive a network error, sign out, and find the refresh token
+/// dead afterwards: the whole life of a session against the scripted server, with storage.
+#[test]
+fn session_lifecycle_sign_in_refresh_sign_out() {
+    let mut server = FakeCognito::new(After::Tokens);
+    server.secret = Some(ClientSecret::new("s3cr3t"));
+    let config = config_of(&server);
+    let client = config.client_id.clone();
+    let storage = MemoryStorage::new();
+    let snapshot = |s: &MemoryStorage| {
+        s.keys()
+            .into_iter()
+            .map(|k| {
+                let v = s.get(&k).unwrap();
+                (k, v)
+            })
+            .collect::<Vec<_>>()
+    };
+
+    // Sign in and store.
+    let (mut signin, step) = start(&server, ALIAS, PASSWORD, SignInFlow::UserSrpAuth);
+    let NextStep::Done(result) = run(&server, &mut signin, step).unwrap() else {
+        panic!("expected DONE");
+    };
+    save_session(&storage, &client, &signin.session(result, NOW).unwrap()).unwrap();
+
+    // REFRESH_TOKEN_AUTH, close to expiry: new tokens, same refresh token.
+    let session = load_session(&storage, &client).unwrap().unwrap();
+    let later = NOW + 3550;
+    assert!(session.refresh_due(later, 60));
+    server.server_time.set(later - 5);
+    let method = RefreshMethod::InitiateAuth;
+    let req = refresh::build_request(&session, &config, &method).unwrap();
+    let outcome = refresh::apply_response(&session, &method, &server.handle(&req), later);
+    let session = refresh::store_outcome(&storage, &client, outcome).unwrap();
+    assert_eq!(session.expires_at(), later - 5 + 3600);
+    assert_eq!(
+        session.refresh_token().map(RefreshToken::secret),
+        Some("refresh-opaque")
+    );
+    assert!(!session.refresh_due(later, 60));
+
+    // GetTokensFromRefreshToken rotates the refresh token; storage follows.
+    let method = RefreshMethod::GetTokensFromRefreshToken;
+    let req = refresh::build_request(&session, &config, &method).unwrap();
+    let outcome = refresh::apply_response(&session, &method, &server.handle(&req), later);
+    let session = refresh::store_outcome(&storage, &client, outcome).unwrap();
+    let rotated = format!("refresh-rotated-{}", later - 5);
+    assert_eq!(
+        load_session(&storage, &client)
+            .unwrap()
+            .unwrap()
+            .refresh_token()
+            .map(RefreshToken::secret),
+        Some(rotated.as_str())
+    );
+
+    // The network is down: the refresh fails, storage is untouched.
+    let before = snapshot(&storage);
+    let _req = refresh::build_request(&session, &config, &method).unwrap();
+    let outcome: Result<_, Error> = Err(Error::Transport("TypeError: Failed to fetch".into()));
+    let e = refresh::store_outcome(&storage, &client, outcome).unwrap_err();
+    assert!(e.is_transient() && !e.is_session_ended());
+    assert_eq!(snapshot(&storage), before);
+
+    // Sign out: RevokeToken (the access token has origin_jti), then clear locally.
+    let plan = SignOut::new(&session, &config, None, SignOutOptions::default()).unwrap();
+    let reqs: Vec<_> = plan.requests().cloned().collect();
+    assert_eq!(reqs.len(), 1);
+    SignOut::parse_response(&server.handle(&reqs[0])).unwrap();
+    plan.clear_local(&storage, &client).unwrap();
+    assert!(load_session(&storage, &client).unwrap().is_none());
+
+    // The revoked refresh token is dead: the session-ended class, not a transient one.
+    save_session(&storage, &client, &session).unwrap();
+    let req = refresh::build_request(&session, &config, &method).unwrap();
+    let outcome = refresh::apply_response(&session, &method, &server.handle(&req), later);
+    let e = refresh::store_outcome(&storage, &client, outcome).unwrap_err();
+    assert!(e.is_session_ended(), "{e:?}");
+    assert!(load_session(&storage, &client).unwrap().is_none());
+    assert_eq!(
+        server.log.borrow()[2..],
+        [
+            "InitiateAuth",
+            "GetTokensFromRefreshToken",
+            "RevokeToken",
+            "GetTokensFromRefreshToken"
+        ]
     );
 }

@@ -4,9 +4,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use cognito_core::ops::*;
+use cognito_core::refresh::{apply_response, RefreshMethod};
+use cognito_core::session::{Session, Tokens};
 use cognito_core::signin::{SignIn, SignInFlow, SignInOptions};
-use cognito_core::types::{ClientId, Password, UserPoolId, Username};
-use cognito_core::wire::{parse_error, parse_response, ClientConfig, HttpResponse};
+use cognito_core::types::{AccessToken, ClientId, Password, RefreshToken, UserPoolId, Username};
+use cognito_core::wire::{
+    parse_error, parse_response, ClientConfig, HttpRequest, HttpResponse, Method,
+};
 use cognito_core::Error;
 use proptest::prelude::*;
 
@@ -164,6 +168,66 @@ fn headers() -> impl Strategy<Value = Vec<(String, String)>> {
         ),
         0..3,
     )
+}
+
+/// A session to refresh: alice, tokens valid from 1000 to 4600.
+fn refreshable_session() -> Session {
+    use base64::Engine as _;
+    let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+    let access = format!(
+        "{}.{}.sig",
+        b64(r#"{"alg":"RS256"}"#),
+        b64(r#"{"token_use":"access","username":"alice","iat":1000,"exp":4600}"#)
+    );
+    Session::new(
+        Tokens::new(
+            None,
+            AccessToken::new(access),
+            Some(RefreshToken::new("rt")),
+        ),
+        1000,
+    )
+    .unwrap()
+}
+
+proptest! {
+    /// Whatever a 5xx says, a refresh that got one keeps the stored session.
+    #[test]
+    fn server_faults_never_end_a_session(
+        status in 500u16..600,
+        headers in headers(),
+        body in prop_oneof![
+            json_value().prop_map(|v| v.to_string().into_bytes()),
+            prop::collection::vec(any::<u8>(), 0..128),
+        ],
+    ) {
+        let resp = HttpResponse { status, headers, body };
+        let session = refreshable_session();
+        for method in [RefreshMethod::InitiateAuth, RefreshMethod::GetTokensFromRefreshToken] {
+            let e = apply_response(&session, &method, &resp, 2000).unwrap_err();
+            prop_assert!(e.is_transient(), "{:?}", e);
+            prop_assert!(!e.is_session_ended(), "{:?}", e);
+        }
+    }
+
+    /// `Debug` of a request never shows credentials or the body.
+    #[test]
+    fn request_debug_redacts_credentials(
+        name in prop_oneof![Just("Authorization"), Just("authorization"), Just("AUTHORIZATION")],
+        scheme in prop_oneof![Just("Basic"), Just("Bearer")],
+        secret in "[A-Za-z0-9+/=._-]{12,40}",
+        body in "[A-Za-z0-9]{12,40}",
+    ) {
+        let req = HttpRequest {
+            method: Method::Post,
+            url: "https://auth.example.com/oauth2/token".into(),
+            headers: vec![(name.to_owned(), format!("{scheme} {secret}"))],
+            body: body.clone().into_bytes(),
+        };
+        let d = format!("{req:?}");
+        prop_assert!(!d.contains(&secret), "{}", d);
+        prop_assert!(!d.contains(&body), "{}", d);
+    }
 }
 
 proptest! {
