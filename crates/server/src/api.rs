@@ -33,13 +33,28 @@ const RESET_CODE_SECS: i64 = 3600;
 ///
 /// # Errors
 /// Any AWS-style exception.
-pub fn handle(state: &AppState, target: Option<&str>, content_type: Option<&str>, body: &[u8]) -> Result<Value, ApiError> {
+pub fn handle(
+    state: &AppState,
+    target: Option<&str>,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Result<Value, ApiError> {
     let ct_ok = content_type.is_some_and(|ct| {
-        let base = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-        base == "application/x-amz-json-1.1" || base == "application/json" || base == "application/x-amz-json-1.0"
+        let base = ct
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        base == "application/x-amz-json-1.1"
+            || base == "application/json"
+            || base == "application/x-amz-json-1.0"
     });
     let Some(op) = target.and_then(|t| t.strip_prefix(TARGET_PREFIX)) else {
-        return Err(ApiError::new("UnknownOperationException", "Unknown operation"));
+        return Err(ApiError::new(
+            "UnknownOperationException",
+            "Unknown operation",
+        ));
     };
     if !ct_ok {
         return Err(ApiError::new(
@@ -48,16 +63,26 @@ pub fn handle(state: &AppState, target: Option<&str>, content_type: Option<&str>
         ));
     }
     if !OPERATIONS.contains(&op) {
-        return Err(ApiError::new("UnknownOperationException", format!("Unknown operation {op}")));
+        return Err(ApiError::new(
+            "UnknownOperationException",
+            format!("Unknown operation {op}"),
+        ));
     }
     let v: Value = if body.iter().all(u8::is_ascii_whitespace) {
         Value::Object(Map::new())
     } else {
-        serde_json::from_slice(body)
-            .map_err(|_| ApiError::new("SerializationException", "Malformed request body: not valid JSON"))?
+        serde_json::from_slice(body).map_err(|_| {
+            ApiError::new(
+                "SerializationException",
+                "Malformed request body: not valid JSON",
+            )
+        })?
     };
     let Value::Object(m) = v else {
-        return Err(ApiError::new("SerializationException", "Start of structure or map expected"));
+        return Err(ApiError::new(
+            "SerializationException",
+            "Start of structure or map expected",
+        ));
     };
     let r = Req(&m);
     match op {
@@ -85,7 +110,10 @@ pub fn handle(state: &AppState, target: Option<&str>, content_type: Option<&str>
         "AdminDeleteUser" => admin_delete_user(state, &r),
         "AdminConfirmSignUp" => admin_confirm_sign_up(state, &r),
         "AdminSetUserPassword" => admin_set_user_password(state, &r),
-        _ => Err(ApiError::new("UnknownOperationException", format!("Unknown operation {op}"))),
+        _ => Err(ApiError::new(
+            "UnknownOperationException",
+            format!("Unknown operation {op}"),
+        )),
     }
 }
 
@@ -260,12 +288,19 @@ fn need<'m>(m: &'m BTreeMap<String, String>, name: &str) -> Result<&'m str, ApiE
 // ---------------------------------------------------------------------------------------------
 // Shared checks
 
-fn client<'s>(state: &'s AppState, r: &Req<'_>) -> Result<(&'s PoolConfig, &'s ClientConfig), ApiError> {
+fn client<'s>(
+    state: &'s AppState,
+    r: &Req<'_>,
+) -> Result<(&'s PoolConfig, &'s ClientConfig), ApiError> {
     let id = r.req_str("ClientId", 128)?;
     state.client(id).ok_or_else(|| ApiError::unknown_client(id))
 }
 
-fn check_secret_hash(client: &ClientConfig, usernames: &[&str], given: Option<&str>) -> Result<(), ApiError> {
+fn check_secret_hash(
+    client: &ClientConfig,
+    usernames: &[&str],
+    given: Option<&str>,
+) -> Result<(), ApiError> {
     let Some(secret) = &client.secret else {
         return Ok(());
     };
@@ -275,10 +310,16 @@ fn check_secret_hash(client: &ClientConfig, usernames: &[&str], given: Option<&s
             client.id
         )));
     };
-    if usernames.iter().any(|u| util::ct_eq(&util::secret_hash(secret, u, &client.id), given)) {
+    if usernames
+        .iter()
+        .any(|u| util::ct_eq(&util::secret_hash(secret, u, &client.id), given))
+    {
         Ok(())
     } else {
-        Err(ApiError::not_authorized(format!("Unable to verify secret hash for client {}", client.id)))
+        Err(ApiError::not_authorized(format!(
+            "Unable to verify secret hash for client {}",
+            client.id
+        )))
     }
 }
 
@@ -286,7 +327,10 @@ fn check_client_secret(client: &ClientConfig, given: Option<&str>) -> Result<(),
     match (&client.secret, given) {
         (None, _) => Ok(()),
         (Some(s), Some(g)) if util::ct_eq(s, g) => Ok(()),
-        (Some(_), _) => Err(ApiError::not_authorized(format!("Unable to verify secret hash for client {}", client.id))),
+        (Some(_), _) => Err(ApiError::not_authorized(format!(
+            "Unable to verify secret hash for client {}",
+            client.id
+        ))),
     }
 }
 
@@ -300,18 +344,37 @@ fn check_username(name: &str) -> Result<(), ApiError> {
 }
 
 fn check_password_policy(pool: &PoolConfig, pw: &str) -> Result<(), ApiError> {
-    util::check_password_policy(&pool.password_policy, pw).map_err(|m| ApiError::new("InvalidPasswordException", m))
+    util::check_password_policy(&pool.password_policy, pw)
+        .map_err(|m| ApiError::new("InvalidPasswordException", m))
 }
 
 fn validate_attributes(attrs: &[(String, String)]) -> Result<(), ApiError> {
     for (n, v) in attrs {
         if n == "sub" {
-            return Err(ApiError::invalid_param(format!("{n}: Attribute cannot be updated.")));
+            return Err(ApiError::invalid_param(format!(
+                "{n}: Attribute cannot be updated."
+            )));
         }
         let standard = [
-            "email", "email_verified", "phone_number", "phone_number_verified", "name", "given_name",
-            "family_name", "middle_name", "nickname", "preferred_username", "profile", "picture",
-            "website", "gender", "birthdate", "zoneinfo", "locale", "address", "updated_at",
+            "email",
+            "email_verified",
+            "phone_number",
+            "phone_number_verified",
+            "name",
+            "given_name",
+            "family_name",
+            "middle_name",
+            "nickname",
+            "preferred_username",
+            "profile",
+            "picture",
+            "website",
+            "gender",
+            "birthdate",
+            "zoneinfo",
+            "locale",
+            "address",
+            "updated_at",
         ];
         if !standard.contains(&n.as_str()) && !n.starts_with("custom:") {
             return Err(ApiError::invalid_param(format!(
@@ -327,7 +390,13 @@ fn validate_attributes(attrs: &[(String, String)]) -> Result<(), ApiError> {
 
 fn is_email(v: &str) -> bool {
     match v.split_once('@') {
-        Some((l, d)) => !l.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.') && !v.contains(char::is_whitespace),
+        Some((l, d)) => {
+            !l.is_empty()
+                && d.contains('.')
+                && !d.starts_with('.')
+                && !d.ends_with('.')
+                && !v.contains(char::is_whitespace)
+        }
         None => false,
     }
 }
@@ -343,7 +412,12 @@ fn new_session(state: &AppState, tx: &Tx<'_>, rec: &SessionRec) -> Result<String
     Ok(s)
 }
 
-fn take_session(state: &AppState, tx: &Tx<'_>, session: &str, client_id: &str) -> Result<SessionRec, ApiError> {
+fn take_session(
+    state: &AppState,
+    tx: &Tx<'_>,
+    session: &str,
+    client_id: &str,
+) -> Result<SessionRec, ApiError> {
     let key = util::sha256_hex(session);
     let Some(rec) = tx.get::<SessionRec>("session", &key)? else {
         return Err(ApiError::not_authorized("Invalid session for the user."));
@@ -353,7 +427,9 @@ fn take_session(state: &AppState, tx: &Tx<'_>, session: &str, client_id: &str) -
     }
     if state.now() > rec.expires {
         tx.delete("session", &key)?;
-        return Err(ApiError::not_authorized("Invalid session for the user, session is expired."));
+        return Err(ApiError::not_authorized(
+            "Invalid session for the user, session is expired.",
+        ));
     }
     Ok(rec)
 }
@@ -372,7 +448,9 @@ fn sign_up(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
     check_secret_hash(client, &[username], secret_hash)?;
     validate_attributes(&attrs)?;
     if pool.email_alias && username.contains('@') {
-        return Err(ApiError::invalid_param("Username cannot be of email format, since user pool is configured for email alias."));
+        return Err(ApiError::invalid_param(
+            "Username cannot be of email format, since user pool is configured for email alias.",
+        ));
     }
     check_password_policy(pool, password)?;
     let now = state.now();
@@ -383,16 +461,31 @@ fn sign_up(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
         }
     }
     if user.attr("email").is_some() {
-        user.attributes.insert("email_verified".into(), "false".into());
+        user.attributes
+            .insert("email_verified".into(), "false".into());
     }
     user.set_password(pool.srp_pool_name(), password);
     state.store.tx(|tx| {
         if !tx.insert_new("user", &user_key(&pool.id, username), &user)? {
-            return Err(ApiError::new("UsernameExistsException", "User already exists"));
+            return Err(ApiError::new(
+                "UsernameExistsException",
+                "User already exists",
+            ));
         }
         let mut out = json!({"UserConfirmed": false, "UserSub": user.sub});
-        if pool.auto_verified_attributes.iter().any(|a| a == "email") && user.attr("email").is_some() {
-            let d = auth::send_code(state, tx, pool, &client.id, &user, "SignUp", "email", SIGNUP_CODE_SECS)?;
+        if pool.auto_verified_attributes.iter().any(|a| a == "email")
+            && user.attr("email").is_some()
+        {
+            let d = auth::send_code(
+                state,
+                tx,
+                pool,
+                &client.id,
+                &user,
+                "SignUp",
+                "email",
+                SIGNUP_CODE_SECS,
+            )?;
             out["CodeDeliveryDetails"] = d;
         }
         Ok(out)
@@ -417,7 +510,8 @@ fn confirm_sign_up(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
         auth::take_code(state, tx, pool, &user, "SignUp", "email", code)?;
         user.status = "CONFIRMED".into();
         if user.attr("email").is_some() {
-            user.attributes.insert("email_verified".into(), "true".into());
+            user.attributes
+                .insert("email_verified".into(), "true".into());
         }
         user.modified = state.now();
         auth::save_user(tx, pool, &user)?;
@@ -435,7 +529,16 @@ fn resend_confirmation_code(state: &AppState, r: &Req<'_>) -> Result<Value, ApiE
         if user.status != "UNCONFIRMED" {
             return Err(ApiError::invalid_param("User is already confirmed."));
         }
-        let d = auth::send_code(state, tx, pool, &client.id, &user, "ResendConfirmationCode", "email", SIGNUP_CODE_SECS)?;
+        let d = auth::send_code(
+            state,
+            tx,
+            pool,
+            &client.id,
+            &user,
+            "ResendConfirmationCode",
+            "email",
+            SIGNUP_CODE_SECS,
+        )?;
         Ok(json!({"CodeDeliveryDetails": d}))
     })
 }
@@ -465,7 +568,12 @@ fn initiate_auth(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
             AUTH_FLOWS.join(", ")
         )));
     }
-    let enabled = |f: &str| client.auth_flows.iter().any(|a| a == f || a.strip_prefix("ALLOW_") == Some(f));
+    let enabled = |f: &str| {
+        client
+            .auth_flows
+            .iter()
+            .any(|a| a == f || a.strip_prefix("ALLOW_") == Some(f))
+    };
     match flow {
         "REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN" => {
             let token = need(&params, "REFRESH_TOKEN")?;
@@ -488,7 +596,11 @@ fn initiate_auth(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
             if a_pub.len() > 2048 || !a_pub.bytes().all(|b| b.is_ascii_hexdigit()) {
                 return Err(ApiError::invalid_param("Invalid SRP_A"));
             }
-            check_secret_hash(client, &[username], params.get("SECRET_HASH").map(String::as_str))?;
+            check_secret_hash(
+                client,
+                &[username],
+                params.get("SECRET_HASH").map(String::as_str),
+            )?;
             state.store.tx(|tx| {
                 let user = load_user(tx, pool, username)?;
                 if !user.enabled {
@@ -526,7 +638,11 @@ fn initiate_auth(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
         "USER_PASSWORD_AUTH" if enabled("USER_PASSWORD_AUTH") => {
             let username = need(&params, "USERNAME")?;
             let password = need(&params, "PASSWORD")?;
-            check_secret_hash(client, &[username], params.get("SECRET_HASH").map(String::as_str))?;
+            check_secret_hash(
+                client,
+                &[username],
+                params.get("SECRET_HASH").map(String::as_str),
+            )?;
             let user = state.store.tx(|tx| load_user(tx, pool, username))?;
             if !user.enabled {
                 return Err(ApiError::not_authorized("User is disabled."));
@@ -535,15 +651,25 @@ fn initiate_auth(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
             let ok = user.check_password(pool.srp_pool_name(), password);
             password_result(state, pool, client, &user.username, ok)
         }
-        "USER_SRP_AUTH" | "USER_PASSWORD_AUTH" => Err(ApiError::invalid_param(format!("{flow} flow not enabled for this client"))),
-        _ => Err(ApiError::invalid_param(format!("{flow} flow is not supported by this local server"))),
+        "USER_SRP_AUTH" | "USER_PASSWORD_AUTH" => Err(ApiError::invalid_param(format!(
+            "{flow} flow not enabled for this client"
+        ))),
+        _ => Err(ApiError::invalid_param(format!(
+            "{flow} flow is not supported by this local server"
+        ))),
     }
 }
 
 /// After a password check: count the failure, or continue to the next step.
-fn password_result(state: &AppState, pool: &PoolConfig, client: &ClientConfig, username: &str, ok: bool) -> Result<Value, ApiError> {
+fn password_result(
+    state: &AppState,
+    pool: &PoolConfig,
+    client: &ClientConfig,
+    username: &str,
+    ok: bool,
+) -> Result<Value, ApiError> {
     let now = state.now();
-    let outcome = state.store.tx(|tx| {
+    state.store.tx(|tx| {
         let Some(mut user) = tx.get::<User>("user", &user_key(&pool.id, username))? else {
             return Err(ApiError::user_not_found());
         };
@@ -559,12 +685,17 @@ fn password_result(state: &AppState, pool: &PoolConfig, client: &ClientConfig, u
             auth::save_user(tx, pool, &user)?;
         }
         Ok(Ok(next_step(state, tx, pool, client, &user)?))
-    })?;
-    outcome
+    })?
 }
 
 /// The step after a correct password: a challenge or tokens.
-fn next_step(state: &AppState, tx: &Tx<'_>, pool: &PoolConfig, client: &ClientConfig, user: &User) -> Result<Value, ApiError> {
+fn next_step(
+    state: &AppState,
+    tx: &Tx<'_>,
+    pool: &PoolConfig,
+    client: &ClientConfig,
+    user: &User,
+) -> Result<Value, ApiError> {
     let now = state.now();
     let session = |challenge: &str| SessionRec {
         pool: pool.id.clone(),
@@ -575,9 +706,17 @@ fn next_step(state: &AppState, tx: &Tx<'_>, pool: &PoolConfig, client: &ClientCo
         totp_verified: false,
     };
     match user.status.as_str() {
-        "UNCONFIRMED" => return Err(ApiError::new("UserNotConfirmedException", "User is not confirmed.")),
+        "UNCONFIRMED" => {
+            return Err(ApiError::new(
+                "UserNotConfirmedException",
+                "User is not confirmed.",
+            ))
+        }
         "RESET_REQUIRED" => {
-            return Err(ApiError::new("PasswordResetRequiredException", "Password reset required for the user"))
+            return Err(ApiError::new(
+                "PasswordResetRequiredException",
+                "Password reset required for the user",
+            ))
         }
         "FORCE_CHANGE_PASSWORD" => {
             if user.temp_password_expires.is_some_and(|e| now > e) {
@@ -620,7 +759,17 @@ fn next_step(state: &AppState, tx: &Tx<'_>, pool: &PoolConfig, client: &ClientCo
             "ChallengeParameters": {"MFAS_CAN_SETUP": "[\"SOFTWARE_TOKEN_MFA\"]", "USER_ID_FOR_SRP": user.username},
         }));
     }
-    let t = auth::issue(state, tx, pool, client, user, now, vec![ADMIN_SCOPE.into()], None, true)?;
+    let t = auth::issue(
+        state,
+        tx,
+        pool,
+        client,
+        user,
+        now,
+        vec![ADMIN_SCOPE.into()],
+        None,
+        true,
+    )?;
     Ok(json!({"AuthenticationResult": t.authentication_result(), "ChallengeParameters": {}}))
 }
 
@@ -667,11 +816,18 @@ fn respond_to_auth_challenge(state: &AppState, r: &Req<'_>) -> Result<Value, Api
                     return Err(ApiError::not_authorized("Invalid session for the user."));
                 }
                 let mut user = load_user(tx, pool, &rec.username)?;
-                check_secret_hash(client, &[username, &user.username], resp.get("SECRET_HASH").map(String::as_str))?;
+                check_secret_hash(
+                    client,
+                    &[username, &user.username],
+                    resp.get("SECRET_HASH").map(String::as_str),
+                )?;
                 check_password_policy(pool, new_pw)?;
                 let attrs: Vec<(String, String)> = resp
                     .iter()
-                    .filter_map(|(k, v)| k.strip_prefix("userAttributes.").map(|n| (n.to_string(), v.clone())))
+                    .filter_map(|(k, v)| {
+                        k.strip_prefix("userAttributes.")
+                            .map(|n| (n.to_string(), v.clone()))
+                    })
                     .collect();
                 validate_attributes(&attrs)?;
                 for (n, v) in attrs {
@@ -723,15 +879,25 @@ fn respond_to_auth_challenge(state: &AppState, r: &Req<'_>) -> Result<Value, Api
                 Ok(json!({"AuthenticationResult": t.authentication_result(), "ChallengeParameters": {}}))
             })
         }
-        _ => Err(ApiError::invalid_param(format!("Challenge {name} is not supported by this local server"))),
+        _ => Err(ApiError::invalid_param(format!(
+            "Challenge {name} is not supported by this local server"
+        ))),
     }
 }
 
 fn decode_block(b: &str) -> Option<Vec<u8>> {
-    STANDARD.decode(b).ok().or_else(|| URL_SAFE_NO_PAD.decode(b.trim_end_matches('=')).ok())
+    STANDARD
+        .decode(b)
+        .ok()
+        .or_else(|| URL_SAFE_NO_PAD.decode(b.trim_end_matches('=')).ok())
 }
 
-fn password_verifier(state: &AppState, pool: &PoolConfig, client: &ClientConfig, resp: &BTreeMap<String, String>) -> Result<Value, ApiError> {
+fn password_verifier(
+    state: &AppState,
+    pool: &PoolConfig,
+    client: &ClientConfig,
+    resp: &BTreeMap<String, String>,
+) -> Result<Value, ApiError> {
     let block = need(resp, "PASSWORD_CLAIM_SECRET_BLOCK")?;
     let signature = need(resp, "PASSWORD_CLAIM_SIGNATURE")?;
     let timestamp = need(resp, "TIMESTAMP")?;
@@ -750,37 +916,48 @@ fn password_verifier(state: &AppState, pool: &PoolConfig, client: &ClientConfig,
             return Err(ApiError::not_authorized("Invalid session for the user."));
         }
         if now > rec.expires {
-            return Err(ApiError::not_authorized("Invalid session for the user, session is expired."));
+            return Err(ApiError::not_authorized(
+                "Invalid session for the user, session is expired.",
+            ));
         }
         let user = load_user(tx, pool, &rec.username)?;
         Ok((rec, user))
     })?;
     if username.to_lowercase() != user.username.to_lowercase() {
-        let alias_ok = user.verified_email().is_some_and(|e| e.eq_ignore_ascii_case(username));
+        let alias_ok = user
+            .verified_email()
+            .is_some_and(|e| e.eq_ignore_ascii_case(username));
         if !alias_ok {
             return Err(ApiError::not_authorized("Incorrect username or password."));
         }
     }
-    check_secret_hash(client, &[username, &user.username], resp.get("SECRET_HASH").map(String::as_str))?;
+    check_secret_hash(
+        client,
+        &[username, &user.username],
+        resp.get("SECRET_HASH").map(String::as_str),
+    )?;
     auth::check_lockout(&user, now)?;
-    let ts_ok = util::parse_cognito_timestamp(timestamp).is_some_and(|t| (t - now).abs() <= TIMESTAMP_SKEW_SECS);
+    let ts_ok = util::parse_cognito_timestamp(timestamp)
+        .is_some_and(|t| (t - now).abs() <= TIMESTAMP_SKEW_SECS);
     if !ts_ok {
         tracing::info!(username = %user.username, timestamp, "SRP TIMESTAMP malformed or too far from the server clock");
         return Err(ApiError::not_authorized("Incorrect username or password."));
     }
     let b = hex::decode(&rec.b_hex).map_err(|_| ApiError::internal("corrupt SRP state"))?;
     let verifier = user.verifier();
-    let ok = cognito_srp::ServerEphemeral::new(&b, &verifier).ok().is_some_and(|eph| {
-        let check = cognito_srp::ClaimCheck {
-            pool_name: pool.srp_pool_name(),
-            user_id_for_srp: &user.username,
-            a_pub_hex: &rec.a_pub_hex,
-            secret_block_b64: block,
-            timestamp,
-            signature_b64: signature,
-        };
-        cognito_srp::verify_password_claim(&eph, &verifier, &check).is_ok()
-    });
+    let ok = cognito_srp::ServerEphemeral::new(&b, &verifier)
+        .ok()
+        .is_some_and(|eph| {
+            let check = cognito_srp::ClaimCheck {
+                pool_name: pool.srp_pool_name(),
+                user_id_for_srp: &user.username,
+                a_pub_hex: &rec.a_pub_hex,
+                secret_block_b64: block,
+                timestamp,
+                signature_b64: signature,
+            };
+            cognito_srp::verify_password_claim(&eph, &verifier, &check).is_ok()
+        });
     password_result(state, pool, client, &user.username, ok)
 }
 
@@ -799,14 +976,26 @@ fn get_tokens_from_refresh_token(state: &AppState, r: &Req<'_>) -> Result<Value,
 // ---------------------------------------------------------------------------------------------
 // Signed-in user operations (AccessToken)
 
-fn with_access<T>(state: &AppState, r: &Req<'_>, f: impl FnOnce(&Tx<'_>, &PoolConfig, User) -> Result<T, ApiError>) -> Result<T, ApiError> {
+fn with_access<T>(
+    state: &AppState,
+    r: &Req<'_>,
+    f: impl FnOnce(&Tx<'_>, &PoolConfig, User) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
     let token = r.req_str("AccessToken", 131_072)?;
     state.store.tx(|tx| {
         let ctx = auth::validate_access(state, tx, token)?;
-        let pool = state.pool(&ctx.pool_id).ok_or_else(|| ApiError::internal("pool vanished"))?;
-        let scope = ctx.claims.get("scope").and_then(Value::as_str).unwrap_or_default();
+        let pool = state
+            .pool(&ctx.pool_id)
+            .ok_or_else(|| ApiError::internal("pool vanished"))?;
+        let scope = ctx
+            .claims
+            .get("scope")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
         if !scope.split(' ').any(|s| s == ADMIN_SCOPE) {
-            return Err(ApiError::not_authorized("Access Token does not have required scopes"));
+            return Err(ApiError::not_authorized(
+                "Access Token does not have required scopes",
+            ));
         }
         f(tx, pool, ctx.user)
     })
@@ -817,7 +1006,11 @@ fn client_of_token(r: &Req<'_>) -> String {
         .ok()
         .flatten()
         .and_then(crate::jwt::peek_claims)
-        .and_then(|c| c.get("client_id").and_then(Value::as_str).map(str::to_string))
+        .and_then(|c| {
+            c.get("client_id")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        })
         .unwrap_or_default()
 }
 
@@ -864,12 +1057,22 @@ fn update_user_attributes(state: &AppState, r: &Req<'_>) -> Result<Value, ApiErr
             }
         }
         if email_changed {
-            user.attributes.insert("email_verified".into(), "false".into());
+            user.attributes
+                .insert("email_verified".into(), "false".into());
         }
         user.modified = state.now();
         auth::save_user(tx, pool, &user)?;
         if email_changed && pool.auto_verified_attributes.iter().any(|a| a == "email") {
-            list.push(auth::send_code(state, tx, pool, &client_id, &user, "VerifyUserAttribute", "email", SIGNUP_CODE_SECS)?);
+            list.push(auth::send_code(
+                state,
+                tx,
+                pool,
+                &client_id,
+                &user,
+                "VerifyUserAttribute",
+                "email",
+                SIGNUP_CODE_SECS,
+            )?);
         }
         Ok(json!({"CodeDeliveryDetailsList": list}))
     })
@@ -880,9 +1083,20 @@ fn get_user_attribute_verification_code(state: &AppState, r: &Req<'_>) -> Result
     let client_id = client_of_token(r);
     with_access(state, r, |tx, pool, user| {
         if attr != "email" && attr != "phone_number" {
-            return Err(ApiError::invalid_param(format!("Attribute {attr} cannot be verified")));
+            return Err(ApiError::invalid_param(format!(
+                "Attribute {attr} cannot be verified"
+            )));
         }
-        let d = auth::send_code(state, tx, pool, &client_id, &user, "VerifyUserAttribute", &attr, SIGNUP_CODE_SECS)?;
+        let d = auth::send_code(
+            state,
+            tx,
+            pool,
+            &client_id,
+            &user,
+            "VerifyUserAttribute",
+            &attr,
+            SIGNUP_CODE_SECS,
+        )?;
         Ok(json!({"CodeDeliveryDetails": d}))
     })
 }
@@ -892,7 +1106,8 @@ fn verify_user_attribute(state: &AppState, r: &Req<'_>) -> Result<Value, ApiErro
     let code = r.req_str("Code", 2048)?.to_string();
     with_access(state, r, |tx, pool, mut user| {
         auth::take_code(state, tx, pool, &user, "VerifyUserAttribute", &attr, &code)?;
-        user.attributes.insert(format!("{attr}_verified"), "true".into());
+        user.attributes
+            .insert(format!("{attr}_verified"), "true".into());
         user.modified = state.now();
         auth::save_user(tx, pool, &user)?;
         Ok(json!({}))
@@ -903,7 +1118,9 @@ fn change_password(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
     let previous = r.req_str("PreviousPassword", 256)?.to_string();
     let proposed = r.req_str("ProposedPassword", 256)?.to_string();
     let (pool_id, user) = with_access(state, r, |_, pool, user| Ok((pool.id.clone(), user)))?;
-    let pool = state.pool(&pool_id).ok_or_else(|| ApiError::internal("pool vanished"))?;
+    let pool = state
+        .pool(&pool_id)
+        .ok_or_else(|| ApiError::internal("pool vanished"))?;
     let now = state.now();
     auth::check_lockout(&user, now)?;
     let ok = user.check_password(pool.srp_pool_name(), &previous);
@@ -914,22 +1131,24 @@ fn change_password(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
     if ok {
         fresh.set_password(pool.srp_pool_name(), &proposed);
     }
-    state.store.tx(|tx| -> Result<Result<Value, ApiError>, ApiError> {
-        let mut u = load_user(tx, pool, &user.username)?;
-        if !ok {
-            auth::record_failure(&mut u, now);
+    state
+        .store
+        .tx(|tx| -> Result<Result<Value, ApiError>, ApiError> {
+            let mut u = load_user(tx, pool, &user.username)?;
+            if !ok {
+                auth::record_failure(&mut u, now);
+                auth::save_user(tx, pool, &u)?;
+                return Ok(Err(ApiError::bad_credentials()));
+            }
+            u.salt_raw = fresh.salt_raw;
+            u.salt_hex = fresh.salt_hex;
+            u.verifier_hex = fresh.verifier_hex;
+            u.failed_attempts = 0;
+            u.lockout_until = 0;
+            u.modified = now;
             auth::save_user(tx, pool, &u)?;
-            return Ok(Err(ApiError::bad_credentials()));
-        }
-        u.salt_raw = fresh.salt_raw;
-        u.salt_hex = fresh.salt_hex;
-        u.verifier_hex = fresh.verifier_hex;
-        u.failed_attempts = 0;
-        u.lockout_until = 0;
-        u.modified = now;
-        auth::save_user(tx, pool, &u)?;
-        Ok(Ok(json!({})))
-    })?
+            Ok(Ok(json!({})))
+        })?
 }
 
 fn global_sign_out(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
@@ -945,13 +1164,19 @@ fn revoke_token(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
     let secret = r.opt_str("ClientSecret", 64)?;
     check_client_secret(client, secret)?;
     if token.split('.').count() == 3 {
-        return Err(ApiError::new("UnsupportedTokenTypeException", "Unsupported token type"));
+        return Err(ApiError::new(
+            "UnsupportedTokenTypeException",
+            "Unsupported token type",
+        ));
     }
     state.store.tx(|tx| {
         if let Some(fkey) = tx.get::<String>("refresh", &util::sha256_hex(token))? {
             if let Some(mut fam) = tx.get::<crate::state::Family>("family", &fkey)? {
                 if fam.client_id != client.id {
-                    return Err(ApiError::new("UnauthorizedException", "Token does not belong to this client"));
+                    return Err(ApiError::new(
+                        "UnauthorizedException",
+                        "Token does not belong to this client",
+                    ));
                 }
                 fam.revoked = true;
                 tx.put("family", &fkey, &fam)?;
@@ -1029,7 +1254,9 @@ fn associate_software_token(state: &AppState, r: &Req<'_>) -> Result<Value, ApiE
         .ok_or_else(|| ApiError::invalid_param("Either AccessToken or Session must be provided"))?;
     state.store.tx(|tx| {
         let (rec, key) = mfa_setup_session(state, tx, session)?;
-        let pool = state.pool(&rec.pool).ok_or_else(|| ApiError::internal("pool vanished"))?;
+        let pool = state
+            .pool(&rec.pool)
+            .ok_or_else(|| ApiError::internal("pool vanished"))?;
         let mut user = load_user(tx, pool, &rec.username)?;
         user.totp_pending = Some(secret.clone());
         auth::save_user(tx, pool, &user)?;
@@ -1039,14 +1266,20 @@ fn associate_software_token(state: &AppState, r: &Req<'_>) -> Result<Value, ApiE
     })
 }
 
-fn mfa_setup_session(state: &AppState, tx: &Tx<'_>, session: &str) -> Result<(SessionRec, String), ApiError> {
+fn mfa_setup_session(
+    state: &AppState,
+    tx: &Tx<'_>,
+    session: &str,
+) -> Result<(SessionRec, String), ApiError> {
     let key = util::sha256_hex(session);
     let rec = tx
         .get::<SessionRec>("session", &key)?
         .filter(|s| s.challenge == "MFA_SETUP")
         .ok_or_else(|| ApiError::not_authorized("Invalid session for the user."))?;
     if state.now() > rec.expires {
-        return Err(ApiError::not_authorized("Invalid session for the user, session is expired."));
+        return Err(ApiError::not_authorized(
+            "Invalid session for the user, session is expired.",
+        ));
     }
     Ok((rec, key))
 }
@@ -1056,12 +1289,16 @@ fn verify_software_token(state: &AppState, r: &Req<'_>) -> Result<Value, ApiErro
     let _ = r.opt_str("FriendlyDeviceName", 131_072)?;
     let now = state.now();
     let verify = |user: &mut User| -> Result<(), ApiError> {
-        let pending = user
-            .totp_pending
-            .clone()
-            .ok_or_else(|| ApiError::invalid_param("Software token has not been associated; call AssociateSoftwareToken first"))?;
+        let pending = user.totp_pending.clone().ok_or_else(|| {
+            ApiError::invalid_param(
+                "Software token has not been associated; call AssociateSoftwareToken first",
+            )
+        })?;
         if !util::totp_check(&pending, &code, now) {
-            return Err(ApiError::new("EnableSoftwareTokenMFAException", "Code mismatch and fail enable Software Token MFA"));
+            return Err(ApiError::new(
+                "EnableSoftwareTokenMFAException",
+                "Code mismatch and fail enable Software Token MFA",
+            ));
         }
         user.totp_secret = Some(pending);
         user.totp_pending = None;
@@ -1079,7 +1316,9 @@ fn verify_software_token(state: &AppState, r: &Req<'_>) -> Result<Value, ApiErro
         .ok_or_else(|| ApiError::invalid_param("Either AccessToken or Session must be provided"))?;
     state.store.tx(|tx| {
         let (mut rec, key) = mfa_setup_session(state, tx, session)?;
-        let pool = state.pool(&rec.pool).ok_or_else(|| ApiError::internal("pool vanished"))?;
+        let pool = state
+            .pool(&rec.pool)
+            .ok_or_else(|| ApiError::internal("pool vanished"))?;
         let mut user = load_user(tx, pool, &rec.username)?;
         verify(&mut user)?;
         auth::save_user(tx, pool, &user)?;
@@ -1095,24 +1334,33 @@ fn set_user_mfa_preference(state: &AppState, r: &Req<'_>) -> Result<Value, ApiEr
         None | Some(Value::Null) => None,
         Some(Value::Object(o)) => {
             let sub = Req(o);
-            Some((sub.opt_bool("Enabled")?.unwrap_or(false), sub.opt_bool("PreferredMfa")?.unwrap_or(false)))
+            Some((
+                sub.opt_bool("Enabled")?.unwrap_or(false),
+                sub.opt_bool("PreferredMfa")?.unwrap_or(false),
+            ))
         }
         Some(_) => return Err(type_error("SoftwareTokenMfaSettings", "structure")),
     };
     for other in ["SMSMfaSettings", "EmailMfaSettings"] {
         if let Some(Value::Object(o)) = r.0.get(other) {
             if Req(o).opt_bool("Enabled")? == Some(true) {
-                return Err(ApiError::invalid_param(format!("{other}: SMS and email MFA are not supported by this local server")));
+                return Err(ApiError::invalid_param(format!(
+                    "{other}: SMS and email MFA are not supported by this local server"
+                )));
             }
         }
     }
     with_access(state, r, |tx, pool, mut user| {
         if let Some((enabled, _preferred)) = totp {
             if enabled && user.totp_secret.is_none() {
-                return Err(ApiError::invalid_param("User has not verified software token mfa"));
+                return Err(ApiError::invalid_param(
+                    "User has not verified software token mfa",
+                ));
             }
             if !enabled && pool.mfa == "ON" {
-                return Err(ApiError::invalid_param("MFA is required for this user pool"));
+                return Err(ApiError::invalid_param(
+                    "MFA is required for this user pool",
+                ));
             }
             user.totp_enabled = enabled;
             auth::save_user(tx, pool, &user)?;
@@ -1126,9 +1374,12 @@ fn set_user_mfa_preference(state: &AppState, r: &Req<'_>) -> Result<Value, ApiEr
 
 fn admin_pool<'s>(state: &'s AppState, r: &Req<'_>) -> Result<&'s PoolConfig, ApiError> {
     let id = r.req_str("UserPoolId", 55)?;
-    state
-        .pool(id)
-        .ok_or_else(|| ApiError::new("ResourceNotFoundException", format!("User pool {id} does not exist.")))
+    state.pool(id).ok_or_else(|| {
+        ApiError::new(
+            "ResourceNotFoundException",
+            format!("User pool {id} does not exist."),
+        )
+    })
 }
 
 fn user_type(user: &User, attr_key: &str) -> Value {
@@ -1171,9 +1422,17 @@ fn admin_create_user(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
         let mut user = match (existing, action) {
             (Some(u), Some("RESEND")) if u.status == "FORCE_CHANGE_PASSWORD" => u,
             (Some(_), Some("RESEND")) => {
-                return Err(ApiError::new("UnsupportedUserStateException", "User status is not FORCE_CHANGE_PASSWORD"))
+                return Err(ApiError::new(
+                    "UnsupportedUserStateException",
+                    "User status is not FORCE_CHANGE_PASSWORD",
+                ))
             }
-            (Some(_), _) => return Err(ApiError::new("UsernameExistsException", "User account already exists")),
+            (Some(_), _) => {
+                return Err(ApiError::new(
+                    "UsernameExistsException",
+                    "User account already exists",
+                ))
+            }
             (None, Some("RESEND")) => return Err(ApiError::user_not_found()),
             (None, _) => {
                 let mut u = User::new(username, now);
@@ -1184,13 +1443,27 @@ fn admin_create_user(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
             }
         };
         user.status = "FORCE_CHANGE_PASSWORD".into();
-        user.temp_password_expires = Some(now + pool.password_policy.temporary_password_validity_days * 86_400);
+        user.temp_password_expires =
+            Some(now + pool.password_policy.temporary_password_validity_days * 86_400);
         user.set_password(pool.srp_pool_name(), &temp);
         user.modified = now;
         auth::save_user(tx, pool, &user)?;
         if action != Some("SUPPRESS") {
-            let dest = user.attr("email").unwrap_or("(no email; see outbox)").to_string();
-            auth::outbox(state, tx, pool, "", &user, &dest, "email", "AdminCreateUser", &temp)?;
+            let dest = user
+                .attr("email")
+                .unwrap_or("(no email; see outbox)")
+                .to_string();
+            auth::outbox(
+                state,
+                tx,
+                pool,
+                "",
+                &user,
+                &dest,
+                "email",
+                "AdminCreateUser",
+                &temp,
+            )?;
         }
         Ok(json!({"User": user_type(&user, "Attributes")}))
     })
@@ -1254,7 +1527,8 @@ fn admin_set_user_password(state: &AppState, r: &Req<'_>) -> Result<Value, ApiEr
             user.temp_password_expires = None;
         } else {
             user.status = "FORCE_CHANGE_PASSWORD".into();
-            user.temp_password_expires = Some(state.now() + pool.password_policy.temporary_password_validity_days * 86_400);
+            user.temp_password_expires =
+                Some(state.now() + pool.password_policy.temporary_password_validity_days * 86_400);
         }
         user.failed_attempts = 0;
         user.lockout_until = 0;

@@ -25,10 +25,10 @@ pub fn find_user(tx: &Tx<'_>, pool: &PoolConfig, name: &str) -> Result<Option<Us
     if pool.email_alias && name.contains('@') {
         let all: Vec<(String, User)> = tx.list("user", &format!("{}|", pool.id))?;
         let lname = name.to_lowercase();
-        return Ok(all
-            .into_iter()
-            .map(|(_, u)| u)
-            .find(|u| u.verified_email().is_some_and(|e| e.to_lowercase() == lname)));
+        return Ok(all.into_iter().map(|(_, u)| u).find(|u| {
+            u.verified_email()
+                .is_some_and(|e| e.to_lowercase() == lname)
+        }));
     }
     Ok(None)
 }
@@ -85,13 +85,23 @@ pub fn send_code(
     };
     let code = util::random_code();
     let now = state.now();
-    let key = format!("{}|{}", user_key(&pool.id, &user.username), purpose_key(purpose, attribute));
+    let key = format!(
+        "{}|{}",
+        user_key(&pool.id, &user.username),
+        purpose_key(purpose, attribute)
+    );
     tx.put(
         "code",
         &key,
-        &CodeRec { code: code.clone(), expires: now + lifetime, attribute: Some(attribute.into()) },
+        &CodeRec {
+            code: code.clone(),
+            expires: now + lifetime,
+            attribute: Some(attribute.into()),
+        },
     )?;
-    outbox(state, tx, pool, client_id, user, &dest, attribute, purpose, &code)?;
+    outbox(
+        state, tx, pool, client_id, user, &dest, attribute, purpose, &code,
+    )?;
     Ok(delivery(&dest, attribute))
 }
 
@@ -129,7 +139,11 @@ pub fn outbox(
     purpose: &str,
     code: &str,
 ) -> Result<(), ApiError> {
-    let medium = if attribute == "phone_number" { "SMS" } else { "EMAIL" };
+    let medium = if attribute == "phone_number" {
+        "SMS"
+    } else {
+        "EMAIL"
+    };
     tracing::info!(
         pool = %pool.id, username = %user.username, purpose, destination = dest,
         "code for {} ({purpose}): {code}", user.username
@@ -164,7 +178,11 @@ pub fn take_code(
     attribute: &str,
     given: &str,
 ) -> Result<(), ApiError> {
-    let key = format!("{}|{}", user_key(&pool.id, &user.username), purpose_key(purpose, attribute));
+    let key = format!(
+        "{}|{}",
+        user_key(&pool.id, &user.username),
+        purpose_key(purpose, attribute)
+    );
     let Some(rec) = tx.get::<CodeRec>("code", &key)? else {
         return Err(ApiError::code_mismatch());
     };
@@ -311,7 +329,10 @@ pub fn refresh(
     if !user.enabled {
         return Err(ApiError::not_authorized("User is disabled."));
     }
-    let with_id = family.scope.iter().any(|s| s == "openid" || s == ADMIN_SCOPE);
+    let with_id = family
+        .scope
+        .iter()
+        .any(|s| s == "openid" || s == ADMIN_SCOPE);
     Ok(mint(state, pool, client, &user, &family, None, with_id))
 }
 
@@ -343,7 +364,10 @@ pub fn mint(
     access.insert("token_use".into(), json!("access"));
     access.insert("scope".into(), json!(family.scope.join(" ")));
     access.insert("auth_time".into(), json!(family.auth_time));
-    access.insert("exp".into(), json!(now + client.access_token_validity_seconds));
+    access.insert(
+        "exp".into(),
+        json!(now + client.access_token_validity_seconds),
+    );
     access.insert("iat".into(), json!(now));
     access.insert("jti".into(), json!(uuid::Uuid::new_v4().to_string()));
     access.insert("username".into(), json!(user.username));
@@ -356,7 +380,11 @@ pub fn mint(
             id.insert("cognito:groups".into(), json!(user.groups));
         }
         for (k, v) in &user.attributes {
-            let val = if k.ends_with("_verified") { json!(v == "true") } else { json!(v) };
+            let val = if k.ends_with("_verified") {
+                json!(v == "true")
+            } else {
+                json!(v)
+            };
             id.insert(k.clone(), val);
         }
         id.insert("iss".into(), json!(iss));
@@ -399,7 +427,11 @@ pub struct AccessContext {
 /// # Errors
 /// NotAuthorizedException (`Invalid Access Token`, `Access Token has expired`,
 /// `Access Token has been revoked`), UserNotFoundException.
-pub fn validate_access(state: &AppState, tx: &Tx<'_>, token: &str) -> Result<AccessContext, ApiError> {
+pub fn validate_access(
+    state: &AppState,
+    tx: &Tx<'_>,
+    token: &str,
+) -> Result<AccessContext, ApiError> {
     let invalid = || ApiError::not_authorized("Invalid Access Token");
     let Some((pool_id, claims)) = state
         .keys
@@ -417,8 +449,14 @@ pub fn validate_access(state: &AppState, tx: &Tx<'_>, token: &str) -> Result<Acc
     if state.now() >= exp {
         return Err(ApiError::not_authorized("Access Token has expired"));
     }
-    let username = claims.get("username").and_then(Value::as_str).unwrap_or_default();
-    let origin = claims.get("origin_jti").and_then(Value::as_str).unwrap_or_default();
+    let username = claims
+        .get("username")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let origin = claims
+        .get("origin_jti")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     let family: Option<Family> = tx.get("family", &family_key(&pool_id, username, origin))?;
     if family.is_none_or(|f| f.revoked) {
         return Err(ApiError::not_authorized("Access Token has been revoked"));
@@ -429,7 +467,11 @@ pub fn validate_access(state: &AppState, tx: &Tx<'_>, token: &str) -> Result<Acc
     if claims.get("sub").and_then(Value::as_str) != Some(user.sub.as_str()) {
         return Err(ApiError::user_not_found());
     }
-    Ok(AccessContext { pool_id, user, claims })
+    Ok(AccessContext {
+        pool_id,
+        user,
+        claims,
+    })
 }
 
 /// Revokes every refresh-token family of a user (GlobalSignOut, DeleteUser).

@@ -128,10 +128,15 @@ fn default_flows() -> Vec<String> {
     vec!["USER_SRP_AUTH".into(), "REFRESH_TOKEN_AUTH".into()]
 }
 fn default_scopes() -> Vec<String> {
-    ["openid", "email", "profile", "aws.cognito.signin.user.admin"]
-        .iter()
-        .map(|s| (*s).to_string())
-        .collect()
+    [
+        "openid",
+        "email",
+        "profile",
+        "aws.cognito.signin.user.admin",
+    ]
+    .iter()
+    .map(|s| (*s).to_string())
+    .collect()
 }
 fn default_hour() -> i64 {
     3600
@@ -184,14 +189,18 @@ impl Config {
 
     fn validate(&self) -> Result<(), ConfigError> {
         if self.pools.is_empty() {
-            return Err(ConfigError::Invalid("at least one [[pools]] entry is needed".into()));
+            return Err(ConfigError::Invalid(
+                "at least one [[pools]] entry is needed".into(),
+            ));
         }
         let mut clients = std::collections::HashSet::new();
         let mut pools = std::collections::HashSet::new();
         for p in &self.pools {
             let ok = p.id.split_once('_').is_some_and(|(region, name)| {
                 !region.is_empty()
-                    && region.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                    && region
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
                     && !name.is_empty()
                     && name.chars().all(|c| c.is_ascii_alphanumeric())
             });
@@ -205,11 +214,17 @@ impl Config {
                 return Err(ConfigError::Invalid(format!("duplicate pool id {}", p.id)));
             }
             if !["OFF", "OPTIONAL", "ON"].contains(&p.mfa.as_str()) {
-                return Err(ConfigError::Invalid(format!("pool {}: mfa must be OFF, OPTIONAL or ON", p.id)));
+                return Err(ConfigError::Invalid(format!(
+                    "pool {}: mfa must be OFF, OPTIONAL or ON",
+                    p.id
+                )));
             }
             for c in &p.clients {
                 if c.id.is_empty() || !clients.insert(c.id.clone()) {
-                    return Err(ConfigError::Invalid(format!("empty or duplicate client id {:?}", c.id)));
+                    return Err(ConfigError::Invalid(format!(
+                        "empty or duplicate client id {:?}",
+                        c.id
+                    )));
                 }
             }
         }
@@ -232,6 +247,7 @@ impl PoolConfig {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 

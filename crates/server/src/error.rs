@@ -19,7 +19,10 @@ pub struct ApiError {
 impl ApiError {
     /// Any error.
     pub fn new(code: &'static str, message: impl Into<String>) -> Self {
-        Self { code, message: message.into() }
+        Self {
+            code,
+            message: message.into(),
+        }
     }
     /// NotAuthorizedException.
     pub fn not_authorized(message: impl Into<String>) -> Self {
@@ -41,17 +44,26 @@ impl ApiError {
     }
     /// ResourceNotFoundException for an unknown client id.
     pub fn unknown_client(client_id: &str) -> Self {
-        Self::new("ResourceNotFoundException", format!("User pool client {client_id} does not exist."))
+        Self::new(
+            "ResourceNotFoundException",
+            format!("User pool client {client_id} does not exist."),
+        )
     }
     /// CodeMismatchException.
     #[must_use]
     pub fn code_mismatch() -> Self {
-        Self::new("CodeMismatchException", "Invalid verification code provided, please try again.")
+        Self::new(
+            "CodeMismatchException",
+            "Invalid verification code provided, please try again.",
+        )
     }
     /// ExpiredCodeException.
     #[must_use]
     pub fn expired_code() -> Self {
-        Self::new("ExpiredCodeException", "Invalid code provided, please request a code again.")
+        Self::new(
+            "ExpiredCodeException",
+            "Invalid code provided, please request a code again.",
+        )
     }
     /// InternalErrorException (HTTP 500).
     pub fn internal(message: impl Into<String>) -> Self {
@@ -100,7 +112,13 @@ impl IntoResponse for ApiError {
         let msg: String = self
             .message
             .chars()
-            .map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '?' })
+            .map(|c| {
+                if c.is_ascii_graphic() || c == ' ' {
+                    c
+                } else {
+                    '?'
+                }
+            })
             .collect();
         if let Ok(v) = HeaderValue::from_str(&msg) {
             h.insert("x-amzn-errormessage", v);

@@ -97,7 +97,9 @@ impl KeyPair {
             return None;
         }
         let sig = Signature::try_from(URL_SAFE_NO_PAD.decode(s).ok()?.as_slice()).ok()?;
-        self.verifying.verify(format!("{h}.{c}").as_bytes(), &sig).ok()?;
+        self.verifying
+            .verify(format!("{h}.{c}").as_bytes(), &sig)
+            .ok()?;
         match serde_json::from_slice(&URL_SAFE_NO_PAD.decode(c).ok()?).ok()? {
             Value::Object(m) => Some(m),
             _ => None,
@@ -135,6 +137,7 @@ pub fn process_key(slot: &str) -> Result<KeyPair, String> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 

@@ -45,7 +45,10 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/", post(api_handler).get(root_info))
         .route("/{pool_id}/.well-known/jwks.json", get(jwks))
-        .route("/{pool_id}/.well-known/openid-configuration", get(discovery))
+        .route(
+            "/{pool_id}/.well-known/openid-configuration",
+            get(discovery),
+        )
         .route("/_dev/outbox", get(outbox))
         .merge(oauth::routes())
         .fallback(not_found)
@@ -69,10 +72,15 @@ fn cors() -> CorsLayer {
     .iter()
     .map(|h| HeaderName::from_static(h))
     .collect();
-    let expose: Vec<HeaderName> = ["x-amzn-requestid", "x-amzn-errortype", "x-amzn-errormessage", "date"]
-        .iter()
-        .map(|h| HeaderName::from_static(h))
-        .collect();
+    let expose: Vec<HeaderName> = [
+        "x-amzn-requestid",
+        "x-amzn-errortype",
+        "x-amzn-errormessage",
+        "date",
+    ]
+    .iter()
+    .map(|h| HeaderName::from_static(h))
+    .collect();
     CorsLayer::new()
         .allow_origin(AllowOrigin::any())
         .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
@@ -82,7 +90,8 @@ fn cors() -> CorsLayer {
 }
 
 fn request_id() -> HeaderValue {
-    HeaderValue::from_str(&uuid::Uuid::new_v4().to_string()).unwrap_or(HeaderValue::from_static("0"))
+    HeaderValue::from_str(&uuid::Uuid::new_v4().to_string())
+        .unwrap_or(HeaderValue::from_static("0"))
 }
 
 async fn api_handler(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
@@ -95,11 +104,17 @@ async fn api_handler(State(state): State<AppState>, headers: HeaderMap, body: Bo
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
     let result = match to_bytes(body, MAX_BODY).await {
-        Err(_) => Err(ApiError::invalid_param("Request body too large or unreadable")),
+        Err(_) => Err(ApiError::invalid_param(
+            "Request body too large or unreadable",
+        )),
         Ok(bytes) => {
             let op = target.clone().unwrap_or_default();
             let st = state.clone();
-            match tokio::task::spawn_blocking(move || api::handle(&st, target.as_deref(), ct.as_deref(), &bytes)).await {
+            match tokio::task::spawn_blocking(move || {
+                api::handle(&st, target.as_deref(), ct.as_deref(), &bytes)
+            })
+            .await
+            {
                 Ok(r) => {
                     match &r {
                         Ok(_) => tracing::debug!(op, "ok"),
@@ -117,7 +132,10 @@ async fn api_handler(State(state): State<AppState>, headers: HeaderMap, body: Bo
     let mut resp = match result {
         Ok(v) => (
             StatusCode::OK,
-            [(header::CONTENT_TYPE, HeaderValue::from_static("application/x-amz-json-1.1"))],
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/x-amz-json-1.1"),
+            )],
             v.to_string(),
         )
             .into_response(),
@@ -137,18 +155,30 @@ async fn root_info() -> Response {
 }
 
 fn json_response(status: StatusCode, v: &Value) -> Response {
-    (status, [(header::CONTENT_TYPE, "application/json")], v.to_string()).into_response()
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        v.to_string(),
+    )
+        .into_response()
 }
 
 async fn jwks(State(state): State<AppState>, Path(pool_id): Path<String>) -> Response {
     match state.keys.get(&pool_id) {
-        Some(k) => json_response(StatusCode::OK, &json!({"keys": [k.id.jwk(), k.access.jwk()]})),
+        Some(k) => json_response(
+            StatusCode::OK,
+            &json!({"keys": [k.id.jwk(), k.access.jwk()]}),
+        ),
         None => pool_not_found(&pool_id),
     }
 }
 
 fn pool_not_found(pool_id: &str) -> Response {
-    ApiError::new("ResourceNotFoundException", format!("User pool {pool_id} does not exist.")).into_response()
+    ApiError::new(
+        "ResourceNotFoundException",
+        format!("User pool {pool_id} does not exist."),
+    )
+    .into_response()
 }
 
 async fn discovery(State(state): State<AppState>, Path(pool_id): Path<String>) -> Response {
@@ -179,7 +209,10 @@ async fn discovery(State(state): State<AppState>, Path(pool_id): Path<String>) -
     )
 }
 
-async fn outbox(State(state): State<AppState>, Query(q): Query<HashMap<String, String>>) -> Response {
+async fn outbox(
+    State(state): State<AppState>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     let username = q.get("username").map(String::as_str);
     match state.store.tx(|t| t.outbox(username)) {
         Ok(messages) => json_response(StatusCode::OK, &json!({"messages": messages})),
@@ -191,5 +224,10 @@ async fn not_found(method: Method) -> Response {
     if method == Method::POST {
         return ApiError::new("UnknownOperationException", "Unknown operation").into_response();
     }
-    (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "Not found\n").into_response()
+    (
+        StatusCode::NOT_FOUND,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        "Not found\n",
+    )
+        .into_response()
 }

@@ -45,7 +45,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let listener = tokio::net::TcpListener::bind(&args.bind).await?;
     let addr = listener.local_addr()?;
-    let issuer_base = args.issuer_base.clone().unwrap_or_else(|| format!("http://{addr}"));
+    let issuer_base = args
+        .issuer_base
+        .clone()
+        .unwrap_or_else(|| format!("http://{addr}"));
     let state = AppState::new(
         config,
         Options {
@@ -60,7 +63,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             pool.id,
             state.issuer(&pool.id),
             state.issuer(&pool.id),
-            pool.clients.iter().map(|c| c.id.as_str()).collect::<Vec<_>>().join(", ")
+            pool.clients
+                .iter()
+                .map(|c| c.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         );
     }
     let mut out = std::io::stdout();

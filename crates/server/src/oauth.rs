@@ -45,8 +45,14 @@ pub fn routes() -> Router<AppState> {
         .route("/signup", get(signup_page).post(signup_post))
         .route("/confirmUser", get(confirm_page).post(confirm_post))
         .route("/forgotPassword", get(forgot_page).post(forgot_post))
-        .route("/confirmForgotPassword", get(confirm_forgot_page).post(confirm_forgot_post))
-        .route("/confirmforgotPassword", get(confirm_forgot_page).post(confirm_forgot_post))
+        .route(
+            "/confirmForgotPassword",
+            get(confirm_forgot_page).post(confirm_forgot_post),
+        )
+        .route(
+            "/confirmforgotPassword",
+            get(confirm_forgot_page).post(confirm_forgot_post),
+        )
         .route("/oauth2/token", post(token))
         .route("/oauth2/userInfo", get(user_info).post(user_info))
         .route("/oauth2/userinfo", get(user_info).post(user_info))
@@ -95,13 +101,17 @@ enum AuthzError {
 
 fn parse_authz<'s>(state: &'s AppState, p: &Params) -> Result<Authz<'s>, AuthzError> {
     let Some(client_id) = p.get("client_id").filter(|s| !s.is_empty()) else {
-        return Err(AuthzError::Page("Missing required parameter client_id.".into()));
+        return Err(AuthzError::Page(
+            "Missing required parameter client_id.".into(),
+        ));
     };
     let Some((pool, client)) = state.client(client_id) else {
         return Err(AuthzError::Page(format!("Unknown client_id {client_id}.")));
     };
     let Some(redirect_uri) = p.get("redirect_uri").filter(|s| !s.is_empty()) else {
-        return Err(AuthzError::Page("Missing required parameter redirect_uri.".into()));
+        return Err(AuthzError::Page(
+            "Missing required parameter redirect_uri.".into(),
+        ));
     };
     if !client.callback_urls.iter().any(|u| u == redirect_uri) {
         return Err(AuthzError::Page(
@@ -109,28 +119,50 @@ fn parse_authz<'s>(state: &'s AppState, p: &Params) -> Result<Authz<'s>, AuthzEr
         ));
     }
     let st = p.get("state").cloned();
-    let redirect_err = |e: &'static str, d: &str| AuthzError::Redirect(redirect_uri.clone(), e, d.to_string());
+    let redirect_err =
+        |e: &'static str, d: &str| AuthzError::Redirect(redirect_uri.clone(), e, d.to_string());
     match p.get("response_type").map(String::as_str) {
         Some("code") => {}
-        None | Some("") => return Err(redirect_err("invalid_request", "response_type is required")),
-        Some(_) => return Err(redirect_err("unsupported_response_type", "only response_type=code is supported")),
+        None | Some("") => {
+            return Err(redirect_err("invalid_request", "response_type is required"))
+        }
+        Some(_) => {
+            return Err(redirect_err(
+                "unsupported_response_type",
+                "only response_type=code is supported",
+            ))
+        }
     }
     let scope: Vec<String> = match p.get("scope").filter(|s| !s.trim().is_empty()) {
-        Some(s) => s.split(' ').filter(|x| !x.is_empty()).map(str::to_string).collect(),
+        Some(s) => s
+            .split(' ')
+            .filter(|x| !x.is_empty())
+            .map(str::to_string)
+            .collect(),
         None => client.scopes.clone(),
     };
     if scope.iter().any(|s| !client.scopes.contains(s)) {
-        return Err(redirect_err("invalid_scope", "a requested scope is not allowed for this client"));
+        return Err(redirect_err(
+            "invalid_scope",
+            "a requested scope is not allowed for this client",
+        ));
     }
     let code_challenge = p.get("code_challenge").filter(|s| !s.is_empty()).cloned();
-    let mut code_challenge_method = p.get("code_challenge_method").filter(|s| !s.is_empty()).cloned();
+    let mut code_challenge_method = p
+        .get("code_challenge_method")
+        .filter(|s| !s.is_empty())
+        .cloned();
     if let Some(c) = &code_challenge {
         let m = code_challenge_method.get_or_insert_with(|| "plain".into());
         if m != "S256" && m != "plain" {
-            return Err(redirect_err("invalid_request", "code_challenge_method must be S256 or plain"));
+            return Err(redirect_err(
+                "invalid_request",
+                "code_challenge_method must be S256 or plain",
+            ));
         }
         let valid = (43..=128).contains(&c.len())
-            && c.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b));
+            && c.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b));
         if !valid {
             return Err(redirect_err("invalid_request", "malformed code_challenge"));
         }
@@ -207,7 +239,8 @@ fn redirect(location: &str, cookies: &[String]) -> Response {
             r.headers_mut().append(header::SET_COOKIE, v);
         }
     }
-    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     r
 }
 
@@ -226,7 +259,12 @@ nav a{{display:block;margin-top:.6em}}</style></head>\
 <body><main><h1>{t}</h1>{body}<p><small>cognito-local (development server)</small></p></main></body></html>\n",
         t = html_escape(title)
     );
-    let mut r = (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response();
+    let mut r = (
+        status,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        html,
+    )
+        .into_response();
     let h = r.headers_mut();
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     h.insert("x-frame-options", HeaderValue::from_static("DENY"));
@@ -253,17 +291,29 @@ fn error_page(status: StatusCode, msg: &str) -> Response {
 
 fn hidden(raw: &[(String, String)]) -> String {
     raw.iter()
-        .map(|(k, v)| format!("<input type=\"hidden\" name=\"{}\" value=\"{}\">", html_escape(k), html_escape(v)))
+        .map(|(k, v)| {
+            format!(
+                "<input type=\"hidden\" name=\"{}\" value=\"{}\">",
+                html_escape(k),
+                html_escape(v)
+            )
+        })
         .collect()
 }
 
 fn messages(error: Option<&str>, notice: Option<&str>) -> String {
     let mut s = String::new();
     if let Some(e) = error {
-        s.push_str(&format!("<p class=\"error\" id=\"error\">{}</p>", html_escape(e)));
+        s.push_str(&format!(
+            "<p class=\"error\" id=\"error\">{}</p>",
+            html_escape(e)
+        ));
     }
     if let Some(n) = notice {
-        s.push_str(&format!("<p class=\"notice\" id=\"notice\">{}</p>", html_escape(n)));
+        s.push_str(&format!(
+            "<p class=\"notice\" id=\"notice\">{}</p>",
+            html_escape(n)
+        ));
     }
     s
 }
@@ -327,7 +377,10 @@ fn csrf_ok(headers: &HeaderMap, form: &Params) -> bool {
 }
 
 fn csrf_field(token: &str) -> String {
-    format!("<input type=\"hidden\" name=\"_csrf\" value=\"{}\">", html_escape(token))
+    format!(
+        "<input type=\"hidden\" name=\"_csrf\" value=\"{}\">",
+        html_escape(token)
+    )
 }
 
 async fn read_form(headers: &HeaderMap, body: Body) -> Result<Params, &'static str> {
@@ -343,14 +396,20 @@ async fn read_form(headers: &HeaderMap, body: Body) -> Result<Params, &'static s
     if ct != "application/x-www-form-urlencoded" {
         return Err("Content-Type must be application/x-www-form-urlencoded");
     }
-    let bytes = to_bytes(body, 64 * 1024).await.map_err(|_| "request body too large")?;
+    let bytes = to_bytes(body, 64 * 1024)
+        .await
+        .map_err(|_| "request body too large")?;
     Ok(url::form_urlencoded::parse(&bytes).into_owned().collect())
 }
 
 // ---------------------------------------------------------------------------------------------
 // /oauth2/authorize and the sign-in page
 
-async fn authorize(State(state): State<AppState>, headers: HeaderMap, Query(p): Query<Params>) -> Response {
+async fn authorize(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(p): Query<Params>,
+) -> Response {
     let a = match parse_authz(&state, &p) {
         Ok(a) => a,
         Err(e) => return authz_error_response(e, p.get("state")),
@@ -364,10 +423,14 @@ async fn authorize(State(state): State<AppState>, headers: HeaderMap, Query(p): 
                 return Ok::<_, ApiError>(None);
             };
             let user = tx.get::<User>("user", &crate::state::user_key(&s.pool, &s.username))?;
-            Ok(user.filter(|u| u.enabled && u.status == "CONFIRMED").map(|u| (u, s.auth_time)))
+            Ok(user
+                .filter(|u| u.enabled && u.status == "CONFIRMED")
+                .map(|u| (u, s.auth_time)))
         });
         match found {
-            Ok(Some((user, auth_time))) => return issue_code_redirect(&state, &a, &user, auth_time, vec![]),
+            Ok(Some((user, auth_time))) => {
+                return issue_code_redirect(&state, &a, &user, auth_time, vec![])
+            }
             Ok(None) => {}
             Err(e) => return error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.message),
         }
@@ -375,7 +438,13 @@ async fn authorize(State(state): State<AppState>, headers: HeaderMap, Query(p): 
     redirect(&format!("/login?{}", query_string(&a.raw, &[])), &[])
 }
 
-fn issue_code_redirect(state: &AppState, a: &Authz<'_>, user: &User, auth_time: i64, cookies: Vec<String>) -> Response {
+fn issue_code_redirect(
+    state: &AppState,
+    a: &Authz<'_>,
+    user: &User,
+    auth_time: i64,
+    cookies: Vec<String>,
+) -> Response {
     let code = uuid::Uuid::new_v4().to_string();
     let rec = AuthCode {
         pool: a.pool.id.clone(),
@@ -389,8 +458,14 @@ fn issue_code_redirect(state: &AppState, a: &Authz<'_>, user: &User, auth_time: 
         auth_time,
         expires: state.now() + CODE_SECS,
     };
-    if let Err(e) = state.store.tx(|tx| tx.put("authcode", &util::sha256_hex(&code), &rec)) {
-        return error_page(StatusCode::INTERNAL_SERVER_ERROR, &ApiError::from(e).message);
+    if let Err(e) = state
+        .store
+        .tx(|tx| tx.put("authcode", &util::sha256_hex(&code), &rec))
+    {
+        return error_page(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &ApiError::from(e).message,
+        );
     }
     let mut pairs = vec![("code", code)];
     if let Some(s) = &a.state {
@@ -399,7 +474,13 @@ fn issue_code_redirect(state: &AppState, a: &Authz<'_>, user: &User, auth_time: 
     redirect(&with_query(&a.redirect_uri, &pairs), &cookies)
 }
 
-fn login_form(a: &Authz<'_>, csrf: &str, username: &str, error: Option<&str>, notice: Option<&str>) -> String {
+fn login_form(
+    a: &Authz<'_>,
+    csrf: &str,
+    username: &str,
+    error: Option<&str>,
+    notice: Option<&str>,
+) -> String {
     let q = query_string(&a.raw, &[]);
     format!(
         "{msg}<form method=\"post\" action=\"/login\" id=\"login\">{csrf}{hidden}{u}{p}<button type=\"submit\">Sign in</button></form>\
@@ -415,7 +496,11 @@ fn login_form(a: &Authz<'_>, csrf: &str, username: &str, error: Option<&str>, no
     )
 }
 
-async fn login_page(State(state): State<AppState>, headers: HeaderMap, Query(p): Query<Params>) -> Response {
+async fn login_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(p): Query<Params>,
+) -> Response {
     let a = match parse_authz(&state, &p) {
         Ok(a) => a,
         Err(e) => return authz_error_response(e, p.get("state")),
@@ -437,7 +522,13 @@ async fn login_post(State(state): State<AppState>, headers: HeaderMap, body: Bod
     };
     let (token, cookies) = csrf(&headers);
     if !csrf_ok(&headers, &f) {
-        let body = login_form(&a, &token, "", Some("Your session has expired; please sign in again."), None);
+        let body = login_form(
+            &a,
+            &token,
+            "",
+            Some("Your session has expired; please sign in again."),
+            None,
+        );
         return page(StatusCode::FORBIDDEN, "Sign in", &body, &cookies);
     }
     let st = state.clone();
@@ -449,6 +540,7 @@ async fn login_post(State(state): State<AppState>, headers: HeaderMap, body: Bod
     };
     match result {
         Ok(Ok(LoginOutcome::Done(user, auth_time))) => {
+            let user = *user;
             let sid = util::random_token(32);
             let rec = UiSession {
                 pool: a.pool.id.clone(),
@@ -456,14 +548,25 @@ async fn login_post(State(state): State<AppState>, headers: HeaderMap, body: Bod
                 auth_time,
                 expires: state.now() + UI_SESSION_SECS,
             };
-            if let Err(e) = state.store.tx(|tx| tx.put("uisession", &util::sha256_hex(&sid), &rec)) {
-                return error_page(StatusCode::INTERNAL_SERVER_ERROR, &ApiError::from(e).message);
+            if let Err(e) = state
+                .store
+                .tx(|tx| tx.put("uisession", &util::sha256_hex(&sid), &rec))
+            {
+                return error_page(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    &ApiError::from(e).message,
+                );
             }
-            let c = format!("{SESSION_COOKIE}={sid}; Path=/; HttpOnly; SameSite=Lax; Max-Age={UI_SESSION_SECS}");
+            let c = format!(
+                "{SESSION_COOKIE}={sid}; Path=/; HttpOnly; SameSite=Lax; Max-Age={UI_SESSION_SECS}"
+            );
             issue_code_redirect(&state, &a, &user, auth_time, vec![c])
         }
         Ok(Ok(LoginOutcome::Unconfirmed(username))) => redirect(
-            &format!("/confirmUser?{}", query_string(&a.raw, &[("username", &username), ("notice", "code_sent")])),
+            &format!(
+                "/confirmUser?{}",
+                query_string(&a.raw, &[("username", &username), ("notice", "code_sent")])
+            ),
             &cookies,
         ),
         Ok(Ok(LoginOutcome::NewPassword(session, error))) => {
@@ -488,7 +591,12 @@ async fn login_post(State(state): State<AppState>, headers: HeaderMap, body: Bod
                 s = html_escape(&session),
                 p = field("totp_code", "Code from your authenticator app", "text", ""),
             );
-            page(StatusCode::OK, "Multi-factor authentication", &body, &cookies)
+            page(
+                StatusCode::OK,
+                "Multi-factor authentication",
+                &body,
+                &cookies,
+            )
         }
         Ok(Err(e)) => {
             let username = f.get("username").map_or("", String::as_str);
@@ -500,7 +608,7 @@ async fn login_post(State(state): State<AppState>, headers: HeaderMap, body: Bod
 }
 
 enum LoginOutcome {
-    Done(User, i64),
+    Done(Box<User>, i64),
     Unconfirmed(String),
     NewPassword(String, Option<String>),
     Totp(String, Option<String>),
@@ -518,7 +626,11 @@ fn login_step(state: &AppState, f: &Params) -> Result<LoginOutcome, ApiError> {
             let rec = tx
                 .get::<SessionRec>("session", &key)?
                 .filter(|r| r.client_id == client.id && r.expires > now)
-                .ok_or_else(|| ApiError::not_authorized("Your sign-in session has expired; please sign in again."))?;
+                .ok_or_else(|| {
+                    ApiError::not_authorized(
+                        "Your sign-in session has expired; please sign in again.",
+                    )
+                })?;
             let mut user = tx
                 .get::<User>("user", &crate::state::user_key(&pool.id, &rec.username))?
                 .ok_or_else(ApiError::user_not_found)?;
@@ -538,12 +650,18 @@ fn login_step(state: &AppState, f: &Params) -> Result<LoginOutcome, ApiError> {
                 }
                 "HUI_TOTP" => {
                     let code = f.get("totp_code").map_or("", String::as_str);
-                    let ok = user.totp_secret.as_deref().is_some_and(|s| util::totp_check(s, code, now));
+                    let ok = user
+                        .totp_secret
+                        .as_deref()
+                        .is_some_and(|s| util::totp_check(s, code, now));
                     if !ok {
-                        return Ok(LoginOutcome::Totp(session.clone(), Some("Invalid code or auth state for the user.".into())));
+                        return Ok(LoginOutcome::Totp(
+                            session.clone(),
+                            Some("Invalid code or auth state for the user.".into()),
+                        ));
                     }
                     tx.delete("session", &key)?;
-                    Ok(LoginOutcome::Done(user, now))
+                    Ok(LoginOutcome::Done(Box::new(user), now))
                 }
                 _ => Err(ApiError::not_authorized("Invalid session for the user.")),
             }
@@ -563,21 +681,23 @@ fn login_step(state: &AppState, f: &Params) -> Result<LoginOutcome, ApiError> {
     }
     auth::check_lockout(&user, now)?;
     let ok = user.check_password(pool.srp_pool_name(), password);
-    state.store.tx(|tx| -> Result<Result<LoginOutcome, ApiError>, ApiError> {
-        let mut u = tx
-            .get::<User>("user", &crate::state::user_key(&pool.id, &user.username))?
-            .ok_or_else(ApiError::bad_credentials)?;
-        auth::check_lockout(&u, now)?;
-        if !ok {
-            auth::record_failure(&mut u, now);
+    state
+        .store
+        .tx(|tx| -> Result<Result<LoginOutcome, ApiError>, ApiError> {
+            let mut u = tx
+                .get::<User>("user", &crate::state::user_key(&pool.id, &user.username))?
+                .ok_or_else(ApiError::bad_credentials)?;
+            auth::check_lockout(&u, now)?;
+            if !ok {
+                auth::record_failure(&mut u, now);
+                auth::save_user(tx, pool, &u)?;
+                return Ok(Err(ApiError::bad_credentials()));
+            }
+            u.failed_attempts = 0;
+            u.lockout_until = 0;
             auth::save_user(tx, pool, &u)?;
-            return Ok(Err(ApiError::bad_credentials()));
-        }
-        u.failed_attempts = 0;
-        u.lockout_until = 0;
-        auth::save_user(tx, pool, &u)?;
-        Ok(after_password(state, tx, pool, client, &u))
-    })?
+            Ok(after_password(state, tx, pool, client, &u))
+        })?
 }
 
 fn after_password(
@@ -606,7 +726,10 @@ fn after_password(
     };
     match user.status.as_str() {
         "UNCONFIRMED" => Ok(LoginOutcome::Unconfirmed(user.username.clone())),
-        "RESET_REQUIRED" => Err(ApiError::new("PasswordResetRequiredException", "Password reset required for the user")),
+        "RESET_REQUIRED" => Err(ApiError::new(
+            "PasswordResetRequiredException",
+            "Password reset required for the user",
+        )),
         "FORCE_CHANGE_PASSWORD" => {
             if user.temp_password_expires.is_some_and(|e| now > e) {
                 return Err(ApiError::not_authorized(
@@ -621,15 +744,21 @@ fn after_password(
         _ if pool.mfa == "ON" => Err(ApiError::invalid_param(
             "MFA setup is required; set up TOTP through the user-pool API (MFA_SETUP) first.",
         )),
-        _ => Ok(LoginOutcome::Done(user.clone(), now)),
+        _ => Ok(LoginOutcome::Done(Box::new(user.clone()), now)),
     }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Sign-up, confirmation, forgot password: thin pages over the user-pool API
 
-fn call_api(state: &AppState, client: &ClientConfig, op: &str, mut body: Value) -> Result<Value, ApiError> {
-    if let (Some(secret), Some(u)) = (&client.secret, body.get("Username").and_then(Value::as_str)) {
+fn call_api(
+    state: &AppState,
+    client: &ClientConfig,
+    op: &str,
+    mut body: Value,
+) -> Result<Value, ApiError> {
+    if let (Some(secret), Some(u)) = (&client.secret, body.get("Username").and_then(Value::as_str))
+    {
         body["SecretHash"] = json!(util::secret_hash(secret, u, &client.id));
     }
     body["ClientId"] = json!(client.id);
@@ -648,6 +777,7 @@ struct SimpleForm<'a> {
     button: &'a str,
 }
 
+#[allow(clippy::too_many_arguments)]
 fn simple_page(
     a: &Authz<'_>,
     csrf_token: &str,
@@ -661,7 +791,18 @@ fn simple_page(
     let fields: String = form
         .fields
         .iter()
-        .map(|(n, l, k)| field(n, l, k, if *k == "password" { "" } else { values.get(*n).map_or("", String::as_str) }))
+        .map(|(n, l, k)| {
+            field(
+                n,
+                l,
+                k,
+                if *k == "password" {
+                    ""
+                } else {
+                    values.get(*n).map_or("", String::as_str)
+                },
+            )
+        })
         .collect();
     let q = html_escape(&query_string(&a.raw, &[]));
     let body = format!(
@@ -685,7 +826,11 @@ const SIGNUP: SimpleForm<'static> = SimpleForm {
 
 fn signup_form() -> SimpleForm<'static> {
     SimpleForm {
-        fields: vec![("username", "Username", "text"), ("email", "Email", "email"), ("password", "Password", "password")],
+        fields: vec![
+            ("username", "Username", "text"),
+            ("email", "Email", "email"),
+            ("password", "Password", "password"),
+        ],
         ..SIGNUP
     }
 }
@@ -693,7 +838,10 @@ fn confirm_form() -> SimpleForm<'static> {
     SimpleForm {
         title: "Confirm your account",
         action: "/confirmUser",
-        fields: vec![("username", "Username", "text"), ("code", "Confirmation code", "text")],
+        fields: vec![
+            ("username", "Username", "text"),
+            ("code", "Confirmation code", "text"),
+        ],
         button: "Confirm account",
     }
 }
@@ -709,7 +857,11 @@ fn confirm_forgot_form() -> SimpleForm<'static> {
     SimpleForm {
         title: "Reset your password",
         action: "/confirmForgotPassword",
-        fields: vec![("username", "Username", "text"), ("code", "Code", "text"), ("password", "New password", "password")],
+        fields: vec![
+            ("username", "Username", "text"),
+            ("code", "Code", "text"),
+            ("password", "New password", "password"),
+        ],
         button: "Change password",
     }
 }
@@ -720,21 +872,49 @@ async fn show(state: &AppState, headers: &HeaderMap, p: &Params, form: SimpleFor
         Err(e) => return authz_error_response(e, p.get("state")),
     };
     let (token, cookies) = csrf(headers);
-    simple_page(&a, &token, &cookies, &form, p, None, notice_text(p.get("notice")), StatusCode::OK)
+    simple_page(
+        &a,
+        &token,
+        &cookies,
+        &form,
+        p,
+        None,
+        notice_text(p.get("notice")),
+        StatusCode::OK,
+    )
 }
 
-async fn signup_page(State(state): State<AppState>, headers: HeaderMap, Query(p): Query<Params>) -> Response {
+async fn signup_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(p): Query<Params>,
+) -> Response {
     show(&state, &headers, &p, signup_form()).await
 }
-async fn confirm_page(State(state): State<AppState>, headers: HeaderMap, Query(p): Query<Params>) -> Response {
+async fn confirm_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(p): Query<Params>,
+) -> Response {
     show(&state, &headers, &p, confirm_form()).await
 }
-async fn forgot_page(State(state): State<AppState>, headers: HeaderMap, Query(p): Query<Params>) -> Response {
+async fn forgot_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(p): Query<Params>,
+) -> Response {
     show(&state, &headers, &p, forgot_form()).await
 }
-async fn confirm_forgot_page(State(state): State<AppState>, headers: HeaderMap, Query(p): Query<Params>) -> Response {
+async fn confirm_forgot_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(p): Query<Params>,
+) -> Response {
     show(&state, &headers, &p, confirm_forgot_form()).await
 }
+
+/// Where a successful form goes: path and extra query parameters.
+type NextPage = fn(&Params) -> (&'static str, Vec<(&'static str, String)>);
 
 /// Handles a hosted-UI form POST: CSRF check, one API call, then a redirect or the form with
 /// the error.
@@ -745,7 +925,7 @@ async fn handle_post(
     form: SimpleForm<'static>,
     op: &'static str,
     build: fn(&Params) -> Value,
-    next: fn(&Params) -> (&'static str, Vec<(&'static str, String)>),
+    next: NextPage,
 ) -> Response {
     let f = match read_form(&headers, body).await {
         Ok(f) => f,
@@ -757,7 +937,16 @@ async fn handle_post(
     };
     let (token, cookies) = csrf(&headers);
     if !csrf_ok(&headers, &f) {
-        return simple_page(&a, &token, &cookies, &form, &f, Some("Your session has expired; please try again."), None, StatusCode::FORBIDDEN);
+        return simple_page(
+            &a,
+            &token,
+            &cookies,
+            &form,
+            &f,
+            Some("Your session has expired; please try again."),
+            None,
+            StatusCode::FORBIDDEN,
+        );
     }
     let st = state.clone();
     let client = a.client.clone();
@@ -767,9 +956,21 @@ async fn handle_post(
         Ok(Ok(_)) => {
             let (path, extra) = next(&f);
             let extra: Vec<(&str, &str)> = extra.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            redirect(&format!("{path}?{}", query_string(&a.raw, &extra)), &cookies)
+            redirect(
+                &format!("{path}?{}", query_string(&a.raw, &extra)),
+                &cookies,
+            )
         }
-        Ok(Err(e)) => simple_page(&a, &token, &cookies, &form, &f, Some(&e.message), None, StatusCode::BAD_REQUEST),
+        Ok(Err(e)) => simple_page(
+            &a,
+            &token,
+            &cookies,
+            &form,
+            &f,
+            Some(&e.message),
+            None,
+            StatusCode::BAD_REQUEST,
+        ),
         Err(_) => error_page(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error."),
     }
 }
@@ -802,7 +1003,15 @@ async fn confirm_post(State(state): State<AppState>, headers: HeaderMap, body: B
         confirm_form(),
         "ConfirmSignUp",
         |f| json!({"Username": fv(f, "username"), "ConfirmationCode": fv(f, "code")}),
-        |f| ("/login", vec![("username", fv(f, "username")), ("notice", "confirmed".into())]),
+        |f| {
+            (
+                "/login",
+                vec![
+                    ("username", fv(f, "username")),
+                    ("notice", "confirmed".into()),
+                ],
+            )
+        },
     )
     .await
 }
@@ -815,12 +1024,24 @@ async fn forgot_post(State(state): State<AppState>, headers: HeaderMap, body: Bo
         forgot_form(),
         "ForgotPassword",
         |f| json!({"Username": fv(f, "username")}),
-        |f| ("/confirmForgotPassword", vec![("username", fv(f, "username")), ("notice", "code_sent".into())]),
+        |f| {
+            (
+                "/confirmForgotPassword",
+                vec![
+                    ("username", fv(f, "username")),
+                    ("notice", "code_sent".into()),
+                ],
+            )
+        },
     )
     .await
 }
 
-async fn confirm_forgot_post(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+async fn confirm_forgot_post(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
     handle_post(
         state,
         headers,
@@ -831,7 +1052,12 @@ async fn confirm_forgot_post(State(state): State<AppState>, headers: HeaderMap, 
             json!({"Username": fv(f, "username"), "ConfirmationCode": fv(f, "code"),
                    "Password": f.get("password").cloned().unwrap_or_default()})
         },
-        |f| ("/login", vec![("username", fv(f, "username")), ("notice", "reset".into())]),
+        |f| {
+            (
+                "/login",
+                vec![("username", fv(f, "username")), ("notice", "reset".into())],
+            )
+        },
     )
     .await
 }
@@ -846,22 +1072,38 @@ fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
         json!({"error": error, "error_description": description}).to_string(),
     )
         .into_response();
-    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     r
 }
 
+#[allow(clippy::result_large_err)]
 /// Client authentication: HTTP Basic or `client_id` (+ `client_secret`) in the body.
-fn authenticate_client<'s>(state: &'s AppState, headers: &HeaderMap, f: &Params) -> Result<(&'s PoolConfig, &'s ClientConfig), Response> {
+fn authenticate_client<'s>(
+    state: &'s AppState,
+    headers: &HeaderMap,
+    f: &Params,
+) -> Result<(&'s PoolConfig, &'s ClientConfig), Response> {
     let invalid = |d: &str| oauth_error(StatusCode::BAD_REQUEST, "invalid_client", d);
     let basic = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Basic ").or_else(|| v.strip_prefix("basic ")))
+        .and_then(|v| {
+            v.strip_prefix("Basic ")
+                .or_else(|| v.strip_prefix("basic "))
+        })
         .map(|b| {
-            let decoded = STANDARD.decode(b.trim()).ok().and_then(|d| String::from_utf8(d).ok());
+            let decoded = STANDARD
+                .decode(b.trim())
+                .ok()
+                .and_then(|d| String::from_utf8(d).ok());
             decoded.and_then(|s| {
                 s.split_once(':').map(|(i, p)| {
-                    let dec = |x: &str| percent_encoding::percent_decode_str(x).decode_utf8_lossy().into_owned();
+                    let dec = |x: &str| {
+                        percent_encoding::percent_decode_str(x)
+                            .decode_utf8_lossy()
+                            .into_owned()
+                    };
                     (dec(i), dec(p))
                 })
             })
@@ -903,23 +1145,42 @@ async fn token(State(state): State<AppState>, headers: HeaderMap, body: Body) ->
     let result = tokio::task::spawn_blocking(move || token_grant(&st, &pool, &client, &f)).await;
     match result {
         Ok(Ok(v)) => {
-            let mut r = (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], v.to_string()).into_response();
-            r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            r.headers_mut().insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+            let mut r = (
+                StatusCode::OK,
+                [(header::CONTENT_TYPE, "application/json")],
+                v.to_string(),
+            )
+                .into_response();
+            r.headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            r.headers_mut()
+                .insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
             r
         }
         Ok(Err((e, d))) => oauth_error(StatusCode::BAD_REQUEST, e, &d),
-        Err(_) => oauth_error(StatusCode::INTERNAL_SERVER_ERROR, "server_error", "internal error"),
+        Err(_) => oauth_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "server_error",
+            "internal error",
+        ),
     }
 }
 
 type GrantResult = Result<Value, (&'static str, String)>;
 
-fn token_grant(state: &AppState, pool: &PoolConfig, client: &ClientConfig, f: &Params) -> GrantResult {
+fn token_grant(
+    state: &AppState,
+    pool: &PoolConfig,
+    client: &ClientConfig,
+    f: &Params,
+) -> GrantResult {
     let internal = |e: ApiError| ("server_error", e.message);
     match f.get("grant_type").map(String::as_str) {
         Some("authorization_code") => {
-            let code = f.get("code").filter(|c| !c.is_empty()).ok_or(("invalid_request", "code is required".into()))?;
+            let code = f
+                .get("code")
+                .filter(|c| !c.is_empty())
+                .ok_or(("invalid_request", "code is required".into()))?;
             let redirect_uri = f
                 .get("redirect_uri")
                 .filter(|c| !c.is_empty())
@@ -931,11 +1192,17 @@ fn token_grant(state: &AppState, pool: &PoolConfig, client: &ClientConfig, f: &P
                     let key = util::sha256_hex(code);
                     // Single use: the code is consumed by any redemption attempt.
                     let Some(rec) = tx.get::<AuthCode>("authcode", &key)? else {
-                        return Ok(Err(("invalid_grant", "invalid or already used code".into())));
+                        return Ok(Err((
+                            "invalid_grant",
+                            "invalid or already used code".into(),
+                        )));
                     };
                     tx.delete("authcode", &key)?;
                     if rec.client_id != client.id || rec.pool != pool.id {
-                        return Ok(Err(("invalid_grant", "code was issued to another client".into())));
+                        return Ok(Err((
+                            "invalid_grant",
+                            "code was issued to another client".into(),
+                        )));
                     }
                     if rec.redirect_uri != *redirect_uri {
                         return Ok(Err(("invalid_grant", "redirect_uri does not match".into())));
@@ -952,14 +1219,29 @@ fn token_grant(state: &AppState, pool: &PoolConfig, client: &ClientConfig, f: &P
                             _ => v.clone(),
                         };
                         if !util::ct_eq(&computed, ch) {
-                            return Ok(Err(("invalid_grant", "code_verifier does not match the code_challenge".into())));
+                            return Ok(Err((
+                                "invalid_grant",
+                                "code_verifier does not match the code_challenge".into(),
+                            )));
                         }
                     }
-                    let Some(user) = tx.get::<User>("user", &crate::state::user_key(&pool.id, &rec.username))? else {
+                    let Some(user) =
+                        tx.get::<User>("user", &crate::state::user_key(&pool.id, &rec.username))?
+                    else {
                         return Ok(Err(("invalid_grant", "user no longer exists".into())));
                     };
                     let with_id = rec.scope.iter().any(|s| s == "openid");
-                    let t = auth::issue(state, tx, pool, client, &user, rec.auth_time, rec.scope.clone(), rec.nonce.as_deref(), with_id)?;
+                    let t = auth::issue(
+                        state,
+                        tx,
+                        pool,
+                        client,
+                        &user,
+                        rec.auth_time,
+                        rec.scope.clone(),
+                        rec.nonce.as_deref(),
+                        with_id,
+                    )?;
                     Ok(Ok(t.oauth_json()))
                 })
                 .map_err(internal)?
@@ -973,12 +1255,17 @@ fn token_grant(state: &AppState, pool: &PoolConfig, client: &ClientConfig, f: &P
                 .store
                 .tx(|tx| match auth::refresh(state, tx, pool, client, rt) {
                     Ok(t) => Ok(Ok(t.oauth_json())),
-                    Err(e) if e.code == "NotAuthorizedException" => Ok(Err(("invalid_grant", e.message))),
+                    Err(e) if e.code == "NotAuthorizedException" => {
+                        Ok(Err(("invalid_grant", e.message)))
+                    }
                     Err(e) => Err(e),
                 })
                 .map_err(internal)?
         }
-        Some("client_credentials") => Err(("unauthorized_client", "client_credentials is not supported for this client".into())),
+        Some("client_credentials") => Err((
+            "unauthorized_client",
+            "client_credentials is not supported for this client".into(),
+        )),
         Some(_) => Err(("unsupported_grant_type", "unsupported grant_type".into())),
         None => Err(("invalid_request", "grant_type is required".into())),
     }
@@ -991,7 +1278,10 @@ async fn user_info(State(state): State<AppState>, headers: HeaderMap) -> Respons
     let bearer = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
         .map(str::trim)
         .map(str::to_string);
     let unauthorized = |desc: &str| {
@@ -1001,22 +1291,44 @@ async fn user_info(State(state): State<AppState>, headers: HeaderMap) -> Respons
             json!({"error": "invalid_token", "error_description": desc}).to_string(),
         )
             .into_response();
-        if let Ok(v) = HeaderValue::from_str(&format!("Bearer error=\"invalid_token\", error_description=\"{desc}\"")) {
+        if let Ok(v) = HeaderValue::from_str(&format!(
+            "Bearer error=\"invalid_token\", error_description=\"{desc}\""
+        )) {
             r.headers_mut().insert(header::WWW_AUTHENTICATE, v);
         }
         r
     };
     let Some(token) = bearer else {
-        let mut r = oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "Bearer access token required");
-        r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer error=\"invalid_request\""));
+        let mut r = oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "Bearer access token required",
+        );
+        r.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Bearer error=\"invalid_request\""),
+        );
         return r;
     };
-    let ctx = match state.store.tx(|tx| auth::validate_access(&state, tx, &token)) {
+    let ctx = match state
+        .store
+        .tx(|tx| auth::validate_access(&state, tx, &token))
+    {
         Ok(c) => c,
-        Err(e) if e.code == "InternalErrorException" => return oauth_error(StatusCode::INTERNAL_SERVER_ERROR, "server_error", &e.message),
+        Err(e) if e.code == "InternalErrorException" => {
+            return oauth_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "server_error",
+                &e.message,
+            )
+        }
         Err(e) => return unauthorized(&e.message),
     };
-    let scope = ctx.claims.get("scope").and_then(Value::as_str).unwrap_or_default();
+    let scope = ctx
+        .claims
+        .get("scope")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     if !scope.split(' ').any(|s| s == "openid" || s == ADMIN_SCOPE) {
         return unauthorized("Access token does not have the openid scope");
     }
@@ -1026,7 +1338,12 @@ async fn user_info(State(state): State<AppState>, headers: HeaderMap) -> Respons
         out.insert(k.clone(), json!(v));
     }
     out.insert("username".into(), json!(ctx.user.username));
-    (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], Value::Object(out).to_string()).into_response()
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "application/json")],
+        Value::Object(out).to_string(),
+    )
+        .into_response()
 }
 
 async fn revoke(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
@@ -1036,13 +1353,27 @@ async fn revoke(State(state): State<AppState>, headers: HeaderMap, body: Body) -
     };
     let (_, client) = match authenticate_client(&state, &headers, &f) {
         Ok(c) => c,
-        Err(_) => return oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", "client authentication failed"),
+        Err(_) => {
+            return oauth_error(
+                StatusCode::UNAUTHORIZED,
+                "invalid_client",
+                "client authentication failed",
+            )
+        }
     };
     let Some(t) = f.get("token").filter(|t| !t.is_empty()) else {
-        return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "token is required");
+        return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "token is required",
+        );
     };
     if t.split('.').count() == 3 {
-        return oauth_error(StatusCode::BAD_REQUEST, "unsupported_token_type", "only refresh tokens can be revoked");
+        return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "unsupported_token_type",
+            "only refresh tokens can be revoked",
+        );
     }
     let r = state.store.tx(|tx| {
         if let Some(fkey) = tx.get::<String>("refresh", &util::sha256_hex(t))? {
@@ -1057,30 +1388,53 @@ async fn revoke(State(state): State<AppState>, headers: HeaderMap, body: Body) -
     });
     match r {
         Ok(()) => StatusCode::OK.into_response(),
-        Err(e) => oauth_error(StatusCode::INTERNAL_SERVER_ERROR, "server_error", &e.message),
+        Err(e) => oauth_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "server_error",
+            &e.message,
+        ),
     }
 }
 
-async fn logout(State(state): State<AppState>, headers: HeaderMap, Query(p): Query<Params>) -> Response {
+async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(p): Query<Params>,
+) -> Response {
     let Some((_, client)) = p.get("client_id").and_then(|c| state.client(c)) else {
         return error_page(StatusCode::BAD_REQUEST, "Missing or unknown client_id.");
     };
     let target = if let Some(lu) = p.get("logout_uri") {
         if !client.logout_urls.iter().any(|u| u == lu) {
-            return error_page(StatusCode::BAD_REQUEST, "The logout_uri is not registered for this client.");
+            return error_page(
+                StatusCode::BAD_REQUEST,
+                "The logout_uri is not registered for this client.",
+            );
         }
         lu.clone()
-    } else if p.get("redirect_uri").is_some() {
+    } else if p.contains_key("redirect_uri") {
         match parse_authz(&state, &p) {
-            Ok(a) => format!("/login?{}", query_string(&a.raw, &[("notice", "signed_out")])),
+            Ok(a) => format!(
+                "/login?{}",
+                query_string(&a.raw, &[("notice", "signed_out")])
+            ),
             Err(e) => return authz_error_response(e, p.get("state")),
         }
     } else {
-        return error_page(StatusCode::BAD_REQUEST, "Missing required parameter logout_uri.");
+        return error_page(
+            StatusCode::BAD_REQUEST,
+            "Missing required parameter logout_uri.",
+        );
     };
     if let Some(sid) = cookie(&headers, SESSION_COOKIE) {
-        if let Err(e) = state.store.tx(|tx| tx.delete("uisession", &util::sha256_hex(&sid))) {
-            return error_page(StatusCode::INTERNAL_SERVER_ERROR, &ApiError::from(e).message);
+        if let Err(e) = state
+            .store
+            .tx(|tx| tx.delete("uisession", &util::sha256_hex(&sid)))
+        {
+            return error_page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                &ApiError::from(e).message,
+            );
         }
     }
     let clear = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");

@@ -316,7 +316,9 @@ impl User {
     /// The email if verified.
     #[must_use]
     pub fn verified_email(&self) -> Option<&str> {
-        (self.attr("email_verified") == Some("true")).then(|| self.attr("email")).flatten()
+        (self.attr("email_verified") == Some("true"))
+            .then(|| self.attr("email"))
+            .flatten()
     }
 
     /// The attribute list as in GetUser (`sub` first).

@@ -61,15 +61,23 @@ impl Store {
         };
         c_busy(&conn)?;
         conn.execute_batch(SCHEMA)?;
-        Ok(Self { conn: Mutex::new(conn) })
+        Ok(Self {
+            conn: Mutex::new(conn),
+        })
     }
 
     /// Runs `f` in one transaction; commits if it returns `Ok`, rolls back otherwise.
     ///
     /// # Errors
     /// Whatever `f` returns, or a storage error converted with `From`.
-    pub fn tx<T, E: From<StoreError>>(&self, f: impl FnOnce(&Tx<'_>) -> Result<T, E>) -> Result<T, E> {
-        let mut guard = self.conn.lock().map_err(|_| E::from(StoreError::Poisoned))?;
+    pub fn tx<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&Tx<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let mut guard = self
+            .conn
+            .lock()
+            .map_err(|_| E::from(StoreError::Poisoned))?;
         let t = guard.transaction().map_err(|e| E::from(e.into()))?;
         let tx = Tx(t);
         let out = f(&tx)?;
@@ -95,7 +103,11 @@ impl Tx<'_> {
     pub fn get<T: DeserializeOwned>(&self, kind: &str, key: &str) -> Result<Option<T>, StoreError> {
         let v: Option<String> = self
             .0
-            .query_row("SELECT value FROM kv WHERE kind = ?1 AND key = ?2", params![kind, key], |r| r.get(0))
+            .query_row(
+                "SELECT value FROM kv WHERE kind = ?1 AND key = ?2",
+                params![kind, key],
+                |r| r.get(0),
+            )
             .optional()?;
         Ok(match v {
             Some(s) => Some(serde_json::from_str(&s)?),
@@ -121,7 +133,12 @@ impl Tx<'_> {
     ///
     /// # Errors
     /// SQLite or JSON failure.
-    pub fn insert_new<T: Serialize>(&self, kind: &str, key: &str, value: &T) -> Result<bool, StoreError> {
+    pub fn insert_new<T: Serialize>(
+        &self,
+        kind: &str,
+        key: &str,
+        value: &T,
+    ) -> Result<bool, StoreError> {
         let s = serde_json::to_string(value)?;
         let n = self.0.execute(
             "INSERT OR IGNORE INTO kv (kind, key, value) VALUES (?1, ?2, ?3)",
@@ -135,7 +152,10 @@ impl Tx<'_> {
     /// # Errors
     /// SQLite failure.
     pub fn delete(&self, kind: &str, key: &str) -> Result<bool, StoreError> {
-        let n = self.0.execute("DELETE FROM kv WHERE kind = ?1 AND key = ?2", params![kind, key])?;
+        let n = self.0.execute(
+            "DELETE FROM kv WHERE kind = ?1 AND key = ?2",
+            params![kind, key],
+        )?;
         Ok(n == 1)
     }
 
@@ -143,11 +163,17 @@ impl Tx<'_> {
     ///
     /// # Errors
     /// SQLite or JSON failure.
-    pub fn list<T: DeserializeOwned>(&self, kind: &str, prefix: &str) -> Result<Vec<(String, T)>, StoreError> {
+    pub fn list<T: DeserializeOwned>(
+        &self,
+        kind: &str,
+        prefix: &str,
+    ) -> Result<Vec<(String, T)>, StoreError> {
         let mut st = self
             .0
             .prepare("SELECT key, value FROM kv WHERE kind = ?1 AND substr(key, 1, length(?2)) = ?2 ORDER BY key")?;
-        let rows = st.query_map(params![kind, prefix], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let rows = st.query_map(params![kind, prefix], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?;
         let mut out = Vec::new();
         for row in rows {
             let (k, v) = row?;
@@ -162,8 +188,10 @@ impl Tx<'_> {
     /// SQLite or JSON failure.
     pub fn outbox_push<T: Serialize>(&self, username: &str, value: &T) -> Result<(), StoreError> {
         let s = serde_json::to_string(value)?;
-        self.0
-            .execute("INSERT INTO outbox (username, value) VALUES (?1, ?2)", params![username, s])?;
+        self.0.execute(
+            "INSERT INTO outbox (username, value) VALUES (?1, ?2)",
+            params![username, s],
+        )?;
         Ok(())
     }
 
@@ -185,6 +213,7 @@ impl Tx<'_> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 

@@ -71,7 +71,11 @@ pub fn check_password_policy(p: &PasswordPolicy, pw: &str) -> Result<(), String>
     if p.require_numbers && !pw.chars().any(|c| c.is_ascii_digit()) {
         return Err(format!("{prefix}Password must have numeric characters"));
     }
-    if p.require_symbols && !pw.chars().any(|c| "^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- ".contains(c)) {
+    if p.require_symbols
+        && !pw
+            .chars()
+            .any(|c| "^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- ".contains(c))
+    {
         return Err(format!("{prefix}Password must have symbol characters"));
     }
     Ok(())
@@ -149,7 +153,9 @@ pub fn totp_check(secret_b32: &str, code: &str, now: i64) -> bool {
     if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
         return false;
     }
-    [-30, 0, 30].iter().any(|d| ct_eq(&totp(&secret, now + d), code))
+    [-30, 0, 30]
+        .iter()
+        .any(|d| ct_eq(&totp(&secret, now + d), code))
 }
 
 const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
@@ -209,7 +215,14 @@ pub fn mask_destination(dest: &str) -> String {
             format!("{l}***@{d}***")
         }
         None => {
-            let tail: String = dest.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+            let tail: String = dest
+                .chars()
+                .rev()
+                .take(4)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
             format!("+*******{tail}")
         }
     }
@@ -233,6 +246,7 @@ pub fn html_escape(s: &str) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 
@@ -249,16 +263,28 @@ mod tests {
     #[test]
     fn base32_roundtrip() {
         let b = random_bytes(20);
-        assert_eq!(base32_decode(&base32_encode(&b)).as_deref(), Some(b.as_slice()));
+        assert_eq!(
+            base32_decode(&base32_encode(&b)).as_deref(),
+            Some(b.as_slice())
+        );
         assert_eq!(base32_encode(b"foobar"), "MZXW6YTBOI");
     }
 
     #[test]
     fn timestamp_parse() {
-        assert_eq!(parse_cognito_timestamp("Tue Mar 5 09:04:07 UTC 2024"), Some(1_709_629_447));
-        assert_eq!(parse_cognito_timestamp("Tue Mar 05 09:04:07 UTC 2024"), None);
+        assert_eq!(
+            parse_cognito_timestamp("Tue Mar 5 09:04:07 UTC 2024"),
+            Some(1_709_629_447)
+        );
+        assert_eq!(
+            parse_cognito_timestamp("Tue Mar 05 09:04:07 UTC 2024"),
+            None
+        );
         assert_eq!(parse_cognito_timestamp("Wed Mar 5 09:04:07 UTC 2024"), None);
-        assert_eq!(parse_cognito_timestamp("Thu Jan 1 00:00:00 UTC 1970"), Some(0));
+        assert_eq!(
+            parse_cognito_timestamp("Thu Jan 1 00:00:00 UTC 1970"),
+            Some(0)
+        );
         assert_eq!(parse_cognito_timestamp(""), None);
     }
 
@@ -282,6 +308,9 @@ mod tests {
 
     #[test]
     fn escape() {
-        assert_eq!(html_escape("<a href=\"x\">'&'</a>"), "&lt;a href=&quot;x&quot;&gt;&#x27;&amp;&#x27;&lt;/a&gt;");
+        assert_eq!(
+            html_escape("<a href=\"x\">'&'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&#x27;&amp;&#x27;&lt;/a&gt;"
+        );
     }
 }

@@ -19,26 +19,62 @@ async fn cors_preflight_and_exposed_headers() {
             .header("access-control-request-headers", "content-type,x-amz-target,x-amz-user-agent,cache-control,amz-sdk-invocation-id,amz-sdk-request,authorization")
             .body(Body::empty()).unwrap()).await;
         assert!(r.status.is_success(), "{path}: {}", r.status);
-        assert_eq!(r.header("access-control-allow-origin").as_deref(), Some("*"));
-        let allowed = r.header("access-control-allow-headers").unwrap().to_lowercase();
-        for h in ["content-type", "x-amz-target", "x-amz-user-agent", "cache-control", "amz-sdk-invocation-id", "amz-sdk-request", "authorization"] {
+        assert_eq!(
+            r.header("access-control-allow-origin").as_deref(),
+            Some("*")
+        );
+        let allowed = r
+            .header("access-control-allow-headers")
+            .unwrap()
+            .to_lowercase();
+        for h in [
+            "content-type",
+            "x-amz-target",
+            "x-amz-user-agent",
+            "cache-control",
+            "amz-sdk-invocation-id",
+            "amz-sdk-request",
+            "authorization",
+        ] {
             assert!(allowed.contains(h), "{h} not in {allowed}");
         }
-        assert!(r.header("access-control-allow-methods").unwrap().contains("POST"));
+        assert!(r
+            .header("access-control-allow-methods")
+            .unwrap()
+            .contains("POST"));
     }
-    let r = send(&s.app, Request::post("/")
-        .header("origin", "http://localhost:8080")
-        .header("content-type", "application/x-amz-json-1.1")
-        .header("x-amz-target", "AWSCognitoIdentityProviderService.GetUser")
-        .body(Body::from("{\"AccessToken\":\"x\"}")).unwrap()).await;
+    let r = send(
+        &s.app,
+        Request::post("/")
+            .header("origin", "http://localhost:8080")
+            .header("content-type", "application/x-amz-json-1.1")
+            .header("x-amz-target", "AWSCognitoIdentityProviderService.GetUser")
+            .body(Body::from("{\"AccessToken\":\"x\"}"))
+            .unwrap(),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
-    assert_eq!(r.header("access-control-allow-origin").as_deref(), Some("*"));
-    let exposed = r.header("access-control-expose-headers").unwrap().to_lowercase();
-    for h in ["x-amzn-requestid", "x-amzn-errortype", "x-amzn-errormessage", "date"] {
+    assert_eq!(
+        r.header("access-control-allow-origin").as_deref(),
+        Some("*")
+    );
+    let exposed = r
+        .header("access-control-expose-headers")
+        .unwrap()
+        .to_lowercase();
+    for h in [
+        "x-amzn-requestid",
+        "x-amzn-errortype",
+        "x-amzn-errormessage",
+        "date",
+    ] {
         assert!(exposed.contains(h), "{h} not exposed: {exposed}");
     }
     assert!(r.header("x-amzn-requestid").is_some());
-    assert_eq!(r.header("x-amzn-errormessage").as_deref(), Some("Invalid Access Token"));
+    assert_eq!(
+        r.header("x-amzn-errormessage").as_deref(),
+        Some("Invalid Access Token")
+    );
 }
 
 async fn post_raw(s: &Server, target: Option<&str>, ct: Option<&str>, body: &str) -> Resp {
@@ -56,18 +92,74 @@ async fn post_raw(s: &Server, target: Option<&str>, ct: Option<&str>, body: &str
 async fn bad_requests_get_aws_errors() {
     let s = server();
     let t = "AWSCognitoIdentityProviderService.SignUp";
-    let ty = |r: &Resp| (r.status, r.json()["__type"].as_str().unwrap_or("").to_string());
-    assert_eq!(ty(&post_raw(&s, None, Some("application/x-amz-json-1.1"), "{}").await), (StatusCode::BAD_REQUEST, "UnknownOperationException".into()));
-    assert_eq!(ty(&post_raw(&s, Some("AWSCognitoIdentityProviderService.Nope"), Some("application/x-amz-json-1.1"), "{}").await).1, "UnknownOperationException");
-    assert_eq!(ty(&post_raw(&s, Some("Other.SignUp"), Some("application/x-amz-json-1.1"), "{}").await).1, "UnknownOperationException");
-    assert_eq!(ty(&post_raw(&s, Some(t), Some("text/plain"), "{}").await).1, "UnknownOperationException");
-    assert_eq!(ty(&post_raw(&s, Some(t), None, "{}").await).1, "UnknownOperationException");
-    assert_eq!(ty(&post_raw(&s, Some(t), Some("application/x-amz-json-1.1"), "{not json").await).1, "SerializationException");
-    assert_eq!(ty(&post_raw(&s, Some(t), Some("application/x-amz-json-1.1"), "[1,2]").await).1, "SerializationException");
-    assert_eq!(ty(&post_raw(&s, Some(t), Some("application/json"), "{}").await).1, "InvalidParameterException");
-    assert_eq!(ty(&post_raw(&s, Some(t), Some("application/x-amz-json-1.1; charset=utf-8"), "").await).1, "InvalidParameterException");
+    let ty = |r: &Resp| {
+        (
+            r.status,
+            r.json()["__type"].as_str().unwrap_or("").to_string(),
+        )
+    };
+    assert_eq!(
+        ty(&post_raw(&s, None, Some("application/x-amz-json-1.1"), "{}").await),
+        (StatusCode::BAD_REQUEST, "UnknownOperationException".into())
+    );
+    assert_eq!(
+        ty(&post_raw(
+            &s,
+            Some("AWSCognitoIdentityProviderService.Nope"),
+            Some("application/x-amz-json-1.1"),
+            "{}"
+        )
+        .await)
+        .1,
+        "UnknownOperationException"
+    );
+    assert_eq!(
+        ty(&post_raw(
+            &s,
+            Some("Other.SignUp"),
+            Some("application/x-amz-json-1.1"),
+            "{}"
+        )
+        .await)
+        .1,
+        "UnknownOperationException"
+    );
+    assert_eq!(
+        ty(&post_raw(&s, Some(t), Some("text/plain"), "{}").await).1,
+        "UnknownOperationException"
+    );
+    assert_eq!(
+        ty(&post_raw(&s, Some(t), None, "{}").await).1,
+        "UnknownOperationException"
+    );
+    assert_eq!(
+        ty(&post_raw(&s, Some(t), Some("application/x-amz-json-1.1"), "{not json").await).1,
+        "SerializationException"
+    );
+    assert_eq!(
+        ty(&post_raw(&s, Some(t), Some("application/x-amz-json-1.1"), "[1,2]").await).1,
+        "SerializationException"
+    );
+    assert_eq!(
+        ty(&post_raw(&s, Some(t), Some("application/json"), "{}").await).1,
+        "InvalidParameterException"
+    );
+    assert_eq!(
+        ty(&post_raw(
+            &s,
+            Some(t),
+            Some("application/x-amz-json-1.1; charset=utf-8"),
+            ""
+        )
+        .await)
+        .1,
+        "InvalidParameterException"
+    );
     let huge = format!("{{\"ClientId\":\"{}\"}}", "x".repeat(2 << 20));
-    assert_eq!(ty(&post_raw(&s, Some(t), Some("application/x-amz-json-1.1"), &huge).await).1, "InvalidParameterException");
+    assert_eq!(
+        ty(&post_raw(&s, Some(t), Some("application/x-amz-json-1.1"), &huge).await).1,
+        "InvalidParameterException"
+    );
     // Unknown routes: a plain 404, never an HTML error page from a framework.
     let r = send(&s.app, Request::get("/nope").body(Body::empty()).unwrap()).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
@@ -151,7 +243,10 @@ async fn state_survives_restart_with_file_db() {
         sign_up_confirmed(&s.app, "persist", "Passw0rd!abc", "p@example.com").await;
         let r = srp_sign_in(&s, "persist", "Passw0rd!abc").await.unwrap();
         let ar = &r["AuthenticationResult"];
-        (ar["RefreshToken"].as_str().unwrap().to_string(), claims_header(ar["IdToken"].as_str().unwrap()))
+        (
+            ar["RefreshToken"].as_str().unwrap().to_string(),
+            claims_header(ar["IdToken"].as_str().unwrap()),
+        )
     };
     let s = server_with(cfg, Some(dir.path().to_path_buf()));
     // Same signing keys, same user, same refresh token, same outbox.
@@ -167,20 +262,37 @@ async fn state_survives_restart_with_file_db() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_sign_ups_are_all_kept() {
     let dir = tempfile::tempdir().unwrap();
-    let s = std::sync::Arc::new(server_with(cognito_local::config::Config::default_config().unwrap(), Some(dir.path().to_path_buf())));
+    let s = std::sync::Arc::new(server_with(
+        cognito_local::config::Config::default_config().unwrap(),
+        Some(dir.path().to_path_buf()),
+    ));
     let mut handles = Vec::new();
     for i in 0..40 {
         let s = s.clone();
         handles.push(tokio::spawn(async move {
-            ok(&s.app, "SignUp", json!({"ClientId": SPA, "Username": format!("user{i}"), "Password": "Passw0rd!abc",
-                "UserAttributes": [{"Name": "email", "Value": format!("u{i}@example.com")}]})).await
+            ok(
+                &s.app,
+                "SignUp",
+                json!({"ClientId": SPA, "Username": format!("user{i}"), "Password": "Passw0rd!abc",
+                "UserAttributes": [{"Name": "email", "Value": format!("u{i}@example.com")}]}),
+            )
+            .await
         }));
     }
     // The same name twice at once: exactly one wins.
-    let dup: Vec<_> = (0..8).map(|_| {
-        let s = s.clone();
-        tokio::spawn(async move { call(&s.app, "SignUp", json!({"ClientId": SPA, "Username": "samename", "Password": "Passw0rd!abc"})).await })
-    }).collect();
+    let dup: Vec<_> = (0..8)
+        .map(|_| {
+            let s = s.clone();
+            tokio::spawn(async move {
+                call(
+                    &s.app,
+                    "SignUp",
+                    json!({"ClientId": SPA, "Username": "samename", "Password": "Passw0rd!abc"}),
+                )
+                .await
+            })
+        })
+        .collect();
     for h in handles {
         h.await.unwrap();
     }
@@ -193,20 +305,32 @@ async fn concurrent_sign_ups_are_all_kept() {
     }
     assert_eq!(wins, 1);
     for i in 0..40 {
-        let g = ok(&s.app, "AdminGetUser", json!({"UserPoolId": POOL, "Username": format!("user{i}")})).await;
+        let g = ok(
+            &s.app,
+            "AdminGetUser",
+            json!({"UserPoolId": POOL, "Username": format!("user{i}")}),
+        )
+        .await;
         assert_eq!(g["UserStatus"], "UNCONFIRMED");
     }
-    let outbox = send(&s.app, Request::get("/_dev/outbox").body(Body::empty()).unwrap()).await.json();
+    let outbox = send(
+        &s.app,
+        Request::get("/_dev/outbox").body(Body::empty()).unwrap(),
+    )
+    .await
+    .json();
     assert_eq!(outbox["messages"].as_array().unwrap().len(), 40);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_srp_sign_ins() {
     let s = std::sync::Arc::new(server());
-    let hs: Vec<_> = (0..8).map(|_| {
-        let s = s.clone();
-        tokio::spawn(async move { srp_sign_in(&s, "demo", "DemoPassw0rd!").await.unwrap() })
-    }).collect();
+    let hs: Vec<_> = (0..8)
+        .map(|_| {
+            let s = s.clone();
+            tokio::spawn(async move { srp_sign_in(&s, "demo", "DemoPassw0rd!").await.unwrap() })
+        })
+        .collect();
     for h in hs {
         assert!(h.await.unwrap()["AuthenticationResult"]["AccessToken"].is_string());
     }
@@ -222,8 +346,14 @@ fn binary_prints_listening_line_and_serves() {
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let addr = line.trim().strip_prefix("cognito-local listening on http://").unwrap_or_else(|| panic!("{line}")).to_string();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .trim()
+        .strip_prefix("cognito-local listening on http://")
+        .unwrap_or_else(|| panic!("{line}"))
+        .to_string();
     let mut conn = std::net::TcpStream::connect(&addr).unwrap();
     write!(conn, "GET /{POOL}/.well-known/openid-configuration HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
     let mut resp = String::new();
@@ -231,5 +361,8 @@ fn binary_prints_listening_line_and_serves() {
     child.kill().unwrap();
     let _ = child.wait();
     assert!(resp.starts_with("HTTP/1.1 200"), "{resp}");
-    assert!(resp.contains(&format!("\"issuer\":\"http://{addr}/{POOL}\"")), "{resp}");
+    assert!(
+        resp.contains(&format!("\"issuer\":\"http://{addr}/{POOL}\"")),
+        "{resp}"
+    );
 }

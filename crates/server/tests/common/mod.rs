@@ -1,6 +1,12 @@
 //! Shared helpers for the integration tests: an in-process server, API calls, SRP sign-in,
 //! token verification against the JWKS.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    missing_docs
+)]
 
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
@@ -28,7 +34,10 @@ pub struct Server {
 }
 
 pub fn now_unix() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
 }
 
 pub fn server() -> Server {
@@ -39,10 +48,18 @@ pub fn server_with(config: Config, dir: Option<std::path::PathBuf>) -> Server {
     let clock = Arc::new(ManualClock::new(now_unix()));
     let state = AppState::new(
         config,
-        Options { data_dir: dir, issuer_base: ISSUER_BASE.into(), clock: clock.clone() },
+        Options {
+            data_dir: dir,
+            issuer_base: ISSUER_BASE.into(),
+            clock: clock.clone(),
+        },
     )
     .unwrap();
-    Server { app: cognito_local::app(state.clone()), state, clock }
+    Server {
+        app: cognito_local::app(state.clone()),
+        state,
+        clock,
+    }
 }
 
 pub struct Resp {
@@ -59,7 +76,9 @@ impl Resp {
         String::from_utf8_lossy(&self.body).into_owned()
     }
     pub fn header(&self, name: &str) -> Option<String> {
-        self.headers.get(name).map(|v| v.to_str().unwrap().to_string())
+        self.headers
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_string())
     }
 }
 
@@ -67,14 +86,27 @@ pub async fn send(app: &Router, req: Request<Body>) -> Resp {
     let resp = app.clone().oneshot(req).await.unwrap();
     let status = resp.status();
     let headers = resp.headers().clone();
-    let body = resp.into_body().collect().await.unwrap().to_bytes().to_vec();
-    Resp { status, headers, body }
+    let body = resp
+        .into_body()
+        .collect()
+        .await
+        .unwrap()
+        .to_bytes()
+        .to_vec();
+    Resp {
+        status,
+        headers,
+        body,
+    }
 }
 
 pub async fn raw_call(app: &Router, op: &str, body: Value) -> Resp {
     let req = Request::post("/")
         .header("content-type", "application/x-amz-json-1.1")
-        .header("x-amz-target", format!("AWSCognitoIdentityProviderService.{op}"))
+        .header(
+            "x-amz-target",
+            format!("AWSCognitoIdentityProviderService.{op}"),
+        )
         .body(Body::from(body.to_string()))
         .unwrap();
     send(app, req).await
@@ -87,7 +119,12 @@ pub async fn call(app: &Router, op: &str, body: Value) -> Result<Value, (String,
     if r.status == StatusCode::OK {
         Ok(v)
     } else {
-        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{op}: unexpected status, body {}", r.text());
+        assert_eq!(
+            r.status,
+            StatusCode::BAD_REQUEST,
+            "{op}: unexpected status, body {}",
+            r.text()
+        );
         let t = v["__type"].as_str().unwrap().to_string();
         assert_eq!(r.header("x-amzn-errortype").unwrap(), format!("{t}:"));
         Err((t, v["message"].as_str().unwrap_or_default().to_string()))
@@ -95,7 +132,9 @@ pub async fn call(app: &Router, op: &str, body: Value) -> Result<Value, (String,
 }
 
 pub async fn err(app: &Router, op: &str, body: Value) -> (String, String) {
-    call(app, op, body).await.expect_err(&format!("{op} should fail"))
+    call(app, op, body)
+        .await
+        .expect_err(&format!("{op} should fail"))
 }
 
 pub async fn ok(app: &Router, op: &str, body: Value) -> Value {
@@ -106,13 +145,27 @@ pub async fn ok(app: &Router, op: &str, body: Value) -> Value {
 }
 
 pub async fn last_code(app: &Router, username: &str) -> String {
-    let r = send(app, Request::get(format!("/_dev/outbox?username={username}")).body(Body::empty()).unwrap()).await;
+    let r = send(
+        app,
+        Request::get(format!("/_dev/outbox?username={username}"))
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
     let v = r.json();
     let msgs = v["messages"].as_array().unwrap();
-    msgs.last().expect("a message")["code"].as_str().unwrap().to_string()
+    msgs.last().expect("a message")["code"]
+        .as_str()
+        .unwrap()
+        .to_string()
 }
 
-pub async fn sign_up_confirmed(app: &Router, username: &str, password: &str, email: &str) -> String {
+pub async fn sign_up_confirmed(
+    app: &Router,
+    username: &str,
+    password: &str,
+    email: &str,
+) -> String {
     let v = ok(
         app,
         "SignUp",
@@ -121,7 +174,12 @@ pub async fn sign_up_confirmed(app: &Router, username: &str, password: &str, ema
     )
     .await;
     let code = last_code(app, username).await;
-    ok(app, "ConfirmSignUp", json!({"ClientId": SPA, "Username": username, "ConfirmationCode": code})).await;
+    ok(
+        app,
+        "ConfirmSignUp",
+        json!({"ClientId": SPA, "Username": username, "ConfirmationCode": code}),
+    )
+    .await;
     v["UserSub"].as_str().unwrap().to_string()
 }
 
@@ -133,13 +191,22 @@ pub async fn srp_sign_in_with(
     username: &str,
     password: &str,
 ) -> Result<Value, (String, String)> {
-    let a = vec![7u8; 128].into_iter().enumerate().map(|(i, b)| b ^ (i as u8) ^ rand::random::<u8>()).collect::<Vec<_>>();
+    let a = vec![7u8; 128]
+        .into_iter()
+        .enumerate()
+        .map(|(i, b)| b ^ (i as u8) ^ rand::random::<u8>())
+        .collect::<Vec<_>>();
     let eph = cognito_srp::ClientEphemeral::from_bytes(&a).unwrap();
     let mut params = json!({"USERNAME": username, "SRP_A": eph.a_pub_hex()});
     if let Some(sec) = secret {
         params["SECRET_HASH"] = json!(cognito_local::util::secret_hash(sec, username, client_id));
     }
-    let ch = call(&s.app, "InitiateAuth", json!({"ClientId": client_id, "AuthFlow": "USER_SRP_AUTH", "AuthParameters": params})).await?;
+    let ch = call(
+        &s.app,
+        "InitiateAuth",
+        json!({"ClientId": client_id, "AuthFlow": "USER_SRP_AUTH", "AuthParameters": params}),
+    )
+    .await?;
     assert_eq!(ch["ChallengeName"], "PASSWORD_VERIFIER");
     let p = &ch["ChallengeParameters"];
     let uid = p["USER_ID_FOR_SRP"].as_str().unwrap();
@@ -169,7 +236,11 @@ pub async fn srp_sign_in_with(
     call(&s.app, "RespondToAuthChallenge", json!({"ClientId": client_id, "ChallengeName": "PASSWORD_VERIFIER", "ChallengeResponses": resp})).await
 }
 
-pub async fn srp_sign_in(s: &Server, username: &str, password: &str) -> Result<Value, (String, String)> {
+pub async fn srp_sign_in(
+    s: &Server,
+    username: &str,
+    password: &str,
+) -> Result<Value, (String, String)> {
     srp_sign_in_with(s, SPA, None, username, password).await
 }
 
@@ -186,20 +257,33 @@ pub async fn verify_jwt(app: &Router, token: &str) -> Value {
     use rsa::pkcs1v15::{Signature, VerifyingKey};
     use rsa::signature::Verifier;
     use rsa::{BigUint, RsaPublicKey};
-    let jwks = send(app, Request::get(format!("/{POOL}/.well-known/jwks.json")).body(Body::empty()).unwrap()).await.json();
+    let jwks = send(
+        app,
+        Request::get(format!("/{POOL}/.well-known/jwks.json"))
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await
+    .json();
     let parts: Vec<&str> = token.split('.').collect();
     assert_eq!(parts.len(), 3);
     let header: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[0]).unwrap()).unwrap();
     assert_eq!(header["alg"], "RS256");
     let kid = header["kid"].as_str().unwrap();
-    let jwk = jwks["keys"].as_array().unwrap().iter().find(|k| k["kid"] == kid).expect("kid in JWKS");
+    let jwk = jwks["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["kid"] == kid)
+        .expect("kid in JWKS");
     assert_eq!(jwk["kty"], "RSA");
     assert_eq!(jwk["use"], "sig");
     let n = BigUint::from_bytes_be(&URL_SAFE_NO_PAD.decode(jwk["n"].as_str().unwrap()).unwrap());
     let e = BigUint::from_bytes_be(&URL_SAFE_NO_PAD.decode(jwk["e"].as_str().unwrap()).unwrap());
     let key = VerifyingKey::<sha2::Sha256>::new(RsaPublicKey::new(n, e).unwrap());
     let sig = Signature::try_from(URL_SAFE_NO_PAD.decode(parts[2]).unwrap().as_slice()).unwrap();
-    key.verify(format!("{}.{}", parts[0], parts[1]).as_bytes(), &sig).expect("valid signature");
+    key.verify(format!("{}.{}", parts[0], parts[1]).as_bytes(), &sig)
+        .expect("valid signature");
     serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[1]).unwrap()).unwrap()
 }
 
