@@ -1,15 +1,98 @@
-//! Amazon Cognito's SRP-6a variant.
+//! Amazon Cognito's SRP-6a variant (`USER_SRP_AUTH`), client and server side, as pure functions.
 //!
-//! TEMPORARY stand-in written on the `server` branch so the server can verify SRP for real
-//! before the real crate (issue 2) lands; it is replaced by branch `srp` at merge.
+//! The browser client uses it to answer Cognito's `PASSWORD_VERIFIER` challenge without sending
+//! the password; the local Cognito-compatible server uses it to store verifiers and check those
+//! answers. The math is exactly what amazon-cognito-identity-js's `AuthenticationHelper` does:
+//! RFC 5054's 3072-bit prime `N` with `g = 2`, SHA-256, `k = H(PAD(N) | PAD(g))`, Cognito's
+//! variable-width `PAD`, an HKDF-derived key and an HMAC "password claim" signature.
+//!
+//! Nothing here draws random numbers, reads a clock or does I/O: the ephemeral secrets, the salt
+//! and the timestamp string are arguments. Big integers cross the API as hex strings (the wire
+//! format) or byte slices.
+//!
+//! # Example
+//! ```
+//! use cognito_srp::{
+//!     cognito_timestamp, make_verifier, password_claim, verify_password_claim, ClaimCheck,
+//!     ClaimInput, ClientEphemeral, ServerEphemeral, SrpError,
+//! };
+//!
+//! # fn main() -> Result<(), SrpError> {
+//! // Sign-up, on the server: store a verifier instead of the password.
+//! let verifier = make_verifier("AbC123xyz", "alice", "correct horse", &[0x5a; 16]);
+//!
+//! // InitiateAuth: the client sends A; the server answers with SALT, SRP_B and SECRET_BLOCK.
+//! let client = ClientEphemeral::from_bytes(&[0x11; 128])?; // use 128 random bytes
+//! let server = ServerEphemeral::new(&[0x22; 32], &verifier)?; // use random bytes
+//! let a_pub = client.a_pub_hex();
+//! let b_pub = server.b_pub_hex();
+//! let secret_block = "c2VjcmV0IGJsb2Nr";
+//!
+//! // RespondToAuthChallenge: the client signs…
+//! let timestamp = cognito_timestamp(1_779_440_707);
+//! assert_eq!(timestamp, "Fri May 22 09:05:07 UTC 2026");
+//! let claim = password_claim(&client, &ClaimInput {
+//!     pool_name: "AbC123xyz",
+//!     user_id_for_srp: "alice",
+//!     password: "correct horse",
+//!     salt_hex: &verifier.salt_hex,
+//!     b_pub_hex: &b_pub,
+//!     secret_block_b64: secret_block,
+//!     timestamp: &timestamp,
+//! })?;
+//!
+//! // …and the server checks the signature.
+//! let check = ClaimCheck {
+//!     pool_name: "AbC123xyz",
+//!     user_id_for_srp: "alice",
+//!     a_pub_hex: &a_pub,
+//!     secret_block_b64: secret_block,
+//!     timestamp: &timestamp,
+//!     signature_b64: &claim.signature_b64,
+//! };
+//! verify_password_claim(&server, &verifier, &check)?;
+//!
+//! // A wrong password gives a different signature.
+//! let wrong = make_verifier("AbC123xyz", "alice", "Tr0ub4dor&3", &[0x5a; 16]);
+//! let server = ServerEphemeral::new(&[0x22; 32], &wrong)?;
+//! assert_eq!(verify_password_claim(&server, &wrong, &check), Err(SrpError::BadSignature));
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Ephemeral size
+//! The browser module draws [`RECOMMENDED_EPHEMERAL_BYTES`] = 128 random bytes (1024 bits) for
+//! `a`, the same as amazon-cognito-identity-js (`randomBytes(128)`) and Amplify v6, so that our
+//! `A` looks like theirs and costs the same to compute. RFC 5054 §3.1 asks for at least 256 bits,
+//! which is the floor [`ClientEphemeral::from_bytes`] and [`ServerEphemeral::new`] enforce
+//! ([`MIN_EPHEMERAL_BYTES`]).
+//!
+//! # Security
+//! - The bignum backend (`num-bigint`) is **not constant-time**: modular exponentiation with the
+//!   secret exponents `a`, `b`, `x` leaks timing. That is the same exposure as the JavaScript
+//!   reference client. The backend lives in one private module, so it can be swapped for a
+//!   constant-time one without touching the API.
+//! - Only the final signature comparison on the server is constant-time (`subtle`).
+//! - Secret values are not zeroized on drop.
 #![forbid(unsafe_code)]
-#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+#![warn(missing_docs, missing_debug_implementations)]
 
-use base64::Engine as _;
-use hmac::{Hmac, Mac};
-use num_bigint::BigUint;
-use num_traits::Zero;
-use sha2::{Digest, Sha256};
+mod big;
+mod client;
+mod group;
+mod server;
+mod timestamp;
+
+pub use client::{password_claim, ClaimInput, ClientEphemeral, PasswordClaim};
+pub use server::{make_verifier, verify_password_claim, ClaimCheck, ServerEphemeral, Verifier};
+pub use timestamp::cognito_timestamp;
+
+/// Ephemeral secret size the browser module uses: 128 bytes (1024 bits), like
+/// amazon-cognito-identity-js and Amplify v6.
+pub const RECOMMENDED_EPHEMERAL_BYTES: usize = 128;
+
+/// Smallest ephemeral secret accepted: 32 bytes (256 bits), RFC 5054 §3.1's minimum.
+pub const MIN_EPHEMERAL_BYTES: usize = 32;
 
 /// Why an SRP computation or verification failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -36,260 +119,74 @@ pub enum SrpError {
     /// The client's password claim signature does not match (wrong password).
     #[error("password claim signature does not match")]
     BadSignature,
+    /// The group modulus is zero. Cannot happen with Cognito's group; only the
+    /// test-only [`hazmat`] functions take a caller's modulus.
+    #[error("illegal group: modulus is zero")]
+    IllegalGroup,
 }
 
-const N_HEX: &str = "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DDEF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7EDEE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3DC2007CB8A163BF0598DA48361C55D39A69163FA8FD24CF5F83655D23DCA3AD961C62F356208552BB9ED529077096966D670C354E4ABC9804F1746C08CA18217C32905E462E36CE3BE39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9DE2BCBF6955817183995497CEA956AE515D2261898FA051015728E5A8AAAC42DAD33170D04507A33A85521ABDF1CBA64ECFB850458DBEF0A8AEA71575D060C7DB3970F85A6E1E4C7ABF5AE8CDB0933D71E8C94E04A25619DCEE3D2261AD2EE6BF12FFA06D98A0864D87602733EC86A64521F2B18177B200CBBE117577A615D6C770988C0BAD946E208E24FA074E5AB3143DB5BFCE0FD108E4B82D120A93AD2CAFFFFFFFFFFFFFFFF";
+/// Group arithmetic over a caller-chosen group, for testing against RFC 5054 Appendix B (which
+/// uses the 1024-bit group). Not part of the stable API.
+///
+/// Each function is the one the Cognito code path runs, with `N`, `g`, `k` as hex arguments.
+/// Hex in, lowercase unpadded hex out; `None` on bad hex, a zero modulus, or an illegal public
+/// value.
+#[doc(hidden)]
+pub mod hazmat {
+    use crate::big::Big;
+    use crate::group::Group;
 
-fn n() -> BigUint {
-    BigUint::parse_bytes(N_HEX.as_bytes(), 16).unwrap()
-}
-fn g() -> BigUint {
-    BigUint::from(2u32)
-}
-fn pad_hex(x: &BigUint) -> String {
-    let mut h = x.to_str_radix(16);
-    if h.len() % 2 == 1 {
-        h.insert(0, '0');
-    } else if h.as_bytes()[0] >= b'8' {
-        h.insert_str(0, "00");
-    }
-    h
-}
-fn pad(x: &BigUint) -> Vec<u8> {
-    hex::decode(pad_hex(x)).unwrap()
-}
-fn sha(parts: &[&[u8]]) -> Vec<u8> {
-    let mut d = Sha256::new();
-    for p in parts {
-        d.update(p);
-    }
-    d.finalize().to_vec()
-}
-fn h_int(parts: &[&[u8]]) -> BigUint {
-    BigUint::from_bytes_be(&sha(parts))
-}
-fn k() -> BigUint {
-    h_int(&[&pad(&n()), &pad(&g())])
-}
-fn parse_hex(s: &str, what: &'static str) -> Result<BigUint, SrpError> {
-    if s.is_empty() {
-        return Err(SrpError::InvalidHex(what));
-    }
-    BigUint::parse_bytes(s.as_bytes(), 16).ok_or(SrpError::InvalidHex(what))
-}
-fn x_of(pool: &str, user: &str, pw: &str, salt: &BigUint) -> BigUint {
-    let inner = sha(&[pool.as_bytes(), user.as_bytes(), b":", pw.as_bytes()]);
-    h_int(&[&pad(salt), &inner])
-}
-fn u_of(a: &BigUint, b: &BigUint) -> BigUint {
-    h_int(&[&pad(a), &pad(b)])
-}
-fn derive_key(u: &BigUint, s: &BigUint) -> Vec<u8> {
-    let hk = hkdf::Hkdf::<Sha256>::new(Some(&pad(u)), &pad(s));
-    let mut okm = [0u8; 16];
-    hk.expand(b"Caldera Derived Key", &mut okm).unwrap();
-    okm.to_vec()
-}
-fn b64_decode(s: &str, what: &'static str) -> Result<Vec<u8>, SrpError> {
-    use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
-    STANDARD
-        .decode(s)
-        .or_else(|_| URL_SAFE_NO_PAD.decode(s.trim_end_matches('=')))
-        .map_err(|_| SrpError::InvalidBase64(what))
-}
-fn signature(k: &[u8], pool: &str, user: &str, block: &[u8], ts: &str) -> Vec<u8> {
-    let mut m = Hmac::<Sha256>::new_from_slice(k).unwrap();
-    m.update(pool.as_bytes());
-    m.update(user.as_bytes());
-    m.update(block);
-    m.update(ts.as_bytes());
-    m.finalize().into_bytes().to_vec()
-}
-
-/// Salt and verifier of one user.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Verifier {
-    pub salt_hex: String,
-    pub verifier_hex: String,
-}
-
-/// x = H(PAD(salt)|H(poolName|user|":"|pw)), v = g^x
-pub fn make_verifier(pool_name: &str, user_id_for_srp: &str, password: &str, salt: &[u8]) -> Verifier {
-    let salt_int = BigUint::from_bytes_be(salt);
-    let x = x_of(pool_name, user_id_for_srp, password, &salt_int);
-    let v = g().modpow(&x, &n());
-    Verifier { salt_hex: pad_hex(&salt_int), verifier_hex: pad_hex(&v) }
-}
-
-/// Server ephemeral: b and B = k·v + g^b.
-#[derive(Debug)]
-pub struct ServerEphemeral {
-    b: BigUint,
-    b_pub: BigUint,
-}
-impl ServerEphemeral {
-    pub fn new(b: &[u8], verifier: &Verifier) -> Result<Self, SrpError> {
-        if b.len() < 32 {
-            return Err(SrpError::EphemeralTooShort(b.len()));
-        }
-        let nn = n();
-        let b = BigUint::from_bytes_be(b) % &nn;
-        let v = parse_hex(&verifier.verifier_hex, "verifier")?;
-        let b_pub = (k() * v + g().modpow(&b, &nn)) % &nn;
-        if b_pub.is_zero() {
-            return Err(SrpError::IllegalServerPublic);
-        }
-        Ok(Self { b, b_pub })
-    }
-    pub fn b_pub_hex(&self) -> String {
-        self.b_pub.to_str_radix(16)
-    }
-}
-
-#[derive(Debug)]
-pub struct ClaimCheck<'a> {
-    pub pool_name: &'a str,
-    pub user_id_for_srp: &'a str,
-    pub a_pub_hex: &'a str,
-    pub secret_block_b64: &'a str,
-    pub timestamp: &'a str,
-    pub signature_b64: &'a str,
-}
-
-pub fn verify_password_claim(eph: &ServerEphemeral, verifier: &Verifier, check: &ClaimCheck<'_>) -> Result<(), SrpError> {
-    let nn = n();
-    let a = parse_hex(check.a_pub_hex, "SRP_A")?;
-    if (&a % &nn).is_zero() {
-        return Err(SrpError::IllegalClientPublic);
-    }
-    let u = u_of(&a, &eph.b_pub);
-    if u.is_zero() {
-        return Err(SrpError::ZeroScrambler);
-    }
-    let v = parse_hex(&verifier.verifier_hex, "verifier")?;
-    let s = (a * v.modpow(&u, &nn)).modpow(&eph.b, &nn);
-    let key = derive_key(&u, &s);
-    let block = b64_decode(check.secret_block_b64, "SECRET_BLOCK")?;
-    let expected = signature(&key, check.pool_name, check.user_id_for_srp, &block, check.timestamp);
-    let given = b64_decode(check.signature_b64, "PASSWORD_CLAIM_SIGNATURE")?;
-    if subtle::ConstantTimeEq::ct_eq(expected.as_slice(), given.as_slice()).into() {
-        Ok(())
-    } else {
-        Err(SrpError::BadSignature)
-    }
-}
-
-/// Client ephemeral a and A = g^a.
-#[derive(Debug)]
-pub struct ClientEphemeral {
-    a: BigUint,
-    a_pub: BigUint,
-}
-impl ClientEphemeral {
-    pub fn from_bytes(a: &[u8]) -> Result<Self, SrpError> {
-        if a.len() < 32 {
-            return Err(SrpError::EphemeralTooShort(a.len()));
-        }
-        let a = BigUint::from_bytes_be(a);
-        let a_pub = g().modpow(&a, &n());
-        Ok(Self { a, a_pub })
-    }
-    pub fn a_pub_hex(&self) -> String {
-        self.a_pub.to_str_radix(16)
-    }
-}
-
-#[derive(Debug)]
-pub struct ClaimInput<'a> {
-    pub pool_name: &'a str,
-    pub user_id_for_srp: &'a str,
-    pub password: &'a str,
-    pub salt_hex: &'a str,
-    pub b_pub_hex: &'a str,
-    pub secret_block_b64: &'a str,
-    pub timestamp: &'a str,
-}
-
-#[derive(Debug)]
-pub struct PasswordClaim {
-    pub signature_b64: String,
-}
-
-pub fn password_claim(eph: &ClientEphemeral, input: &ClaimInput<'_>) -> Result<PasswordClaim, SrpError> {
-    let nn = n();
-    let b_pub = parse_hex(input.b_pub_hex, "SRP_B")?;
-    if (&b_pub % &nn).is_zero() {
-        return Err(SrpError::IllegalServerPublic);
-    }
-    let u = u_of(&eph.a_pub, &b_pub);
-    if u.is_zero() {
-        return Err(SrpError::ZeroScrambler);
-    }
-    let salt = parse_hex(input.salt_hex, "SALT")?;
-    let x = x_of(input.pool_name, input.user_id_for_srp, input.password, &salt);
-    let gx = g().modpow(&x, &nn);
-    let kgx = (k() * gx) % &nn;
-    let base = ((&b_pub % &nn) + &nn - kgx) % &nn;
-    let s = base.modpow(&(&eph.a + &u * &x), &nn);
-    let key = derive_key(&u, &s);
-    let block = b64_decode(input.secret_block_b64, "SECRET_BLOCK")?;
-    let sig = signature(&key, input.pool_name, input.user_id_for_srp, &block, input.timestamp);
-    Ok(PasswordClaim { signature_b64: base64::engine::general_purpose::STANDARD.encode(sig) })
-}
-
-/// "Sun Nov 22 09:05:07 UTC 2026"
-pub fn cognito_timestamp(unix_seconds: i64) -> String {
-    const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    let days = unix_seconds.div_euclid(86_400);
-    let secs = unix_seconds.rem_euclid(86_400);
-    let wd = (days + 4).rem_euclid(7) as usize;
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{} {} {} {:02}:{:02}:{:02} UTC {}",
-        DAYS[wd],
-        MONTHS[(m - 1) as usize],
-        d,
-        secs / 3600,
-        (secs / 60) % 60,
-        secs % 60,
-        y
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn k_matches_reference() {
-        assert_eq!(hex::encode(k().to_bytes_be()), "538282c4354742d7cbbde2359fcf67f9f5b3a6b08791e5011b43b8a5b66d9ee6");
+    fn group(n: &str, g: &str, k: &str) -> Option<Group> {
+        Some(Group {
+            n: Big::from_hex(n)?,
+            g: Big::from_hex(g)?,
+            k: Big::from_hex(k)?,
+        })
     }
 
-    #[test]
-    fn round_trip() {
-        let v = make_verifier("Pool", "alice", "pw", &[7u8; 16]);
-        let se = ServerEphemeral::new(&[9u8; 32], &v).unwrap();
-        let ce = ClientEphemeral::from_bytes(&[3u8; 128]).unwrap();
-        let claim = password_claim(&ce, &ClaimInput { pool_name: "Pool", user_id_for_srp: "alice", password: "pw", salt_hex: &v.salt_hex, b_pub_hex: &se.b_pub_hex(), secret_block_b64: "AAAA", timestamp: "t" }).unwrap();
-        let chk = ClaimCheck { pool_name: "Pool", user_id_for_srp: "alice", a_pub_hex: &ce.a_pub_hex(), secret_block_b64: "AAAA", timestamp: "t", signature_b64: &claim.signature_b64 };
-        assert_eq!(verify_password_claim(&se, &v, &chk), Ok(()));
-        let claim2 = password_claim(&ce, &ClaimInput { password: "bad", pool_name: "Pool", user_id_for_srp: "alice", salt_hex: &v.salt_hex, b_pub_hex: &se.b_pub_hex(), secret_block_b64: "AAAA", timestamp: "t" }).unwrap();
-        let chk2 = ClaimCheck { signature_b64: &claim2.signature_b64, ..chk };
-        assert_eq!(verify_password_claim(&se, &v, &chk2), Err(SrpError::BadSignature));
+    /// `g^a mod N` (both `A` from `a` and `v` from `x`).
+    #[must_use]
+    pub fn client_public(n: &str, g: &str, a: &str) -> Option<String> {
+        let grp = group(n, g, "0")?;
+        grp.client_public(&Big::from_hex(a)?)
+            .ok()
+            .map(|x| x.to_hex())
     }
 
-    #[test]
-    fn timestamp() {
-        assert_eq!(cognito_timestamp(0), "Thu Jan 1 00:00:00 UTC 1970");
-        assert_eq!(cognito_timestamp(1_709_629_447), "Tue Mar 5 09:04:07 UTC 2024");
+    /// `B = (k·v + g^b) mod N`.
+    #[must_use]
+    pub fn server_public(n: &str, g: &str, k: &str, v: &str, b: &str) -> Option<String> {
+        let grp = group(n, g, k)?;
+        grp.server_public(&Big::from_hex(v)?, &Big::from_hex(b)?)
+            .ok()
+            .map(|x| x.to_hex())
+    }
+
+    /// `S = (B − k·g^x)^(a + u·x) mod N`.
+    #[must_use]
+    pub fn client_premaster(
+        n: &str,
+        g: &str,
+        k: &str,
+        b_pub: &str,
+        x: &str,
+        a: &str,
+        u: &str,
+    ) -> Option<String> {
+        let grp = group(n, g, k)?;
+        let f = Big::from_hex;
+        grp.client_premaster(&f(b_pub)?, &f(x)?, &f(a)?, &f(u)?)
+            .ok()
+            .map(|x| x.to_hex())
+    }
+
+    /// `S = (A·v^u)^b mod N`.
+    #[must_use]
+    pub fn server_premaster(n: &str, a_pub: &str, v: &str, u: &str, b: &str) -> Option<String> {
+        let grp = group(n, "2", "0")?;
+        let f = Big::from_hex;
+        grp.server_premaster(&f(a_pub)?, &f(v)?, &f(u)?, &f(b)?)
+            .ok()
+            .map(|x| x.to_hex())
     }
 }

@@ -1,0 +1,142 @@
+//! The client side: `A` and the `PASSWORD_VERIFIER` claim.
+
+use std::fmt;
+
+use crate::big::Big;
+use crate::group::{self, Group};
+use crate::SrpError;
+
+/// The client's ephemeral secret `a` and public value `A = g^a mod N`.
+///
+/// Build one per sign-in from fresh random bytes (see [`ClientEphemeral::from_bytes`]) and drop
+/// it afterwards. Not `Clone`; `Debug` shows `A` only.
+pub struct ClientEphemeral {
+    a: Big,
+    a_pub: Big,
+}
+
+impl ClientEphemeral {
+    /// `A = g^a mod N`, with `a` read as a big-endian integer.
+    ///
+    /// The browser module passes [`RECOMMENDED_EPHEMERAL_BYTES`](crate::RECOMMENDED_EPHEMERAL_BYTES)
+    /// (128) random bytes, as amazon-cognito-identity-js and Amplify v6 do.
+    ///
+    /// # Errors
+    /// [`SrpError::EphemeralTooShort`] if `a` has fewer than 32 bytes (RFC 5054 §3.1 asks for at
+    /// least 256 bits); [`SrpError::IllegalClientPublic`] if `A mod N == 0`.
+    pub fn from_bytes(a: &[u8]) -> Result<Self, SrpError> {
+        if a.len() < crate::MIN_EPHEMERAL_BYTES {
+            return Err(SrpError::EphemeralTooShort(a.len()));
+        }
+        let a = Big::from_be_bytes(a);
+        let a_pub = Group::cognito().client_public(&a)?;
+        Ok(Self { a, a_pub })
+    }
+
+    /// `SRP_A`: `A` as lowercase hex without leading zeros (JS `BigInteger.toString(16)`).
+    #[must_use]
+    pub fn a_pub_hex(&self) -> String {
+        self.a_pub.to_hex()
+    }
+}
+
+impl fmt::Debug for ClientEphemeral {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientEphemeral")
+            .field("a", &"[redacted]")
+            .field("a_pub", &self.a_pub.to_hex())
+            .finish()
+    }
+}
+
+/// The inputs of [`password_claim`]: the `PASSWORD_VERIFIER` challenge parameters plus what the
+/// user typed.
+#[derive(Debug, Clone, Copy)]
+pub struct ClaimInput<'a> {
+    /// The part of the user pool id after `_` (`"abc123XYZ"` for `"eu-west-1_abc123XYZ"`).
+    pub pool_name: &'a str,
+    /// `ChallengeParameters.USER_ID_FOR_SRP`: the real username, never an alias.
+    pub user_id_for_srp: &'a str,
+    /// The password, as typed.
+    pub password: &'a str,
+    /// `ChallengeParameters.SALT`: hex integer.
+    pub salt_hex: &'a str,
+    /// `ChallengeParameters.SRP_B`: hex integer.
+    pub b_pub_hex: &'a str,
+    /// `ChallengeParameters.SECRET_BLOCK`: base64 (standard or URL-safe, padding optional).
+    pub secret_block_b64: &'a str,
+    /// `TIMESTAMP`, as built by [`cognito_timestamp`](crate::cognito_timestamp).
+    pub timestamp: &'a str,
+}
+
+/// Everything the client computes for `PASSWORD_VERIFIER`, intermediates included.
+///
+/// Hex values are lowercase without leading zeros (JS `BigInteger.toString(16)`), except
+/// `hkdf_key_hex`, which is the 16 key bytes (32 hex digits).
+///
+/// # Security
+/// `u_hex` is public, but `x_hex`, `s_hex` and `hkdf_key_hex` are secrets (each is enough to
+/// impersonate the user for this sign-in, and `x` for good). They are here so tests can compare
+/// every step against the reference client; don't log them.
+#[derive(Debug, Clone)]
+pub struct PasswordClaim {
+    /// `PASSWORD_CLAIM_SIGNATURE`: standard padded base64 of the HMAC.
+    pub signature_b64: String,
+    /// `u = H(PAD(A) | PAD(B))`.
+    pub u_hex: String,
+    /// `x = H(PAD(salt) | H(poolName | userIdForSrp | ":" | password))`.
+    pub x_hex: String,
+    /// `S = (B − k·g^x)^(a + u·x) mod N`.
+    pub s_hex: String,
+    /// `K = HKDF-SHA256(PAD(u), PAD(S), "Caldera Derived Key", 16)`.
+    pub hkdf_key_hex: String,
+}
+
+/// `PASSWORD_CLAIM_SIGNATURE = base64(HMAC-SHA256(K, poolName | userIdForSrp | SECRET_BLOCK | TIMESTAMP))`
+///
+/// with `u = H(PAD(A) | PAD(B))`, `x = H(PAD(salt) | H(poolName | userIdForSrp | ":" | password))`,
+/// `S = (B − k·g^x)^(a + u·x) mod N` and `K = HKDF-SHA256(salt = PAD(u), IKM = PAD(S),
+/// info = "Caldera Derived Key", L = 16)`, as amazon-cognito-identity-js computes them.
+/// `SECRET_BLOCK` enters the HMAC as its decoded bytes, the strings as UTF-8.
+///
+/// `B` is used as sent for `u` (it is not reduced mod `N` first), matching the reference client.
+///
+/// # Errors
+/// [`SrpError::InvalidHex`] (`"SRP_B"`, `"SALT"`), [`SrpError::InvalidBase64`]
+/// (`"SECRET_BLOCK"`), [`SrpError::IllegalServerPublic`] if `B mod N == 0`,
+/// [`SrpError::ZeroScrambler`] if `u == 0`.
+pub fn password_claim(
+    eph: &ClientEphemeral,
+    input: &ClaimInput<'_>,
+) -> Result<PasswordClaim, SrpError> {
+    let grp = Group::cognito();
+    let b_pub = group::parse_hex(input.b_pub_hex, "SRP_B")?;
+    let salt = group::parse_hex(input.salt_hex, "SALT")?;
+    let secret_block = group::decode_base64(input.secret_block_b64, "SECRET_BLOCK")?;
+    if grp.reduce(&b_pub)?.is_zero() {
+        return Err(SrpError::IllegalServerPublic);
+    }
+    let u = group::scrambler(&eph.a_pub, &b_pub)?;
+    let x = group::private_key(
+        input.pool_name,
+        input.user_id_for_srp,
+        input.password,
+        &salt,
+    );
+    let s = grp.client_premaster(&b_pub, &x, &eph.a, &u)?;
+    let key = group::derive_key(&u, &s);
+    let mac = group::claim_mac(
+        &key,
+        input.pool_name,
+        input.user_id_for_srp,
+        &secret_block,
+        input.timestamp,
+    );
+    Ok(PasswordClaim {
+        signature_b64: group::encode_base64(&mac),
+        u_hex: u.to_hex(),
+        x_hex: x.to_hex(),
+        s_hex: s.to_hex(),
+        hkdf_key_hex: hex::encode(key),
+    })
+}

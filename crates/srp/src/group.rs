@@ -1,0 +1,267 @@
+//! The group, PAD, the hashes and the SRP formulas shared by the client and the server side.
+
+use hmac::{Hmac, Mac};
+use sha2::{Digest, Sha256};
+
+use crate::big::Big;
+use crate::SrpError;
+
+/// The RFC 5054 Appendix A 3072-bit prime, as amazon-cognito-identity-js spells it.
+const N_HEX: &str = concat!(
+    "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD1",
+    "29024E088A67CC74020BBEA63B139B22514A08798E3404DD",
+    "EF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245",
+    "E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED",
+    "EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3D",
+    "C2007CB8A163BF0598DA48361C55D39A69163FA8FD24CF5F",
+    "83655D23DCA3AD961C62F356208552BB9ED529077096966D",
+    "670C354E4ABC9804F1746C08CA18217C32905E462E36CE3B",
+    "E39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9",
+    "DE2BCBF6955817183995497CEA956AE515D2261898FA0510",
+    "15728E5A8AAAC42DAD33170D04507A33A85521ABDF1CBA64",
+    "ECFB850458DBEF0A8AEA71575D060C7DB3970F85A6E1E4C7",
+    "ABF5AE8CDB0933D71E8C94E04A25619DCEE3D2261AD2EE6B",
+    "F12FFA06D98A0864D87602733EC86A64521F2B18177B200C",
+    "BBE117577A615D6C770988C0BAD946E208E24FA074E5AB31",
+    "43DB5BFCE0FD108E4B82D120A93AD2CAFFFFFFFFFFFFFFFF",
+);
+
+/// HKDF `info` Cognito uses when deriving the password claim key.
+const HKDF_INFO: &[u8] = b"Caldera Derived Key";
+
+/// A prime-order group with its multiplier: `N`, `g`, `k`.
+pub(crate) struct Group {
+    pub(crate) n: Big,
+    pub(crate) g: Big,
+    pub(crate) k: Big,
+}
+
+impl Group {
+    /// Cognito's group: RFC 5054's 3072-bit `N` with `g = 2` and `k = H(PAD(N) | PAD(g))`.
+    pub(crate) fn cognito() -> Self {
+        // N_HEX is a constant of valid hex digits; the fallback (zero) is unreachable and would
+        // make every operation return `None` rather than panic.
+        let n = Big::from_hex(N_HEX).unwrap_or_else(|| Big::from_u32(0));
+        let g = Big::from_u32(2);
+        let k = hash_to_big(&[&pad(&n), &pad(&g)]);
+        Self { n, g, k }
+    }
+
+    /// `g^e mod N`.
+    pub(crate) fn pow_g(&self, e: &Big) -> Result<Big, SrpError> {
+        self.g.mod_pow(e, &self.n).ok_or(SrpError::IllegalGroup)
+    }
+
+    /// `x mod N`.
+    pub(crate) fn reduce(&self, x: &Big) -> Result<Big, SrpError> {
+        x.modulo(&self.n).ok_or(SrpError::IllegalGroup)
+    }
+
+    /// `A = g^a mod N`, rejecting `A mod N == 0`.
+    pub(crate) fn client_public(&self, a: &Big) -> Result<Big, SrpError> {
+        let a_pub = self.pow_g(a)?;
+        if a_pub.is_zero() {
+            return Err(SrpError::IllegalClientPublic);
+        }
+        Ok(a_pub)
+    }
+
+    /// `B = (k·v + g^b) mod N`, rejecting `B mod N == 0`.
+    pub(crate) fn server_public(&self, v: &Big, b: &Big) -> Result<Big, SrpError> {
+        let b_pub = self.reduce(&self.k.mul(v).add(&self.pow_g(b)?))?;
+        if b_pub.is_zero() {
+            return Err(SrpError::IllegalServerPublic);
+        }
+        Ok(b_pub)
+    }
+
+    /// `S = (B − k·g^x)^(a + u·x) mod N`, the base reduced to `[0, N)` first.
+    pub(crate) fn client_premaster(
+        &self,
+        b_pub: &Big,
+        x: &Big,
+        a: &Big,
+        u: &Big,
+    ) -> Result<Big, SrpError> {
+        let kgx = self.k.mul(&self.pow_g(x)?);
+        let base = b_pub.mod_sub(&kgx, &self.n).ok_or(SrpError::IllegalGroup)?;
+        let exp = a.add(&u.mul(x));
+        base.mod_pow(&exp, &self.n).ok_or(SrpError::IllegalGroup)
+    }
+
+    /// `S = (A·v^u)^b mod N`.
+    pub(crate) fn server_premaster(
+        &self,
+        a_pub: &Big,
+        v: &Big,
+        u: &Big,
+        b: &Big,
+    ) -> Result<Big, SrpError> {
+        let vu = v.mod_pow(u, &self.n).ok_or(SrpError::IllegalGroup)?;
+        let base = self.reduce(&a_pub.mul(&vu))?;
+        base.mod_pow(b, &self.n).ok_or(SrpError::IllegalGroup)
+    }
+}
+
+/// PAD(x) as bytes: the bytes of Cognito's `padHex` — minimal big-endian bytes of `x`, with a
+/// `0x00` in front when the top bit is set (so the value reads as positive two's complement).
+/// Variable width, unlike RFC 5054's PAD to the length of `N`.
+pub(crate) fn pad(x: &Big) -> Vec<u8> {
+    let bytes = x.to_be_bytes();
+    match bytes.first() {
+        Some(&b) if b >= 0x80 => {
+            let mut out = Vec::with_capacity(bytes.len() + 1);
+            out.push(0);
+            out.extend_from_slice(&bytes);
+            out
+        }
+        _ => bytes,
+    }
+}
+
+/// `H(parts[0] | parts[1] | …)` with SHA-256.
+pub(crate) fn hash(parts: &[&[u8]]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update(p);
+    }
+    h.finalize().into()
+}
+
+/// `H(…)` read as a big-endian integer.
+pub(crate) fn hash_to_big(parts: &[&[u8]]) -> Big {
+    Big::from_be_bytes(&hash(parts))
+}
+
+/// `u = H(PAD(A) | PAD(B))`, rejecting `u == 0`.
+pub(crate) fn scrambler(a_pub: &Big, b_pub: &Big) -> Result<Big, SrpError> {
+    let u = hash_to_big(&[&pad(a_pub), &pad(b_pub)]);
+    if u.is_zero() {
+        return Err(SrpError::ZeroScrambler);
+    }
+    Ok(u)
+}
+
+/// `x = H(PAD(salt) | H(poolName | userIdForSrp | ":" | password))`, strings as UTF-8.
+pub(crate) fn private_key(
+    pool_name: &str,
+    user_id_for_srp: &str,
+    password: &str,
+    salt: &Big,
+) -> Big {
+    let inner = hash(&[
+        pool_name.as_bytes(),
+        user_id_for_srp.as_bytes(),
+        b":",
+        password.as_bytes(),
+    ]);
+    hash_to_big(&[&pad(salt), &inner])
+}
+
+/// `K = HKDF-SHA256(salt = PAD(u), IKM = PAD(S), info = "Caldera Derived Key", L = 16)`.
+pub(crate) fn derive_key(u: &Big, s: &Big) -> [u8; 16] {
+    let mut key = [0u8; 16];
+    let hk = hkdf::Hkdf::<Sha256>::new(Some(&pad(u)), &pad(s));
+    // 16 bytes is far below HKDF-SHA256's limit of 255·32, so `expand` cannot fail.
+    if hk.expand(HKDF_INFO, &mut key).is_err() {
+        key = [0u8; 16];
+    }
+    key
+}
+
+/// `HMAC-SHA256(K, poolName | userIdForSrp | secretBlock | timestamp)`.
+pub(crate) fn claim_mac(
+    key: &[u8; 16],
+    pool_name: &str,
+    user_id_for_srp: &str,
+    secret_block: &[u8],
+    timestamp: &str,
+) -> [u8; 32] {
+    // HMAC takes keys of any length, so `new_from_slice` cannot fail; the `match` keeps the
+    // library free of `expect`.
+    let mut mac = match Hmac::<Sha256>::new_from_slice(key) {
+        Ok(mac) => mac,
+        Err(_) => return [0u8; 32],
+    };
+    mac.update(pool_name.as_bytes());
+    mac.update(user_id_for_srp.as_bytes());
+    mac.update(secret_block);
+    mac.update(timestamp.as_bytes());
+    mac.finalize().into_bytes().into()
+}
+
+/// Parses a hex integer input, naming it in the error.
+pub(crate) fn parse_hex(s: &str, what: &'static str) -> Result<Big, SrpError> {
+    Big::from_hex(s).ok_or(SrpError::InvalidHex(what))
+}
+
+/// Decodes base64 the way Node's `Buffer.from(s, "base64")` reads well-formed input and the way
+/// Amplify v6 accepts `SECRET_BLOCK`: standard or URL-safe alphabet (mixed is fine), padding
+/// optional, non-zero trailing bits ignored. Anything else (whitespace, stray characters, a
+/// length of 1 mod 4) is an error.
+pub(crate) fn decode_base64(s: &str, what: &'static str) -> Result<Vec<u8>, SrpError> {
+    use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+    use base64::Engine as _;
+    const LENIENT: GeneralPurpose = GeneralPurpose::new(
+        &base64::alphabet::STANDARD,
+        GeneralPurposeConfig::new()
+            .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+            .with_decode_allow_trailing_bits(true),
+    );
+    let normalized: String = s
+        .chars()
+        .map(|c| match c {
+            '-' => '+',
+            '_' => '/',
+            c => c,
+        })
+        .collect();
+    LENIENT
+        .decode(normalized.as_bytes())
+        .map_err(|_| SrpError::InvalidBase64(what))
+}
+
+/// Standard, padded base64 (what Cognito and amazon-cognito-identity-js send).
+pub(crate) fn encode_base64(bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn k_matches_cognito() {
+        assert_eq!(
+            Group::cognito().k.to_hex(),
+            "538282c4354742d7cbbde2359fcf67f9f5b3a6b08791e5011b43b8a5b66d9ee6"
+        );
+    }
+
+    #[test]
+    fn pad_prepends_zero_only_for_high_bit() {
+        assert_eq!(pad(&Big::from_u32(0)), vec![0]);
+        assert_eq!(pad(&Big::from_u32(0x14)), vec![0x14]);
+        assert_eq!(pad(&Big::from_u32(0xec)), vec![0, 0xec]);
+        assert_eq!(pad(&Big::from_u32(0x0abc)), vec![0x0a, 0xbc]);
+        assert_eq!(pad(&Big::from_u32(0x8000)), vec![0, 0x80, 0]);
+    }
+
+    #[test]
+    fn base64_variants() {
+        let want = vec![0xfb, 0xff, 0xbf];
+        for s in ["+/+/", "-_-_", "+_-/"] {
+            assert_eq!(decode_base64(s, "t"), Ok(want.clone()), "{s}");
+        }
+        assert_eq!(decode_base64("YQ", "t"), Ok(b"a".to_vec()));
+        assert_eq!(decode_base64("YQ==", "t"), Ok(b"a".to_vec()));
+        for bad in ["Y", "Y Q", "YQ=x", "*a==", "YQ==="] {
+            assert_eq!(
+                decode_base64(bad, "t"),
+                Err(SrpError::InvalidBase64("t")),
+                "{bad}"
+            );
+        }
+    }
+}

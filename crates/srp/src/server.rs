@@ -1,0 +1,147 @@
+//! The server side, for the local Cognito-compatible server.
+
+use std::fmt;
+
+use subtle::ConstantTimeEq;
+
+use crate::big::Big;
+use crate::group::{self, Group};
+use crate::SrpError;
+
+/// What the server stores per user instead of the password: the salt and `v = g^x mod N`.
+///
+/// Both are lowercase hex without leading zeros. `salt_hex` is what the server sends as
+/// `ChallengeParameters.SALT`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verifier {
+    /// The salt, as a hex integer.
+    pub salt_hex: String,
+    /// `v = g^x mod N`.
+    pub verifier_hex: String,
+}
+
+/// `x = H(PAD(salt) | H(poolName | userIdForSrp | ":" | password))`, `v = g^x mod N`.
+///
+/// `salt` is big-endian bytes; the server draws 16 random bytes, as Cognito does. Leading zero
+/// bytes do not survive into `salt_hex` (the salt is an integer to the client) and change
+/// nothing.
+#[must_use]
+pub fn make_verifier(
+    pool_name: &str,
+    user_id_for_srp: &str,
+    password: &str,
+    salt: &[u8],
+) -> Verifier {
+    let grp = Group::cognito();
+    let salt = Big::from_be_bytes(salt);
+    let x = group::private_key(pool_name, user_id_for_srp, password, &salt);
+    // `pow_g` only fails for a zero modulus, which Cognito's group is not.
+    let v = grp.pow_g(&x).unwrap_or_else(|_| Big::from_u32(0));
+    Verifier {
+        salt_hex: salt.to_hex(),
+        verifier_hex: v.to_hex(),
+    }
+}
+
+/// The server's ephemeral secret `b` and public value `B = (k·v + g^b) mod N`.
+///
+/// Rebuilt from the same `b` bytes between `InitiateAuth` and `RespondToAuthChallenge`, so the
+/// server only has to persist `b`. Not `Clone`; `Debug` shows `B` only.
+pub struct ServerEphemeral {
+    b: Big,
+    b_pub: Big,
+}
+
+impl ServerEphemeral {
+    /// `B = (k·v + g^b) mod N`, with `b` read as a big-endian integer.
+    ///
+    /// # Errors
+    /// [`SrpError::EphemeralTooShort`] if `b` has fewer than 32 bytes;
+    /// [`SrpError::InvalidHex`] (`"verifier"`) if `verifier.verifier_hex` is not hex;
+    /// [`SrpError::IllegalServerPublic`] if `B mod N == 0`.
+    pub fn new(b: &[u8], verifier: &Verifier) -> Result<Self, SrpError> {
+        if b.len() < crate::MIN_EPHEMERAL_BYTES {
+            return Err(SrpError::EphemeralTooShort(b.len()));
+        }
+        let v = group::parse_hex(&verifier.verifier_hex, "verifier")?;
+        let b = Big::from_be_bytes(b);
+        let b_pub = Group::cognito().server_public(&v, &b)?;
+        Ok(Self { b, b_pub })
+    }
+
+    /// `SRP_B`: `B` as lowercase hex without leading zeros.
+    #[must_use]
+    pub fn b_pub_hex(&self) -> String {
+        self.b_pub.to_hex()
+    }
+}
+
+impl fmt::Debug for ServerEphemeral {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ServerEphemeral")
+            .field("b", &"[redacted]")
+            .field("b_pub", &self.b_pub.to_hex())
+            .finish()
+    }
+}
+
+/// The `PASSWORD_VERIFIER` challenge responses the server checks, plus the pool name.
+#[derive(Debug, Clone, Copy)]
+pub struct ClaimCheck<'a> {
+    /// The part of the user pool id after `_`.
+    pub pool_name: &'a str,
+    /// `USER_ID_FOR_SRP` the server sent (the real username).
+    pub user_id_for_srp: &'a str,
+    /// `SRP_A` from `InitiateAuth`: hex integer.
+    pub a_pub_hex: &'a str,
+    /// `PASSWORD_CLAIM_SECRET_BLOCK`: base64.
+    pub secret_block_b64: &'a str,
+    /// `TIMESTAMP` as sent (checking it against the clock is the caller's job).
+    pub timestamp: &'a str,
+    /// `PASSWORD_CLAIM_SIGNATURE`: base64.
+    pub signature_b64: &'a str,
+}
+
+/// `S = (A·v^u)^b mod N`, then checks `signature == HMAC-SHA256(K, poolName | userIdForSrp |
+/// SECRET_BLOCK | TIMESTAMP)` in constant time,
+///
+/// with `u = H(PAD(A) | PAD(B))` and `K = HKDF-SHA256(PAD(u), PAD(S), "Caldera Derived Key", 16)`.
+///
+/// # Errors
+/// [`SrpError::InvalidHex`] (`"SRP_A"`, `"verifier"`), [`SrpError::InvalidBase64`]
+/// (`"SECRET_BLOCK"`, `"PASSWORD_CLAIM_SIGNATURE"`), [`SrpError::IllegalClientPublic`] if
+/// `A mod N == 0`, [`SrpError::ZeroScrambler`] if `u == 0`, [`SrpError::BadSignature`] if the
+/// signature does not match (wrong password, or a tampered block or timestamp).
+///
+/// # Security
+/// The final comparison is constant-time (`subtle`); the bignum arithmetic before it is not.
+pub fn verify_password_claim(
+    eph: &ServerEphemeral,
+    verifier: &Verifier,
+    check: &ClaimCheck<'_>,
+) -> Result<(), SrpError> {
+    let grp = Group::cognito();
+    let a_pub = group::parse_hex(check.a_pub_hex, "SRP_A")?;
+    let v = group::parse_hex(&verifier.verifier_hex, "verifier")?;
+    let secret_block = group::decode_base64(check.secret_block_b64, "SECRET_BLOCK")?;
+    let signature = group::decode_base64(check.signature_b64, "PASSWORD_CLAIM_SIGNATURE")?;
+    if grp.reduce(&a_pub)?.is_zero() {
+        return Err(SrpError::IllegalClientPublic);
+    }
+    let u = group::scrambler(&a_pub, &eph.b_pub)?;
+    let s = grp.server_premaster(&a_pub, &v, &u, &eph.b)?;
+    let key = group::derive_key(&u, &s);
+    let expected = group::claim_mac(
+        &key,
+        check.pool_name,
+        check.user_id_for_srp,
+        &secret_block,
+        check.timestamp,
+    );
+    // `ct_eq` on slices of different lengths is false without looking at the contents.
+    if bool::from(expected.as_slice().ct_eq(&signature)) {
+        Ok(())
+    } else {
+        Err(SrpError::BadSignature)
+    }
+}
