@@ -447,11 +447,6 @@ fn sign_up(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
     check_username(username)?;
     check_secret_hash(client, &[username], secret_hash)?;
     validate_attributes(&attrs)?;
-    if pool.email_alias && username.contains('@') {
-        return Err(ApiError::invalid_param(
-            "Username cannot be of email format, since user pool is configured for email alias.",
-        ));
-    }
     check_password_policy(pool, password)?;
     let now = state.now();
     let mut user = User::new(username, now);

@@ -370,6 +370,7 @@ pub fn mint(
     );
     access.insert("iat".into(), json!(now));
     access.insert("jti".into(), json!(uuid::Uuid::new_v4().to_string()));
+    access.insert("version".into(), json!(2));
     access.insert("username".into(), json!(user.username));
     let access_token = keys.access.sign(&access);
 

@@ -37,6 +37,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let args = Args::parse();
     let config = match &args.config {
@@ -70,6 +71,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .join(", ")
         );
     }
+    let purge_state = state.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            let st = purge_state.clone();
+            match tokio::task::spawn_blocking(move || st.purge_expired()).await {
+                Ok(Ok(n)) if n > 0 => tracing::debug!("purged {n} expired records"),
+                Ok(Err(e)) => tracing::warn!("purging expired records failed: {e}"),
+                _ => {}
+            }
+        }
+    });
     let mut out = std::io::stdout();
     writeln!(out, "cognito-local listening on http://{addr}")?;
     out.flush()?;

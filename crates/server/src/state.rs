@@ -178,6 +178,16 @@ impl AppState {
         Ok(())
     }
 
+    /// Deletes expired SRP states, challenge sessions, codes, authorization codes, hosted-UI
+    /// sessions and refresh-token families; returns how many records went.
+    ///
+    /// # Errors
+    /// Storage failure.
+    pub fn purge_expired(&self) -> Result<usize, StoreError> {
+        let now = self.now();
+        self.store.tx(|t| t.purge_expired(now))
+    }
+
     /// Current unix time.
     #[must_use]
     pub fn now(&self) -> i64 {

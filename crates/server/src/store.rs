@@ -182,6 +182,25 @@ impl Tx<'_> {
         Ok(out)
     }
 
+    /// Deletes records whose `expires` (JSON field) is before `now`, and refresh tokens whose
+    /// family is gone.
+    ///
+    /// # Errors
+    /// SQLite failure.
+    pub fn purge_expired(&self, now: i64) -> Result<usize, StoreError> {
+        let mut n = self.0.execute(
+            "DELETE FROM kv WHERE kind IN ('srp', 'session', 'code', 'authcode', 'uisession', 'family')
+             AND json_extract(value, '$.expires') < ?1",
+            params![now],
+        )?;
+        n += self.0.execute(
+            "DELETE FROM kv WHERE kind = 'refresh'
+             AND NOT EXISTS (SELECT 1 FROM kv f WHERE f.kind = 'family' AND f.key = json_extract(kv.value, '$'))",
+            [],
+        )?;
+        Ok(n)
+    }
+
     /// Appends a message to the dev outbox.
     ///
     /// # Errors

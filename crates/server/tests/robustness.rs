@@ -366,3 +366,44 @@ fn binary_prints_listening_line_and_serves() {
         "{resp}"
     );
 }
+
+#[tokio::test]
+async fn expired_records_are_purged() {
+    let s = server();
+    let eph = cognito_srp::ClientEphemeral::from_bytes(&[9u8; 128]).unwrap();
+    ok(&s.app, "InitiateAuth", json!({"ClientId": SPA, "AuthFlow": "USER_SRP_AUTH", "AuthParameters": {"USERNAME": "demo", "SRP_A": eph.a_pub_hex()}})).await;
+    let r = srp_sign_in(&s, "demo", "DemoPassw0rd!").await.unwrap();
+    let refresh = r["AuthenticationResult"]["RefreshToken"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(s.state.purge_expired().unwrap(), 0);
+    s.clock.advance(301);
+    assert_eq!(
+        s.state.purge_expired().unwrap(),
+        1,
+        "the unanswered SRP state"
+    );
+    ok(
+        &s.app,
+        "GetTokensFromRefreshToken",
+        json!({"ClientId": SPA, "RefreshToken": refresh}),
+    )
+    .await;
+    s.clock.advance(30 * 86_400);
+    assert_eq!(
+        s.state.purge_expired().unwrap(),
+        2,
+        "the family and its refresh token"
+    );
+    assert_eq!(
+        err(
+            &s.app,
+            "GetTokensFromRefreshToken",
+            json!({"ClientId": SPA, "RefreshToken": refresh})
+        )
+        .await
+        .1,
+        "Invalid Refresh Token"
+    );
+}
