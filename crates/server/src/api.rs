@@ -596,39 +596,37 @@ fn initiate_auth(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
                 &[username],
                 params.get("SECRET_HASH").map(String::as_str),
             )?;
-            state.store.tx(|tx| {
-                let user = load_user(tx, pool, username)?;
-                if !user.enabled {
-                    return Err(ApiError::not_authorized("User is disabled."));
+            let user = state.store.tx(|tx| load_user(tx, pool, username))?;
+            if !user.enabled {
+                return Err(ApiError::not_authorized("User is disabled."));
+            }
+            auth::check_lockout(&user, state.now())?;
+            // b: 256 bits, RFC 5054's minimum; the modular exponentiation runs outside the store lock.
+            let b = util::random_bytes(32);
+            let eph = cognito_srp::ServerEphemeral::new(&b, &user.verifier())
+                .map_err(|e| ApiError::internal(format!("SRP: {e}")))?;
+            let secret_block = STANDARD.encode(util::random_bytes(128));
+            let rec = SrpRec {
+                pool: pool.id.clone(),
+                client_id: client.id.clone(),
+                username: user.username.clone(),
+                b_hex: hex::encode(&b),
+                a_pub_hex: a_pub.to_string(),
+                expires: state.now() + SESSION_SECS,
+            };
+            state
+                .store
+                .tx(|tx| tx.put("srp", &util::sha256_hex(&secret_block), &rec))?;
+            Ok(json!({
+                "ChallengeName": "PASSWORD_VERIFIER",
+                "ChallengeParameters": {
+                    "SALT": user.salt_hex,
+                    "SRP_B": eph.b_pub_hex(),
+                    "SECRET_BLOCK": secret_block,
+                    "USERNAME": user.username,
+                    "USER_ID_FOR_SRP": user.username,
                 }
-                auth::check_lockout(&user, state.now())?;
-                let b = util::random_bytes(64);
-                let eph = cognito_srp::ServerEphemeral::new(&b, &user.verifier())
-                    .map_err(|e| ApiError::internal(format!("SRP: {e}")))?;
-                let secret_block = STANDARD.encode(util::random_bytes(128));
-                tx.put(
-                    "srp",
-                    &util::sha256_hex(&secret_block),
-                    &SrpRec {
-                        pool: pool.id.clone(),
-                        client_id: client.id.clone(),
-                        username: user.username.clone(),
-                        b_hex: hex::encode(&b),
-                        a_pub_hex: a_pub.to_string(),
-                        expires: state.now() + SESSION_SECS,
-                    },
-                )?;
-                Ok(json!({
-                    "ChallengeName": "PASSWORD_VERIFIER",
-                    "ChallengeParameters": {
-                        "SALT": user.salt_hex,
-                        "SRP_B": eph.b_pub_hex(),
-                        "SECRET_BLOCK": secret_block,
-                        "USERNAME": user.username,
-                        "USER_ID_FOR_SRP": user.username,
-                    }
-                }))
-            })
+            }))
         }
         "USER_PASSWORD_AUTH" if enabled("USER_PASSWORD_AUTH") => {
             let username = need(&params, "USERNAME")?;
