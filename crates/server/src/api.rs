@@ -158,11 +158,16 @@ fn member(name: &str) -> String {
     }
 }
 
-fn type_error(name: &str, expected: &str) -> ApiError {
-    ApiError::new(
-        "SerializationException",
-        format!("Unexpected value type for member {name}: expected {expected}"),
-    )
+/// SerializationException with the Coral phrasing for what was found instead.
+fn type_error(found: Option<&Value>, expected: &str) -> ApiError {
+    let message = match (found, expected) {
+        (_, "map") => "Expected map or null",
+        (_, "list") => "Expected list or null",
+        (Some(Value::Object(_)), _) => "Start of structure or map found where not expected.",
+        (Some(Value::Array(_)), _) => "Start of list found where not expected.",
+        _ => "Unexpected field type",
+    };
+    ApiError::new("SerializationException", message)
 }
 
 fn too_long(name: &str, max: usize) -> ApiError {
@@ -183,7 +188,7 @@ impl Req<'_> {
                     Ok(Some(s))
                 }
             }
-            Some(_) => Err(type_error(name, "string")),
+            Some(v) => Err(type_error(Some(v), "string")),
         }
     }
 
@@ -205,7 +210,7 @@ impl Req<'_> {
         match self.0.get(name) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::Bool(b)) => Ok(Some(*b)),
-            Some(_) => Err(type_error(name, "boolean")),
+            Some(v) => Err(type_error(Some(v), "boolean")),
         }
     }
 
@@ -224,12 +229,12 @@ impl Req<'_> {
                             }
                             out.insert(k.clone(), s.clone());
                         }
-                        _ => return Err(type_error(name, "map of strings")),
+                        other => return Err(type_error(Some(other), "string")),
                     }
                 }
                 Ok(out)
             }
-            Some(_) => Err(type_error(name, "map")),
+            Some(v) => Err(type_error(Some(v), "map")),
         }
     }
 
@@ -241,7 +246,7 @@ impl Req<'_> {
                 let mut out = Vec::new();
                 for item in a {
                     let Value::Object(o) = item else {
-                        return Err(type_error(name, "list of AttributeType"));
+                        return Err(type_error(Some(item), "structure"));
                     };
                     let n = match o.get("Name") {
                         Some(Value::String(s)) if !s.is_empty() && s.len() <= 32 => s.clone(),
@@ -257,19 +262,19 @@ impl Req<'_> {
                                 member(name)
                             )))
                         }
-                        Some(_) => return Err(type_error("Name", "string")),
+                        Some(v) => return Err(type_error(Some(v), "string")),
                     };
                     let val = match o.get("Value") {
                         Some(Value::String(s)) if s.len() <= 2048 => s.clone(),
                         Some(Value::String(_)) => return Err(too_long("Value", 2048)),
                         None | Some(Value::Null) => String::new(),
-                        Some(_) => return Err(type_error("Value", "string")),
+                        Some(v) => return Err(type_error(Some(v), "string")),
                     };
                     out.push((n, val));
                 }
                 Ok(Some(out))
             }
-            Some(_) => Err(type_error(name, "list")),
+            Some(v) => Err(type_error(Some(v), "list")),
         }
     }
 }
@@ -343,6 +348,7 @@ fn check_username(name: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// InvalidPasswordException `Password does not conform to policy: <rule>`.
 fn check_password_policy(pool: &PoolConfig, pw: &str) -> Result<(), ApiError> {
     util::check_password_policy(&pool.password_policy, pw)
         .map_err(|m| ApiError::new("InvalidPasswordException", m))
@@ -447,7 +453,14 @@ fn sign_up(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
     check_username(username)?;
     check_secret_hash(client, &[username], secret_hash)?;
     validate_attributes(&attrs)?;
-    check_password_policy(pool, password)?;
+    // SignUp words it differently from the other operations (as observed from AWS).
+    check_password_policy(pool, password).map_err(|e| ApiError {
+        message: e.message.replace(
+            "Password does not conform to policy",
+            "Password did not conform with policy",
+        ),
+        ..e
+    })?;
     let now = state.now();
     let mut user = User::new(username, now);
     for (n, v) in attrs {
@@ -1332,7 +1345,7 @@ fn set_user_mfa_preference(state: &AppState, r: &Req<'_>) -> Result<Value, ApiEr
                 sub.opt_bool("PreferredMfa")?.unwrap_or(false),
             ))
         }
-        Some(_) => return Err(type_error("SoftwareTokenMfaSettings", "structure")),
+        Some(v) => return Err(type_error(Some(v), "structure")),
     };
     for other in ["SMSMfaSettings", "EmailMfaSettings"] {
         if let Some(Value::Object(o)) = r.0.get(other) {

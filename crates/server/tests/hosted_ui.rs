@@ -641,7 +641,7 @@ async fn hosted_sign_up_confirm_and_forgot_password() {
     )
     .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
-    assert!(r.text().contains("Password does not conform to policy"));
+    assert!(r.text().contains("Password did not conform with policy"));
     let r = post_form(
         app,
         "/signup",
