@@ -110,6 +110,11 @@ pub fn handle(
         "AdminDeleteUser" => admin_delete_user(state, &r),
         "AdminConfirmSignUp" => admin_confirm_sign_up(state, &r),
         "AdminSetUserPassword" => admin_set_user_password(state, &r),
+        "AdminDisableUser" => admin_set_enabled(state, &r, false),
+        "AdminEnableUser" => admin_set_enabled(state, &r, true),
+        "AdminAddUserToGroup" => admin_group(state, &r, true),
+        "AdminRemoveUserFromGroup" => admin_group(state, &r, false),
+        "AdminUserGlobalSignOut" => admin_user_global_sign_out(state, &r),
         _ => Err(ApiError::new(
             "UnknownOperationException",
             format!("Unknown operation {op}"),
@@ -143,6 +148,11 @@ pub const OPERATIONS: &[&str] = &[
     "AdminDeleteUser",
     "AdminConfirmSignUp",
     "AdminSetUserPassword",
+    "AdminDisableUser",
+    "AdminEnableUser",
+    "AdminAddUserToGroup",
+    "AdminRemoveUserFromGroup",
+    "AdminUserGlobalSignOut",
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -1540,6 +1550,45 @@ fn admin_set_user_password(state: &AppState, r: &Req<'_>) -> Result<Value, ApiEr
         user.lockout_until = 0;
         user.modified = state.now();
         auth::save_user(tx, pool, &user)?;
+        Ok(json!({}))
+    })
+}
+
+fn admin_set_enabled(state: &AppState, r: &Req<'_>, enabled: bool) -> Result<Value, ApiError> {
+    let pool = admin_pool(state, r)?;
+    let username = r.req_str("Username", 128)?;
+    state.store.tx(|tx| {
+        let mut user = load_user(tx, pool, username)?;
+        user.enabled = enabled;
+        user.modified = state.now();
+        auth::save_user(tx, pool, &user)?;
+        Ok(json!({}))
+    })
+}
+
+/// Groups are created on first use (there is no CreateGroup locally).
+fn admin_group(state: &AppState, r: &Req<'_>, add: bool) -> Result<Value, ApiError> {
+    let pool = admin_pool(state, r)?;
+    let username = r.req_str("Username", 128)?;
+    let group = r.req_str("GroupName", 128)?;
+    state.store.tx(|tx| {
+        let mut user = load_user(tx, pool, username)?;
+        user.groups.retain(|g| g != group);
+        if add {
+            user.groups.push(group.to_string());
+        }
+        user.modified = state.now();
+        auth::save_user(tx, pool, &user)?;
+        Ok(json!({}))
+    })
+}
+
+fn admin_user_global_sign_out(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
+    let pool = admin_pool(state, r)?;
+    let username = r.req_str("Username", 128)?;
+    state.store.tx(|tx| {
+        let user = load_user(tx, pool, username)?;
+        auth::revoke_all(tx, &pool.id, &user.username)?;
         Ok(json!({}))
     })
 }

@@ -874,3 +874,235 @@ async fn sign_up_validation_errors() {
     assert_eq!(err(app, "InitiateAuth", json!({"ClientId": SPA, "AuthFlow": "USER_SRP_AUTH", "AuthParameters": {"USERNAME": "demo"}})).await.1, "Missing required parameter SRP_A");
     assert_eq!(err(app, "InitiateAuth", json!({"ClientId": SPA, "AuthFlow": "CUSTOM_AUTH", "AuthParameters": {"USERNAME": "demo"}})).await.0, "InvalidParameterException");
 }
+
+#[tokio::test]
+async fn admin_operations_groups_and_disabled_users() {
+    let s = server();
+    let app = &s.app;
+    ok(
+        app,
+        "SignUp",
+        json!({"ClientId": SPA, "Username": "jack", "Password": PW}),
+    )
+    .await;
+    assert_eq!(
+        srp_sign_in(&s, "jack", PW).await.unwrap_err().0,
+        "UserNotConfirmedException"
+    );
+    let e = err(app, "InitiateAuth", json!({"ClientId": SPA, "AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": {"USERNAME": "jack", "PASSWORD": PW}})).await;
+    assert_eq!(
+        e,
+        (
+            "UserNotConfirmedException".into(),
+            "User is not confirmed.".into()
+        )
+    );
+    ok(
+        app,
+        "AdminConfirmSignUp",
+        json!({"UserPoolId": POOL, "Username": "jack"}),
+    )
+    .await;
+    assert_eq!(
+        err(
+            app,
+            "AdminConfirmSignUp",
+            json!({"UserPoolId": POOL, "Username": "jack"})
+        )
+        .await
+        .0,
+        "NotAuthorizedException"
+    );
+    assert_eq!(
+        err(
+            app,
+            "AdminGetUser",
+            json!({"UserPoolId": "us-east-1_Other", "Username": "jack"})
+        )
+        .await
+        .0,
+        "ResourceNotFoundException"
+    );
+
+    // Groups appear in both tokens.
+    ok(
+        app,
+        "AdminAddUserToGroup",
+        json!({"UserPoolId": POOL, "Username": "jack", "GroupName": "admins"}),
+    )
+    .await;
+    let r = srp_sign_in(&s, "jack", PW).await.unwrap();
+    let at = r["AuthenticationResult"]["AccessToken"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(claims(&at)["cognito:groups"], json!(["admins"]));
+    assert_eq!(
+        claims(r["AuthenticationResult"]["IdToken"].as_str().unwrap())["cognito:groups"],
+        json!(["admins"])
+    );
+    ok(
+        app,
+        "AdminRemoveUserFromGroup",
+        json!({"UserPoolId": POOL, "Username": "jack", "GroupName": "admins"}),
+    )
+    .await;
+    let r = srp_sign_in(&s, "jack", PW).await.unwrap();
+    assert!(
+        claims(r["AuthenticationResult"]["AccessToken"].as_str().unwrap())
+            .get("cognito:groups")
+            .is_none()
+    );
+    let refresh = r["AuthenticationResult"]["RefreshToken"].clone();
+
+    // Disabled users cannot sign in or refresh.
+    ok(
+        app,
+        "AdminDisableUser",
+        json!({"UserPoolId": POOL, "Username": "jack"}),
+    )
+    .await;
+    assert_eq!(
+        srp_sign_in(&s, "jack", PW).await.unwrap_err(),
+        ("NotAuthorizedException".into(), "User is disabled.".into())
+    );
+    assert_eq!(
+        err(
+            app,
+            "GetTokensFromRefreshToken",
+            json!({"ClientId": SPA, "RefreshToken": refresh})
+        )
+        .await
+        .1,
+        "User is disabled."
+    );
+    ok(
+        app,
+        "AdminEnableUser",
+        json!({"UserPoolId": POOL, "Username": "jack"}),
+    )
+    .await;
+    ok(
+        app,
+        "GetTokensFromRefreshToken",
+        json!({"ClientId": SPA, "RefreshToken": refresh}),
+    )
+    .await;
+
+    // AdminUserGlobalSignOut revokes; AdminSetUserPassword (temporary) forces a new password.
+    ok(
+        app,
+        "AdminUserGlobalSignOut",
+        json!({"UserPoolId": POOL, "Username": "jack"}),
+    )
+    .await;
+    assert_eq!(
+        err(app, "GetUser", json!({"AccessToken": at})).await.1,
+        "Access Token has been revoked"
+    );
+    ok(
+        app,
+        "AdminSetUserPassword",
+        json!({"UserPoolId": POOL, "Username": "jack", "Password": PW2, "Permanent": false}),
+    )
+    .await;
+    assert_eq!(
+        srp_sign_in(&s, "jack", PW2).await.unwrap()["ChallengeName"],
+        "NEW_PASSWORD_REQUIRED"
+    );
+    ok(
+        app,
+        "AdminSetUserPassword",
+        json!({"UserPoolId": POOL, "Username": "jack", "Password": PW, "Permanent": true}),
+    )
+    .await;
+    srp_sign_in(&s, "jack", PW).await.unwrap();
+    ok(
+        app,
+        "AdminDeleteUser",
+        json!({"UserPoolId": POOL, "Username": "jack"}),
+    )
+    .await;
+    assert_eq!(
+        err(
+            app,
+            "AdminDeleteUser",
+            json!({"UserPoolId": POOL, "Username": "jack"})
+        )
+        .await
+        .0,
+        "UserNotFoundException"
+    );
+}
+
+#[tokio::test]
+async fn client_flows_and_multiple_pools() {
+    let mut cfg = cognito_local::config::Config::default_config().unwrap();
+    cfg.pools[0].clients[0].auth_flows = vec![
+        "ALLOW_USER_SRP_AUTH".into(),
+        "ALLOW_REFRESH_TOKEN_AUTH".into(),
+    ];
+    let mut second = cfg.pools[0].clone();
+    second.id = "eu-west-1_Second".into();
+    second.clients = vec![cognito_local::config::ClientConfig {
+        id: "secondclient".into(),
+        ..cfg.pools[0].clients[0].clone()
+    }];
+    cfg.pools.push(second);
+    let s = server_with(cfg, None);
+    let app = &s.app;
+    let e = err(app, "InitiateAuth", json!({"ClientId": SPA, "AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": {"USERNAME": "demo", "PASSWORD": "DemoPassw0rd!"}})).await;
+    assert_eq!(
+        e,
+        (
+            "InvalidParameterException".into(),
+            "USER_PASSWORD_AUTH flow not enabled for this client".into()
+        )
+    );
+    srp_sign_in(&s, "demo", "DemoPassw0rd!").await.unwrap();
+    // The second pool has its own users, keys and issuer.
+    let r = srp_sign_in_pool(&s, "secondclient", "Second", "demo", "DemoPassw0rd!")
+        .await
+        .unwrap();
+    let id = claims(r["AuthenticationResult"]["IdToken"].as_str().unwrap());
+    assert_eq!(id["iss"], format!("{ISSUER_BASE}/eu-west-1_Second"));
+    ok(
+        app,
+        "GetUser",
+        json!({"AccessToken": r["AuthenticationResult"]["AccessToken"]}),
+    )
+    .await;
+    let jwks_a = send(
+        app,
+        axum::http::Request::get(format!("/{POOL}/.well-known/jwks.json"))
+            .body(axum::body::Body::empty())
+            .unwrap(),
+    )
+    .await
+    .json();
+    let jwks_b = send(
+        app,
+        axum::http::Request::get("/eu-west-1_Second/.well-known/jwks.json")
+            .body(axum::body::Body::empty())
+            .unwrap(),
+    )
+    .await
+    .json();
+    assert_ne!(jwks_a["keys"][0]["kid"], jwks_b["keys"][0]["kid"]);
+    ok(
+        app,
+        "SignUp",
+        json!({"ClientId": "secondclient", "Username": "only2", "Password": PW}),
+    )
+    .await;
+    assert_eq!(
+        err(
+            app,
+            "AdminGetUser",
+            json!({"UserPoolId": POOL, "Username": "only2"})
+        )
+        .await
+        .0,
+        "UserNotFoundException"
+    );
+}

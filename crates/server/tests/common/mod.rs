@@ -191,6 +191,27 @@ pub async fn srp_sign_in_with(
     username: &str,
     password: &str,
 ) -> Result<Value, (String, String)> {
+    srp_full(s, client_id, POOL_NAME, secret, username, password).await
+}
+
+pub async fn srp_sign_in_pool(
+    s: &Server,
+    client_id: &str,
+    pool_name: &str,
+    username: &str,
+    password: &str,
+) -> Result<Value, (String, String)> {
+    srp_full(s, client_id, pool_name, None, username, password).await
+}
+
+pub async fn srp_full(
+    s: &Server,
+    client_id: &str,
+    pool_name: &str,
+    secret: Option<&str>,
+    username: &str,
+    password: &str,
+) -> Result<Value, (String, String)> {
     let a = vec![7u8; 128]
         .into_iter()
         .enumerate()
@@ -214,7 +235,7 @@ pub async fn srp_sign_in_with(
     let claim = cognito_srp::password_claim(
         &eph,
         &cognito_srp::ClaimInput {
-            pool_name: POOL_NAME,
+            pool_name,
             user_id_for_srp: uid,
             password,
             salt_hex: p["SALT"].as_str().unwrap(),
