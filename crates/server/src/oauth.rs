@@ -268,9 +268,12 @@ nav a{{display:block;margin-top:.6em}}</style></head>\
     let h = r.headers_mut();
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    // No `form-action`: browsers apply it to the redirect after the POST, which goes to the app.
     h.insert(
         "content-security-policy",
-        HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'"),
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+        ),
     );
     for c in cookies {
         if let Ok(v) = HeaderValue::from_str(c) {
