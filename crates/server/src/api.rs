@@ -517,7 +517,7 @@ fn confirm_sign_up(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
     let secret_hash = r.opt_str("SecretHash", 128)?;
     let _ = r.opt_bool("ForceAliasCreation")?;
     check_secret_hash(client, &[username], secret_hash)?;
-    state.store.tx(|tx| {
+    state.store.tx_always(|tx| {
         let mut user = load_user(tx, pool, username)?;
         if user.status != "UNCONFIRMED" {
             return Err(ApiError::not_authorized(format!(
@@ -720,6 +720,7 @@ fn next_step(
         challenge: challenge.into(),
         expires: now + SESSION_SECS,
         totp_verified: false,
+        attempts: 0,
     };
     match user.status.as_str() {
         "UNCONFIRMED" => {
@@ -861,8 +862,8 @@ fn respond_to_auth_challenge(state: &AppState, r: &Req<'_>) -> Result<Value, Api
         "SOFTWARE_TOKEN_MFA" => {
             let session = session.ok_or_else(|| missing_auth_param("Session"))?;
             let code = need(&resp, "SOFTWARE_TOKEN_MFA_CODE")?;
-            state.store.tx(|tx| {
-                let rec = take_session(state, tx, session, &client.id)?;
+            state.store.tx_always(|tx| {
+                let mut rec = take_session(state, tx, session, &client.id)?;
                 if rec.challenge != "SOFTWARE_TOKEN_MFA" {
                     return Err(ApiError::not_authorized("Invalid session for the user."));
                 }
@@ -871,6 +872,12 @@ fn respond_to_auth_challenge(state: &AppState, r: &Req<'_>) -> Result<Value, Api
                 check_secret_hash(client, &[username, &user.username], resp.get("SECRET_HASH").map(String::as_str))?;
                 let ok = user.totp_secret.as_deref().is_some_and(|s| util::totp_check(s, code, state.now()));
                 if !ok {
+                    rec.attempts += 1;
+                    if rec.attempts >= auth::MAX_CODE_ATTEMPTS {
+                        tx.delete("session", &util::sha256_hex(session))?;
+                    } else {
+                        tx.put("session", &util::sha256_hex(session), &rec)?;
+                    }
                     return Err(ApiError::new("CodeMismatchException", "Invalid code or auth state for the user."));
                 }
                 tx.delete("session", &util::sha256_hex(session))?;
@@ -1017,6 +1024,32 @@ fn with_access<T>(
     })
 }
 
+/// [`with_access`] committing even when `f` fails (wrong-code counters).
+fn with_access_always<T>(
+    state: &AppState,
+    r: &Req<'_>,
+    f: impl FnOnce(&Tx<'_>, &PoolConfig, User) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    let token = r.req_str("AccessToken", 131_072)?;
+    state.store.tx_always(|tx| {
+        let ctx = auth::validate_access(state, tx, token)?;
+        let pool = state
+            .pool(&ctx.pool_id)
+            .ok_or_else(|| ApiError::internal("pool vanished"))?;
+        let scope = ctx
+            .claims
+            .get("scope")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        if !scope.split(' ').any(|s| s == ADMIN_SCOPE) {
+            return Err(ApiError::not_authorized(
+                "Access Token does not have required scopes",
+            ));
+        }
+        f(tx, pool, ctx.user)
+    })
+}
+
 fn client_of_token(r: &Req<'_>) -> String {
     r.opt_str("AccessToken", 131_072)
         .ok()
@@ -1120,7 +1153,7 @@ fn get_user_attribute_verification_code(state: &AppState, r: &Req<'_>) -> Result
 fn verify_user_attribute(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
     let attr = r.req_str("AttributeName", 32)?.to_string();
     let code = r.req_str("Code", 2048)?.to_string();
-    with_access(state, r, |tx, pool, mut user| {
+    with_access_always(state, r, |tx, pool, mut user| {
         auth::take_code(state, tx, pool, &user, "VerifyUserAttribute", &attr, &code)?;
         user.attributes
             .insert(format!("{attr}_verified"), "true".into());
@@ -1238,7 +1271,7 @@ fn confirm_forgot_password(state: &AppState, r: &Req<'_>) -> Result<Value, ApiEr
     let secret_hash = r.opt_str("SecretHash", 128)?;
     check_secret_hash(client, &[username], secret_hash)?;
     check_password_policy(pool, password)?;
-    state.store.tx(|tx| {
+    state.store.tx_always(|tx| {
         let mut user = load_user(tx, pool, username)?;
         auth::take_code(state, tx, pool, &user, "ForgotPassword", "email", code)?;
         user.set_password(pool.srp_pool_name(), password);

@@ -11,6 +11,8 @@ use crate::util;
 
 /// Failed attempts before the lockout starts (AWS: 5).
 pub const LOCKOUT_AFTER: u32 = 5;
+/// Wrong guesses of a code (or MFA code) before it is invalidated.
+pub const MAX_CODE_ATTEMPTS: u32 = 5;
 /// Longest lockout (AWS: about 15 minutes).
 pub const LOCKOUT_MAX_SECS: i64 = 900;
 
@@ -97,6 +99,7 @@ pub fn send_code(
             code: code.clone(),
             expires: now + lifetime,
             attribute: Some(attribute.into()),
+            attempts: 0,
         },
     )?;
     outbox(
@@ -183,10 +186,20 @@ pub fn take_code(
         user_key(&pool.id, &user.username),
         purpose_key(purpose, attribute)
     );
-    let Some(rec) = tx.get::<CodeRec>("code", &key)? else {
+    let Some(mut rec) = tx.get::<CodeRec>("code", &key)? else {
         return Err(ApiError::code_mismatch());
     };
     if !util::ct_eq(&rec.code, given) {
+        // Run inside `Store::tx_always` so the counter sticks.
+        rec.attempts += 1;
+        if rec.attempts >= MAX_CODE_ATTEMPTS {
+            tx.delete("code", &key)?;
+            return Err(ApiError::new(
+                "LimitExceededException",
+                "Attempt limit exceeded, please try after some time.",
+            ));
+        }
+        tx.put("code", &key, &rec)?;
         return Err(ApiError::code_mismatch());
     }
     if state.now() > rec.expires {

@@ -658,6 +658,13 @@ fn login_step(state: &AppState, f: &Params) -> Result<LoginOutcome, ApiError> {
                         .as_deref()
                         .is_some_and(|s| util::totp_check(s, code, now));
                     if !ok {
+                        let mut rec = rec;
+                        rec.attempts += 1;
+                        if rec.attempts >= auth::MAX_CODE_ATTEMPTS {
+                            tx.delete("session", &key)?;
+                        } else {
+                            tx.put("session", &key, &rec)?;
+                        }
                         return Ok(LoginOutcome::Totp(
                             session.clone(),
                             Some("Invalid code or auth state for the user.".into()),
@@ -723,12 +730,27 @@ fn after_password(
                 challenge: challenge.into(),
                 expires: now + crate::api::SESSION_SECS,
                 totp_verified: false,
+                attempts: 0,
             },
         )?;
         Ok(s)
     };
     match user.status.as_str() {
-        "UNCONFIRMED" => Ok(LoginOutcome::Unconfirmed(user.username.clone())),
+        "UNCONFIRMED" => {
+            if user.attr("email").is_some() {
+                auth::send_code(
+                    state,
+                    tx,
+                    pool,
+                    &client.id,
+                    user,
+                    "ResendConfirmationCode",
+                    "email",
+                    24 * 3600,
+                )?;
+            }
+            Ok(LoginOutcome::Unconfirmed(user.username.clone()))
+        }
         "RESET_REQUIRED" => Err(ApiError::new(
             "PasswordResetRequiredException",
             "Password reset required for the user",

@@ -351,6 +351,9 @@ pub struct CodeRec {
     pub expires: i64,
     /// Attribute being verified, if any.
     pub attribute: Option<String>,
+    /// Wrong guesses so far.
+    #[serde(default)]
+    pub attempts: u32,
 }
 
 /// Server-side SRP state, located by the SECRET_BLOCK.
@@ -386,6 +389,9 @@ pub struct SessionRec {
     /// MFA_SETUP: a TOTP secret was verified in this session.
     #[serde(default)]
     pub totp_verified: bool,
+    /// Wrong MFA codes so far.
+    #[serde(default)]
+    pub attempts: u32,
 }
 
 /// A refresh-token family: one sign-in and everything refreshed from it (`origin_jti`).

@@ -86,6 +86,28 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Like [`Store::tx`] but also commits when `f` fails, for operations whose failure must
+    /// leave a trace (wrong-code counters).
+    ///
+    /// # Errors
+    /// Whatever `f` returns, or a storage error converted with `From`.
+    pub fn tx_always<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&Tx<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let mut guard = self
+            .conn
+            .lock()
+            .map_err(|_| E::from(StoreError::Poisoned))?;
+        let t = guard.transaction().map_err(|e| E::from(e.into()))?;
+        let tx = Tx(t);
+        let out = f(&tx);
+        tx.0.commit().map_err(|e| E::from(e.into()))?;
+        out
+    }
+}
+
 fn c_busy(c: &Connection) -> Result<(), StoreError> {
     c.busy_timeout(std::time::Duration::from_secs(5))?;
     Ok(())

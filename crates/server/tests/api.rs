@@ -1106,3 +1106,94 @@ async fn client_flows_and_multiple_pools() {
         "UserNotFoundException"
     );
 }
+
+#[tokio::test]
+async fn wrong_code_guesses_are_limited() {
+    let s = server();
+    let app = &s.app;
+    ok(app, "SignUp", json!({"ClientId": SPA, "Username": "kim", "Password": PW, "UserAttributes": [{"Name": "email", "Value": "k@example.com"}]})).await;
+    let code = last_code(app, "kim").await;
+    let wrong = if code == "000000" { "000001" } else { "000000" };
+    for _ in 0..4 {
+        assert_eq!(
+            err(
+                app,
+                "ConfirmSignUp",
+                json!({"ClientId": SPA, "Username": "kim", "ConfirmationCode": wrong})
+            )
+            .await
+            .0,
+            "CodeMismatchException"
+        );
+    }
+    assert_eq!(
+        err(
+            app,
+            "ConfirmSignUp",
+            json!({"ClientId": SPA, "Username": "kim", "ConfirmationCode": wrong})
+        )
+        .await
+        .0,
+        "LimitExceededException"
+    );
+    // The code is gone, even the right one fails now; a new code works.
+    assert_eq!(
+        err(
+            app,
+            "ConfirmSignUp",
+            json!({"ClientId": SPA, "Username": "kim", "ConfirmationCode": code})
+        )
+        .await
+        .0,
+        "CodeMismatchException"
+    );
+    ok(
+        app,
+        "ResendConfirmationCode",
+        json!({"ClientId": SPA, "Username": "kim"}),
+    )
+    .await;
+    let code = last_code(app, "kim").await;
+    ok(
+        app,
+        "ConfirmSignUp",
+        json!({"ClientId": SPA, "Username": "kim", "ConfirmationCode": code}),
+    )
+    .await;
+
+    // MFA codes: five wrong answers end the session.
+    let r = srp_sign_in(&s, "kim", PW).await.unwrap();
+    let at = r["AuthenticationResult"]["AccessToken"].clone();
+    let secret = ok(app, "AssociateSoftwareToken", json!({"AccessToken": at})).await["SecretCode"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let key = cognito_local::util::base32_decode(&secret).unwrap();
+    ok(
+        app,
+        "VerifySoftwareToken",
+        json!({"AccessToken": at, "UserCode": cognito_local::util::totp(&key, s.clock_now())}),
+    )
+    .await;
+    ok(app, "SetUserMFAPreference", json!({"AccessToken": at, "SoftwareTokenMfaSettings": {"Enabled": true, "PreferredMfa": true}})).await;
+    let ch = srp_sign_in(&s, "kim", PW).await.unwrap();
+    let good = cognito_local::util::totp(&key, s.clock_now());
+    let bad = if good == "111111" { "222222" } else { "111111" };
+    let answer = |code: &str| json!({"ClientId": SPA, "ChallengeName": "SOFTWARE_TOKEN_MFA", "Session": ch["Session"], "ChallengeResponses": {"USERNAME": "kim", "SOFTWARE_TOKEN_MFA_CODE": code}});
+    for _ in 0..5 {
+        assert_eq!(
+            err(app, "RespondToAuthChallenge", answer(bad)).await.0,
+            "CodeMismatchException"
+        );
+    }
+    assert_eq!(
+        err(app, "RespondToAuthChallenge", answer(&good)).await,
+        (
+            "NotAuthorizedException".into(),
+            "Invalid session for the user.".into()
+        )
+    );
+    // Disabling MFA again.
+    ok(app, "SetUserMFAPreference", json!({"AccessToken": at, "SoftwareTokenMfaSettings": {"Enabled": false, "PreferredMfa": false}})).await;
+    assert!(srp_sign_in(&s, "kim", PW).await.unwrap()["AuthenticationResult"].is_object());
+}

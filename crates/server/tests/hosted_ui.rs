@@ -782,6 +782,40 @@ async fn hosted_ui_new_password_and_totp() {
 }
 
 #[tokio::test]
+async fn hosted_sign_in_of_unconfirmed_user_sends_a_code() {
+    let s = server();
+    let app = &s.app;
+    ok(app, "SignUp", json!({"ClientId": SPA, "Username": "uma", "Password": "Passw0rd!uma", "UserAttributes": [{"Name": "email", "Value": "uma@example.com"}]})).await;
+    let url = format!(
+        "/oauth2/authorize?response_type=code&client_id={SPA}&redirect_uri={}&scope=openid",
+        enc(REDIRECT)
+    );
+    let (r, csrf) = sign_in_via_form(app, &url, "uma", "Passw0rd!uma").await;
+    assert_eq!(r.status, StatusCode::FOUND);
+    let confirm = location(&r);
+    assert!(
+        confirm.starts_with("/confirmUser?") && confirm.contains("username=uma"),
+        "{confirm}"
+    );
+    let outbox = get(app, "/_dev/outbox?username=uma", "").await.json();
+    let msgs = outbox["messages"].as_array().unwrap();
+    assert_eq!(msgs.len(), 2);
+    assert_eq!(msgs[1]["purpose"], "ResendConfirmationCode");
+    let code = msgs[1]["code"].as_str().unwrap();
+    let q = confirm.split_once('?').unwrap().1;
+    let r = post_form(
+        app,
+        "/confirmUser",
+        &format!("XSRF-TOKEN={csrf}"),
+        format!("{q}&_csrf={csrf}&code={code}"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FOUND, "{}", r.text());
+    let (r, _) = sign_in_via_form(app, &url, "uma", "Passw0rd!uma").await;
+    assert!(location(&r).starts_with(REDIRECT));
+}
+
+#[tokio::test]
 async fn discovery_and_jwks() {
     let s = server();
     let d = get(
