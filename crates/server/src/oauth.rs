@@ -90,6 +90,7 @@ const AUTHZ_KEYS: &[&str] = &[
     "identity_provider",
     "lang",
     "login_hint",
+    "prompt",
 ];
 
 enum AuthzError {
@@ -146,6 +147,14 @@ fn parse_authz<'s>(state: &'s AppState, p: &Params) -> Result<Authz<'s>, AuthzEr
             "invalid_scope",
             "a requested scope is not allowed for this client",
         ));
+    }
+    if let Some(idp) = p.get("identity_provider").filter(|s| !s.is_empty()) {
+        if idp != "COGNITO" {
+            return Err(redirect_err(
+                "invalid_request",
+                "only identity_provider=COGNITO is available locally",
+            ));
+        }
     }
     let code_challenge = p.get("code_challenge").filter(|s| !s.is_empty()).cloned();
     let mut code_challenge_method = p
@@ -417,8 +426,11 @@ async fn authorize(
         Ok(a) => a,
         Err(e) => return authz_error_response(e, p.get("state")),
     };
-    // A live hosted-UI session for this pool skips the form.
-    if let Some(sid) = cookie(&headers, SESSION_COOKIE) {
+    // A live hosted-UI session for this pool skips the form (unless `prompt=login`).
+    let force_login = p
+        .get("prompt")
+        .is_some_and(|v| v.split(' ').any(|x| x == "login"));
+    if let Some(sid) = cookie(&headers, SESSION_COOKIE).filter(|_| !force_login) {
         let now = state.now();
         let found = state.store.tx(|tx| {
             let s: Option<UiSession> = tx.get("uisession", &util::sha256_hex(&sid))?;
@@ -509,7 +521,10 @@ async fn login_page(
         Err(e) => return authz_error_response(e, p.get("state")),
     };
     let (token, cookies) = csrf(&headers);
-    let username = p.get("username").map_or("", String::as_str);
+    let username = p
+        .get("username")
+        .or_else(|| p.get("login_hint"))
+        .map_or("", String::as_str);
     let body = login_form(&a, &token, username, None, notice_text(p.get("notice")));
     page(StatusCode::OK, "Sign in", &body, &cookies)
 }

@@ -842,3 +842,55 @@ async fn discovery_and_jwks() {
         StatusCode::BAD_REQUEST
     );
 }
+
+#[tokio::test]
+async fn prompt_login_login_hint_and_identity_provider() {
+    let s = server();
+    let app = &s.app;
+    let (_, challenge) = pkce();
+    let (r, _) = sign_in_via_form(
+        app,
+        &authorize_url(SPA, REDIRECT, &challenge, "a"),
+        "demo",
+        "DemoPassw0rd!",
+    )
+    .await;
+    let session = set_cookie(&r, "cognito-local-session").unwrap();
+    let url = format!(
+        "{}&prompt=login&login_hint=demo%40example.com",
+        authorize_url(SPA, REDIRECT, &challenge, "b")
+    );
+    let r = get(app, &url, &format!("cognito-local-session={session}")).await;
+    let login = location(&r);
+    assert!(
+        login.starts_with("/login?"),
+        "prompt=login shows the form: {login}"
+    );
+    assert!(get(app, &login, "")
+        .await
+        .text()
+        .contains("value=\"demo@example.com\""));
+    let r = get(
+        app,
+        &format!(
+            "{}&identity_provider=Google",
+            authorize_url(SPA, REDIRECT, &challenge, "c")
+        ),
+        "",
+    )
+    .await;
+    assert_eq!(
+        query_param(&location(&r), "error").unwrap(),
+        "invalid_request"
+    );
+    let r = get(
+        app,
+        &format!(
+            "{}&identity_provider=COGNITO",
+            authorize_url(SPA, REDIRECT, &challenge, "c")
+        ),
+        "",
+    )
+    .await;
+    assert!(location(&r).starts_with("/login?"));
+}
