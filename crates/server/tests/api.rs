@@ -1197,3 +1197,60 @@ async fn wrong_code_guesses_are_limited() {
     ok(app, "SetUserMFAPreference", json!({"AccessToken": at, "SoftwareTokenMfaSettings": {"Enabled": false, "PreferredMfa": false}})).await;
     assert!(srp_sign_in(&s, "kim", PW).await.unwrap()["AuthenticationResult"].is_object());
 }
+
+#[tokio::test]
+async fn aws_wording_of_validation_errors() {
+    let s = server();
+    let app = &s.app;
+    assert_eq!(
+        err(
+            app,
+            "SignUp",
+            json!({"ClientId": SPA, "Username": "ivy", "Password": "short"})
+        )
+        .await,
+        (
+            "InvalidPasswordException".into(),
+            "Password did not conform with policy: Password not long enough".into()
+        )
+    );
+    assert_eq!(
+        err(app, "SignUp", json!({"ClientId": SPA, "Username": "ivy", "Password": PW, "UserAttributes": {"email": "x"}})).await,
+        ("SerializationException".into(), "Expected list or null".into())
+    );
+    assert_eq!(
+        err(
+            app,
+            "SignUp",
+            json!({"ClientId": SPA, "Username": {"a": 1}, "Password": PW})
+        )
+        .await,
+        (
+            "SerializationException".into(),
+            "Start of structure or map found where not expected.".into()
+        )
+    );
+    assert_eq!(
+        err(
+            app,
+            "InitiateAuth",
+            json!({"ClientId": SPA, "AuthFlow": "USER_SRP_AUTH", "AuthParameters": "x"})
+        )
+        .await,
+        (
+            "SerializationException".into(),
+            "Expected map or null".into()
+        )
+    );
+    assert_eq!(
+        err(app, "SignUp", json!({"ClientId": SPA, "Password": PW})).await,
+        (
+            "InvalidParameterException".into(),
+            "1 validation error detected: Value null at 'username' failed to satisfy constraint: Member must not be null".into()
+        )
+    );
+    assert_eq!(
+        err(app, "ConfirmForgotPassword", json!({"ClientId": SPA, "Username": "demo", "ConfirmationCode": "1", "Password": "short"})).await,
+        ("InvalidPasswordException".into(), "Password does not conform to policy: Password not long enough".into())
+    );
+}
