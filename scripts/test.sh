@@ -1,4 +1,42 @@
 #!/usr/bin/env bash
+# The one test command (README; .ci/run calls exactly this).
+# Installs what it needs (scripts/install.sh, idempotent), then runs every check and test suite.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-cargo test --workspace
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+
+./scripts/install.sh rust node python
+
+passed=0
+failed=0
+failures=()
+step() {
+  # step NAME CMD... : runs one check, records the outcome, keeps going so one run shows all.
+  local name="$1"; shift
+  printf '\n==> %s\n' "$name"
+  local start=$SECONDS
+  if "$@"; then
+    passed=$((passed + 1))
+    printf '<== %s: ok (%ss)\n' "$name" $((SECONDS - start))
+  else
+    failed=$((failed + 1))
+    failures+=("$name")
+    printf '<== %s: FAILED (%ss)\n' "$name" $((SECONDS - start))
+  fi
+}
+
+step "cargo fmt --check" cargo fmt --all -- --check
+step "cargo clippy -D warnings" cargo clippy --workspace --all-targets --locked -- -D warnings
+step "cargo test" cargo test --workspace --locked
+step "wasm32 check (srp, core)" cargo check --locked --target wasm32-unknown-unknown -p cognito-srp -p cognito-core
+if [ -f tests/vectors/srp/generate.mjs ]; then
+  step "SRP vectors match amazon-cognito-identity-js" node tests/vectors/srp/generate.mjs --check
+fi
+if [ -x tests/interop/run.sh ]; then
+  step "interop: reference clients against the local server" tests/interop/run.sh
+fi
+
+printf '\n'
+for f in "${failures[@]}"; do printf 'failed: %s\n' "$f"; done
+printf 'checks: %d passed, %d failed\n' "$passed" "$failed"
+[ "$failed" -eq 0 ]

@@ -57,7 +57,11 @@ pub enum Error {
 
 impl Error {
     /// A parse error that keeps the raw input.
-    pub fn parse(what: impl Into<String>, reason: impl fmt::Display, raw: impl Into<String>) -> Self {
+    pub fn parse(
+        what: impl Into<String>,
+        reason: impl fmt::Display,
+        raw: impl Into<String>,
+    ) -> Self {
         Error::Parse {
             what: what.into(),
             reason: reason.to_string(),

@@ -25,7 +25,11 @@ impl UserPoolId {
     /// [`Error::Config`] when there is no `_`, either side is empty, or a character is outside
     /// `[A-Za-z0-9-]` (region) / `[A-Za-z0-9]` (name).
     pub fn parse(s: &str) -> Result<Self, Error> {
-        let bad = || Error::Config(format!("invalid user pool id {s:?}: expected <region>_<id>"));
+        let bad = || {
+            Error::Config(format!(
+                "invalid user pool id {s:?}: expected <region>_<id>"
+            ))
+        };
         let split = s.find('_').ok_or_else(bad)?;
         let (region, name) = (&s[..split], &s[split + 1..]);
         let region_ok = !region.is_empty()
@@ -180,6 +184,7 @@ impl Clone for ClientSecret {
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used)]
 mod tests {
     use super::*;
 
@@ -193,7 +198,15 @@ mod tests {
 
     #[test]
     fn pool_id_rejects_malformed() {
-        for bad in ["", "_", "us-east-1", "us-east-1_", "_abc", "us east_1", "eu-1_a/b"] {
+        for bad in [
+            "",
+            "_",
+            "us-east-1",
+            "us-east-1_",
+            "_abc",
+            "us east_1",
+            "eu-1_a/b",
+        ] {
             assert!(UserPoolId::parse(bad).is_err(), "{bad:?} accepted");
         }
     }

@@ -1,1 +1,577 @@
-//! (Being written: see issue 2.)
+//! The Cognito user-pool JSON 1.1 transport, as values.
+//!
+//! Every user-pool operation is one `POST` to the region's endpoint with the operation named in
+//! `X-Amz-Target` and a JSON body. This module turns a typed request into an [`HttpRequest`] and an
+//! [`HttpResponse`] back into a typed response or an [`Error`], without doing any I/O, so the same
+//! code runs in native tests (scripted responses) and in the browser (behind `fetch`).
+//!
+//! ```
+//! use cognito_core::wire::{ClientConfig, HttpResponse, request, parse_response};
+//! use cognito_core::ops::{GlobalSignOut, GlobalSignOutRequest};
+//! use cognito_core::types::{AccessToken, ClientId, UserPoolId};
+//!
+//! let config = ClientConfig::new(UserPoolId::parse("eu-west-1_Abc123")?, ClientId::new("client"));
+//! let req = request::<GlobalSignOut>(&config, &GlobalSignOutRequest {
+//!     access_token: AccessToken::new("eyJ..."),
+//! })?;
+//! assert_eq!(req.url, "https://cognito-idp.eu-west-1.amazonaws.com/");
+//! assert_eq!(req.header("x-amz-target"), Some("AWSCognitoIdentityProviderService.GlobalSignOut"));
+//!
+//! // ... send it, then:
+//! let resp = HttpResponse { status: 200, headers: vec![], body: b"{}".to_vec() };
+//! parse_response::<GlobalSignOut>(&resp)?;
+//! # Ok::<(), cognito_core::Error>(())
+//! ```
+
+use std::fmt;
+
+use base64::Engine as _;
+use hmac::Mac as _;
+use serde::de::DeserializeOwned;
+
+use crate::error::{CognitoErrorCode, Error};
+use crate::ops::Operation;
+use crate::types::{ClientId, ClientSecret, UserPoolId};
+
+/// `Content-Type` of every user-pool API call.
+pub const CONTENT_TYPE_JSON_1_1: &str = "application/x-amz-json-1.1";
+
+/// Prefix of the `X-Amz-Target` header; the operation name follows the dot.
+pub const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService";
+
+/// An HTTP method. Only the ones Cognito's endpoints use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Method {
+    /// `GET` (hosted UI, `/oauth2/userInfo`, JWKS).
+    Get,
+    /// `POST` (every user-pool operation, `/oauth2/token`, `/oauth2/revoke`).
+    Post,
+}
+
+impl Method {
+    /// The method as it goes on the request line.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+        }
+    }
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A request to send, built by this crate and sent by an adapter (browser `fetch`, a test).
+///
+/// Generic on purpose: the JSON 1.1 calls and the form-encoded `/oauth2/*` calls both use it.
+/// `Debug` shows the body's length only, because bodies carry passwords and tokens.
+#[derive(Clone, PartialEq, Eq)]
+pub struct HttpRequest {
+    /// The method.
+    pub method: Method,
+    /// The absolute URL.
+    pub url: String,
+    /// Headers in order, names as written here (HTTP treats them case-insensitively).
+    pub headers: Vec<(String, String)>,
+    /// The body bytes (UTF-8 JSON or form data for everything this crate builds).
+    pub body: Vec<u8>,
+}
+
+impl HttpRequest {
+    /// The first header with this name, compared case-insensitively.
+    #[must_use]
+    pub fn header(&self, name: &str) -> Option<&str> {
+        find_header(&self.headers, name)
+    }
+
+    /// The body as UTF-8 text (lossy).
+    #[must_use]
+    pub fn body_text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+impl fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("headers", &self.headers)
+            .field("body", &format_args!("[{} bytes]", self.body.len()))
+            .finish()
+    }
+}
+
+/// A response as the adapter received it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct HttpResponse {
+    /// The HTTP status code.
+    pub status: u16,
+    /// Headers (only the ones the browser exposes, under CORS).
+    pub headers: Vec<(String, String)>,
+    /// The body bytes.
+    pub body: Vec<u8>,
+}
+
+impl HttpResponse {
+    /// The first header with this name, compared case-insensitively.
+    #[must_use]
+    pub fn header(&self, name: &str) -> Option<&str> {
+        find_header(&self.headers, name)
+    }
+
+    /// Whether the status is 2xx.
+    #[must_use]
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    /// The body as UTF-8 text (lossy).
+    #[must_use]
+    pub fn body_text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+impl fmt::Debug for HttpResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpResponse")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("body", &format_args!("[{} bytes]", self.body.len()))
+            .finish()
+    }
+}
+
+fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+/// The public endpoint of a region: `https://cognito-idp.<region>.amazonaws.com/`.
+#[must_use]
+pub fn region_endpoint(region: &str) -> String {
+    format!("https://cognito-idp.{region}.amazonaws.com/")
+}
+
+/// What a client needs to talk to one app client of one user pool.
+///
+/// # Security
+/// A [`ClientSecret`] belongs to confidential (server-side) app clients only. Anything shipped to
+/// a browser is public, so a public web app must use an app client *without* a secret; the option
+/// exists for native tools, tests and the local server.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientConfig {
+    /// The user pool (its region picks the endpoint; its name goes into SRP).
+    pub pool_id: UserPoolId,
+    /// The app client id.
+    pub client_id: ClientId,
+    /// The app client secret, for `SECRET_HASH` (see the type's `# Security`).
+    pub client_secret: Option<ClientSecret>,
+    /// An endpoint URL replacing `https://cognito-idp.<region>.amazonaws.com/` (a local
+    /// Cognito-compatible server, a proxy). Amplify v6 calls this `userPoolEndpoint`.
+    pub endpoint: Option<String>,
+}
+
+impl ClientConfig {
+    /// A config for the public AWS endpoint of the pool's region, without a client secret.
+    #[must_use]
+    pub fn new(pool_id: UserPoolId, client_id: ClientId) -> Self {
+        Self {
+            pool_id,
+            client_id,
+            client_secret: None,
+            endpoint: None,
+        }
+    }
+
+    /// Sets the client secret (see `# Security` on [`ClientConfig`]).
+    #[must_use]
+    pub fn with_client_secret(mut self, secret: ClientSecret) -> Self {
+        self.client_secret = Some(secret);
+        self
+    }
+
+    /// Sends to `endpoint` instead of AWS.
+    ///
+    /// # Errors
+    /// [`Error::Config`] when `endpoint` is not an absolute `http(s)` URL.
+    pub fn with_endpoint(mut self, endpoint: &str) -> Result<Self, Error> {
+        let url = url::Url::parse(endpoint)
+            .map_err(|e| Error::Config(format!("invalid endpoint {endpoint:?}: {e}")))?;
+        if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+            return Err(Error::Config(format!(
+                "invalid endpoint {endpoint:?}: expected an http(s) URL"
+            )));
+        }
+        self.endpoint = Some(url.to_string());
+        Ok(self)
+    }
+
+    /// The URL every user-pool operation is posted to.
+    #[must_use]
+    pub fn endpoint_url(&self) -> String {
+        match &self.endpoint {
+            Some(e) => e.clone(),
+            None => region_endpoint(self.pool_id.region()),
+        }
+    }
+
+    /// `SECRET_HASH` for `username` when a client secret is configured, else `None`.
+    #[must_use]
+    pub fn secret_hash(&self, username: &str) -> Option<String> {
+        self.client_secret
+            .as_ref()
+            .map(|s| secret_hash(s, username, &self.client_id))
+    }
+}
+
+/// `SECRET_HASH = Base64(HMAC-SHA256(key = client secret, msg = username ‖ clientId))`.
+///
+/// Sent as top-level `SecretHash` (sign-up, forgot password, ...) or as `SECRET_HASH` inside
+/// `AuthParameters` / `ChallengeResponses`. Challenge answers hash Cognito's internal username
+/// (`USER_ID_FOR_SRP`), not the alias the user typed.
+///
+/// # Security
+/// Only confidential clients have a secret; see [`ClientConfig`].
+#[must_use]
+pub fn secret_hash(secret: &ClientSecret, username: &str, client_id: &ClientId) -> String {
+    // HMAC accepts keys of any length, so this never fails; fall back to an empty hash anyway
+    // rather than panic.
+    let Ok(mut mac) = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.secret().as_bytes()) else {
+        return String::new();
+    };
+    mac.update(username.as_bytes());
+    mac.update(client_id.as_str().as_bytes());
+    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+}
+
+/// Builds the `POST` for operation `O`.
+///
+/// # Errors
+/// [`Error::InvalidArgument`] if the request cannot be serialized (not expected for this crate's
+/// types).
+pub fn request<O: Operation>(
+    config: &ClientConfig,
+    req: &O::Request,
+) -> Result<HttpRequest, Error> {
+    let body = serde_json::to_vec(req)
+        .map_err(|e| Error::InvalidArgument(format!("cannot serialize {}: {e}", O::NAME)))?;
+    Ok(HttpRequest {
+        method: Method::Post,
+        url: config.endpoint_url(),
+        headers: vec![
+            ("Content-Type".to_owned(), CONTENT_TYPE_JSON_1_1.to_owned()),
+            (
+                "X-Amz-Target".to_owned(),
+                format!("{TARGET_PREFIX}.{}", O::NAME),
+            ),
+            ("Cache-Control".to_owned(), "no-store".to_owned()),
+        ],
+        body,
+    })
+}
+
+/// The operation name of a request built by [`request`], read from `X-Amz-Target`.
+#[must_use]
+pub fn target_of(req: &HttpRequest) -> Option<&str> {
+    req.header("x-amz-target")?
+        .strip_prefix(TARGET_PREFIX)?
+        .strip_prefix('.')
+}
+
+/// Parses the response to operation `O`.
+///
+/// A 2xx with an empty body is read as `{}`. Unknown fields are ignored.
+///
+/// # Errors
+/// - [`Error::Service`] for a Cognito error response (see [`parse_error`]).
+/// - [`Error::Parse`] (keeping the raw body) when a 2xx body is not the expected JSON.
+pub fn parse_response<O: Operation>(resp: &HttpResponse) -> Result<O::Response, Error> {
+    if !resp.is_success() {
+        return Err(parse_error(resp));
+    }
+    parse_json_body(&format!("{} response", O::NAME), &resp.body)
+}
+
+/// Parses a JSON body into `T`, treating an empty (or all-whitespace) body as `{}`.
+///
+/// # Errors
+/// [`Error::Parse`] keeping the raw body.
+pub fn parse_json_body<T: DeserializeOwned>(what: &str, body: &[u8]) -> Result<T, Error> {
+    let raw = || String::from_utf8_lossy(body).into_owned();
+    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
+        b"{}"
+    } else {
+        body
+    };
+    serde_json::from_slice(body).map_err(|e| Error::parse(what, e, raw()))
+}
+
+/// Turns a non-2xx response into an [`Error`].
+///
+/// The code is read from header `x-amzn-errortype`, else body `code`, else body `__type`, and
+/// normalized by [`normalize_error_code`]; the message from body `message` / `Message`, else header
+/// `x-amzn-errormessage`. A response carrying no code at all yields [`Error::Parse`] with the raw
+/// body (a proxy's HTML page, a truncated body), so the caller never mistakes it for Cognito.
+#[must_use]
+pub fn parse_error(resp: &HttpResponse) -> Error {
+    let body: Option<serde_json::Map<String, serde_json::Value>> =
+        serde_json::from_slice(&resp.body).ok();
+    let body_str = |key: &str| {
+        body.as_ref()
+            .and_then(|m| m.get(key))
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned)
+    };
+    let code = resp
+        .header("x-amzn-errortype")
+        .map(normalize_error_code)
+        .filter(|c| !c.is_empty())
+        .or_else(|| body_str("code").map(|c| normalize_error_code(&c)))
+        .filter(|c| !c.is_empty())
+        .or_else(|| body_str("__type").map(|c| normalize_error_code(&c)))
+        .filter(|c| !c.is_empty());
+    let Some(code) = code else {
+        return Error::parse(
+            "error response",
+            format!("HTTP {} without a Cognito error type", resp.status),
+            resp.body_text(),
+        );
+    };
+    let message = body_str("message")
+        .or_else(|| body_str("Message"))
+        .or_else(|| resp.header("x-amzn-errormessage").map(str::to_owned))
+        .unwrap_or_default();
+    Error::Service {
+        code: CognitoErrorCode::from_name(&code),
+        message,
+        status: resp.status,
+    }
+}
+
+/// Normalizes an error type as AWS sends it: cut at the first `:`, keep what follows the last
+/// `#`, trim. `com.amazonaws#Foo:http://internal…` → `Foo`.
+#[must_use]
+pub fn normalize_error_code(raw: &str) -> String {
+    let before_colon = raw.split(':').next().unwrap_or(raw);
+    let after_hash = before_colon.rsplit('#').next().unwrap_or(before_colon);
+    after_hash.trim().to_owned()
+}
+
+/// Sends an [`HttpRequest`] and returns the [`HttpResponse`]: the one piece of I/O, supplied by
+/// an adapter (browser `fetch`, a native test client).
+///
+/// No `Send` bound, so a browser `fetch` future (which is `!Send`) can implement it.
+#[allow(async_fn_in_trait)]
+pub trait Transport {
+    /// Sends the request.
+    ///
+    /// # Errors
+    /// [`Error::Transport`] when no HTTP response was received. Non-2xx responses are *not*
+    /// errors here; they are returned for [`parse_response`] to read.
+    async fn send(&self, req: HttpRequest) -> Result<HttpResponse, Error>;
+}
+
+/// Builds, sends and parses one operation: [`request`], [`Transport::send`], [`parse_response`].
+///
+/// # Errors
+/// As [`request`], [`Transport::send`] and [`parse_response`].
+pub async fn call<O: Operation, T: Transport>(
+    transport: &T,
+    config: &ClientConfig,
+    req: &O::Request,
+) -> Result<O::Response, Error> {
+    let http = request::<O>(config, req)?;
+    let resp = transport.send(http).await?;
+    parse_response::<O>(&resp)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::{GetUser, GetUserRequest, GlobalSignOut};
+    use crate::types::AccessToken;
+
+    fn config() -> ClientConfig {
+        #[allow(clippy::unwrap_used)]
+        ClientConfig::new(
+            UserPoolId::parse("us-east-1_Pool1").unwrap(),
+            ClientId::new("abc"),
+        )
+    }
+
+    fn resp(status: u16, headers: &[(&str, &str)], body: &str) -> HttpResponse {
+        HttpResponse {
+            status,
+            headers: headers
+                .iter()
+                .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+                .collect(),
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn endpoint_from_region_or_override() -> Result<(), Error> {
+        let c = config();
+        assert_eq!(
+            c.endpoint_url(),
+            "https://cognito-idp.us-east-1.amazonaws.com/"
+        );
+        let c = c.with_endpoint("http://localhost:9229")?;
+        assert_eq!(c.endpoint_url(), "http://localhost:9229/");
+        assert!(config().with_endpoint("not a url").is_err());
+        assert!(config().with_endpoint("ftp://x/").is_err());
+        Ok(())
+    }
+
+    #[test]
+    fn request_has_json_1_1_headers_and_body() -> Result<(), Error> {
+        let req = request::<GetUser>(
+            &config(),
+            &GetUserRequest {
+                access_token: AccessToken::new("tok"),
+            },
+        )?;
+        assert_eq!(req.method, Method::Post);
+        assert_eq!(
+            req.header("content-type"),
+            Some("application/x-amz-json-1.1")
+        );
+        assert_eq!(
+            req.header("X-AMZ-TARGET"),
+            Some("AWSCognitoIdentityProviderService.GetUser")
+        );
+        assert_eq!(req.header("cache-control"), Some("no-store"));
+        assert_eq!(target_of(&req), Some("GetUser"));
+        assert_eq!(req.body_text(), r#"{"AccessToken":"tok"}"#);
+        assert!(
+            !format!("{req:?}").contains("tok\""),
+            "body leaked in Debug"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn secret_hash_matches_known_value() {
+        // HMAC-SHA256(key="secret", "user" || "client"), computed independently with
+        // `printf 'userclient' | openssl dgst -sha256 -hmac secret -binary | base64`.
+        let h = secret_hash(
+            &ClientSecret::new("secret"),
+            "user",
+            &ClientId::new("client"),
+        );
+        assert_eq!(h, "wvW87lzZoI+qQCVGmWVBJLlucdJ65huAVP1z+0MgA6E=");
+        assert_eq!(config().secret_hash("user"), None);
+    }
+
+    #[test]
+    fn empty_2xx_body_is_empty_object() -> Result<(), Error> {
+        parse_response::<GlobalSignOut>(&resp(200, &[], ""))?;
+        parse_response::<GlobalSignOut>(&resp(200, &[], "{}"))?;
+        Ok(())
+    }
+
+    #[test]
+    fn bad_2xx_body_is_parse_error_with_raw() {
+        match parse_response::<GetUser>(&resp(200, &[], "{\"Username\":")) {
+            Err(Error::Parse { raw, .. }) => assert_eq!(raw, "{\"Username\":"),
+            other => panic!("expected parse error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn error_code_from_header_wins_and_is_cut_at_colon() {
+        let e = parse_error(&resp(
+            400,
+            &[(
+                "X-Amzn-ErrorType",
+                "NotAuthorizedException:http://internal.amazon.com/coral/com.amazonaws.cognito/",
+            )],
+            r#"{"__type":"Other","message":"Incorrect username or password."}"#,
+        ));
+        match e {
+            Error::Service {
+                code,
+                message,
+                status,
+            } => {
+                assert_eq!(code, CognitoErrorCode::NotAuthorizedException);
+                assert_eq!(message, "Incorrect username or password.");
+                assert_eq!(status, 400);
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn error_code_from_body_type_with_namespace() {
+        let e = parse_error(&resp(
+            400,
+            &[],
+            r#"{"__type":"com.amazonaws.cognito#UserNotFoundException","Message":"User does not exist."}"#,
+        ));
+        assert_eq!(
+            e.service_code(),
+            Some(&CognitoErrorCode::UserNotFoundException)
+        );
+        assert_eq!(e.to_string(), "UserNotFoundException: User does not exist.");
+    }
+
+    #[test]
+    fn error_code_prefers_body_code_over_type_and_header_message() {
+        let e = parse_error(&resp(
+            400,
+            &[("x-amzn-errormessage", "from header")],
+            r#"{"code":"ExpiredCodeException","__type":"X"}"#,
+        ));
+        match e {
+            Error::Service { code, message, .. } => {
+                assert_eq!(code, CognitoErrorCode::ExpiredCodeException);
+                assert_eq!(message, "from header");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn unknown_code_is_kept_and_trailing_colon_cut() {
+        let e = parse_error(&resp(
+            500,
+            &[("x-amzn-errortype", "BrandNewException:")],
+            "",
+        ));
+        assert_eq!(
+            e.service_code(),
+            Some(&CognitoErrorCode::Other("BrandNewException".into()))
+        );
+    }
+
+    #[test]
+    fn error_without_code_is_parse_error_keeping_body() {
+        match parse_error(&resp(502, &[], "<html>Bad Gateway</html>")) {
+            Error::Parse { raw, reason, .. } => {
+                assert_eq!(raw, "<html>Bad Gateway</html>");
+                assert!(reason.contains("502"));
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn normalize_forms() {
+        assert_eq!(normalize_error_code("Foo"), "Foo");
+        assert_eq!(normalize_error_code("Foo:"), "Foo");
+        assert_eq!(normalize_error_code("ns.x#Foo:http://a#b"), "Foo");
+        assert_eq!(normalize_error_code("a#b#Foo"), "Foo");
+        assert_eq!(normalize_error_code(""), "");
+    }
+}

@@ -50,8 +50,8 @@ impl fmt::Debug for ClientEphemeral {
 }
 
 /// The inputs of [`password_claim`]: the `PASSWORD_VERIFIER` challenge parameters plus what the
-/// user typed.
-#[derive(Debug, Clone, Copy)]
+/// user typed. `Debug` prints the password as `[redacted]`.
+#[derive(Clone, Copy)]
 pub struct ClaimInput<'a> {
     /// The part of the user pool id after `_` (`"abc123XYZ"` for `"eu-west-1_abc123XYZ"`).
     pub pool_name: &'a str,
@@ -67,6 +67,20 @@ pub struct ClaimInput<'a> {
     pub secret_block_b64: &'a str,
     /// `TIMESTAMP`, as built by [`cognito_timestamp`](crate::cognito_timestamp).
     pub timestamp: &'a str,
+}
+
+impl fmt::Debug for ClaimInput<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClaimInput")
+            .field("pool_name", &self.pool_name)
+            .field("user_id_for_srp", &self.user_id_for_srp)
+            .field("password", &"[redacted]")
+            .field("salt_hex", &self.salt_hex)
+            .field("b_pub_hex", &self.b_pub_hex)
+            .field("secret_block_b64", &self.secret_block_b64)
+            .field("timestamp", &self.timestamp)
+            .finish()
+    }
 }
 
 /// Everything the client computes for `PASSWORD_VERIFIER`, intermediates included.

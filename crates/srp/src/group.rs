@@ -1,5 +1,7 @@
 //! The group, PAD, the hashes and the SRP formulas shared by the client and the server side.
 
+use std::sync::OnceLock;
+
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
@@ -37,14 +39,18 @@ pub(crate) struct Group {
 }
 
 impl Group {
-    /// Cognito's group: RFC 5054's 3072-bit `N` with `g = 2` and `k = H(PAD(N) | PAD(g))`.
-    pub(crate) fn cognito() -> Self {
-        // N_HEX is a constant of valid hex digits; the fallback (zero) is unreachable and would
-        // make every operation return `None` rather than panic.
-        let n = Big::from_hex(N_HEX).unwrap_or_else(|| Big::from_u32(0));
-        let g = Big::from_u32(2);
-        let k = hash_to_big(&[&pad(&n), &pad(&g)]);
-        Self { n, g, k }
+    /// Cognito's group: RFC 5054's 3072-bit `N` with `g = 2` and `k = H(PAD(N) | PAD(g))`,
+    /// built once.
+    pub(crate) fn cognito() -> &'static Self {
+        static COGNITO: OnceLock<Group> = OnceLock::new();
+        COGNITO.get_or_init(|| {
+            // N_HEX is a constant of valid hex digits; the fallback (zero) is unreachable and
+            // would make every operation fail with `IllegalGroup` rather than panic.
+            let n = Big::from_hex(N_HEX).unwrap_or_else(|| Big::from_u32(0));
+            let g = Big::from_u32(2);
+            let k = hash_to_big(&[&pad(&n), &pad(&g)]);
+            Self { n, g, k }
+        })
     }
 
     /// `g^e mod N`.

@@ -1,0 +1,804 @@
+//! Drives [`SignIn`] against a scripted Cognito: a small fake server in this file that checks
+//! every request the state machine emits (targets, sessions, usernames, `SECRET_HASH`, and the
+//! SRP password claim through `cognito_srp`'s server side) and answers like the service.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::sync::Arc;
+use std::task::{Context, Poll, Wake, Waker};
+
+use cognito_core::ops::{
+    AssociateSoftwareTokenRequest, AssociateSoftwareTokenResponse, AuthFlow, AuthenticationResult,
+    ChallengeName, GetUser, GetUserRequest, GetUserResponse, InitiateAuthRequest,
+    InitiateAuthResponse, ParamMap, RespondToAuthChallengeRequest, VerifySoftwareTokenRequest,
+    VerifySoftwareTokenResponse, VerifySoftwareTokenStatus,
+};
+use cognito_core::signin::{
+    ChallengeAnswer, MfaType, NextStep, SignIn, SignInFlow, SignInOptions, Step,
+};
+use cognito_core::types::{
+    AccessToken, ChallengeSession, ClientId, ClientSecret, IdToken, Password, RefreshToken,
+    UserPoolId, Username,
+};
+use cognito_core::wire::{
+    self, secret_hash, target_of, ClientConfig, HttpRequest, HttpResponse, Transport,
+};
+use cognito_core::{CognitoErrorCode, Error};
+use serde::Serialize;
+
+const POOL: &str = "us-east-1_FlowPool1";
+const CLIENT: &str = "flowclient";
+const INTERNAL: &str = "7f3a-user-uuid";
+const ALIAS: &str = "alice@example.com";
+const PASSWORD: &str = "Correct horse 1!";
+/// Tue Mar 5 09:04:07 UTC 2024: the day is not zero-padded in Cognito's TIMESTAMP.
+const NOW: i64 = 1_709_629_447;
+const TOTP_CODE: &str = "123456";
+
+/// What the fake server asks for after the password is proven.
+#[derive(Clone, Debug, PartialEq)]
+enum After {
+    Tokens,
+    NewPassword,
+    Totp,
+    SelectMfa,
+    MfaSetup(&'static str),
+}
+
+struct FakeCognito {
+    after: After,
+    secret: Option<ClientSecret>,
+    /// Whether PASSWORD_VERIFIER comes with a Session (AWS sometimes sends none).
+    verifier_session: bool,
+    verifier: cognito_srp::Verifier,
+    server_eph: RefCell<Option<(cognito_srp::ServerEphemeral, String)>>,
+    session_seq: Cell<u32>,
+    expected_session: RefCell<Option<String>>,
+    log: RefCell<Vec<String>>,
+    /// Set once MFA setup picked TOTP and verified it.
+    totp_verified: Cell<bool>,
+}
+
+fn json_resp<T: Serialize>(v: &T) -> HttpResponse {
+    HttpResponse {
+        status: 200,
+        headers: vec![("Content-Type".into(), "application/x-amz-json-1.1".into())],
+        body: serde_json::to_vec(v).unwrap(),
+    }
+}
+
+fn err_resp(code: &str, message: &str) -> HttpResponse {
+    HttpResponse {
+        status: 400,
+        headers: vec![
+            (
+                "x-amzn-ErrorType".into(),
+                format!("{code}:http://internal.amazon.com/coral/com.amazonaws.cognito.identity.idp.model/"),
+            ),
+            ("x-amzn-ErrorMessage".into(), message.into()),
+        ],
+        body: serde_json::to_vec(&serde_json::json!({"__type": code, "message": message}))
+            .unwrap(),
+    }
+}
+
+fn tokens() -> AuthenticationResult {
+    AuthenticationResult {
+        access_token: AccessToken::new("access.jwt"),
+        expires_in: 3600,
+        token_type: "Bearer".into(),
+        refresh_token: Some(RefreshToken::new("refresh-opaque")),
+        id_token: Some(IdToken::new("id.jwt")),
+        new_device_metadata: None,
+    }
+}
+
+impl FakeCognito {
+    fn new(after: After) -> Self {
+        let pool_name = POOL.split('_').nth(1).unwrap();
+        Self {
+            after,
+            secret: None,
+            verifier_session: true,
+            verifier: cognito_srp::make_verifier(pool_name, INTERNAL, PASSWORD, &[0x5a; 16]),
+            server_eph: RefCell::new(None),
+            session_seq: Cell::new(0),
+            expected_session: RefCell::new(None),
+            log: RefCell::new(Vec::new()),
+            totp_verified: Cell::new(false),
+        }
+    }
+
+    fn config(&self) -> ClientConfig {
+        let c = ClientConfig::new(UserPoolId::parse(POOL).unwrap(), ClientId::new(CLIENT));
+        match &self.secret {
+            Some(s) => c.with_client_secret(s.clone()),
+            None => c,
+        }
+    }
+
+    fn new_session(&self) -> ChallengeSession {
+        self.session_seq.set(self.session_seq.get() + 1);
+        let s = format!("session-{}", self.session_seq.get());
+        *self.expected_session.borrow_mut() = Some(s.clone());
+        ChallengeSession::new(s)
+    }
+
+    fn check_session(&self, got: Option<&ChallengeSession>) {
+        let expected = self.expected_session.borrow().clone();
+        assert_eq!(
+            got.map(|s| s.as_str().to_owned()),
+            expected,
+            "the client must echo exactly the last session"
+        );
+    }
+
+    fn check_secret_hash(&self, params: &ParamMap, username: &str) {
+        let expected = self
+            .secret
+            .as_ref()
+            .map(|s| secret_hash(s, username, &ClientId::new(CLIENT)));
+        assert_eq!(
+            params.get("SECRET_HASH").map(str::to_owned),
+            expected,
+            "SECRET_HASH must hash {username:?}"
+        );
+    }
+
+    fn challenge(&self, name: ChallengeName, params: ParamMap) -> HttpResponse {
+        json_resp(&InitiateAuthResponse {
+            challenge_name: Some(name),
+            session: Some(self.new_session()),
+            challenge_parameters: Some(params.with("USERNAME", INTERNAL)),
+            authentication_result: None,
+            available_challenges: None,
+        })
+    }
+
+    fn done(&self) -> HttpResponse {
+        *self.expected_session.borrow_mut() = None;
+        json_resp(&InitiateAuthResponse {
+            authentication_result: Some(tokens()),
+            challenge_parameters: Some(ParamMap::new()),
+            ..Default::default()
+        })
+    }
+
+    fn after_password(&self) -> HttpResponse {
+        match &self.after {
+            After::Tokens => self.done(),
+            After::NewPassword => self.challenge(
+                ChallengeName::NewPasswordRequired,
+                ParamMap::new()
+                    .with(
+                        "userAttributes",
+                        r#"{"email":"alice@example.com","email_verified":"true"}"#,
+                    )
+                    .with("requiredAttributes", r#"["userAttributes.name"]"#),
+            ),
+            After::Totp => self.challenge(ChallengeName::SoftwareTokenMfa, ParamMap::new()),
+            After::SelectMfa => self.challenge(
+                ChallengeName::SelectMfaType,
+                ParamMap::new().with("MFAS_CAN_CHOOSE", r#"["SMS_MFA","SOFTWARE_TOKEN_MFA"]"#),
+            ),
+            After::MfaSetup(can) => self.challenge(
+                ChallengeName::MfaSetup,
+                ParamMap::new().with("MFAS_CAN_SETUP", *can),
+            ),
+        }
+    }
+
+    fn handle(&self, req: &HttpRequest) -> HttpResponse {
+        assert_eq!(req.url, "http://localhost:9229/");
+        assert_eq!(
+            req.header("content-type"),
+            Some("application/x-amz-json-1.1")
+        );
+        let op = target_of(req).expect("X-Amz-Target").to_owned();
+        self.log.borrow_mut().push(op.clone());
+        match op.as_str() {
+            "InitiateAuth" => self.initiate(serde_json::from_slice(&req.body).unwrap()),
+            "RespondToAuthChallenge" => self.respond(serde_json::from_slice(&req.body).unwrap()),
+            "AssociateSoftwareToken" => {
+                let r: AssociateSoftwareTokenRequest = serde_json::from_slice(&req.body).unwrap();
+                self.check_session(r.session.as_ref());
+                assert!(r.access_token.is_none());
+                json_resp(&AssociateSoftwareTokenResponse {
+                    secret_code: "JBSWY3DPEHPK3PXP".into(),
+                    session: Some(self.new_session()),
+                })
+            }
+            "VerifySoftwareToken" => {
+                let r: VerifySoftwareTokenRequest = serde_json::from_slice(&req.body).unwrap();
+                self.check_session(r.session.as_ref());
+                if r.user_code != TOTP_CODE {
+                    return json_resp(&VerifySoftwareTokenResponse {
+                        status: Some(VerifySoftwareTokenStatus::Error),
+                        session: None,
+                    });
+                }
+                self.totp_verified.set(true);
+                json_resp(&VerifySoftwareTokenResponse {
+                    status: Some(VerifySoftwareTokenStatus::Success),
+                    session: Some(self.new_session()),
+                })
+            }
+            "GetUser" => {
+                let r: GetUserRequest = serde_json::from_slice(&req.body).unwrap();
+                if r.access_token.secret() != "access.jwt" {
+                    return err_resp("NotAuthorizedException", "Invalid Access Token");
+                }
+                json_resp(&GetUserResponse {
+                    username: Username::new(INTERNAL),
+                    user_attributes: vec![],
+                    mfa_options: None,
+                    preferred_mfa_setting: None,
+                    user_mfa_setting_list: None,
+                })
+            }
+            other => err_resp("UnknownOperationException", other),
+        }
+    }
+
+    fn initiate(&self, r: InitiateAuthRequest) -> HttpResponse {
+        assert_eq!(r.client_id.as_str(), CLIENT);
+        assert!(r.session.is_none());
+        let params = r.auth_parameters.expect("AuthParameters");
+        let typed = params.get("USERNAME").expect("USERNAME");
+        self.check_secret_hash(&params, typed);
+        match typed {
+            "nobody" => {
+                // Body-only error type, namespaced, as some proxies and older endpoints send.
+                return HttpResponse {
+                    status: 400,
+                    headers: vec![],
+                    body: br#"{"__type":"com.amazonaws#UserNotFoundException","message":"User does not exist."}"#.to_vec(),
+                };
+            }
+            "pending" => return err_resp("UserNotConfirmedException", "User is not confirmed."),
+            ALIAS | INTERNAL => {}
+            _ => panic!("unexpected user {typed}"),
+        }
+        match r.auth_flow {
+            AuthFlow::UserSrpAuth => {
+                let a_pub = params.get("SRP_A").expect("SRP_A").to_owned();
+                let eph = cognito_srp::ServerEphemeral::new(&[0x42; 64], &self.verifier).unwrap();
+                let b_pub = eph.b_pub_hex();
+                *self.server_eph.borrow_mut() = Some((eph, a_pub));
+                let session = if self.verifier_session {
+                    Some(self.new_session())
+                } else {
+                    *self.expected_session.borrow_mut() = None;
+                    None
+                };
+                json_resp(&InitiateAuthResponse {
+                    challenge_name: Some(ChallengeName::PasswordVerifier),
+                    session,
+                    challenge_parameters: Some(
+                        ParamMap::new()
+                            .with("SALT", self.verifier.salt_hex.clone())
+                            .with("SRP_B", b_pub)
+                            .with("SECRET_BLOCK", "c2VjcmV0IGJsb2NrIGJ5dGVz")
+                            .with("USERNAME", INTERNAL)
+                            .with("USER_ID_FOR_SRP", INTERNAL),
+                    ),
+                    authentication_result: None,
+                    available_challenges: None,
+                })
+            }
+            AuthFlow::UserPasswordAuth => {
+                if params.get("PASSWORD") != Some(PASSWORD) {
+                    return err_resp("NotAuthorizedException", "Incorrect username or password.");
+                }
+                self.after_password()
+            }
+            other => panic!("unexpected flow {other}"),
+        }
+    }
+
+    fn respond(&self, r: RespondToAuthChallengeRequest) -> HttpResponse {
+        assert_eq!(r.client_id.as_str(), CLIENT);
+        self.check_session(r.session.as_ref());
+        let resp = r.challenge_responses.expect("ChallengeResponses");
+        assert_eq!(
+            resp.get("USERNAME"),
+            Some(INTERNAL),
+            "answers use the internal username"
+        );
+        self.check_secret_hash(&resp, INTERNAL);
+        match r.challenge_name {
+            ChallengeName::PasswordVerifier => {
+                let timestamp = resp.get("TIMESTAMP").expect("TIMESTAMP");
+                assert_eq!(timestamp, "Tue Mar 5 09:04:07 UTC 2024");
+                assert_eq!(
+                    resp.get("PASSWORD_CLAIM_SECRET_BLOCK"),
+                    Some("c2VjcmV0IGJsb2NrIGJ5dGVz")
+                );
+                let guard = self.server_eph.borrow();
+                let (eph, a_pub) = guard.as_ref().expect("InitiateAuth first");
+                let ok = cognito_srp::verify_password_claim(
+                    eph,
+                    &self.verifier,
+                    &cognito_srp::ClaimCheck {
+                        pool_name: POOL.split('_').nth(1).unwrap(),
+                        user_id_for_srp: INTERNAL,
+                        a_pub_hex: a_pub,
+                        secret_block_b64: "c2VjcmV0IGJsb2NrIGJ5dGVz",
+                        timestamp,
+                        signature_b64: resp.get("PASSWORD_CLAIM_SIGNATURE").expect("signature"),
+                    },
+                );
+                if ok.is_err() {
+                    return err_resp("NotAuthorizedException", "Incorrect username or password.");
+                }
+                self.after_password()
+            }
+            ChallengeName::NewPasswordRequired => {
+                assert_eq!(resp.get("NEW_PASSWORD"), Some("A new password 2!"));
+                if resp.get("userAttributes.name").is_none() {
+                    return err_resp(
+                        "InvalidParameterException",
+                        "Missing required attribute name",
+                    );
+                }
+                self.done()
+            }
+            ChallengeName::SoftwareTokenMfa => {
+                if resp.get("SOFTWARE_TOKEN_MFA_CODE") != Some(TOTP_CODE) {
+                    // Cognito keeps the session valid for another attempt.
+                    let s = self.expected_session.borrow().clone();
+                    let r = err_resp(
+                        "CodeMismatchException",
+                        "Invalid code or auth state for the user.",
+                    );
+                    *self.expected_session.borrow_mut() = s;
+                    return r;
+                }
+                self.done()
+            }
+            ChallengeName::SelectMfaType => match resp.get("ANSWER") {
+                Some("SOFTWARE_TOKEN_MFA") => {
+                    self.challenge(ChallengeName::SoftwareTokenMfa, ParamMap::new())
+                }
+                Some("SMS_MFA") => self.challenge(
+                    ChallengeName::SmsMfa,
+                    ParamMap::new()
+                        .with("CODE_DELIVERY_DELIVERY_MEDIUM", "SMS")
+                        .with("CODE_DELIVERY_DESTINATION", "+*******0100"),
+                ),
+                other => panic!("bad ANSWER {other:?}"),
+            },
+            ChallengeName::SmsMfa => {
+                assert_eq!(resp.get("SMS_MFA_CODE"), Some("654321"));
+                self.done()
+            }
+            ChallengeName::MfaSetup => {
+                if let Some(email) = resp.get("EMAIL") {
+                    assert_eq!(email, "alice@example.com");
+                    return self.challenge(
+                        ChallengeName::EmailOtp,
+                        ParamMap::new()
+                            .with("CODE_DELIVERY_DELIVERY_MEDIUM", "EMAIL")
+                            .with("CODE_DELIVERY_DESTINATION", "a***@e***"),
+                    );
+                }
+                assert!(
+                    self.totp_verified.get(),
+                    "MFA_SETUP answered before VerifySoftwareToken"
+                );
+                self.done()
+            }
+            ChallengeName::EmailOtp => {
+                assert_eq!(resp.get("EMAIL_OTP_CODE"), Some("777888"));
+                self.done()
+            }
+            other => panic!("unexpected challenge {other}"),
+        }
+    }
+}
+
+fn config_of(server: &FakeCognito) -> ClientConfig {
+    server
+        .config()
+        .with_endpoint("http://localhost:9229")
+        .unwrap()
+}
+
+fn start(server: &FakeCognito, username: &str, password: &str, flow: SignInFlow) -> (SignIn, Step) {
+    let (mut signin, first) = SignIn::start(
+        &config_of(server),
+        Username::new(username),
+        Password::new(password),
+        SignInOptions::default().with_flow(flow),
+        &[0x17; 128],
+    )
+    .unwrap();
+    let step = signin.handle(&server.handle(&first), NOW);
+    (
+        signin,
+        step.unwrap_or_else(|e| panic!("first response: {e}")),
+    )
+}
+
+/// Sends requests until the machine stops at a next step (or fails).
+fn run(server: &FakeCognito, signin: &mut SignIn, mut step: Step) -> Result<NextStep, Error> {
+    loop {
+        match step {
+            Step::Send(req) => step = signin.handle(&server.handle(&req), NOW)?,
+            Step::Next(next) => return Ok(next),
+        }
+    }
+}
+
+fn assert_done(next: &NextStep) {
+    match next {
+        NextStep::Done(tokens) => {
+            assert_eq!(tokens.access_token.secret(), "access.jwt");
+            assert_eq!(next.sign_in_step(), "DONE");
+        }
+        other => panic!("expected DONE, got {}", other.sign_in_step()),
+    }
+}
+
+#[test]
+fn srp_sign_in_with_alias_reaches_done_and_names_the_internal_user() {
+    let server = FakeCognito::new(After::Tokens);
+    let (mut signin, step) = start(&server, ALIAS, PASSWORD, SignInFlow::UserSrpAuth);
+    let next = run(&server, &mut signin, step).unwrap();
+    assert_done(&next);
+    assert_eq!(signin.username(), INTERNAL);
+    assert_eq!(signin.typed_username().as_str(), ALIAS);
+    assert!(signin.is_finished());
+    assert_eq!(
+        *server.log.borrow(),
+        ["InitiateAuth", "RespondToAuthChallenge"]
+    );
+}
+
+#[test]
+fn srp_without_verifier_session_does_not_send_one() {
+    let mut server = FakeCognito::new(After::Tokens);
+    server.verifier_session = false;
+    let (mut signin, step) = start(&server, ALIAS, PASSWORD, SignInFlow::UserSrpAuth);
+    assert_done(&run(&server, &mut signin, step).unwrap());
+}
+
+#[test]
+fn srp_with_client_secret_hashes_typed_then_internal_username() {
+    let mut server = FakeCognito::new(After::Totp);
+    server.secret = Some(ClientSecret::new("s3cr3t"));
+    let (mut signin, step) = start(&server, ALIAS, PASSWORD, SignInFlow::UserSrpAuth);
+    let next = run(&server, &mut signin, step).unwrap();
+    assert_eq!(next.sign_in_step(), "CONFIRM_SIGN_IN_WITH_TOTP_CODE");
+    let step = signin
+        .confirm(ChallengeAnswer::Code(TOTP_CODE.into()))
+        .unwrap();
+    assert_done(&run(&server, &mut signin, step).unwrap());
+}
+
+#[test]
+fn wrong_password_is_not_authorized_from_the_header() {
+    let server = FakeCognito::new(After::Tokens);
+    let (mut signin, step) = start(&server, ALIAS, "wrong password", SignInFlow::UserSrpAuth);
+    match run(&server, &mut signin, step) {
+        Err(Error::Service {
+            code,
+            message,
+            status,
+        }) => {
+            assert_eq!(code, CognitoErrorCode::NotAuthorizedException);
+            assert_eq!(message, "Incorrect username or password.");
+            assert_eq!(status, 400);
+        }
+        other => panic!("expected NotAuthorizedException, got {other:?}"),
+    }
+    assert!(signin.is_finished());
+    assert!(matches!(
+        signin.confirm(ChallengeAnswer::Code("1".into())),
+        Err(Error::InvalidState(_))
+    ));
+}
+
+#[test]
+fn unknown_user_is_read_from_a_namespaced_body_type() {
+    let server = FakeCognito::new(After::Tokens);
+    let (mut signin, first) = SignIn::start(
+        &config_of(&server),
+        Username::new("nobody"),
+        Password::new(PASSWORD),
+        SignInOptions::default(),
+        &[0x17; 128],
+    )
+    .unwrap();
+    let err = signin.handle(&server.handle(&first), NOW).unwrap_err();
+    assert_eq!(
+        err.service_code(),
+        Some(&CognitoErrorCode::UserNotFoundException)
+    );
+    assert_eq!(err.name(), "UserNotFoundException");
+    assert_eq!(
+        err.to_string(),
+        "UserNotFoundException: User does not exist."
+    );
+}
+
+#[test]
+fn unconfirmed_user_is_the_confirm_sign_up_step() {
+    let server = FakeCognito::new(After::Tokens);
+    let (mut signin, first) = SignIn::start(
+        &config_of(&server),
+        Username::new("pending"),
+        Password::new(PASSWORD),
+        SignInOptions::default(),
+        &[0x17; 128],
+    )
+    .unwrap();
+    match signin.handle(&server.handle(&first), NOW).unwrap() {
+        Step::Next(next) => {
+            assert_eq!(next.sign_in_step(), "CONFIRM_SIGN_UP");
+            assert!(next.is_terminal());
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[test]
+fn password_flow_reaches_done() {
+    let server = FakeCognito::new(After::Tokens);
+    let (mut signin, step) = start(&server, INTERNAL, PASSWORD, SignInFlow::UserPasswordAuth);
+    assert_done(&run(&server, &mut signin, step).unwrap());
+    assert_eq!(*server.log.borrow(), ["InitiateAuth"]);
+}
+
+#[test]
+fn new_password_required_reports_missing_attributes_and_completes() {
+    let server = FakeCognito::new(After::NewPassword);
+    let (mut signin, step) = start(&server, ALIAS, PASSWORD, SignInFlow::UserSrpAuth);
+    let next = run(&server, &mut signin, step).unwrap();
+    match &next {
+        NextStep::ConfirmSignInWithNewPasswordRequired {
+            missing_attributes,
+            user_attributes,
+        } => {
+            assert_eq!(missing_attributes, &["name".to_owned()]);
+            assert_eq!(
+                user_attributes.get("email").map(String::as_str),
+                Some("alice@example.com")
+            );
+        }
+        other => panic!("unexpected {}", other.sign_in_step()),
+    }
+    assert_eq!(
+        next.sign_in_step(),
+        "CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED"
+    );
+    // A code is the wrong kind of answer; the step stays.
+    assert!(matches!(
+        signin.confirm(ChallengeAnswer::Code("x".into())),
+        Err(Error::InvalidArgument(_))
+    ));
+    let step = signin
+        .confirm_text(
+            "A new password 2!",
+            vec![cognito_core::ops::AttributeType::new("name", "Alice")],
+        )
+        .unwrap();
+    assert_done(&run(&server, &mut signin, step).unwrap());
+}
+
+#[test]
+fn totp_mfa_retries_after_a_wrong_code() {
+    let server = FakeCognito::new(After::Totp);
+    let (mut signin, step) = start(&server, ALIAS, PASSWORD, SignInFlow::UserSrpAuth);
+    let next = run(&server, &mut signin, step).unwrap();
+    assert_eq!(next, NextStep::ConfirmSignInWithTotpCode);
+
+    let step = signin
+        .confirm(ChallengeAnswer::Code("000000".into()))
+        .unwrap();
+    let err = run(&server, &mut signin, step).unwrap_err();
+    assert_eq!(
+        err.service_code(),
+        Some(&CognitoErrorCode::CodeMismatchException)
+    );
+    assert_eq!(
+        signin.pending_step(),
+        Some(&NextStep::ConfirmSignInWithTotpCode)
+    );
+
+    let step = signin
+        .confirm(ChallengeAnswer::Code(TOTP_CODE.into()))
+        .unwrap();
+    assert_done(&run(&server, &mut signin, step).unwrap());
+}
+
+#[test]
+fn mfa_setup_totp_associates_verifies_then_answers_with_the_new_session() {
+    let server = FakeCognito::new(After::MfaSetup(r#"["SMS_MFA","SOFTWARE_TOKEN_MFA"]"#));
+    let (mut signin, step) = start(&server, ALIAS, PASSWORD, SignInFlow::UserSrpAuth);
+    let next = run(&server, &mut signin, step).unwrap();
+    let NextStep::ContinueSignInWithTotpSetup(details) = &next else {
+        panic!("expected TOTP setup, got {}", next.sign_in_step());
+    };
+    assert_eq!(next.sign_in_step(), "CONTINUE_SIGN_IN_WITH_TOTP_SETUP");
+    assert_eq!(details.shared_secret, "JBSWY3DPEHPK3PXP");
+    assert_eq!(
+        details.setup_uri("Demo", None),
+        format!(
+            "otpauth://totp/Demo:{}?secret=JBSWY3DPEHPK3PXP&issuer=Demo",
+            "7f3a%2Duser%2Duuid"
+        )
+    );
+
+    // A wrong first code: VerifySoftwareToken says ERROR, the setup step stays.
+    let step = signin
+        .confirm(ChallengeAnswer::Code("999999".into()))
+        .unwrap();
+    let err = run(&server, &mut signin, step).unwrap_err();
+    assert_eq!(
+        err.service_code(),
+        Some(&CognitoErrorCode::CodeMismatchException)
+    );
+    assert!(matches!(
+        signin.pending_step(),
+        Some(NextStep::ContinueSignInWithTotpSetup(_))
+    ));
+
+    let step = signin
+        .confirm(ChallengeAnswer::Code(TOTP_CODE.into()))
+        .unwrap();
+    assert_done(&run(&server, &mut signin, step).unwrap());
+    assert_eq!(
+        *server.log.borrow(),
+        [
+            "InitiateAuth",
+            "RespondToAuthChallenge",
+            "AssociateSoftwareToken",
+            "VerifySoftwareToken",
+            "VerifySoftwareToken",
+            "RespondToAuthChallenge"
+        ]
+    );
+}
+
+#[test]
+fn mfa_setup_selection_email_path() {
+    let server = FakeCognito::new(After::MfaSetup(r#"["SOFTWARE_TOKEN_MFA","EMAIL_OTP"]"#));
+    let (mut signin, step) = start(&server, ALIAS, PASSWORD, SignInFlow::UserSrpAuth);
+    let next = run(&server, &mut signin, step).unwrap();
+    assert_eq!(
+        next,
+        NextStep::ContinueSignInWithMfaSetupSelection {
+            allowed_mfa_types: vec![MfaType::Totp, MfaType::Email]
+        }
+    );
+    assert!(matches!(
+        signin.confirm(ChallengeAnswer::Mfa(MfaType::Sms)),
+        Err(Error::InvalidArgument(_))
+    ));
+    // Picking email needs no request: the next step asks for the address.
+    match signin.confirm_text("EMAIL", vec![]).unwrap() {
+        Step::Next(next) => assert_eq!(next.sign_in_step(), "CONTINUE_SIGN_IN_WITH_EMAIL_SETUP"),
+        other => panic!("unexpected {other:?}"),
+    }
+    let step = signin.confirm_text("alice@example.com", vec![]).unwrap();
+    let next = run(&server, &mut signin, step).unwrap();
+    match &next {
+        NextStep::ConfirmSignInWithEmailCode {
+            code_delivery_details,
+        } => assert_eq!(
+            code_delivery_details.destination.as_deref(),
+            Some("a***@e***")
+        ),
+        other => panic!("unexpected {}", other.sign_in_step()),
+    }
+    let step = signin
+        .confirm(ChallengeAnswer::Code("777888".into()))
+        .unwrap();
+    assert_done(&run(&server, &mut signin, step).unwrap());
+}
+
+#[test]
+fn select_mfa_type_then_sms_code() {
+    let server = FakeCognito::new(After::SelectMfa);
+    let (mut signin, step) = start(&server, ALIAS, PASSWORD, SignInFlow::UserSrpAuth);
+    let next = run(&server, &mut signin, step).unwrap();
+    assert_eq!(next.sign_in_step(), "CONTINUE_SIGN_IN_WITH_MFA_SELECTION");
+    assert_eq!(
+        next,
+        NextStep::ContinueSignInWithMfaSelection {
+            allowed_mfa_types: vec![MfaType::Sms, MfaType::Totp]
+        }
+    );
+    assert!(matches!(
+        signin.confirm_text("EMAIL", vec![]),
+        Err(Error::InvalidArgument(_))
+    ));
+    let step = signin.confirm_text("SMS", vec![]).unwrap();
+    let next = run(&server, &mut signin, step).unwrap();
+    match &next {
+        NextStep::ConfirmSignInWithSmsCode {
+            code_delivery_details,
+        } => assert_eq!(
+            code_delivery_details.destination.as_deref(),
+            Some("+*******0100")
+        ),
+        other => panic!("unexpected {}", other.sign_in_step()),
+    }
+    let step = signin
+        .confirm(ChallengeAnswer::Code("654321".into()))
+        .unwrap();
+    assert_done(&run(&server, &mut signin, step).unwrap());
+}
+
+#[test]
+fn select_mfa_type_then_totp() {
+    let server = FakeCognito::new(After::SelectMfa);
+    let (mut signin, step) = start(&server, ALIAS, PASSWORD, SignInFlow::UserSrpAuth);
+    run(&server, &mut signin, step).unwrap();
+    let step = signin.confirm(ChallengeAnswer::Mfa(MfaType::Totp)).unwrap();
+    assert_eq!(
+        run(&server, &mut signin, step).unwrap(),
+        NextStep::ConfirmSignInWithTotpCode
+    );
+    let step = signin
+        .confirm(ChallengeAnswer::Code(TOTP_CODE.into()))
+        .unwrap();
+    assert_done(&run(&server, &mut signin, step).unwrap());
+}
+
+// ---------------------------------------------------------------------------------------------
+// The Transport trait with a native adapter and a minimal executor.
+// ---------------------------------------------------------------------------------------------
+
+struct Loopback<'a>(&'a FakeCognito);
+
+impl Transport for Loopback<'_> {
+    async fn send(&self, req: HttpRequest) -> Result<HttpResponse, Error> {
+        Ok(self.0.handle(&req))
+    }
+}
+
+struct NoopWake;
+impl Wake for NoopWake {
+    fn wake(self: Arc<Self>) {}
+}
+
+fn block_on<F: Future>(f: F) -> F::Output {
+    let waker = Waker::from(Arc::new(NoopWake));
+    let mut cx = Context::from_waker(&waker);
+    let mut f = std::pin::pin!(f);
+    loop {
+        if let Poll::Ready(v) = f.as_mut().poll(&mut cx) {
+            return v;
+        }
+    }
+}
+
+#[test]
+fn call_sends_through_a_transport_and_parses_errors() {
+    let server = FakeCognito::new(After::Tokens);
+    let config = config_of(&server);
+    let user = block_on(wire::call::<GetUser, _>(
+        &Loopback(&server),
+        &config,
+        &GetUserRequest {
+            access_token: AccessToken::new("access.jwt"),
+        },
+    ))
+    .unwrap();
+    assert_eq!(user.username.as_str(), INTERNAL);
+    let err = block_on(wire::call::<GetUser, _>(
+        &Loopback(&server),
+        &config,
+        &GetUserRequest {
+            access_token: AccessToken::new("revoked"),
+        },
+    ))
+    .unwrap_err();
+    assert_eq!(
+        err.service_code(),
+        Some(&CognitoErrorCode::NotAuthorizedException)
+    );
+}
