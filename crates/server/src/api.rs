@@ -991,7 +991,18 @@ fn get_tokens_from_refresh_token(state: &AppState, r: &Req<'_>) -> Result<Value,
     let _ = r.opt_str("DeviceKey", 55)?;
     check_client_secret(client, secret)?;
     state.store.tx(|tx| {
-        let t = auth::refresh(state, tx, pool, client, token)?;
+        let mut t = auth::refresh(state, tx, pool, client, token)?;
+        if client.refresh_token_rotation {
+            // Rotation: a new refresh token in the same family; the old one stops working now.
+            let old = util::sha256_hex(token);
+            let fkey: Option<String> = tx.get("refresh", &old)?;
+            if let Some(fkey) = fkey {
+                let new = util::random_token(96);
+                tx.put("refresh", &util::sha256_hex(&new), &fkey)?;
+                tx.delete("refresh", &old)?;
+                t.refresh_token = Some(new);
+            }
+        }
         Ok(json!({"AuthenticationResult": t.authentication_result()}))
     })
 }

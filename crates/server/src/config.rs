@@ -122,6 +122,9 @@ pub struct ClientConfig {
     /// Refresh token lifetime.
     #[serde(default = "default_refresh")]
     pub refresh_token_validity_seconds: i64,
+    /// GetTokensFromRefreshToken returns a new refresh token and retires the old one.
+    #[serde(default)]
+    pub refresh_token_rotation: bool,
 }
 
 fn default_flows() -> Vec<String> {

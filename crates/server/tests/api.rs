@@ -1254,3 +1254,61 @@ async fn aws_wording_of_validation_errors() {
         ("InvalidPasswordException".into(), "Password does not conform to policy: Password not long enough".into())
     );
 }
+
+#[tokio::test]
+async fn refresh_token_rotation_when_configured() {
+    let mut cfg = cognito_local::config::Config::default_config().unwrap();
+    cfg.pools[0].clients[0].refresh_token_rotation = true;
+    let s = server_with(cfg, None);
+    let app = &s.app;
+    let r = srp_sign_in(&s, "demo", "DemoPassw0rd!").await.unwrap();
+    let old = r["AuthenticationResult"]["RefreshToken"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r2 = ok(
+        app,
+        "GetTokensFromRefreshToken",
+        json!({"ClientId": SPA, "RefreshToken": old}),
+    )
+    .await;
+    let new = r2["AuthenticationResult"]["RefreshToken"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_ne!(old, new);
+    assert_eq!(
+        err(
+            app,
+            "GetTokensFromRefreshToken",
+            json!({"ClientId": SPA, "RefreshToken": old})
+        )
+        .await
+        .1,
+        "Invalid Refresh Token"
+    );
+    let r3 = ok(
+        app,
+        "GetTokensFromRefreshToken",
+        json!({"ClientId": SPA, "RefreshToken": new}),
+    )
+    .await;
+    let newest = r3["AuthenticationResult"]["RefreshToken"].clone();
+    // Revoking the newest token revokes the family.
+    ok(
+        app,
+        "RevokeToken",
+        json!({"ClientId": SPA, "Token": newest}),
+    )
+    .await;
+    assert_eq!(
+        err(
+            app,
+            "GetUser",
+            json!({"AccessToken": r["AuthenticationResult"]["AccessToken"]})
+        )
+        .await
+        .1,
+        "Access Token has been revoked"
+    );
+}
