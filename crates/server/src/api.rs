@@ -421,10 +421,10 @@ fn load_user(tx: &Tx<'_>, pool: &PoolConfig, name: &str) -> Result<User, ApiErro
     auth::find_user(tx, pool, name)?.ok_or_else(ApiError::user_not_found)
 }
 
-fn new_session(state: &AppState, tx: &Tx<'_>, rec: &SessionRec) -> Result<String, ApiError> {
+/// Stores a challenge session under the hash of a new opaque token and returns the token.
+fn new_session(tx: &Tx<'_>, rec: &SessionRec) -> Result<String, ApiError> {
     let s = util::random_token(192);
     tx.put("session", &util::sha256_hex(&s), rec)?;
-    let _ = state;
     Ok(s)
 }
 
@@ -741,7 +741,7 @@ fn next_step(
                     "Temporary password has expired and must be reset by an administrator.",
                 ));
             }
-            let s = new_session(state, tx, &session("NEW_PASSWORD_REQUIRED"))?;
+            let s = new_session(tx, &session("NEW_PASSWORD_REQUIRED"))?;
             let attrs: Map<String, Value> = user
                 .attributes
                 .iter()
@@ -761,7 +761,7 @@ fn next_step(
         _ => {}
     }
     if user.totp_enabled && user.totp_secret.is_some() && pool.mfa != "OFF" {
-        let s = new_session(state, tx, &session("SOFTWARE_TOKEN_MFA"))?;
+        let s = new_session(tx, &session("SOFTWARE_TOKEN_MFA"))?;
         return Ok(json!({
             "ChallengeName": "SOFTWARE_TOKEN_MFA",
             "Session": s,
@@ -769,7 +769,7 @@ fn next_step(
         }));
     }
     if pool.mfa == "ON" {
-        let s = new_session(state, tx, &session("MFA_SETUP"))?;
+        let s = new_session(tx, &session("MFA_SETUP"))?;
         return Ok(json!({
             "ChallengeName": "MFA_SETUP",
             "Session": s,
@@ -1321,7 +1321,7 @@ fn associate_software_token(state: &AppState, r: &Req<'_>) -> Result<Value, ApiE
         user.totp_pending = Some(secret.clone());
         auth::save_user(tx, pool, &user)?;
         tx.delete("session", &key)?;
-        let s = new_session(state, tx, &rec)?;
+        let s = new_session(tx, &rec)?;
         Ok(json!({"SecretCode": secret, "Session": s}))
     })
 }
@@ -1384,7 +1384,7 @@ fn verify_software_token(state: &AppState, r: &Req<'_>) -> Result<Value, ApiErro
         auth::save_user(tx, pool, &user)?;
         tx.delete("session", &key)?;
         rec.totp_verified = true;
-        let s = new_session(state, tx, &rec)?;
+        let s = new_session(tx, &rec)?;
         Ok(json!({"Status": "SUCCESS", "Session": s}))
     })
 }

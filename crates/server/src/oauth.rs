@@ -182,7 +182,6 @@ fn parse_authz<'s>(state: &'s AppState, p: &Params) -> Result<Authz<'s>, AuthzEr
         .iter()
         .filter_map(|k| p.get(*k).map(|v| ((*k).to_string(), v.clone())))
         .collect();
-    let _ = st.as_ref();
     Ok(Authz {
         pool,
         client,
@@ -857,21 +856,16 @@ fn simple_page(
     page(status, form.title, &body, cookies)
 }
 
-const SIGNUP: SimpleForm<'static> = SimpleForm {
-    title: "Sign up",
-    action: "/signup",
-    fields: Vec::new(),
-    button: "Sign up",
-};
-
 fn signup_form() -> SimpleForm<'static> {
     SimpleForm {
+        title: "Sign up",
+        action: "/signup",
+        button: "Sign up",
         fields: vec![
             ("username", "Username", "text"),
             ("email", "Email", "email"),
             ("password", "Password", "password"),
         ],
-        ..SIGNUP
     }
 }
 fn confirm_form() -> SimpleForm<'static> {

@@ -168,8 +168,7 @@ async fn code_pkce_s256_full_flow() {
     let session = set_cookie(&r, "cognito-local-session").expect("hosted-UI session cookie");
 
     // Wrong verifier → invalid_grant, and the code is gone.
-    let (v2, c2) = pkce();
-    let _ = c2;
+    let (v2, _) = pkce();
     let bad = token_request(
         app,
         &[
