@@ -17,6 +17,9 @@ pub enum ConfigError {
     Invalid(String),
 }
 
+/// Longest token lifetime accepted (10 years, AWS's refresh-token maximum).
+pub const MAX_VALIDITY_SECS: i64 = 10 * 365 * 86_400;
+
 /// The whole configuration.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -229,6 +232,32 @@ impl Config {
                         c.id
                     )));
                 }
+                for c in &p.clients {
+                    for (what, v) in [
+                        ("id_token_validity_seconds", c.id_token_validity_seconds),
+                        (
+                            "access_token_validity_seconds",
+                            c.access_token_validity_seconds,
+                        ),
+                        (
+                            "refresh_token_validity_seconds",
+                            c.refresh_token_validity_seconds,
+                        ),
+                    ] {
+                        if !(1..=MAX_VALIDITY_SECS).contains(&v) {
+                            return Err(ConfigError::Invalid(format!(
+                                "client {}: {what} must be between 1 and {MAX_VALIDITY_SECS}",
+                                c.id
+                            )));
+                        }
+                    }
+                }
+                if !(0..=365).contains(&p.password_policy.temporary_password_validity_days) {
+                    return Err(ConfigError::Invalid(format!(
+                        "pool {}: temporary_password_validity_days must be between 0 and 365",
+                        p.id
+                    )));
+                }
             }
         }
         Ok(())
@@ -260,6 +289,20 @@ mod tests {
         assert_eq!(c.pools[0].id, "us-east-1_LocalPool1");
         assert_eq!(c.pools[0].srp_pool_name(), "LocalPool1");
         assert_eq!(c.pools[0].clients.len(), 2);
+    }
+
+    #[test]
+    fn absurd_lifetimes_rejected() {
+        let base = DEFAULT_CONFIG.replace(
+            "refresh_token_validity_seconds = 2592000",
+            "refresh_token_validity_seconds = 9223372036854775807",
+        );
+        assert!(Config::parse(&base).is_err());
+        let zero = DEFAULT_CONFIG.replace(
+            "access_token_validity_seconds = 3600",
+            "access_token_validity_seconds = 0",
+        );
+        assert!(Config::parse(&zero).is_err());
     }
 
     #[test]
