@@ -232,32 +232,30 @@ impl Config {
                         c.id
                     )));
                 }
-                for c in &p.clients {
-                    for (what, v) in [
-                        ("id_token_validity_seconds", c.id_token_validity_seconds),
-                        (
-                            "access_token_validity_seconds",
-                            c.access_token_validity_seconds,
-                        ),
-                        (
-                            "refresh_token_validity_seconds",
-                            c.refresh_token_validity_seconds,
-                        ),
-                    ] {
-                        if !(1..=MAX_VALIDITY_SECS).contains(&v) {
-                            return Err(ConfigError::Invalid(format!(
-                                "client {}: {what} must be between 1 and {MAX_VALIDITY_SECS}",
-                                c.id
-                            )));
-                        }
+                for (what, v) in [
+                    ("id_token_validity_seconds", c.id_token_validity_seconds),
+                    (
+                        "access_token_validity_seconds",
+                        c.access_token_validity_seconds,
+                    ),
+                    (
+                        "refresh_token_validity_seconds",
+                        c.refresh_token_validity_seconds,
+                    ),
+                ] {
+                    if !(1..=MAX_VALIDITY_SECS).contains(&v) {
+                        return Err(ConfigError::Invalid(format!(
+                            "client {}: {what} must be between 1 and {MAX_VALIDITY_SECS}",
+                            c.id
+                        )));
                     }
                 }
-                if !(0..=365).contains(&p.password_policy.temporary_password_validity_days) {
-                    return Err(ConfigError::Invalid(format!(
-                        "pool {}: temporary_password_validity_days must be between 0 and 365",
-                        p.id
-                    )));
-                }
+            }
+            if !(0..=365).contains(&p.password_policy.temporary_password_validity_days) {
+                return Err(ConfigError::Invalid(format!(
+                    "pool {}: temporary_password_validity_days must be between 0 and 365",
+                    p.id
+                )));
             }
         }
         Ok(())
