@@ -421,6 +421,70 @@ fn load_user(tx: &Tx<'_>, pool: &PoolConfig, name: &str) -> Result<User, ApiErro
     auth::find_user(tx, pool, name)?.ok_or_else(ApiError::user_not_found)
 }
 
+/// With `prevent_user_existence_errors`, turns UserNotFoundException into `hidden`.
+fn hide_unknown(pool: &PoolConfig, e: ApiError, hidden: fn() -> ApiError) -> ApiError {
+    if pool.prevent_user_existence_errors && e.code == "UserNotFoundException" {
+        hidden()
+    } else {
+        e
+    }
+}
+
+/// A `CodeDeliveryDetails` for a user that does not exist (PreventUserExistenceErrors).
+fn fake_delivery() -> Value {
+    json!({"CodeDeliveryDetails": auth::delivery("user@example.com", "email")})
+}
+
+/// A PASSWORD_VERIFIER challenge for a user that does not exist (PreventUserExistenceErrors):
+/// a salt that is stable per username and a B from a throw-away verifier.
+fn fake_srp_challenge(
+    state: &AppState,
+    pool: &PoolConfig,
+    client: &ClientConfig,
+    username: &str,
+    a_pub: &str,
+) -> Result<Value, ApiError> {
+    use sha2::Digest as _;
+    static KEY: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    let key = KEY.get_or_init(|| util::random_bytes(32));
+    let mut h = sha2::Sha256::new();
+    h.update(key);
+    h.update(pool.id.as_bytes());
+    h.update(username.to_lowercase().as_bytes());
+    let salt = h.finalize()[..16].to_vec();
+    let v = cognito_srp::make_verifier(
+        pool.srp_pool_name(),
+        username,
+        &util::random_token(16),
+        &salt,
+    );
+    let b = util::random_bytes(32);
+    let eph = cognito_srp::ServerEphemeral::new(&b, &v)
+        .map_err(|e| ApiError::internal(format!("SRP: {e}")))?;
+    let secret_block = STANDARD.encode(util::random_bytes(128));
+    let rec = SrpRec {
+        pool: pool.id.clone(),
+        client_id: client.id.clone(),
+        username: String::new(),
+        b_hex: hex::encode(&b),
+        a_pub_hex: a_pub.to_string(),
+        expires: state.now() + SESSION_SECS,
+    };
+    state
+        .store
+        .tx(|tx| tx.put("srp", &util::sha256_hex(&secret_block), &rec))?;
+    Ok(json!({
+        "ChallengeName": "PASSWORD_VERIFIER",
+        "ChallengeParameters": {
+            "SALT": v.salt_hex,
+            "SRP_B": eph.b_pub_hex(),
+            "SECRET_BLOCK": secret_block,
+            "USERNAME": username,
+            "USER_ID_FOR_SRP": username,
+        }
+    }))
+}
+
 /// Stores a challenge session under the hash of a new opaque token and returns the token.
 fn new_session(tx: &Tx<'_>, rec: &SessionRec) -> Result<String, ApiError> {
     let s = util::random_token(192);
@@ -518,7 +582,8 @@ fn confirm_sign_up(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
     let _ = r.opt_bool("ForceAliasCreation")?;
     check_secret_hash(client, &[username], secret_hash)?;
     state.store.tx_always(|tx| {
-        let mut user = load_user(tx, pool, username)?;
+        let mut user = load_user(tx, pool, username)
+            .map_err(|e| hide_unknown(pool, e, ApiError::code_mismatch))?;
         if user.status != "UNCONFIRMED" {
             return Err(ApiError::not_authorized(format!(
                 "User cannot be confirmed. Current status is {}",
@@ -543,7 +608,12 @@ fn resend_confirmation_code(state: &AppState, r: &Req<'_>) -> Result<Value, ApiE
     let secret_hash = r.opt_str("SecretHash", 128)?;
     check_secret_hash(client, &[username], secret_hash)?;
     state.store.tx(|tx| {
-        let user = load_user(tx, pool, username)?;
+        let user = match load_user(tx, pool, username) {
+            Err(e) if pool.prevent_user_existence_errors && e.code == "UserNotFoundException" => {
+                return Ok(fake_delivery());
+            }
+            r => r?,
+        };
         if user.status != "UNCONFIRMED" {
             return Err(ApiError::invalid_param("User is already confirmed."));
         }
@@ -619,7 +689,14 @@ fn initiate_auth(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
                 &[username],
                 params.get("SECRET_HASH").map(String::as_str),
             )?;
-            let user = state.store.tx(|tx| load_user(tx, pool, username))?;
+            let user = match state.store.tx(|tx| load_user(tx, pool, username)) {
+                Err(e)
+                    if pool.prevent_user_existence_errors && e.code == "UserNotFoundException" =>
+                {
+                    return fake_srp_challenge(state, pool, client, username, a_pub);
+                }
+                r => r?,
+            };
             if !user.enabled {
                 return Err(ApiError::not_authorized("User is disabled."));
             }
@@ -659,7 +736,10 @@ fn initiate_auth(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
                 &[username],
                 params.get("SECRET_HASH").map(String::as_str),
             )?;
-            let user = state.store.tx(|tx| load_user(tx, pool, username))?;
+            let user = state
+                .store
+                .tx(|tx| load_user(tx, pool, username))
+                .map_err(|e| hide_unknown(pool, e, ApiError::bad_credentials))?;
             if !user.enabled {
                 return Err(ApiError::not_authorized("User is disabled."));
             }
@@ -942,6 +1022,10 @@ fn password_verifier(
             return Err(ApiError::not_authorized(
                 "Invalid session for the user, session is expired.",
             ));
+        }
+        if rec.username.is_empty() {
+            // The challenge of a user that does not exist (PreventUserExistenceErrors).
+            return Err(ApiError::bad_credentials());
         }
         let user = load_user(tx, pool, &rec.username)?;
         Ok((rec, user))
@@ -1263,7 +1347,12 @@ fn forgot_password(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
     let secret_hash = r.opt_str("SecretHash", 128)?;
     check_secret_hash(client, &[username], secret_hash)?;
     state.store.tx(|tx| {
-        let user = load_user(tx, pool, username)?;
+        let user = match load_user(tx, pool, username) {
+            Err(e) if pool.prevent_user_existence_errors && e.code == "UserNotFoundException" => {
+                return Ok(fake_delivery());
+            }
+            r => r?,
+        };
         if user.attr("email").is_none() || (user.verified_email().is_none() && user.status == "CONFIRMED") {
             return Err(ApiError::invalid_param(
                 "Cannot reset password for the user as there is no registered/verified email or phone_number",
@@ -1283,7 +1372,8 @@ fn confirm_forgot_password(state: &AppState, r: &Req<'_>) -> Result<Value, ApiEr
     check_secret_hash(client, &[username], secret_hash)?;
     check_password_policy(pool, password)?;
     state.store.tx_always(|tx| {
-        let mut user = load_user(tx, pool, username)?;
+        let mut user = load_user(tx, pool, username)
+            .map_err(|e| hide_unknown(pool, e, ApiError::code_mismatch))?;
         auth::take_code(state, tx, pool, &user, "ForgotPassword", "email", code)?;
         user.set_password(pool.srp_pool_name(), password);
         if user.status != "UNCONFIRMED" {

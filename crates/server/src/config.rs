@@ -43,6 +43,10 @@ pub struct PoolConfig {
     /// `OFF`, `OPTIONAL` or `ON`.
     #[serde(default = "default_mfa")]
     pub mfa: String,
+    /// AWS's PreventUserExistenceErrors: an unknown user looks like a wrong password or code
+    /// (default off, so a developer sees `UserNotFoundException`).
+    #[serde(default)]
+    pub prevent_user_existence_errors: bool,
     /// Password rules.
     #[serde(default)]
     pub password_policy: PasswordPolicy,

@@ -1312,3 +1312,59 @@ async fn refresh_token_rotation_when_configured() {
         "Access Token has been revoked"
     );
 }
+
+#[tokio::test]
+async fn prevent_user_existence_errors() {
+    let mut cfg = cognito_local::config::Config::default_config().unwrap();
+    cfg.pools[0].prevent_user_existence_errors = true;
+    let s = server_with(cfg, None);
+    let app = &s.app;
+    let bad = (
+        "NotAuthorizedException".to_string(),
+        "Incorrect username or password.".to_string(),
+    );
+    // SRP: a challenge comes back for an unknown user too, with a stable salt, then the same error as a wrong password.
+    assert_eq!(
+        srp_sign_in(&s, "ghost", "Whatever1!").await.unwrap_err(),
+        bad
+    );
+    assert_eq!(
+        srp_sign_in(&s, "demo", "Whatever1!").await.unwrap_err(),
+        bad
+    );
+    let eph = cognito_srp::ClientEphemeral::from_bytes(&[3u8; 128]).unwrap();
+    let salt = |v: serde_json::Value| v["ChallengeParameters"]["SALT"].clone();
+    let init = json!({"ClientId": SPA, "AuthFlow": "USER_SRP_AUTH", "AuthParameters": {"USERNAME": "ghost", "SRP_A": eph.a_pub_hex()}});
+    assert_eq!(
+        salt(ok(app, "InitiateAuth", init.clone()).await),
+        salt(ok(app, "InitiateAuth", init).await)
+    );
+    let e = err(app, "InitiateAuth", json!({"ClientId": SPA, "AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": {"USERNAME": "ghost", "PASSWORD": "x"}})).await;
+    assert_eq!(e, bad);
+    let v = ok(
+        app,
+        "ForgotPassword",
+        json!({"ClientId": SPA, "Username": "ghost"}),
+    )
+    .await;
+    assert_eq!(v["CodeDeliveryDetails"]["DeliveryMedium"], "EMAIL");
+    ok(
+        app,
+        "ResendConfirmationCode",
+        json!({"ClientId": SPA, "Username": "ghost"}),
+    )
+    .await;
+    assert_eq!(
+        err(
+            app,
+            "ConfirmSignUp",
+            json!({"ClientId": SPA, "Username": "ghost", "ConfirmationCode": "123456"})
+        )
+        .await
+        .0,
+        "CodeMismatchException"
+    );
+    assert_eq!(err(app, "ConfirmForgotPassword", json!({"ClientId": SPA, "Username": "ghost", "ConfirmationCode": "123456", "Password": PW})).await.0, "CodeMismatchException");
+    // Real users are unaffected.
+    srp_sign_in(&s, "demo", "DemoPassw0rd!").await.unwrap();
+}
