@@ -668,11 +668,13 @@ fn initiate_auth(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
             state.store.tx(|tx| {
                 if client.secret.is_some() {
                     let (_, fam) = auth::refresh_family(state, tx, &client.id, token)?;
-                    let sub = tx
-                        .get::<User>("user", &user_key(&pool.id, &fam.username))?
-                        .map(|u| u.sub)
-                        .unwrap_or_default();
-                    check_secret_hash(client, &[&fam.username, &sub], params.get("SECRET_HASH").map(String::as_str))?;
+                    // The hash may be over the username, the sub, or the email the user signed in with.
+                    let user = tx.get::<User>("user", &user_key(&pool.id, &fam.username))?;
+                    let sub = user.as_ref().map(|u| u.sub.clone()).unwrap_or_default();
+                    let email = user.as_ref().and_then(User::verified_email).unwrap_or_default().to_string();
+                    let names = [fam.username.as_str(), sub.as_str(), email.as_str()];
+                    let names: Vec<&str> = names.into_iter().filter(|n| !n.is_empty()).collect();
+                    check_secret_hash(client, &names, params.get("SECRET_HASH").map(String::as_str))?;
                 }
                 let t = auth::refresh(state, tx, pool, client, token)?;
                 Ok(json!({"AuthenticationResult": t.authentication_result(), "ChallengeParameters": {}}))
