@@ -1,0 +1,1730 @@
+//! `POST /`: the user-pool JSON API (`X-Amz-Target: AWSCognitoIdentityProviderService.<Op>`).
+//!
+//! Requests are parsed by hand from `serde_json::Value` so that every missing, oversized or
+//! mistyped parameter gets AWS's exception name rather than a generic error.
+//!
+//! `Admin*` operations are accepted without SigV4 (a local server has no IAM); do not expose
+//! this server beyond loopback.
+
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::Engine as _;
+use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+
+use crate::auth::{self, ADMIN_SCOPE};
+use crate::config::{ClientConfig, PoolConfig};
+use crate::error::ApiError;
+use crate::state::{user_key, AppState, SessionRec, SrpRec, User};
+use crate::store::Tx;
+use crate::util;
+
+/// The target prefix.
+pub const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
+
+/// Allowed clock difference for the SRP TIMESTAMP.
+pub const TIMESTAMP_SKEW_SECS: i64 = 300;
+/// Lifetime of SRP state and challenge sessions.
+pub const SESSION_SECS: i64 = 300;
+
+const SIGNUP_CODE_SECS: i64 = 24 * 3600;
+const RESET_CODE_SECS: i64 = 3600;
+
+/// Handles one API call given the target header, the content type and the raw body.
+///
+/// # Errors
+/// Any AWS-style exception.
+pub fn handle(
+    state: &AppState,
+    target: Option<&str>,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Result<Value, ApiError> {
+    let ct_ok = content_type.is_some_and(|ct| {
+        let base = ct
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        base == "application/x-amz-json-1.1"
+            || base == "application/json"
+            || base == "application/x-amz-json-1.0"
+    });
+    let Some(op) = target.and_then(|t| t.strip_prefix(TARGET_PREFIX)) else {
+        return Err(ApiError::new(
+            "UnknownOperationException",
+            "Unknown operation",
+        ));
+    };
+    if !ct_ok {
+        return Err(ApiError::new(
+            "UnknownOperationException",
+            "Unsupported content type; expected application/x-amz-json-1.1",
+        ));
+    }
+    if !OPERATIONS.contains(&op) {
+        return Err(ApiError::new(
+            "UnknownOperationException",
+            format!("Unknown operation {op}"),
+        ));
+    }
+    let v: Value = if body.iter().all(u8::is_ascii_whitespace) {
+        Value::Object(Map::new())
+    } else {
+        serde_json::from_slice(body).map_err(|_| {
+            ApiError::new(
+                "SerializationException",
+                "Malformed request body: not valid JSON",
+            )
+        })?
+    };
+    let Value::Object(m) = v else {
+        return Err(ApiError::new(
+            "SerializationException",
+            "Start of structure or map expected",
+        ));
+    };
+    let r = Req(&m);
+    match op {
+        "SignUp" => sign_up(state, &r),
+        "ConfirmSignUp" => confirm_sign_up(state, &r),
+        "ResendConfirmationCode" => resend_confirmation_code(state, &r),
+        "InitiateAuth" => initiate_auth(state, &r),
+        "RespondToAuthChallenge" => respond_to_auth_challenge(state, &r),
+        "GetTokensFromRefreshToken" => get_tokens_from_refresh_token(state, &r),
+        "GetUser" => get_user(state, &r),
+        "UpdateUserAttributes" => update_user_attributes(state, &r),
+        "VerifyUserAttribute" => verify_user_attribute(state, &r),
+        "GetUserAttributeVerificationCode" => get_user_attribute_verification_code(state, &r),
+        "ForgotPassword" => forgot_password(state, &r),
+        "ConfirmForgotPassword" => confirm_forgot_password(state, &r),
+        "ChangePassword" => change_password(state, &r),
+        "GlobalSignOut" => global_sign_out(state, &r),
+        "RevokeToken" => revoke_token(state, &r),
+        "AssociateSoftwareToken" => associate_software_token(state, &r),
+        "VerifySoftwareToken" => verify_software_token(state, &r),
+        "SetUserMFAPreference" => set_user_mfa_preference(state, &r),
+        "DeleteUser" => delete_user(state, &r),
+        "AdminCreateUser" => admin_create_user(state, &r),
+        "AdminGetUser" => admin_get_user(state, &r),
+        "AdminDeleteUser" => admin_delete_user(state, &r),
+        "AdminConfirmSignUp" => admin_confirm_sign_up(state, &r),
+        "AdminSetUserPassword" => admin_set_user_password(state, &r),
+        "AdminDisableUser" => admin_set_enabled(state, &r, false),
+        "AdminEnableUser" => admin_set_enabled(state, &r, true),
+        "AdminAddUserToGroup" => admin_group(state, &r, true),
+        "AdminRemoveUserFromGroup" => admin_group(state, &r, false),
+        "AdminUserGlobalSignOut" => admin_user_global_sign_out(state, &r),
+        _ => Err(ApiError::new(
+            "UnknownOperationException",
+            format!("Unknown operation {op}"),
+        )),
+    }
+}
+
+/// Operations this server implements.
+pub const OPERATIONS: &[&str] = &[
+    "SignUp",
+    "ConfirmSignUp",
+    "ResendConfirmationCode",
+    "InitiateAuth",
+    "RespondToAuthChallenge",
+    "GetTokensFromRefreshToken",
+    "GetUser",
+    "UpdateUserAttributes",
+    "VerifyUserAttribute",
+    "GetUserAttributeVerificationCode",
+    "ForgotPassword",
+    "ConfirmForgotPassword",
+    "ChangePassword",
+    "GlobalSignOut",
+    "RevokeToken",
+    "AssociateSoftwareToken",
+    "VerifySoftwareToken",
+    "SetUserMFAPreference",
+    "DeleteUser",
+    "AdminCreateUser",
+    "AdminGetUser",
+    "AdminDeleteUser",
+    "AdminConfirmSignUp",
+    "AdminSetUserPassword",
+    "AdminDisableUser",
+    "AdminEnableUser",
+    "AdminAddUserToGroup",
+    "AdminRemoveUserFromGroup",
+    "AdminUserGlobalSignOut",
+];
+
+// ---------------------------------------------------------------------------------------------
+// Request parsing
+
+struct Req<'a>(&'a Map<String, Value>);
+
+fn member(name: &str) -> String {
+    let mut c = name.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+/// SerializationException with the Coral phrasing for what was found instead.
+fn type_error(found: Option<&Value>, expected: &str) -> ApiError {
+    let message = match (found, expected) {
+        (_, "map") => "Expected map or null",
+        (_, "list") => "Expected list or null",
+        (Some(Value::Object(_)), _) => "Start of structure or map found where not expected.",
+        (Some(Value::Array(_)), _) => "Start of list found where not expected.",
+        _ => "Unexpected field type",
+    };
+    ApiError::new("SerializationException", message)
+}
+
+fn too_long(name: &str, max: usize) -> ApiError {
+    ApiError::invalid_param(format!(
+        "1 validation error detected: Value at '{}' failed to satisfy constraint: Member must have length less than or equal to {max}",
+        member(name)
+    ))
+}
+
+impl Req<'_> {
+    fn opt_str(&self, name: &str, max: usize) -> Result<Option<&str>, ApiError> {
+        match self.0.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => {
+                if s.chars().count() > max {
+                    Err(too_long(name, max))
+                } else {
+                    Ok(Some(s))
+                }
+            }
+            Some(v) => Err(type_error(Some(v), "string")),
+        }
+    }
+
+    fn req_str(&self, name: &str, max: usize) -> Result<&str, ApiError> {
+        match self.opt_str(name, max)? {
+            None => Err(ApiError::invalid_param(format!(
+                "1 validation error detected: Value null at '{}' failed to satisfy constraint: Member must not be null",
+                member(name)
+            ))),
+            Some("") => Err(ApiError::invalid_param(format!(
+                "1 validation error detected: Value at '{}' failed to satisfy constraint: Member must have length greater than or equal to 1",
+                member(name)
+            ))),
+            Some(s) => Ok(s),
+        }
+    }
+
+    fn opt_bool(&self, name: &str) -> Result<Option<bool>, ApiError> {
+        match self.0.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(*b)),
+            Some(v) => Err(type_error(Some(v), "boolean")),
+        }
+    }
+
+    /// A string map (`AuthParameters`, `ChallengeResponses`); `null` values are dropped.
+    fn map(&self, name: &str) -> Result<BTreeMap<String, String>, ApiError> {
+        match self.0.get(name) {
+            None | Some(Value::Null) => Ok(BTreeMap::new()),
+            Some(Value::Object(m)) => {
+                let mut out = BTreeMap::new();
+                for (k, v) in m {
+                    match v {
+                        Value::Null => {}
+                        Value::String(s) => {
+                            if s.len() > 131_072 {
+                                return Err(too_long(name, 131_072));
+                            }
+                            out.insert(k.clone(), s.clone());
+                        }
+                        other => return Err(type_error(Some(other), "string")),
+                    }
+                }
+                Ok(out)
+            }
+            Some(v) => Err(type_error(Some(v), "map")),
+        }
+    }
+
+    /// `[{Name, Value}]`.
+    fn attributes(&self, name: &str) -> Result<Option<Vec<(String, String)>>, ApiError> {
+        match self.0.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Array(a)) => {
+                let mut out = Vec::new();
+                for item in a {
+                    let Value::Object(o) = item else {
+                        return Err(type_error(Some(item), "structure"));
+                    };
+                    let n = match o.get("Name") {
+                        Some(Value::String(s)) if !s.is_empty() && s.len() <= 32 => s.clone(),
+                        Some(Value::String(_)) => {
+                            return Err(ApiError::invalid_param(format!(
+                                "1 validation error detected: Value at '{}.member.name' failed to satisfy constraint: Member must have length between 1 and 32",
+                                member(name)
+                            )))
+                        }
+                        None | Some(Value::Null) => {
+                            return Err(ApiError::invalid_param(format!(
+                                "1 validation error detected: Value null at '{}.member.name' failed to satisfy constraint: Member must not be null",
+                                member(name)
+                            )))
+                        }
+                        Some(v) => return Err(type_error(Some(v), "string")),
+                    };
+                    let val = match o.get("Value") {
+                        Some(Value::String(s)) if s.len() <= 2048 => s.clone(),
+                        Some(Value::String(_)) => return Err(too_long("Value", 2048)),
+                        None | Some(Value::Null) => String::new(),
+                        Some(v) => return Err(type_error(Some(v), "string")),
+                    };
+                    out.push((n, val));
+                }
+                Ok(Some(out))
+            }
+            Some(v) => Err(type_error(Some(v), "list")),
+        }
+    }
+}
+
+fn missing_auth_param(name: &str) -> ApiError {
+    ApiError::invalid_param(format!("Missing required parameter {name}"))
+}
+
+fn need<'m>(m: &'m BTreeMap<String, String>, name: &str) -> Result<&'m str, ApiError> {
+    match m.get(name).map(String::as_str) {
+        Some(s) if !s.is_empty() => Ok(s),
+        _ => Err(missing_auth_param(name)),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared checks
+
+fn client<'s>(
+    state: &'s AppState,
+    r: &Req<'_>,
+) -> Result<(&'s PoolConfig, &'s ClientConfig), ApiError> {
+    let id = r.req_str("ClientId", 128)?;
+    state.client(id).ok_or_else(|| ApiError::unknown_client(id))
+}
+
+fn check_secret_hash(
+    client: &ClientConfig,
+    usernames: &[&str],
+    given: Option<&str>,
+) -> Result<(), ApiError> {
+    let Some(secret) = &client.secret else {
+        return Ok(());
+    };
+    let Some(given) = given.filter(|g| !g.is_empty()) else {
+        return Err(ApiError::not_authorized(format!(
+            "Client {} is configured for secret but secret was not received",
+            client.id
+        )));
+    };
+    if usernames
+        .iter()
+        .any(|u| util::ct_eq(&util::secret_hash(secret, u, &client.id), given))
+    {
+        Ok(())
+    } else {
+        Err(ApiError::not_authorized(format!(
+            "Unable to verify secret hash for client {}",
+            client.id
+        )))
+    }
+}
+
+fn check_client_secret(client: &ClientConfig, given: Option<&str>) -> Result<(), ApiError> {
+    match (&client.secret, given) {
+        (None, _) => Ok(()),
+        (Some(s), Some(g)) if util::ct_eq(s, g) => Ok(()),
+        (Some(_), _) => Err(ApiError::not_authorized(format!(
+            "Unable to verify secret hash for client {}",
+            client.id
+        ))),
+    }
+}
+
+fn check_username(name: &str) -> Result<(), ApiError> {
+    if name.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(ApiError::invalid_param(
+            "1 validation error detected: Value at 'username' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+",
+        ));
+    }
+    Ok(())
+}
+
+/// InvalidPasswordException `Password does not conform to policy: <rule>`.
+fn check_password_policy(pool: &PoolConfig, pw: &str) -> Result<(), ApiError> {
+    util::check_password_policy(&pool.password_policy, pw)
+        .map_err(|m| ApiError::new("InvalidPasswordException", m))
+}
+
+fn validate_attributes(attrs: &[(String, String)]) -> Result<(), ApiError> {
+    for (n, v) in attrs {
+        if n == "sub" {
+            return Err(ApiError::invalid_param(format!(
+                "{n}: Attribute cannot be updated."
+            )));
+        }
+        let standard = [
+            "email",
+            "email_verified",
+            "phone_number",
+            "phone_number_verified",
+            "name",
+            "given_name",
+            "family_name",
+            "middle_name",
+            "nickname",
+            "preferred_username",
+            "profile",
+            "picture",
+            "website",
+            "gender",
+            "birthdate",
+            "zoneinfo",
+            "locale",
+            "address",
+            "updated_at",
+        ];
+        if !standard.contains(&n.as_str()) && !n.starts_with("custom:") {
+            return Err(ApiError::invalid_param(format!(
+                "Attributes did not conform to the schema: {n}: Attribute does not exist in the schema."
+            )));
+        }
+        if n == "email" && !is_email(v) {
+            return Err(ApiError::invalid_param("Invalid email address format."));
+        }
+    }
+    Ok(())
+}
+
+fn is_email(v: &str) -> bool {
+    match v.split_once('@') {
+        Some((l, d)) => {
+            !l.is_empty()
+                && d.contains('.')
+                && !d.starts_with('.')
+                && !d.ends_with('.')
+                && !v.contains(char::is_whitespace)
+        }
+        None => false,
+    }
+}
+
+fn load_user(tx: &Tx<'_>, pool: &PoolConfig, name: &str) -> Result<User, ApiError> {
+    auth::find_user(tx, pool, name)?.ok_or_else(ApiError::user_not_found)
+}
+
+/// With `prevent_user_existence_errors`, turns UserNotFoundException into `hidden`.
+fn hide_unknown(pool: &PoolConfig, e: ApiError, hidden: fn() -> ApiError) -> ApiError {
+    if pool.prevent_user_existence_errors && e.code == "UserNotFoundException" {
+        hidden()
+    } else {
+        e
+    }
+}
+
+/// A `CodeDeliveryDetails` for a user that does not exist (PreventUserExistenceErrors).
+fn fake_delivery() -> Value {
+    json!({"CodeDeliveryDetails": auth::delivery("user@example.com", "email")})
+}
+
+/// A PASSWORD_VERIFIER challenge for a user that does not exist (PreventUserExistenceErrors):
+/// a salt that is stable per username and a B from a throw-away verifier.
+fn fake_srp_challenge(
+    state: &AppState,
+    pool: &PoolConfig,
+    client: &ClientConfig,
+    username: &str,
+    a_pub: &str,
+) -> Result<Value, ApiError> {
+    use sha2::Digest as _;
+    static KEY: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    let key = KEY.get_or_init(|| util::random_bytes(32));
+    let mut h = sha2::Sha256::new();
+    h.update(key);
+    h.update(pool.id.as_bytes());
+    h.update(username.to_lowercase().as_bytes());
+    let salt = h.finalize()[..16].to_vec();
+    let v = cognito_srp::make_verifier(
+        pool.srp_pool_name(),
+        username,
+        &util::random_token(16),
+        &salt,
+    );
+    let b = util::random_bytes(32);
+    let eph = cognito_srp::ServerEphemeral::new(&b, &v)
+        .map_err(|e| ApiError::internal(format!("SRP: {e}")))?;
+    let secret_block = STANDARD.encode(util::random_bytes(128));
+    let rec = SrpRec {
+        pool: pool.id.clone(),
+        client_id: client.id.clone(),
+        username: String::new(),
+        b_hex: hex::encode(&b),
+        a_pub_hex: a_pub.to_string(),
+        expires: state.now() + SESSION_SECS,
+    };
+    state
+        .store
+        .tx(|tx| tx.put("srp", &util::sha256_hex(&secret_block), &rec))?;
+    Ok(json!({
+        "ChallengeName": "PASSWORD_VERIFIER",
+        "ChallengeParameters": {
+            "SALT": v.salt_hex,
+            "SRP_B": eph.b_pub_hex(),
+            "SECRET_BLOCK": secret_block,
+            "USERNAME": username,
+            "USER_ID_FOR_SRP": username,
+        }
+    }))
+}
+
+/// Stores a challenge session under the hash of a new opaque token and returns the token.
+fn new_session(tx: &Tx<'_>, rec: &SessionRec) -> Result<String, ApiError> {
+    let s = util::random_token(192);
+    tx.put("session", &util::sha256_hex(&s), rec)?;
+    Ok(s)
+}
+
+fn take_session(
+    state: &AppState,
+    tx: &Tx<'_>,
+    session: &str,
+    client_id: &str,
+) -> Result<SessionRec, ApiError> {
+    let key = util::sha256_hex(session);
+    let Some(rec) = tx.get::<SessionRec>("session", &key)? else {
+        return Err(ApiError::not_authorized("Invalid session for the user."));
+    };
+    if rec.client_id != client_id {
+        return Err(ApiError::not_authorized("Invalid session for the user."));
+    }
+    if state.now() > rec.expires {
+        tx.delete("session", &key)?;
+        return Err(ApiError::not_authorized(
+            "Invalid session for the user, session is expired.",
+        ));
+    }
+    Ok(rec)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sign-up
+
+fn sign_up(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
+    let (pool, client) = client(state, r)?;
+    let username = r.req_str("Username", 128)?;
+    let password = r.req_str("Password", 256)?;
+    let secret_hash = r.opt_str("SecretHash", 128)?;
+    let attrs = r.attributes("UserAttributes")?.unwrap_or_default();
+    let _ = r.attributes("ValidationData")?;
+    check_username(username)?;
+    check_secret_hash(client, &[username], secret_hash)?;
+    validate_attributes(&attrs)?;
+    // SignUp words it differently from the other operations (as observed from AWS).
+    check_password_policy(pool, password).map_err(|e| ApiError {
+        message: e.message.replace(
+            "Password does not conform to policy",
+            "Password did not conform with policy",
+        ),
+        ..e
+    })?;
+    let now = state.now();
+    let mut user = User::new(username, now);
+    for (n, v) in attrs {
+        if n != "email_verified" && n != "phone_number_verified" {
+            user.attributes.insert(n, v);
+        }
+    }
+    if user.attr("email").is_some() {
+        user.attributes
+            .insert("email_verified".into(), "false".into());
+    }
+    user.set_password(pool.srp_pool_name(), password);
+    state.store.tx(|tx| {
+        if !tx.insert_new("user", &user_key(&pool.id, username), &user)? {
+            return Err(ApiError::new(
+                "UsernameExistsException",
+                "User already exists",
+            ));
+        }
+        let mut out = json!({"UserConfirmed": false, "UserSub": user.sub});
+        if pool.auto_verified_attributes.iter().any(|a| a == "email")
+            && user.attr("email").is_some()
+        {
+            let d = auth::send_code(
+                state,
+                tx,
+                pool,
+                &client.id,
+                &user,
+                "SignUp",
+                "email",
+                SIGNUP_CODE_SECS,
+            )?;
+            out["CodeDeliveryDetails"] = d;
+        }
+        Ok(out)
+    })
+}
+
+fn confirm_sign_up(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
+    let (pool, client) = client(state, r)?;
+    let username = r.req_str("Username", 128)?;
+    let code = r.req_str("ConfirmationCode", 2048)?;
+    let secret_hash = r.opt_str("SecretHash", 128)?;
+    let _ = r.opt_bool("ForceAliasCreation")?;
+    check_secret_hash(client, &[username], secret_hash)?;
+    state.store.tx_always(|tx| {
+        let mut user = load_user(tx, pool, username)
+            .map_err(|e| hide_unknown(pool, e, ApiError::code_mismatch))?;
+        if user.status != "UNCONFIRMED" {
+            return Err(ApiError::not_authorized(format!(
+                "User cannot be confirmed. Current status is {}",
+                user.status
+            )));
+        }
+        auth::take_code(state, tx, pool, &user, "SignUp", "email", code)?;
+        user.status = "CONFIRMED".into();
+        if user.attr("email").is_some() {
+            user.attributes
+                .insert("email_verified".into(), "true".into());
+        }
+        user.modified = state.now();
+        auth::save_user(tx, pool, &user)?;
+        Ok(json!({}))
+    })
+}
+
+fn resend_confirmation_code(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
+    let (pool, client) = client(state, r)?;
+    let username = r.req_str("Username", 128)?;
+    let secret_hash = r.opt_str("SecretHash", 128)?;
+    check_secret_hash(client, &[username], secret_hash)?;
+    state.store.tx(|tx| {
+        let user = match load_user(tx, pool, username) {
+            Err(e) if pool.prevent_user_existence_errors && e.code == "UserNotFoundException" => {
+                return Ok(fake_delivery());
+            }
+            r => r?,
+        };
+        if user.status != "UNCONFIRMED" {
+            return Err(ApiError::invalid_param("User is already confirmed."));
+        }
+        let d = auth::send_code(
+            state,
+            tx,
+            pool,
+            &client.id,
+            &user,
+            "ResendConfirmationCode",
+            "email",
+            SIGNUP_CODE_SECS,
+        )?;
+        Ok(json!({"CodeDeliveryDetails": d}))
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sign-in
+
+const AUTH_FLOWS: &[&str] = &[
+    "USER_SRP_AUTH",
+    "REFRESH_TOKEN_AUTH",
+    "REFRESH_TOKEN",
+    "CUSTOM_AUTH",
+    "ADMIN_NO_SRP_AUTH",
+    "USER_PASSWORD_AUTH",
+    "ADMIN_USER_PASSWORD_AUTH",
+    "USER_AUTH",
+];
+
+fn initiate_auth(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
+    let (pool, client) = client(state, r)?;
+    let flow = r.req_str("AuthFlow", 64)?;
+    let params = r.map("AuthParameters")?;
+    let _ = r.map("ClientMetadata")?;
+    if !AUTH_FLOWS.contains(&flow) {
+        return Err(ApiError::invalid_param(format!(
+            "1 validation error detected: Value '{flow}' at 'authFlow' failed to satisfy constraint: Member must satisfy enum value set: [{}]",
+            AUTH_FLOWS.join(", ")
+        )));
+    }
+    let enabled = |f: &str| {
+        client
+            .auth_flows
+            .iter()
+            .any(|a| a == f || a.strip_prefix("ALLOW_") == Some(f))
+    };
+    match flow {
+        "REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN" => {
+            let token = need(&params, "REFRESH_TOKEN")?;
+            state.store.tx(|tx| {
+                if client.secret.is_some() {
+                    let (_, fam) = auth::refresh_family(state, tx, &client.id, token)?;
+                    // The hash may be over the username, the sub, or the email the user signed in with.
+                    let user = tx.get::<User>("user", &user_key(&pool.id, &fam.username))?;
+                    let sub = user.as_ref().map(|u| u.sub.clone()).unwrap_or_default();
+                    let email = user.as_ref().and_then(User::verified_email).unwrap_or_default().to_string();
+                    let names = [fam.username.as_str(), sub.as_str(), email.as_str()];
+                    let names: Vec<&str> = names.into_iter().filter(|n| !n.is_empty()).collect();
+                    check_secret_hash(client, &names, params.get("SECRET_HASH").map(String::as_str))?;
+                }
+                let t = auth::refresh(state, tx, pool, client, token)?;
+                Ok(json!({"AuthenticationResult": t.authentication_result(), "ChallengeParameters": {}}))
+            })
+        }
+        "USER_SRP_AUTH" if enabled("USER_SRP_AUTH") => {
+            let username = need(&params, "USERNAME")?;
+            let a_pub = need(&params, "SRP_A")?;
+            if a_pub.len() > 2048 || !a_pub.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err(ApiError::invalid_param("Invalid SRP_A"));
+            }
+            check_secret_hash(
+                client,
+                &[username],
+                params.get("SECRET_HASH").map(String::as_str),
+            )?;
+            let user = match state.store.tx(|tx| load_user(tx, pool, username)) {
+                Err(e)
+                    if pool.prevent_user_existence_errors && e.code == "UserNotFoundException" =>
+                {
+                    return fake_srp_challenge(state, pool, client, username, a_pub);
+                }
+                r => r?,
+            };
+            if !user.enabled {
+                return Err(ApiError::not_authorized("User is disabled."));
+            }
+            auth::check_lockout(&user, state.now())?;
+            // b: 256 bits, RFC 5054's minimum; the modular exponentiation runs outside the store lock.
+            let b = util::random_bytes(32);
+            let eph = cognito_srp::ServerEphemeral::new(&b, &user.verifier())
+                .map_err(|e| ApiError::internal(format!("SRP: {e}")))?;
+            let secret_block = STANDARD.encode(util::random_bytes(128));
+            let rec = SrpRec {
+                pool: pool.id.clone(),
+                client_id: client.id.clone(),
+                username: user.username.clone(),
+                b_hex: hex::encode(&b),
+                a_pub_hex: a_pub.to_string(),
+                expires: state.now() + SESSION_SECS,
+            };
+            state
+                .store
+                .tx(|tx| tx.put("srp", &util::sha256_hex(&secret_block), &rec))?;
+            Ok(json!({
+                "ChallengeName": "PASSWORD_VERIFIER",
+                "ChallengeParameters": {
+                    "SALT": user.salt_hex,
+                    "SRP_B": eph.b_pub_hex(),
+                    "SECRET_BLOCK": secret_block,
+                    "USERNAME": user.username,
+                    "USER_ID_FOR_SRP": user.username,
+                }
+            }))
+        }
+        "USER_PASSWORD_AUTH" if enabled("USER_PASSWORD_AUTH") => {
+            let username = need(&params, "USERNAME")?;
+            let password = need(&params, "PASSWORD")?;
+            check_secret_hash(
+                client,
+                &[username],
+                params.get("SECRET_HASH").map(String::as_str),
+            )?;
+            let user = state
+                .store
+                .tx(|tx| load_user(tx, pool, username))
+                .map_err(|e| hide_unknown(pool, e, ApiError::bad_credentials))?;
+            if !user.enabled {
+                return Err(ApiError::not_authorized("User is disabled."));
+            }
+            auth::check_lockout(&user, state.now())?;
+            let ok = user.check_password(pool.srp_pool_name(), password);
+            password_result(state, pool, client, &user.username, ok)
+        }
+        "USER_SRP_AUTH" | "USER_PASSWORD_AUTH" => Err(ApiError::invalid_param(format!(
+            "{flow} flow not enabled for this client"
+        ))),
+        _ => Err(ApiError::invalid_param(format!(
+            "{flow} flow is not supported by this local server"
+        ))),
+    }
+}
+
+/// After a password check: count the failure, or continue to the next step.
+fn password_result(
+    state: &AppState,
+    pool: &PoolConfig,
+    client: &ClientConfig,
+    username: &str,
+    ok: bool,
+) -> Result<Value, ApiError> {
+    let now = state.now();
+    state.store.tx(|tx| {
+        let Some(mut user) = tx.get::<User>("user", &user_key(&pool.id, username))? else {
+            return Err(ApiError::user_not_found());
+        };
+        auth::check_lockout(&user, now)?;
+        if !ok {
+            auth::record_failure(&mut user, now);
+            auth::save_user(tx, pool, &user)?;
+            return Ok(Err(ApiError::bad_credentials()));
+        }
+        if user.failed_attempts != 0 || user.lockout_until != 0 {
+            user.failed_attempts = 0;
+            user.lockout_until = 0;
+            auth::save_user(tx, pool, &user)?;
+        }
+        Ok(Ok(next_step(state, tx, pool, client, &user)?))
+    })?
+}
+
+/// The step after a correct password: a challenge or tokens.
+fn next_step(
+    state: &AppState,
+    tx: &Tx<'_>,
+    pool: &PoolConfig,
+    client: &ClientConfig,
+    user: &User,
+) -> Result<Value, ApiError> {
+    let now = state.now();
+    let session = |challenge: &str| SessionRec {
+        pool: pool.id.clone(),
+        client_id: client.id.clone(),
+        username: user.username.clone(),
+        challenge: challenge.into(),
+        expires: now + SESSION_SECS,
+        totp_verified: false,
+        attempts: 0,
+    };
+    match user.status.as_str() {
+        "UNCONFIRMED" => {
+            return Err(ApiError::new(
+                "UserNotConfirmedException",
+                "User is not confirmed.",
+            ))
+        }
+        "RESET_REQUIRED" => {
+            return Err(ApiError::new(
+                "PasswordResetRequiredException",
+                "Password reset required for the user",
+            ))
+        }
+        "FORCE_CHANGE_PASSWORD" => {
+            if user.temp_password_expires.is_some_and(|e| now > e) {
+                return Err(ApiError::not_authorized(
+                    "Temporary password has expired and must be reset by an administrator.",
+                ));
+            }
+            let s = new_session(tx, &session("NEW_PASSWORD_REQUIRED"))?;
+            let attrs: Map<String, Value> = user
+                .attributes
+                .iter()
+                .filter(|(k, _)| !k.ends_with("_verified"))
+                .map(|(k, v)| (k.clone(), json!(v)))
+                .collect();
+            return Ok(json!({
+                "ChallengeName": "NEW_PASSWORD_REQUIRED",
+                "Session": s,
+                "ChallengeParameters": {
+                    "USER_ID_FOR_SRP": user.username,
+                    "requiredAttributes": "[]",
+                    "userAttributes": Value::Object(attrs).to_string(),
+                }
+            }));
+        }
+        _ => {}
+    }
+    if user.totp_enabled && user.totp_secret.is_some() && pool.mfa != "OFF" {
+        let s = new_session(tx, &session("SOFTWARE_TOKEN_MFA"))?;
+        return Ok(json!({
+            "ChallengeName": "SOFTWARE_TOKEN_MFA",
+            "Session": s,
+            "ChallengeParameters": {"USER_ID_FOR_SRP": user.username},
+        }));
+    }
+    if pool.mfa == "ON" {
+        let s = new_session(tx, &session("MFA_SETUP"))?;
+        return Ok(json!({
+            "ChallengeName": "MFA_SETUP",
+            "Session": s,
+            "ChallengeParameters": {"MFAS_CAN_SETUP": "[\"SOFTWARE_TOKEN_MFA\"]", "USER_ID_FOR_SRP": user.username},
+        }));
+    }
+    let t = auth::issue(
+        state,
+        tx,
+        pool,
+        client,
+        user,
+        now,
+        vec![ADMIN_SCOPE.into()],
+        None,
+        true,
+    )?;
+    Ok(json!({"AuthenticationResult": t.authentication_result(), "ChallengeParameters": {}}))
+}
+
+const CHALLENGES: &[&str] = &[
+    "SMS_MFA",
+    "EMAIL_OTP",
+    "SOFTWARE_TOKEN_MFA",
+    "SELECT_MFA_TYPE",
+    "MFA_SETUP",
+    "PASSWORD_VERIFIER",
+    "CUSTOM_CHALLENGE",
+    "SELECT_CHALLENGE",
+    "DEVICE_SRP_AUTH",
+    "DEVICE_PASSWORD_VERIFIER",
+    "ADMIN_NO_SRP_AUTH",
+    "NEW_PASSWORD_REQUIRED",
+    "SMS_OTP",
+    "PASSWORD",
+    "WEB_AUTHN",
+    "PASSWORD_SRP",
+];
+
+fn respond_to_auth_challenge(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
+    let (pool, client) = client(state, r)?;
+    let name = r.req_str("ChallengeName", 64)?;
+    let resp = r.map("ChallengeResponses")?;
+    let session = r.opt_str("Session", 2048)?;
+    let _ = r.map("ClientMetadata")?;
+    if !CHALLENGES.contains(&name) {
+        return Err(ApiError::invalid_param(format!(
+            "1 validation error detected: Value '{name}' at 'challengeName' failed to satisfy constraint: Member must satisfy enum value set: [{}]",
+            CHALLENGES.join(", ")
+        )));
+    }
+    match name {
+        "PASSWORD_VERIFIER" => password_verifier(state, pool, client, &resp),
+        "NEW_PASSWORD_REQUIRED" => {
+            let session = session.ok_or_else(|| missing_auth_param("Session"))?;
+            let new_pw = need(&resp, "NEW_PASSWORD")?;
+            let username = need(&resp, "USERNAME")?;
+            state.store.tx(|tx| {
+                let rec = take_session(state, tx, session, &client.id)?;
+                if rec.challenge != "NEW_PASSWORD_REQUIRED" {
+                    return Err(ApiError::not_authorized("Invalid session for the user."));
+                }
+                let mut user = load_user(tx, pool, &rec.username)?;
+                check_secret_hash(
+                    client,
+                    &[username, &user.username],
+                    resp.get("SECRET_HASH").map(String::as_str),
+                )?;
+                check_password_policy(pool, new_pw)?;
+                let attrs: Vec<(String, String)> = resp
+                    .iter()
+                    .filter_map(|(k, v)| {
+                        k.strip_prefix("userAttributes.")
+                            .map(|n| (n.to_string(), v.clone()))
+                    })
+                    .collect();
+                validate_attributes(&attrs)?;
+                for (n, v) in attrs {
+                    user.attributes.insert(n, v);
+                }
+                user.set_password(pool.srp_pool_name(), new_pw);
+                user.status = "CONFIRMED".into();
+                user.temp_password_expires = None;
+                user.modified = state.now();
+                auth::save_user(tx, pool, &user)?;
+                tx.delete("session", &util::sha256_hex(session))?;
+                next_step(state, tx, pool, client, &user)
+            })
+        }
+        "SOFTWARE_TOKEN_MFA" => {
+            let session = session.ok_or_else(|| missing_auth_param("Session"))?;
+            let code = need(&resp, "SOFTWARE_TOKEN_MFA_CODE")?;
+            state.store.tx_always(|tx| {
+                let mut rec = take_session(state, tx, session, &client.id)?;
+                if rec.challenge != "SOFTWARE_TOKEN_MFA" {
+                    return Err(ApiError::not_authorized("Invalid session for the user."));
+                }
+                let user = load_user(tx, pool, &rec.username)?;
+                let username = resp.get("USERNAME").map_or(user.username.as_str(), String::as_str);
+                check_secret_hash(client, &[username, &user.username], resp.get("SECRET_HASH").map(String::as_str))?;
+                let ok = user.totp_secret.as_deref().is_some_and(|s| util::totp_check(s, code, state.now()));
+                if !ok {
+                    rec.attempts += 1;
+                    if rec.attempts >= auth::MAX_CODE_ATTEMPTS {
+                        tx.delete("session", &util::sha256_hex(session))?;
+                    } else {
+                        tx.put("session", &util::sha256_hex(session), &rec)?;
+                    }
+                    return Err(ApiError::new("CodeMismatchException", "Invalid code or auth state for the user."));
+                }
+                tx.delete("session", &util::sha256_hex(session))?;
+                let t = auth::issue(state, tx, pool, client, &user, state.now(), vec![ADMIN_SCOPE.into()], None, true)?;
+                Ok(json!({"AuthenticationResult": t.authentication_result(), "ChallengeParameters": {}}))
+            })
+        }
+        "MFA_SETUP" => {
+            let session = session.ok_or_else(|| missing_auth_param("Session"))?;
+            state.store.tx(|tx| {
+                let rec = take_session(state, tx, session, &client.id)?;
+                if rec.challenge != "MFA_SETUP" || !rec.totp_verified {
+                    return Err(ApiError::not_authorized("Invalid session for the user."));
+                }
+                let mut user = load_user(tx, pool, &rec.username)?;
+                let username = resp.get("USERNAME").map_or(user.username.as_str(), String::as_str);
+                check_secret_hash(client, &[username, &user.username], resp.get("SECRET_HASH").map(String::as_str))?;
+                user.totp_enabled = true;
+                auth::save_user(tx, pool, &user)?;
+                tx.delete("session", &util::sha256_hex(session))?;
+                let t = auth::issue(state, tx, pool, client, &user, state.now(), vec![ADMIN_SCOPE.into()], None, true)?;
+                Ok(json!({"AuthenticationResult": t.authentication_result(), "ChallengeParameters": {}}))
+            })
+        }
+        _ => Err(ApiError::invalid_param(format!(
+            "Challenge {name} is not supported by this local server"
+        ))),
+    }
+}
+
+fn decode_block(b: &str) -> Option<Vec<u8>> {
+    STANDARD
+        .decode(b)
+        .ok()
+        .or_else(|| URL_SAFE_NO_PAD.decode(b.trim_end_matches('=')).ok())
+}
+
+fn password_verifier(
+    state: &AppState,
+    pool: &PoolConfig,
+    client: &ClientConfig,
+    resp: &BTreeMap<String, String>,
+) -> Result<Value, ApiError> {
+    let block = need(resp, "PASSWORD_CLAIM_SECRET_BLOCK")?;
+    let signature = need(resp, "PASSWORD_CLAIM_SIGNATURE")?;
+    let timestamp = need(resp, "TIMESTAMP")?;
+    let username = need(resp, "USERNAME")?;
+    let block_key = decode_block(block)
+        .map(|b| util::sha256_hex(&STANDARD.encode(b)))
+        .ok_or_else(|| ApiError::not_authorized("Invalid session for the user."))?;
+    let now = state.now();
+    // Take the SRP state (single use) and the user in one transaction; verify outside the lock.
+    let (rec, user) = state.store.tx(|tx| {
+        let Some(rec) = tx.get::<SrpRec>("srp", &block_key)? else {
+            return Err(ApiError::not_authorized("Invalid session for the user."));
+        };
+        tx.delete("srp", &block_key)?;
+        if rec.client_id != client.id || rec.pool != pool.id {
+            return Err(ApiError::not_authorized("Invalid session for the user."));
+        }
+        if now > rec.expires {
+            return Err(ApiError::not_authorized(
+                "Invalid session for the user, session is expired.",
+            ));
+        }
+        if rec.username.is_empty() {
+            // The challenge of a user that does not exist (PreventUserExistenceErrors).
+            return Err(ApiError::bad_credentials());
+        }
+        let user = load_user(tx, pool, &rec.username)?;
+        Ok((rec, user))
+    })?;
+    if username.to_lowercase() != user.username.to_lowercase() {
+        let alias_ok = user
+            .verified_email()
+            .is_some_and(|e| e.eq_ignore_ascii_case(username));
+        if !alias_ok {
+            return Err(ApiError::not_authorized("Incorrect username or password."));
+        }
+    }
+    check_secret_hash(
+        client,
+        &[username, &user.username],
+        resp.get("SECRET_HASH").map(String::as_str),
+    )?;
+    auth::check_lockout(&user, now)?;
+    let ts_ok = util::parse_cognito_timestamp(timestamp)
+        .is_some_and(|t| (t - now).abs() <= TIMESTAMP_SKEW_SECS);
+    if !ts_ok {
+        tracing::info!(username = %user.username, timestamp, "SRP TIMESTAMP malformed or too far from the server clock");
+        return Err(ApiError::not_authorized("Incorrect username or password."));
+    }
+    let b = hex::decode(&rec.b_hex).map_err(|_| ApiError::internal("corrupt SRP state"))?;
+    let verifier = user.verifier();
+    let ok = cognito_srp::ServerEphemeral::new(&b, &verifier)
+        .ok()
+        .is_some_and(|eph| {
+            let check = cognito_srp::ClaimCheck {
+                pool_name: pool.srp_pool_name(),
+                user_id_for_srp: &user.username,
+                a_pub_hex: &rec.a_pub_hex,
+                secret_block_b64: block,
+                timestamp,
+                signature_b64: signature,
+            };
+            cognito_srp::verify_password_claim(&eph, &verifier, &check).is_ok()
+        });
+    password_result(state, pool, client, &user.username, ok)
+}
+
+fn get_tokens_from_refresh_token(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
+    let (pool, client) = client(state, r)?;
+    let token = r.req_str("RefreshToken", 131_072)?;
+    let secret = r.opt_str("ClientSecret", 64)?;
+    let _ = r.opt_str("DeviceKey", 55)?;
+    check_client_secret(client, secret)?;
+    state.store.tx(|tx| {
+        let mut t = auth::refresh(state, tx, pool, client, token)?;
+        if client.refresh_token_rotation {
+            // Rotation: a new refresh token in the same family; the old one stops working now.
+            let old = util::sha256_hex(token);
+            let fkey: Option<String> = tx.get("refresh", &old)?;
+            if let Some(fkey) = fkey {
+                let new = util::random_token(96);
+                tx.put("refresh", &util::sha256_hex(&new), &fkey)?;
+                tx.delete("refresh", &old)?;
+                t.refresh_token = Some(new);
+            }
+        }
+        Ok(json!({"AuthenticationResult": t.authentication_result()}))
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Signed-in user operations (AccessToken)
+
+fn with_access<T>(
+    state: &AppState,
+    r: &Req<'_>,
+    f: impl FnOnce(&Tx<'_>, &PoolConfig, User) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    let token = r.req_str("AccessToken", 131_072)?;
+    state.store.tx(|tx| {
+        let ctx = auth::validate_access(state, tx, token)?;
+        let pool = state
+            .pool(&ctx.pool_id)
+            .ok_or_else(|| ApiError::internal("pool vanished"))?;
+        let scope = ctx
+            .claims
+            .get("scope")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        if !scope.split(' ').any(|s| s == ADMIN_SCOPE) {
+            return Err(ApiError::not_authorized(
+                "Access Token does not have required scopes",
+            ));
+        }
+        f(tx, pool, ctx.user)
+    })
+}
+
+/// [`with_access`] committing even when `f` fails (wrong-code counters).
+fn with_access_always<T>(
+    state: &AppState,
+    r: &Req<'_>,
+    f: impl FnOnce(&Tx<'_>, &PoolConfig, User) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    let token = r.req_str("AccessToken", 131_072)?;
+    state.store.tx_always(|tx| {
+        let ctx = auth::validate_access(state, tx, token)?;
+        let pool = state
+            .pool(&ctx.pool_id)
+            .ok_or_else(|| ApiError::internal("pool vanished"))?;
+        let scope = ctx
+            .claims
+            .get("scope")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        if !scope.split(' ').any(|s| s == ADMIN_SCOPE) {
+            return Err(ApiError::not_authorized(
+                "Access Token does not have required scopes",
+            ));
+        }
+        f(tx, pool, ctx.user)
+    })
+}
+
+fn client_of_token(r: &Req<'_>) -> String {
+    r.opt_str("AccessToken", 131_072)
+        .ok()
+        .flatten()
+        .and_then(crate::jwt::peek_claims)
+        .and_then(|c| {
+            c.get("client_id")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        })
+        .unwrap_or_default()
+}
+
+fn mfa_settings(user: &User) -> (Option<&'static str>, Vec<&'static str>) {
+    if user.totp_enabled {
+        (Some("SOFTWARE_TOKEN_MFA"), vec!["SOFTWARE_TOKEN_MFA"])
+    } else {
+        (None, vec![])
+    }
+}
+
+fn get_user(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
+    with_access(state, r, |_, _, user| {
+        let mut out = json!({"Username": user.username, "UserAttributes": user.attribute_list()});
+        let (pref, list) = mfa_settings(&user);
+        if let Some(p) = pref {
+            out["PreferredMfaSetting"] = json!(p);
+            out["UserMFASettingList"] = json!(list);
+        }
+        Ok(out)
+    })
+}
+
+fn update_user_attributes(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
+    let attrs = r
+        .attributes("UserAttributes")?
+        .ok_or_else(|| ApiError::invalid_param("1 validation error detected: Value null at 'userAttributes' failed to satisfy constraint: Member must not be null"))?;
+    validate_attributes(&attrs)?;
+    let client_id = client_of_token(r);
+    with_access(state, r, |tx, pool, mut user| {
+        let mut list = Vec::new();
+        let mut email_changed = false;
+        for (n, v) in attrs {
+            if n == "email_verified" || n == "phone_number_verified" {
+                continue;
+            }
+            if n == "email" && user.attr("email") != Some(v.as_str()) {
+                email_changed = true;
+            }
+            if v.is_empty() {
+                user.attributes.remove(&n);
+            } else {
+                user.attributes.insert(n, v);
+            }
+        }
+        if email_changed {
+            user.attributes
+                .insert("email_verified".into(), "false".into());
+        }
+        user.modified = state.now();
+        auth::save_user(tx, pool, &user)?;
+        if email_changed && pool.auto_verified_attributes.iter().any(|a| a == "email") {
+            list.push(auth::send_code(
+                state,
+                tx,
+                pool,
+                &client_id,
+                &user,
+                "VerifyUserAttribute",
+                "email",
+                SIGNUP_CODE_SECS,
+            )?);
+        }
+        Ok(json!({"CodeDeliveryDetailsList": list}))
+    })
+}
+
+fn get_user_attribute_verification_code(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
+    let attr = r.req_str("AttributeName", 32)?.to_string();
+    let client_id = client_of_token(r);
+    with_access(state, r, |tx, pool, user| {
+        if attr != "email" && attr != "phone_number" {
+            return Err(ApiError::invalid_param(format!(
+                "Attribute {attr} cannot be verified"
+            )));
+        }
+        let d = auth::send_code(
+            state,
+            tx,
+            pool,
+            &client_id,
+            &user,
+            "VerifyUserAttribute",
+            &attr,
+            SIGNUP_CODE_SECS,
+        )?;
+        Ok(json!({"CodeDeliveryDetails": d}))
+    })
+}
+
+fn verify_user_attribute(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
+    let attr = r.req_str("AttributeName", 32)?.to_string();
+    let code = r.req_str("Code", 2048)?.to_string();
+    with_access_always(state, r, |tx, pool, mut user| {
+        auth::take_code(state, tx, pool, &user, "VerifyUserAttribute", &attr, &code)?;
+        user.attributes
+            .insert(format!("{attr}_verified"), "true".into());
+        user.modified = state.now();
+        auth::save_user(tx, pool, &user)?;
+        Ok(json!({}))
+    })
+}
+
+fn change_password(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
+    let previous = r.req_str("PreviousPassword", 256)?.to_string();
+    let proposed = r.req_str("ProposedPassword", 256)?.to_string();
+    let (pool_id, user) = with_access(state, r, |_, pool, user| Ok((pool.id.clone(), user)))?;
+    let pool = state
+        .pool(&pool_id)
+        .ok_or_else(|| ApiError::internal("pool vanished"))?;
+    let now = state.now();
+    auth::check_lockout(&user, now)?;
+    let ok = user.check_password(pool.srp_pool_name(), &previous);
+    if ok {
+        check_password_policy(pool, &proposed)?;
+    }
+    let mut fresh = User::new(&user.username, now);
+    if ok {
+        fresh.set_password(pool.srp_pool_name(), &proposed);
+    }
+    state
+        .store
+        .tx(|tx| -> Result<Result<Value, ApiError>, ApiError> {
+            let mut u = load_user(tx, pool, &user.username)?;
+            if !ok {
+                auth::record_failure(&mut u, now);
+                auth::save_user(tx, pool, &u)?;
+                return Ok(Err(ApiError::bad_credentials()));
+            }
+            u.salt_raw = fresh.salt_raw;
+            u.salt_hex = fresh.salt_hex;
+            u.verifier_hex = fresh.verifier_hex;
+            u.failed_attempts = 0;
+            u.lockout_until = 0;
+            u.modified = now;
+            auth::save_user(tx, pool, &u)?;
+            Ok(Ok(json!({})))
+        })?
+}
+
+fn global_sign_out(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
+    with_access(state, r, |tx, pool, user| {
+        auth::revoke_all(tx, &pool.id, &user.username)?;
+        Ok(json!({}))
+    })
+}
+
+fn revoke_token(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
+    let (_, client) = client(state, r)?;
+    let token = r.req_str("Token", 131_072)?;
+    let secret = r.opt_str("ClientSecret", 64)?;
+    check_client_secret(client, secret)?;
+    if token.split('.').count() == 3 {
+        return Err(ApiError::new(
+            "UnsupportedTokenTypeException",
+            "Unsupported token type",
+        ));
+    }
+    state.store.tx(|tx| {
+        if let Some(fkey) = tx.get::<String>("refresh", &util::sha256_hex(token))? {
+            if let Some(mut fam) = tx.get::<crate::state::Family>("family", &fkey)? {
+                if fam.client_id != client.id {
+                    return Err(ApiError::new(
+                        "UnauthorizedException",
+                        "Token does not belong to this client",
+                    ));
+                }
+                fam.revoked = true;
+                tx.put("family", &fkey, &fam)?;
+            }
+        }
+        Ok(json!({}))
+    })
+}
+
+fn delete_user(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
+    with_access(state, r, |tx, pool, user| {
+        auth::revoke_all(tx, &pool.id, &user.username)?;
+        tx.delete("user", &user_key(&pool.id, &user.username))?;
+        Ok(json!({}))
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Forgot password
+
+fn forgot_password(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
+    let (pool, client) = client(state, r)?;
+    let username = r.req_str("Username", 128)?;
+    let secret_hash = r.opt_str("SecretHash", 128)?;
+    check_secret_hash(client, &[username], secret_hash)?;
+    state.store.tx(|tx| {
+        let user = match load_user(tx, pool, username) {
+            Err(e) if pool.prevent_user_existence_errors && e.code == "UserNotFoundException" => {
+                return Ok(fake_delivery());
+            }
+            r => r?,
+        };
+        if user.attr("email").is_none() || (user.verified_email().is_none() && user.status == "CONFIRMED") {
+            return Err(ApiError::invalid_param(
+                "Cannot reset password for the user as there is no registered/verified email or phone_number",
+            ));
+        }
+        let d = auth::send_code(state, tx, pool, &client.id, &user, "ForgotPassword", "email", RESET_CODE_SECS)?;
+        Ok(json!({"CodeDeliveryDetails": d}))
+    })
+}
+
+fn confirm_forgot_password(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
+    let (pool, client) = client(state, r)?;
+    let username = r.req_str("Username", 128)?;
+    let code = r.req_str("ConfirmationCode", 2048)?;
+    let password = r.req_str("Password", 256)?;
+    let secret_hash = r.opt_str("SecretHash", 128)?;
+    check_secret_hash(client, &[username], secret_hash)?;
+    check_password_policy(pool, password)?;
+    state.store.tx_always(|tx| {
+        let mut user = load_user(tx, pool, username)
+            .map_err(|e| hide_unknown(pool, e, ApiError::code_mismatch))?;
+        auth::take_code(state, tx, pool, &user, "ForgotPassword", "email", code)?;
+        user.set_password(pool.srp_pool_name(), password);
+        if user.status != "UNCONFIRMED" {
+            user.status = "CONFIRMED".into();
+        }
+        user.failed_attempts = 0;
+        user.lockout_until = 0;
+        user.modified = state.now();
+        auth::save_user(tx, pool, &user)?;
+        Ok(json!({}))
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// TOTP
+
+fn associate_software_token(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
+    let secret = util::base32_encode(&util::random_bytes(20));
+    if r.opt_str("AccessToken", 131_072)?.is_some() {
+        return with_access(state, r, |tx, pool, mut user| {
+            user.totp_pending = Some(secret.clone());
+            auth::save_user(tx, pool, &user)?;
+            Ok(json!({"SecretCode": secret}))
+        });
+    }
+    let session = r
+        .opt_str("Session", 2048)?
+        .ok_or_else(|| ApiError::invalid_param("Either AccessToken or Session must be provided"))?;
+    state.store.tx(|tx| {
+        let (rec, key) = mfa_setup_session(state, tx, session)?;
+        let pool = state
+            .pool(&rec.pool)
+            .ok_or_else(|| ApiError::internal("pool vanished"))?;
+        let mut user = load_user(tx, pool, &rec.username)?;
+        user.totp_pending = Some(secret.clone());
+        auth::save_user(tx, pool, &user)?;
+        tx.delete("session", &key)?;
+        let s = new_session(tx, &rec)?;
+        Ok(json!({"SecretCode": secret, "Session": s}))
+    })
+}
+
+fn mfa_setup_session(
+    state: &AppState,
+    tx: &Tx<'_>,
+    session: &str,
+) -> Result<(SessionRec, String), ApiError> {
+    let key = util::sha256_hex(session);
+    let rec = tx
+        .get::<SessionRec>("session", &key)?
+        .filter(|s| s.challenge == "MFA_SETUP")
+        .ok_or_else(|| ApiError::not_authorized("Invalid session for the user."))?;
+    if state.now() > rec.expires {
+        return Err(ApiError::not_authorized(
+            "Invalid session for the user, session is expired.",
+        ));
+    }
+    Ok((rec, key))
+}
+
+fn verify_software_token(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
+    let code = r.req_str("UserCode", 6)?.to_string();
+    let _ = r.opt_str("FriendlyDeviceName", 131_072)?;
+    let now = state.now();
+    let verify = |user: &mut User| -> Result<(), ApiError> {
+        let pending = user.totp_pending.clone().ok_or_else(|| {
+            ApiError::invalid_param(
+                "Software token has not been associated; call AssociateSoftwareToken first",
+            )
+        })?;
+        if !util::totp_check(&pending, &code, now) {
+            return Err(ApiError::new(
+                "EnableSoftwareTokenMFAException",
+                "Code mismatch and fail enable Software Token MFA",
+            ));
+        }
+        user.totp_secret = Some(pending);
+        user.totp_pending = None;
+        Ok(())
+    };
+    if r.opt_str("AccessToken", 131_072)?.is_some() {
+        return with_access(state, r, |tx, pool, mut user| {
+            verify(&mut user)?;
+            auth::save_user(tx, pool, &user)?;
+            Ok(json!({"Status": "SUCCESS"}))
+        });
+    }
+    let session = r
+        .opt_str("Session", 2048)?
+        .ok_or_else(|| ApiError::invalid_param("Either AccessToken or Session must be provided"))?;
+    state.store.tx(|tx| {
+        let (mut rec, key) = mfa_setup_session(state, tx, session)?;
+        let pool = state
+            .pool(&rec.pool)
+            .ok_or_else(|| ApiError::internal("pool vanished"))?;
+        let mut user = load_user(tx, pool, &rec.username)?;
+        verify(&mut user)?;
+        auth::save_user(tx, pool, &user)?;
+        tx.delete("session", &key)?;
+        rec.totp_verified = true;
+        let s = new_session(tx, &rec)?;
+        Ok(json!({"Status": "SUCCESS", "Session": s}))
+    })
+}
+
+fn set_user_mfa_preference(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
+    let totp = match r.0.get("SoftwareTokenMfaSettings") {
+        None | Some(Value::Null) => None,
+        Some(Value::Object(o)) => {
+            let sub = Req(o);
+            Some((
+                sub.opt_bool("Enabled")?.unwrap_or(false),
+                sub.opt_bool("PreferredMfa")?.unwrap_or(false),
+            ))
+        }
+        Some(v) => return Err(type_error(Some(v), "structure")),
+    };
+    for other in ["SMSMfaSettings", "EmailMfaSettings"] {
+        if let Some(Value::Object(o)) = r.0.get(other) {
+            if Req(o).opt_bool("Enabled")? == Some(true) {
+                return Err(ApiError::invalid_param(format!(
+                    "{other}: SMS and email MFA are not supported by this local server"
+                )));
+            }
+        }
+    }
+    with_access(state, r, |tx, pool, mut user| {
+        if let Some((enabled, _preferred)) = totp {
+            if enabled && user.totp_secret.is_none() {
+                return Err(ApiError::invalid_param(
+                    "User has not verified software token mfa",
+                ));
+            }
+            if !enabled && pool.mfa == "ON" {
+                return Err(ApiError::invalid_param(
+                    "MFA is required for this user pool",
+                ));
+            }
+            user.totp_enabled = enabled;
+            auth::save_user(tx, pool, &user)?;
+        }
+        Ok(json!({}))
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Admin operations (no SigV4 locally)
+
+fn admin_pool<'s>(state: &'s AppState, r: &Req<'_>) -> Result<&'s PoolConfig, ApiError> {
+    let id = r.req_str("UserPoolId", 55)?;
+    state.pool(id).ok_or_else(|| {
+        ApiError::new(
+            "ResourceNotFoundException",
+            format!("User pool {id} does not exist."),
+        )
+    })
+}
+
+fn user_type(user: &User, attr_key: &str) -> Value {
+    json!({
+        "Username": user.username,
+        attr_key: user.attribute_list(),
+        "UserCreateDate": user.created,
+        "UserLastModifiedDate": user.modified,
+        "Enabled": user.enabled,
+        "UserStatus": user.status,
+    })
+}
+
+fn admin_create_user(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
+    let pool = admin_pool(state, r)?;
+    let username = r.req_str("Username", 128)?;
+    let temp = r.opt_str("TemporaryPassword", 256)?;
+    let attrs = r.attributes("UserAttributes")?.unwrap_or_default();
+    let _ = r.attributes("ValidationData")?;
+    let action = r.opt_str("MessageAction", 16)?;
+    check_username(username)?;
+    validate_attributes(&attrs)?;
+    if let Some(a) = action {
+        if a != "RESEND" && a != "SUPPRESS" {
+            return Err(ApiError::invalid_param(format!(
+                "1 validation error detected: Value '{a}' at 'messageAction' failed to satisfy constraint: Member must satisfy enum value set: [RESEND, SUPPRESS]"
+            )));
+        }
+    }
+    let temp = match temp {
+        Some(t) => {
+            check_password_policy(pool, t)?;
+            t.to_string()
+        }
+        None => util::temporary_password(),
+    };
+    let now = state.now();
+    state.store.tx(|tx| {
+        let existing = tx.get::<User>("user", &user_key(&pool.id, username))?;
+        let mut user = match (existing, action) {
+            (Some(u), Some("RESEND")) if u.status == "FORCE_CHANGE_PASSWORD" => u,
+            (Some(_), Some("RESEND")) => {
+                return Err(ApiError::new(
+                    "UnsupportedUserStateException",
+                    "User status is not FORCE_CHANGE_PASSWORD",
+                ))
+            }
+            (Some(_), _) => {
+                return Err(ApiError::new(
+                    "UsernameExistsException",
+                    "User account already exists",
+                ))
+            }
+            (None, Some("RESEND")) => return Err(ApiError::user_not_found()),
+            (None, _) => {
+                let mut u = User::new(username, now);
+                for (n, v) in &attrs {
+                    u.attributes.insert(n.clone(), v.clone());
+                }
+                u
+            }
+        };
+        user.status = "FORCE_CHANGE_PASSWORD".into();
+        user.temp_password_expires =
+            Some(now + pool.password_policy.temporary_password_validity_days * 86_400);
+        user.set_password(pool.srp_pool_name(), &temp);
+        user.modified = now;
+        auth::save_user(tx, pool, &user)?;
+        if action != Some("SUPPRESS") {
+            let dest = user
+                .attr("email")
+                .unwrap_or("(no email; see outbox)")
+                .to_string();
+            auth::outbox(
+                state,
+                tx,
+                pool,
+                "",
+                &user,
+                &dest,
+                "email",
+                "AdminCreateUser",
+                &temp,
+            )?;
+        }
+        Ok(json!({"User": user_type(&user, "Attributes")}))
+    })
+}
+
+fn admin_get_user(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
+    let pool = admin_pool(state, r)?;
+    let username = r.req_str("Username", 128)?;
+    state.store.tx(|tx| {
+        let user = load_user(tx, pool, username)?;
+        let mut v = user_type(&user, "UserAttributes");
+        let (pref, list) = mfa_settings(&user);
+        if let Some(p) = pref {
+            v["PreferredMfaSetting"] = json!(p);
+            v["UserMFASettingList"] = json!(list);
+        }
+        Ok(v)
+    })
+}
+
+fn admin_delete_user(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
+    let pool = admin_pool(state, r)?;
+    let username = r.req_str("Username", 128)?;
+    state.store.tx(|tx| {
+        let user = load_user(tx, pool, username)?;
+        auth::revoke_all(tx, &pool.id, &user.username)?;
+        tx.delete("user", &user_key(&pool.id, &user.username))?;
+        Ok(json!({}))
+    })
+}
+
+fn admin_confirm_sign_up(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
+    let pool = admin_pool(state, r)?;
+    let username = r.req_str("Username", 128)?;
+    state.store.tx(|tx| {
+        let mut user = load_user(tx, pool, username)?;
+        if user.status != "UNCONFIRMED" {
+            return Err(ApiError::not_authorized(format!(
+                "User cannot be confirmed. Current status is {}",
+                user.status
+            )));
+        }
+        user.status = "CONFIRMED".into();
+        user.modified = state.now();
+        auth::save_user(tx, pool, &user)?;
+        Ok(json!({}))
+    })
+}
+
+fn admin_set_user_password(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
+    let pool = admin_pool(state, r)?;
+    let username = r.req_str("Username", 128)?;
+    let password = r.req_str("Password", 256)?;
+    let permanent = r.opt_bool("Permanent")?.unwrap_or(false);
+    check_password_policy(pool, password)?;
+    state.store.tx(|tx| {
+        let mut user = load_user(tx, pool, username)?;
+        user.set_password(pool.srp_pool_name(), password);
+        if permanent {
+            user.status = "CONFIRMED".into();
+            user.temp_password_expires = None;
+        } else {
+            user.status = "FORCE_CHANGE_PASSWORD".into();
+            user.temp_password_expires =
+                Some(state.now() + pool.password_policy.temporary_password_validity_days * 86_400);
+        }
+        user.failed_attempts = 0;
+        user.lockout_until = 0;
+        user.modified = state.now();
+        auth::save_user(tx, pool, &user)?;
+        Ok(json!({}))
+    })
+}
+
+fn admin_set_enabled(state: &AppState, r: &Req<'_>, enabled: bool) -> Result<Value, ApiError> {
+    let pool = admin_pool(state, r)?;
+    let username = r.req_str("Username", 128)?;
+    state.store.tx(|tx| {
+        let mut user = load_user(tx, pool, username)?;
+        user.enabled = enabled;
+        user.modified = state.now();
+        auth::save_user(tx, pool, &user)?;
+        Ok(json!({}))
+    })
+}
+
+/// Groups are created on first use (there is no CreateGroup locally).
+fn admin_group(state: &AppState, r: &Req<'_>, add: bool) -> Result<Value, ApiError> {
+    let pool = admin_pool(state, r)?;
+    let username = r.req_str("Username", 128)?;
+    let group = r.req_str("GroupName", 128)?;
+    state.store.tx(|tx| {
+        let mut user = load_user(tx, pool, username)?;
+        user.groups.retain(|g| g != group);
+        if add {
+            user.groups.push(group.to_string());
+        }
+        user.modified = state.now();
+        auth::save_user(tx, pool, &user)?;
+        Ok(json!({}))
+    })
+}
+
+fn admin_user_global_sign_out(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
+    let pool = admin_pool(state, r)?;
+    let username = r.req_str("Username", 128)?;
+    state.store.tx(|tx| {
+        let user = load_user(tx, pool, username)?;
+        auth::revoke_all(tx, &pool.id, &user.username)?;
+        Ok(json!({}))
+    })
+}

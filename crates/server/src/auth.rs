@@ -1,0 +1,506 @@
+//! Domain logic shared by the user-pool API and the hosted UI: user lookup, lockout, codes and
+//! the outbox, token minting, refresh-token families, access-token validation.
+
+use serde_json::{json, Map, Value};
+
+use crate::config::{ClientConfig, PoolConfig};
+use crate::error::ApiError;
+use crate::state::{family_key, user_key, AppState, CodeRec, Family, User};
+use crate::store::Tx;
+use crate::util;
+
+/// Failed attempts before the lockout starts (AWS: 5).
+pub const LOCKOUT_AFTER: u32 = 5;
+/// Wrong guesses of a code (or MFA code) before it is invalidated.
+pub const MAX_CODE_ATTEMPTS: u32 = 5;
+/// Longest lockout (AWS: about 15 minutes).
+pub const LOCKOUT_MAX_SECS: i64 = 900;
+
+/// Finds a user by username, or by verified email when the pool allows email sign-in.
+///
+/// # Errors
+/// Storage failure.
+pub fn find_user(tx: &Tx<'_>, pool: &PoolConfig, name: &str) -> Result<Option<User>, ApiError> {
+    if let Some(u) = tx.get::<User>("user", &user_key(&pool.id, name))? {
+        return Ok(Some(u));
+    }
+    if pool.email_alias && name.contains('@') {
+        let all: Vec<(String, User)> = tx.list("user", &format!("{}|", pool.id))?;
+        let lname = name.to_lowercase();
+        return Ok(all.into_iter().map(|(_, u)| u).find(|u| {
+            u.verified_email()
+                .is_some_and(|e| e.to_lowercase() == lname)
+        }));
+    }
+    Ok(None)
+}
+
+/// Saves a user.
+///
+/// # Errors
+/// Storage failure.
+pub fn save_user(tx: &Tx<'_>, pool: &PoolConfig, user: &User) -> Result<(), ApiError> {
+    tx.put("user", &user_key(&pool.id, &user.username), user)?;
+    Ok(())
+}
+
+/// Refuses while locked out after repeated wrong passwords.
+///
+/// # Errors
+/// NotAuthorizedException `Password attempts exceeded`.
+pub fn check_lockout(user: &User, now: i64) -> Result<(), ApiError> {
+    if now < user.lockout_until {
+        return Err(ApiError::not_authorized("Password attempts exceeded"));
+    }
+    Ok(())
+}
+
+/// Counts a wrong password: from the 5th failure on, a lockout of 1 s doubling up to 15 min.
+pub fn record_failure(user: &mut User, now: i64) {
+    user.failed_attempts = user.failed_attempts.saturating_add(1);
+    if user.failed_attempts >= LOCKOUT_AFTER {
+        let exp = (user.failed_attempts - LOCKOUT_AFTER).min(20);
+        user.lockout_until = now + (1i64 << exp).min(LOCKOUT_MAX_SECS);
+    }
+}
+
+/// Creates a code, stores it under `purpose`, writes it to the outbox and the log, and returns
+/// the `CodeDeliveryDetails`.
+///
+/// # Errors
+/// InvalidParameterException when the user has no email; storage failure.
+#[allow(clippy::too_many_arguments)]
+pub fn send_code(
+    state: &AppState,
+    tx: &Tx<'_>,
+    pool: &PoolConfig,
+    client_id: &str,
+    user: &User,
+    purpose: &str,
+    attribute: &str,
+    lifetime: i64,
+) -> Result<Value, ApiError> {
+    let Some(dest) = user.attr(attribute).map(str::to_string) else {
+        return Err(ApiError::invalid_param(format!(
+            "Cannot send a code: the user has no {attribute} attribute"
+        )));
+    };
+    let code = util::random_code();
+    let now = state.now();
+    let key = format!(
+        "{}|{}",
+        user_key(&pool.id, &user.username),
+        purpose_key(purpose, attribute)
+    );
+    tx.put(
+        "code",
+        &key,
+        &CodeRec {
+            code: code.clone(),
+            expires: now + lifetime,
+            attribute: Some(attribute.into()),
+            attempts: 0,
+        },
+    )?;
+    outbox(
+        state, tx, pool, client_id, user, &dest, attribute, purpose, &code,
+    )?;
+    Ok(delivery(&dest, attribute))
+}
+
+fn purpose_key(purpose: &str, attribute: &str) -> String {
+    match purpose {
+        "SignUp" | "ResendConfirmationCode" => "signup".into(),
+        "ForgotPassword" => "forgot".into(),
+        _ => format!("verify:{attribute}"),
+    }
+}
+
+/// `CodeDeliveryDetails` for a destination.
+#[must_use]
+pub fn delivery(dest: &str, attribute: &str) -> Value {
+    json!({
+        "Destination": util::mask_destination(dest),
+        "DeliveryMedium": if attribute == "phone_number" { "SMS" } else { "EMAIL" },
+        "AttributeName": attribute,
+    })
+}
+
+/// Writes a message to the dev outbox and the log.
+///
+/// # Errors
+/// Storage failure.
+#[allow(clippy::too_many_arguments)]
+pub fn outbox(
+    state: &AppState,
+    tx: &Tx<'_>,
+    pool: &PoolConfig,
+    client_id: &str,
+    user: &User,
+    dest: &str,
+    attribute: &str,
+    purpose: &str,
+    code: &str,
+) -> Result<(), ApiError> {
+    let medium = if attribute == "phone_number" {
+        "SMS"
+    } else {
+        "EMAIL"
+    };
+    tracing::info!(
+        pool = %pool.id, username = %user.username, purpose, destination = dest,
+        "code for {} ({purpose}): {code}", user.username
+    );
+    tx.outbox_push(
+        &user.username,
+        &json!({
+            "poolId": pool.id,
+            "clientId": client_id,
+            "username": user.username,
+            "destination": dest,
+            "deliveryMedium": medium,
+            "attributeName": attribute,
+            "purpose": purpose,
+            "code": code,
+            "createdAt": state.now(),
+        }),
+    )?;
+    Ok(())
+}
+
+/// Checks and consumes a code.
+///
+/// # Errors
+/// CodeMismatchException, ExpiredCodeException.
+pub fn take_code(
+    state: &AppState,
+    tx: &Tx<'_>,
+    pool: &PoolConfig,
+    user: &User,
+    purpose: &str,
+    attribute: &str,
+    given: &str,
+) -> Result<(), ApiError> {
+    let key = format!(
+        "{}|{}",
+        user_key(&pool.id, &user.username),
+        purpose_key(purpose, attribute)
+    );
+    let Some(mut rec) = tx.get::<CodeRec>("code", &key)? else {
+        return Err(ApiError::code_mismatch());
+    };
+    if !util::ct_eq(&rec.code, given) {
+        // Run inside `Store::tx_always` so the counter sticks.
+        rec.attempts += 1;
+        if rec.attempts >= MAX_CODE_ATTEMPTS {
+            tx.delete("code", &key)?;
+            return Err(ApiError::new(
+                "LimitExceededException",
+                "Attempt limit exceeded, please try after some time.",
+            ));
+        }
+        tx.put("code", &key, &rec)?;
+        return Err(ApiError::code_mismatch());
+    }
+    if state.now() > rec.expires {
+        return Err(ApiError::expired_code());
+    }
+    tx.delete("code", &key)?;
+    Ok(())
+}
+
+/// Tokens issued for one sign-in or refresh.
+#[derive(Debug, Clone)]
+pub struct Tokens {
+    /// ID token (absent for OAuth flows without `openid`).
+    pub id_token: Option<String>,
+    /// Access token.
+    pub access_token: String,
+    /// Refresh token, only on a new sign-in.
+    pub refresh_token: Option<String>,
+    /// Access token lifetime in seconds.
+    pub expires_in: i64,
+}
+
+impl Tokens {
+    /// The API's `AuthenticationResult`.
+    #[must_use]
+    pub fn authentication_result(&self) -> Value {
+        let mut m = Map::new();
+        m.insert("AccessToken".into(), json!(self.access_token));
+        m.insert("ExpiresIn".into(), json!(self.expires_in));
+        m.insert("TokenType".into(), json!("Bearer"));
+        if let Some(id) = &self.id_token {
+            m.insert("IdToken".into(), json!(id));
+        }
+        if let Some(r) = &self.refresh_token {
+            m.insert("RefreshToken".into(), json!(r));
+        }
+        Value::Object(m)
+    }
+
+    /// The OAuth token endpoint's JSON.
+    #[must_use]
+    pub fn oauth_json(&self) -> Value {
+        let mut m = Map::new();
+        m.insert("access_token".into(), json!(self.access_token));
+        if let Some(id) = &self.id_token {
+            m.insert("id_token".into(), json!(id));
+        }
+        if let Some(r) = &self.refresh_token {
+            m.insert("refresh_token".into(), json!(r));
+        }
+        m.insert("token_type".into(), json!("Bearer"));
+        m.insert("expires_in".into(), json!(self.expires_in));
+        Value::Object(m)
+    }
+}
+
+/// The native API scope.
+pub const ADMIN_SCOPE: &str = "aws.cognito.signin.user.admin";
+
+/// Starts a new refresh-token family and issues ID, access and refresh tokens.
+///
+/// # Errors
+/// Storage failure.
+#[allow(clippy::too_many_arguments)]
+pub fn issue(
+    state: &AppState,
+    tx: &Tx<'_>,
+    pool: &PoolConfig,
+    client: &ClientConfig,
+    user: &User,
+    auth_time: i64,
+    scope: Vec<String>,
+    nonce: Option<&str>,
+    with_id_token: bool,
+) -> Result<Tokens, ApiError> {
+    let now = state.now();
+    let family = Family {
+        pool: pool.id.clone(),
+        client_id: client.id.clone(),
+        username: user.username.clone(),
+        origin_jti: uuid::Uuid::new_v4().to_string(),
+        auth_time,
+        scope,
+        revoked: false,
+        expires: now + client.refresh_token_validity_seconds,
+    };
+    let fkey = family_key(&pool.id, &user.username, &family.origin_jti);
+    tx.put("family", &fkey, &family)?;
+    let refresh = util::random_token(96);
+    tx.put("refresh", &util::sha256_hex(&refresh), &fkey)?;
+    let mut t = mint(state, pool, client, user, &family, nonce, with_id_token);
+    t.refresh_token = Some(refresh);
+    Ok(t)
+}
+
+/// Looks up a live refresh token: its family key and family.
+///
+/// # Errors
+/// NotAuthorizedException `Invalid Refresh Token` / `Refresh Token has been revoked`.
+pub fn refresh_family(
+    state: &AppState,
+    tx: &Tx<'_>,
+    client_id: &str,
+    token: &str,
+) -> Result<(String, Family), ApiError> {
+    let invalid = || ApiError::not_authorized("Invalid Refresh Token");
+    let Some(fkey) = tx.get::<String>("refresh", &util::sha256_hex(token))? else {
+        return Err(invalid());
+    };
+    let Some(family) = tx.get::<Family>("family", &fkey)? else {
+        return Err(invalid());
+    };
+    if family.client_id != client_id {
+        return Err(invalid());
+    }
+    if family.revoked {
+        return Err(ApiError::not_authorized("Refresh Token has been revoked"));
+    }
+    if state.now() >= family.expires {
+        return Err(ApiError::not_authorized("Refresh Token has expired"));
+    }
+    Ok((fkey, family))
+}
+
+/// Issues new ID and access tokens from a refresh token (the refresh token is not rotated).
+///
+/// # Errors
+/// As [`refresh_family`]; NotAuthorizedException if the user is gone or disabled.
+pub fn refresh(
+    state: &AppState,
+    tx: &Tx<'_>,
+    pool: &PoolConfig,
+    client: &ClientConfig,
+    token: &str,
+) -> Result<Tokens, ApiError> {
+    let (_, family) = refresh_family(state, tx, &client.id, token)?;
+    let Some(user) = tx.get::<User>("user", &user_key(&pool.id, &family.username))? else {
+        return Err(ApiError::not_authorized("Refresh Token has been revoked"));
+    };
+    if !user.enabled {
+        return Err(ApiError::not_authorized("User is disabled."));
+    }
+    let with_id = family
+        .scope
+        .iter()
+        .any(|s| s == "openid" || s == ADMIN_SCOPE);
+    Ok(mint(state, pool, client, &user, &family, None, with_id))
+}
+
+/// Signs an ID token and an access token for a family.
+#[must_use]
+pub fn mint(
+    state: &AppState,
+    pool: &PoolConfig,
+    client: &ClientConfig,
+    user: &User,
+    family: &Family,
+    nonce: Option<&str>,
+    with_id_token: bool,
+) -> Tokens {
+    let now = state.now();
+    let iss = state.issuer(&pool.id);
+    let event_id = uuid::Uuid::new_v4().to_string();
+    let keys = &state.keys[&pool.id];
+
+    let mut access = Map::new();
+    access.insert("sub".into(), json!(user.sub));
+    if !user.groups.is_empty() {
+        access.insert("cognito:groups".into(), json!(user.groups));
+    }
+    access.insert("iss".into(), json!(iss));
+    access.insert("client_id".into(), json!(client.id));
+    access.insert("origin_jti".into(), json!(family.origin_jti));
+    access.insert("event_id".into(), json!(event_id));
+    access.insert("token_use".into(), json!("access"));
+    access.insert("scope".into(), json!(family.scope.join(" ")));
+    access.insert("auth_time".into(), json!(family.auth_time));
+    access.insert(
+        "exp".into(),
+        json!(now + client.access_token_validity_seconds),
+    );
+    access.insert("iat".into(), json!(now));
+    access.insert("jti".into(), json!(uuid::Uuid::new_v4().to_string()));
+    access.insert("version".into(), json!(2));
+    access.insert("username".into(), json!(user.username));
+    let access_token = keys.access.sign(&access);
+
+    let id_token = with_id_token.then(|| {
+        let mut id = Map::new();
+        id.insert("sub".into(), json!(user.sub));
+        if !user.groups.is_empty() {
+            id.insert("cognito:groups".into(), json!(user.groups));
+        }
+        for (k, v) in &user.attributes {
+            let val = if k.ends_with("_verified") {
+                json!(v == "true")
+            } else {
+                json!(v)
+            };
+            id.insert(k.clone(), val);
+        }
+        id.insert("iss".into(), json!(iss));
+        id.insert("cognito:username".into(), json!(user.username));
+        if let Some(n) = nonce {
+            id.insert("nonce".into(), json!(n));
+        }
+        id.insert("origin_jti".into(), json!(family.origin_jti));
+        id.insert("aud".into(), json!(client.id));
+        id.insert("event_id".into(), json!(event_id));
+        id.insert("token_use".into(), json!("id"));
+        id.insert("auth_time".into(), json!(family.auth_time));
+        id.insert("exp".into(), json!(now + client.id_token_validity_seconds));
+        id.insert("iat".into(), json!(now));
+        id.insert("jti".into(), json!(uuid::Uuid::new_v4().to_string()));
+        keys.id.sign(&id)
+    });
+
+    Tokens {
+        id_token,
+        access_token,
+        refresh_token: None,
+        expires_in: client.access_token_validity_seconds,
+    }
+}
+
+/// A validated access token.
+#[derive(Debug, Clone)]
+pub struct AccessContext {
+    /// Pool id.
+    pub pool_id: String,
+    /// The user (fresh from the store).
+    pub user: User,
+    /// The token's claims.
+    pub claims: Map<String, Value>,
+}
+
+/// Validates an access token: signature, `token_use`, `exp`, not revoked, user exists.
+///
+/// # Errors
+/// NotAuthorizedException (`Invalid Access Token`, `Access Token has expired`,
+/// `Access Token has been revoked`), UserNotFoundException.
+pub fn validate_access(
+    state: &AppState,
+    tx: &Tx<'_>,
+    token: &str,
+) -> Result<AccessContext, ApiError> {
+    let invalid = || ApiError::not_authorized("Invalid Access Token");
+    let Some((pool_id, claims)) = state
+        .keys
+        .iter()
+        .find_map(|(pid, k)| k.access.verify(token).map(|c| (pid.clone(), c)))
+    else {
+        return Err(invalid());
+    };
+    if claims.get("token_use").and_then(Value::as_str) != Some("access")
+        || claims.get("iss").and_then(Value::as_str) != Some(state.issuer(&pool_id).as_str())
+    {
+        return Err(invalid());
+    }
+    let exp = claims.get("exp").and_then(Value::as_i64).unwrap_or(0);
+    if state.now() >= exp {
+        return Err(ApiError::not_authorized("Access Token has expired"));
+    }
+    let username = claims
+        .get("username")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let origin = claims
+        .get("origin_jti")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let family: Option<Family> = tx.get("family", &family_key(&pool_id, username, origin))?;
+    if family.is_none_or(|f| f.revoked) {
+        return Err(ApiError::not_authorized("Access Token has been revoked"));
+    }
+    let Some(user) = tx.get::<User>("user", &user_key(&pool_id, username))? else {
+        return Err(ApiError::user_not_found());
+    };
+    if claims.get("sub").and_then(Value::as_str) != Some(user.sub.as_str()) {
+        return Err(ApiError::user_not_found());
+    }
+    Ok(AccessContext {
+        pool_id,
+        user,
+        claims,
+    })
+}
+
+/// Revokes every refresh-token family of a user (GlobalSignOut, DeleteUser).
+///
+/// # Errors
+/// Storage failure.
+pub fn revoke_all(tx: &Tx<'_>, pool_id: &str, username: &str) -> Result<(), ApiError> {
+    let prefix = format!("{}|", user_key(pool_id, username));
+    let fams: Vec<(String, Family)> = tx.list("family", &prefix)?;
+    let lname = username.to_lowercase();
+    for (k, mut f) in fams {
+        if !f.revoked && f.username.to_lowercase() == lname {
+            f.revoked = true;
+            tx.put("family", &k, &f)?;
+        }
+    }
+    Ok(())
+}

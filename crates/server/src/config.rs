@@ -1,0 +1,314 @@
+//! The TOML configuration: user pools, app clients, password policy, token lifetimes, seed users.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// The configuration shipped with the binary (`crates/server/cognito-local.toml`).
+pub const DEFAULT_CONFIG: &str = include_str!("../cognito-local.toml");
+
+/// Why a configuration could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The TOML did not parse.
+    #[error("config: {0}")]
+    Toml(#[from] toml::de::Error),
+    /// The TOML parsed but is inconsistent.
+    #[error("config: {0}")]
+    Invalid(String),
+}
+
+/// Longest token lifetime accepted (10 years, AWS's refresh-token maximum).
+pub const MAX_VALIDITY_SECS: i64 = 10 * 365 * 86_400;
+
+/// The whole configuration.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// User pools served.
+    pub pools: Vec<PoolConfig>,
+}
+
+/// One user pool.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PoolConfig {
+    /// `<region>_<name>`, e.g. `us-east-1_LocalPool1`.
+    pub id: String,
+    /// Allow signing in with a verified email address instead of the username.
+    #[serde(default)]
+    pub email_alias: bool,
+    /// Attributes verified automatically by sending a code (`email`).
+    #[serde(default = "default_auto_verified")]
+    pub auto_verified_attributes: Vec<String>,
+    /// `OFF`, `OPTIONAL` or `ON`.
+    #[serde(default = "default_mfa")]
+    pub mfa: String,
+    /// AWS's PreventUserExistenceErrors: an unknown user looks like a wrong password or code
+    /// (default off, so a developer sees `UserNotFoundException`).
+    #[serde(default)]
+    pub prevent_user_existence_errors: bool,
+    /// Password rules.
+    #[serde(default)]
+    pub password_policy: PasswordPolicy,
+    /// App clients.
+    #[serde(default)]
+    pub clients: Vec<ClientConfig>,
+    /// Users created at start-up if they do not exist yet.
+    #[serde(default)]
+    pub users: Vec<SeedUser>,
+}
+
+fn default_auto_verified() -> Vec<String> {
+    vec!["email".into()]
+}
+fn default_mfa() -> String {
+    "OPTIONAL".into()
+}
+
+/// Password rules (defaults as AWS).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PasswordPolicy {
+    /// Minimum length.
+    pub minimum_length: usize,
+    /// Needs an upper-case letter.
+    pub require_uppercase: bool,
+    /// Needs a lower-case letter.
+    pub require_lowercase: bool,
+    /// Needs a digit.
+    pub require_numbers: bool,
+    /// Needs a symbol.
+    pub require_symbols: bool,
+    /// Days a temporary password from AdminCreateUser stays valid.
+    pub temporary_password_validity_days: i64,
+}
+
+impl Default for PasswordPolicy {
+    fn default() -> Self {
+        Self {
+            minimum_length: 8,
+            require_uppercase: true,
+            require_lowercase: true,
+            require_numbers: true,
+            require_symbols: true,
+            temporary_password_validity_days: 7,
+        }
+    }
+}
+
+/// One app client.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientConfig {
+    /// Client id.
+    pub id: String,
+    /// Display name.
+    #[serde(default)]
+    pub name: String,
+    /// Client secret; if set, SECRET_HASH / client authentication is required.
+    #[serde(default)]
+    pub secret: Option<String>,
+    /// Allowed `AuthFlow`s (`USER_SRP_AUTH`, `USER_PASSWORD_AUTH`, `REFRESH_TOKEN_AUTH`).
+    #[serde(default = "default_flows")]
+    pub auth_flows: Vec<String>,
+    /// Registered OAuth redirect URIs (matched exactly).
+    #[serde(default)]
+    pub callback_urls: Vec<String>,
+    /// Registered sign-out URLs (matched exactly).
+    #[serde(default)]
+    pub logout_urls: Vec<String>,
+    /// Allowed OAuth scopes.
+    #[serde(default = "default_scopes")]
+    pub scopes: Vec<String>,
+    /// ID token lifetime.
+    #[serde(default = "default_hour")]
+    pub id_token_validity_seconds: i64,
+    /// Access token lifetime.
+    #[serde(default = "default_hour")]
+    pub access_token_validity_seconds: i64,
+    /// Refresh token lifetime.
+    #[serde(default = "default_refresh")]
+    pub refresh_token_validity_seconds: i64,
+    /// GetTokensFromRefreshToken returns a new refresh token and retires the old one.
+    #[serde(default)]
+    pub refresh_token_rotation: bool,
+}
+
+fn default_flows() -> Vec<String> {
+    vec!["USER_SRP_AUTH".into(), "REFRESH_TOKEN_AUTH".into()]
+}
+fn default_scopes() -> Vec<String> {
+    [
+        "openid",
+        "email",
+        "profile",
+        "aws.cognito.signin.user.admin",
+    ]
+    .iter()
+    .map(|s| (*s).to_string())
+    .collect()
+}
+fn default_hour() -> i64 {
+    3600
+}
+fn default_refresh() -> i64 {
+    30 * 24 * 3600
+}
+
+/// A user created at start-up.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedUser {
+    /// Username.
+    pub username: String,
+    /// Password (only its SRP verifier is stored).
+    pub password: String,
+    /// Attributes (`email`, `email_verified`, `name`, `custom:x`, ...).
+    #[serde(default)]
+    pub attributes: BTreeMap<String, String>,
+    /// Groups (`cognito:groups` claim).
+    #[serde(default)]
+    pub groups: Vec<String>,
+    /// `CONFIRMED` (default), `UNCONFIRMED` or `FORCE_CHANGE_PASSWORD`.
+    #[serde(default = "default_status")]
+    pub status: String,
+}
+
+fn default_status() -> String {
+    "CONFIRMED".into()
+}
+
+impl Config {
+    /// Parses and checks a TOML configuration.
+    ///
+    /// # Errors
+    /// Bad TOML, a malformed pool id, duplicate or missing ids.
+    pub fn parse(text: &str) -> Result<Self, ConfigError> {
+        let cfg: Config = toml::from_str(text)?;
+        cfg.validate()?;
+        Ok(cfg)
+    }
+
+    /// The built-in default configuration.
+    ///
+    /// # Errors
+    /// Never for the shipped file (a test checks it).
+    pub fn default_config() -> Result<Self, ConfigError> {
+        Self::parse(DEFAULT_CONFIG)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        if self.pools.is_empty() {
+            return Err(ConfigError::Invalid(
+                "at least one [[pools]] entry is needed".into(),
+            ));
+        }
+        let mut clients = std::collections::HashSet::new();
+        let mut pools = std::collections::HashSet::new();
+        for p in &self.pools {
+            let ok = p.id.split_once('_').is_some_and(|(region, name)| {
+                !region.is_empty()
+                    && region
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                    && !name.is_empty()
+                    && name.chars().all(|c| c.is_ascii_alphanumeric())
+            });
+            if !ok {
+                return Err(ConfigError::Invalid(format!(
+                    "pool id {:?} is not of the form <region>_<name>",
+                    p.id
+                )));
+            }
+            if !pools.insert(p.id.clone()) {
+                return Err(ConfigError::Invalid(format!("duplicate pool id {}", p.id)));
+            }
+            if !["OFF", "OPTIONAL", "ON"].contains(&p.mfa.as_str()) {
+                return Err(ConfigError::Invalid(format!(
+                    "pool {}: mfa must be OFF, OPTIONAL or ON",
+                    p.id
+                )));
+            }
+            for c in &p.clients {
+                if c.id.is_empty() || !clients.insert(c.id.clone()) {
+                    return Err(ConfigError::Invalid(format!(
+                        "empty or duplicate client id {:?}",
+                        c.id
+                    )));
+                }
+                for (what, v) in [
+                    ("id_token_validity_seconds", c.id_token_validity_seconds),
+                    (
+                        "access_token_validity_seconds",
+                        c.access_token_validity_seconds,
+                    ),
+                    (
+                        "refresh_token_validity_seconds",
+                        c.refresh_token_validity_seconds,
+                    ),
+                ] {
+                    if !(1..=MAX_VALIDITY_SECS).contains(&v) {
+                        return Err(ConfigError::Invalid(format!(
+                            "client {}: {what} must be between 1 and {MAX_VALIDITY_SECS}",
+                            c.id
+                        )));
+                    }
+                }
+            }
+            if !(0..=365).contains(&p.password_policy.temporary_password_validity_days) {
+                return Err(ConfigError::Invalid(format!(
+                    "pool {}: temporary_password_validity_days must be between 0 and 365",
+                    p.id
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl PoolConfig {
+    /// The region, the part of the pool id before `_`.
+    #[must_use]
+    pub fn region(&self) -> &str {
+        self.id.split_once('_').map_or("", |(r, _)| r)
+    }
+
+    /// The pool name used in SRP, the part of the pool id after `_`.
+    #[must_use]
+    pub fn srp_pool_name(&self) -> &str {
+        self.id.split_once('_').map_or("", |(_, n)| n)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_config_parses() {
+        let c = Config::default_config().expect("default config");
+        assert_eq!(c.pools[0].id, "us-east-1_LocalPool1");
+        assert_eq!(c.pools[0].srp_pool_name(), "LocalPool1");
+        assert_eq!(c.pools[0].clients.len(), 2);
+    }
+
+    #[test]
+    fn absurd_lifetimes_rejected() {
+        let base = DEFAULT_CONFIG.replace(
+            "refresh_token_validity_seconds = 2592000",
+            "refresh_token_validity_seconds = 9223372036854775807",
+        );
+        assert!(Config::parse(&base).is_err());
+        let zero = DEFAULT_CONFIG.replace(
+            "access_token_validity_seconds = 3600",
+            "access_token_validity_seconds = 0",
+        );
+        assert!(Config::parse(&zero).is_err());
+    }
+
+    #[test]
+    fn bad_pool_id_rejected() {
+        assert!(Config::parse("[[pools]]\nid = \"nounderscore\"\n").is_err());
+    }
+}

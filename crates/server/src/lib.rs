@@ -1,0 +1,233 @@
+//! `cognito-local`: a local Amazon-Cognito-compatible user-pool server for development and tests.
+//!
+//! It serves the user-pool JSON API (`POST /` with `X-Amz-Target`) with real SRP verification,
+//! RS256 tokens with a JWKS, a hosted UI with OAuth 2.0 code + PKCE, and AWS-like CORS headers,
+//! keeping its state in SQLite (or in memory).
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use cognito_local::{app, config::Config, state::{AppState, Options}};
+//! let state = AppState::new(Config::default_config()?, Options::in_memory())?;
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+//! axum::serve(listener, app(state)).await?;
+//! # Ok(()) }
+//! ```
+#![forbid(unsafe_code)]
+
+pub mod api;
+pub mod auth;
+pub mod config;
+pub mod error;
+pub mod jwt;
+pub mod oauth;
+pub mod state;
+pub mod store;
+pub mod util;
+
+use axum::body::{to_bytes, Body};
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Largest accepted API request body.
+pub const MAX_BODY: usize = 1 << 20;
+
+/// The whole HTTP application.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .route("/", post(api_handler).get(root_info))
+        .route("/{pool_id}/.well-known/jwks.json", get(jwks))
+        .route(
+            "/{pool_id}/.well-known/openid-configuration",
+            get(discovery),
+        )
+        .route("/_dev/outbox", get(outbox))
+        .merge(oauth::routes())
+        .fallback(not_found)
+        .layer(cors())
+        .with_state(state)
+}
+
+/// CORS like AWS: any origin, the SDK headers, and the `x-amzn-*` response headers exposed.
+fn cors() -> CorsLayer {
+    let allow: Vec<HeaderName> = [
+        "content-type",
+        "x-amz-target",
+        "x-amz-user-agent",
+        "cache-control",
+        "amz-sdk-invocation-id",
+        "amz-sdk-request",
+        "authorization",
+        "x-amz-date",
+        "x-amz-security-token",
+    ]
+    .iter()
+    .map(|h| HeaderName::from_static(h))
+    .collect();
+    let expose: Vec<HeaderName> = [
+        "x-amzn-requestid",
+        "x-amzn-errortype",
+        "x-amzn-errormessage",
+        "date",
+    ]
+    .iter()
+    .map(|h| HeaderName::from_static(h))
+    .collect();
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::any())
+        .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
+        .allow_headers(allow)
+        .expose_headers(expose)
+        .max_age(std::time::Duration::from_secs(86_400))
+}
+
+fn request_id() -> HeaderValue {
+    HeaderValue::from_str(&uuid::Uuid::new_v4().to_string())
+        .unwrap_or(HeaderValue::from_static("0"))
+}
+
+async fn api_handler(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+    let target = headers
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let ct = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let result = match to_bytes(body, MAX_BODY).await {
+        Err(_) => Err(ApiError::invalid_param(
+            "Request body too large or unreadable",
+        )),
+        Ok(bytes) => {
+            let op = target.clone().unwrap_or_default();
+            let st = state.clone();
+            match tokio::task::spawn_blocking(move || {
+                api::handle(&st, target.as_deref(), ct.as_deref(), &bytes)
+            })
+            .await
+            {
+                Ok(r) => {
+                    match &r {
+                        Ok(_) => tracing::debug!(op, "ok"),
+                        Err(e) => tracing::info!(op, "{e}"),
+                    }
+                    r
+                }
+                Err(e) => {
+                    tracing::error!(op, "operation panicked: {e}");
+                    Err(ApiError::internal("Internal server error."))
+                }
+            }
+        }
+    };
+    let mut resp = match result {
+        Ok(v) => (
+            StatusCode::OK,
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/x-amz-json-1.1"),
+            )],
+            v.to_string(),
+        )
+            .into_response(),
+        Err(e) => e.into_response(),
+    };
+    resp.headers_mut().insert("x-amzn-requestid", request_id());
+    resp
+}
+
+async fn root_info() -> Response {
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        "cognito-local: POST / with X-Amz-Target: AWSCognitoIdentityProviderService.<Operation>\n",
+    )
+        .into_response()
+}
+
+fn json_response(status: StatusCode, v: &Value) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        v.to_string(),
+    )
+        .into_response()
+}
+
+async fn jwks(State(state): State<AppState>, Path(pool_id): Path<String>) -> Response {
+    match state.keys.get(&pool_id) {
+        Some(k) => json_response(
+            StatusCode::OK,
+            &json!({"keys": [k.id.jwk(), k.access.jwk()]}),
+        ),
+        None => pool_not_found(&pool_id),
+    }
+}
+
+fn pool_not_found(pool_id: &str) -> Response {
+    ApiError::new(
+        "ResourceNotFoundException",
+        format!("User pool {pool_id} does not exist."),
+    )
+    .into_response()
+}
+
+async fn discovery(State(state): State<AppState>, Path(pool_id): Path<String>) -> Response {
+    if state.pool(&pool_id).is_none() {
+        return pool_not_found(&pool_id);
+    }
+    let base = &state.issuer_base;
+    let iss = state.issuer(&pool_id);
+    json_response(
+        StatusCode::OK,
+        &json!({
+            "issuer": iss,
+            "authorization_endpoint": format!("{base}/oauth2/authorize"),
+            "token_endpoint": format!("{base}/oauth2/token"),
+            "userinfo_endpoint": format!("{base}/oauth2/userInfo"),
+            "revocation_endpoint": format!("{base}/oauth2/revoke"),
+            "end_session_endpoint": format!("{base}/logout"),
+            "jwks_uri": format!("{iss}/.well-known/jwks.json"),
+            "response_types_supported": ["code"],
+            "grant_types_supported": ["authorization_code", "refresh_token"],
+            "subject_types_supported": ["public"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+            "scopes_supported": ["openid", "email", "phone", "profile", "aws.cognito.signin.user.admin"],
+            "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
+            "code_challenge_methods_supported": ["S256", "plain"],
+            "claims_supported": ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "email", "email_verified", "cognito:username", "cognito:groups"],
+        }),
+    )
+}
+
+async fn outbox(
+    State(state): State<AppState>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let username = q.get("username").map(String::as_str);
+    match state.store.tx(|t| t.outbox(username)) {
+        Ok(messages) => json_response(StatusCode::OK, &json!({"messages": messages})),
+        Err(e) => ApiError::from(e).into_response(),
+    }
+}
+
+async fn not_found(method: Method) -> Response {
+    if method == Method::POST {
+        return ApiError::new("UnknownOperationException", "Unknown operation").into_response();
+    }
+    (
+        StatusCode::NOT_FOUND,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        "Not found\n",
+    )
+        .into_response()
+}

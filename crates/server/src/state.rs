@@ -1,0 +1,460 @@
+//! Shared server state: configuration, store, clock, signing keys; and the stored records.
+
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Debug;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+
+use crate::config::{ClientConfig, Config, PoolConfig};
+use crate::jwt::{process_key, KeyPair};
+use crate::store::{Store, StoreError};
+use crate::util;
+
+/// The source of the current time (injectable so tests never sleep).
+pub trait Clock: Send + Sync + Debug {
+    /// Unix seconds.
+    fn now(&self) -> i64;
+}
+
+/// The system clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> i64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64)
+    }
+}
+
+/// A clock moved by hand (tests).
+#[derive(Debug)]
+pub struct ManualClock(AtomicI64);
+
+impl ManualClock {
+    /// Starts at `unix` seconds.
+    #[must_use]
+    pub fn new(unix: i64) -> Self {
+        Self(AtomicI64::new(unix))
+    }
+    /// Moves the clock forward.
+    pub fn advance(&self, secs: i64) {
+        self.0.fetch_add(secs, Ordering::SeqCst);
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> i64 {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// How to build the state.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Data directory for the SQLite file; `None` = in memory.
+    pub data_dir: Option<PathBuf>,
+    /// Base URL for `iss` and the hosted-UI / OAuth endpoints, e.g. `http://127.0.0.1:9229`.
+    pub issuer_base: String,
+    /// Time source.
+    pub clock: Arc<dyn Clock>,
+}
+
+impl Options {
+    /// In memory, system clock, issuer `http://localhost:9229`.
+    #[must_use]
+    pub fn in_memory() -> Self {
+        Self {
+            data_dir: None,
+            issuer_base: "http://localhost:9229".into(),
+            clock: Arc::new(SystemClock),
+        }
+    }
+}
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// Storage.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Signing keys.
+    #[error("signing keys: {0}")]
+    Keys(String),
+    /// Seed users.
+    #[error("seed user: {0}")]
+    Seed(String),
+}
+
+/// ID-token and access-token signing keys of one pool.
+#[derive(Debug, Clone)]
+pub struct PoolKeys {
+    /// Signs ID tokens.
+    pub id: KeyPair,
+    /// Signs access tokens.
+    pub access: KeyPair,
+}
+
+/// Everything a request handler needs (cheap to clone).
+#[derive(Debug, Clone)]
+pub struct AppState(Arc<Inner>);
+
+/// The shared contents of [`AppState`].
+#[derive(Debug)]
+pub struct Inner {
+    /// Configuration.
+    pub config: Config,
+    /// Database.
+    pub store: Store,
+    /// Time source.
+    pub clock: Arc<dyn Clock>,
+    /// Base URL without trailing slash.
+    pub issuer_base: String,
+    /// Keys per pool id.
+    pub keys: HashMap<String, PoolKeys>,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl AppState {
+    /// Opens the store, loads or creates the signing keys and creates missing seed users.
+    ///
+    /// # Errors
+    /// Storage failure, key failure, invalid seed user.
+    pub fn new(config: Config, opts: Options) -> Result<Self, StartError> {
+        let store = Store::open(opts.data_dir.as_deref())?;
+        let mut keys = HashMap::new();
+        for pool in &config.pools {
+            let load = |usage: &str| -> Result<KeyPair, StartError> {
+                let name = format!("{}|{usage}", pool.id);
+                let stored: Option<String> = store.tx(|t| t.get::<String>("key", &name))?;
+                if let Some(der_hex) = stored {
+                    let der = hex::decode(der_hex).map_err(|e| StartError::Keys(e.to_string()))?;
+                    return KeyPair::from_der(&der).map_err(StartError::Keys);
+                }
+                let k = process_key(&name).map_err(StartError::Keys)?;
+                let der = k.to_der().map_err(StartError::Keys)?;
+                store.tx(|t| t.put("key", &name, &hex::encode(der)))?;
+                Ok(k)
+            };
+            let id = load("id")?;
+            let access = load("access")?;
+            keys.insert(pool.id.clone(), PoolKeys { id, access });
+        }
+        let state = Self(Arc::new(Inner {
+            config,
+            store,
+            clock: opts.clock,
+            issuer_base: opts.issuer_base.trim_end_matches('/').to_string(),
+            keys,
+        }));
+        state.seed()?;
+        Ok(state)
+    }
+
+    fn seed(&self) -> Result<(), StartError> {
+        let now = self.now();
+        for pool in &self.config.pools {
+            for su in &pool.users {
+                let mut u = User::new(&su.username, now);
+                u.status.clone_from(&su.status);
+                u.attributes.extend(su.attributes.clone());
+                u.groups.clone_from(&su.groups);
+                u.set_password(pool.srp_pool_name(), &su.password);
+                self.store.tx(|t| {
+                    t.insert_new("user", &user_key(&pool.id, &su.username), &u)?;
+                    Ok::<_, StoreError>(())
+                })?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Deletes expired SRP states, challenge sessions, codes, authorization codes, hosted-UI
+    /// sessions and refresh-token families; returns how many records went.
+    ///
+    /// # Errors
+    /// Storage failure.
+    pub fn purge_expired(&self) -> Result<usize, StoreError> {
+        let now = self.now();
+        self.store.tx(|t| t.purge_expired(now))
+    }
+
+    /// Current unix time.
+    #[must_use]
+    pub fn now(&self) -> i64 {
+        self.clock.now()
+    }
+
+    /// A pool by id.
+    #[must_use]
+    pub fn pool(&self, id: &str) -> Option<&PoolConfig> {
+        self.config.pools.iter().find(|p| p.id == id)
+    }
+
+    /// A client by id with its pool.
+    #[must_use]
+    pub fn client(&self, client_id: &str) -> Option<(&PoolConfig, &ClientConfig)> {
+        self.config
+            .pools
+            .iter()
+            .find_map(|p| p.clients.iter().find(|c| c.id == client_id).map(|c| (p, c)))
+    }
+
+    /// `iss` of a pool: `<issuer-base>/<poolId>`.
+    #[must_use]
+    pub fn issuer(&self, pool_id: &str) -> String {
+        format!("{}/{pool_id}", self.issuer_base)
+    }
+}
+
+/// Store key of a user (usernames are case-insensitive, as in new AWS pools).
+#[must_use]
+pub fn user_key(pool_id: &str, username: &str) -> String {
+    format!("{pool_id}|{}", username.to_lowercase())
+}
+
+/// A user as stored: an SRP salt and verifier, never the password.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct User {
+    /// Username as created.
+    pub username: String,
+    /// Immutable UUID.
+    pub sub: String,
+    /// `UNCONFIRMED`, `CONFIRMED`, `FORCE_CHANGE_PASSWORD`, `RESET_REQUIRED`.
+    pub status: String,
+    /// Disabled users cannot sign in.
+    pub enabled: bool,
+    /// Raw salt bytes (hex) given to `make_verifier`.
+    pub salt_raw: String,
+    /// SALT sent to clients.
+    pub salt_hex: String,
+    /// v = g^x.
+    pub verifier_hex: String,
+    /// Attributes other than `sub`.
+    pub attributes: BTreeMap<String, String>,
+    /// Groups.
+    pub groups: Vec<String>,
+    /// Creation time.
+    pub created: i64,
+    /// Last change.
+    pub modified: i64,
+    /// Expiry of a temporary password.
+    pub temp_password_expires: Option<i64>,
+    /// TOTP secret being set up (base32).
+    pub totp_pending: Option<String>,
+    /// Verified TOTP secret (base32).
+    pub totp_secret: Option<String>,
+    /// TOTP MFA turned on.
+    pub totp_enabled: bool,
+    /// Consecutive failed password attempts.
+    pub failed_attempts: u32,
+    /// Sign-in refused until this time.
+    pub lockout_until: i64,
+}
+
+impl User {
+    /// A new unconfirmed user without a password.
+    #[must_use]
+    pub fn new(username: &str, now: i64) -> Self {
+        Self {
+            username: username.to_string(),
+            sub: uuid::Uuid::new_v4().to_string(),
+            status: "UNCONFIRMED".into(),
+            enabled: true,
+            salt_raw: String::new(),
+            salt_hex: String::new(),
+            verifier_hex: String::new(),
+            attributes: BTreeMap::new(),
+            groups: Vec::new(),
+            created: now,
+            modified: now,
+            temp_password_expires: None,
+            totp_pending: None,
+            totp_secret: None,
+            totp_enabled: false,
+            failed_attempts: 0,
+            lockout_until: 0,
+        }
+    }
+
+    /// Sets a new password: a fresh salt and verifier.
+    pub fn set_password(&mut self, srp_pool_name: &str, password: &str) {
+        let salt = util::random_bytes(16);
+        let v = cognito_srp::make_verifier(srp_pool_name, &self.username, password, &salt);
+        self.salt_raw = hex::encode(&salt);
+        self.salt_hex = v.salt_hex;
+        self.verifier_hex = v.verifier_hex;
+    }
+
+    /// Checks a password by recomputing the verifier (constant-time compare).
+    #[must_use]
+    pub fn check_password(&self, srp_pool_name: &str, password: &str) -> bool {
+        let Ok(salt) = hex::decode(&self.salt_raw) else {
+            return false;
+        };
+        if self.verifier_hex.is_empty() {
+            return false;
+        }
+        let v = cognito_srp::make_verifier(srp_pool_name, &self.username, password, &salt);
+        util::ct_eq(&v.verifier_hex, &self.verifier_hex)
+    }
+
+    /// The SRP verifier.
+    #[must_use]
+    pub fn verifier(&self) -> cognito_srp::Verifier {
+        cognito_srp::Verifier {
+            salt_hex: self.salt_hex.clone(),
+            verifier_hex: self.verifier_hex.clone(),
+        }
+    }
+
+    /// An attribute.
+    #[must_use]
+    pub fn attr(&self, name: &str) -> Option<&str> {
+        self.attributes.get(name).map(String::as_str)
+    }
+
+    /// The email if verified.
+    #[must_use]
+    pub fn verified_email(&self) -> Option<&str> {
+        (self.attr("email_verified") == Some("true"))
+            .then(|| self.attr("email"))
+            .flatten()
+    }
+
+    /// The attribute list as in GetUser (`sub` first).
+    #[must_use]
+    pub fn attribute_list(&self) -> Vec<serde_json::Value> {
+        let mut v = vec![serde_json::json!({"Name": "sub", "Value": self.sub})];
+        for (k, val) in &self.attributes {
+            v.push(serde_json::json!({"Name": k, "Value": val}));
+        }
+        v
+    }
+}
+
+/// A one-time code (sign-up, forgot password, attribute verification).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CodeRec {
+    /// The code.
+    pub code: String,
+    /// Expiry.
+    pub expires: i64,
+    /// Attribute being verified, if any.
+    pub attribute: Option<String>,
+    /// Wrong guesses so far.
+    #[serde(default)]
+    pub attempts: u32,
+}
+
+/// Server-side SRP state, located by the SECRET_BLOCK.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SrpRec {
+    /// Pool.
+    pub pool: String,
+    /// Client.
+    pub client_id: String,
+    /// Real username.
+    pub username: String,
+    /// Server ephemeral secret b (hex).
+    pub b_hex: String,
+    /// Client public A.
+    pub a_pub_hex: String,
+    /// Expiry.
+    pub expires: i64,
+}
+
+/// A challenge session (NEW_PASSWORD_REQUIRED, SOFTWARE_TOKEN_MFA, MFA_SETUP).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SessionRec {
+    /// Pool.
+    pub pool: String,
+    /// Client.
+    pub client_id: String,
+    /// Real username.
+    pub username: String,
+    /// The challenge this session answers.
+    pub challenge: String,
+    /// Expiry.
+    pub expires: i64,
+    /// MFA_SETUP: a TOTP secret was verified in this session.
+    #[serde(default)]
+    pub totp_verified: bool,
+    /// Wrong MFA codes so far.
+    #[serde(default)]
+    pub attempts: u32,
+}
+
+/// A refresh-token family: one sign-in and everything refreshed from it (`origin_jti`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Family {
+    /// Pool.
+    pub pool: String,
+    /// Client.
+    pub client_id: String,
+    /// Real username.
+    pub username: String,
+    /// Shared `origin_jti`.
+    pub origin_jti: String,
+    /// Original authentication time.
+    pub auth_time: i64,
+    /// Access-token scope.
+    pub scope: Vec<String>,
+    /// Revoked by GlobalSignOut / RevokeToken.
+    pub revoked: bool,
+    /// Refresh token expiry.
+    pub expires: i64,
+}
+
+/// Store key of a family.
+#[must_use]
+pub fn family_key(pool_id: &str, username: &str, origin_jti: &str) -> String {
+    format!("{}|{origin_jti}", user_key(pool_id, username))
+}
+
+/// An OAuth authorization code.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AuthCode {
+    /// Pool.
+    pub pool: String,
+    /// Client.
+    pub client_id: String,
+    /// Exact redirect URI.
+    pub redirect_uri: String,
+    /// Real username.
+    pub username: String,
+    /// Granted scopes.
+    pub scope: Vec<String>,
+    /// OIDC nonce.
+    pub nonce: Option<String>,
+    /// PKCE challenge.
+    pub code_challenge: Option<String>,
+    /// `S256` or `plain`.
+    pub code_challenge_method: Option<String>,
+    /// Authentication time.
+    pub auth_time: i64,
+    /// Expiry (5 minutes).
+    pub expires: i64,
+}
+
+/// A hosted-UI sign-in session (cookie).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct UiSession {
+    /// Pool.
+    pub pool: String,
+    /// Real username.
+    pub username: String,
+    /// Authentication time.
+    pub auth_time: i64,
+    /// Expiry.
+    pub expires: i64,
+}

@@ -1,0 +1,278 @@
+//! Persistence: a small typed key-value store on SQLite (one connection behind a mutex; every
+//! change runs in a transaction, so concurrent requests never lose a write).
+
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use serde::{de::DeserializeOwned, Serialize};
+use std::path::Path;
+use std::sync::Mutex;
+
+/// A storage failure (reported to clients as InternalErrorException).
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// SQLite failed.
+    #[error("sqlite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// A stored value no longer deserialises.
+    #[error("stored json: {0}")]
+    Json(#[from] serde_json::Error),
+    /// The mutex was poisoned by a panic elsewhere.
+    #[error("store lock poisoned")]
+    Poisoned,
+    /// Creating the data directory failed.
+    #[error("data dir: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// The database.
+#[derive(Debug)]
+pub struct Store {
+    conn: Mutex<Connection>,
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS kv (
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (kind, key)
+);
+CREATE TABLE IF NOT EXISTS outbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    username TEXT NOT NULL,
+    value TEXT NOT NULL
+);
+";
+
+impl Store {
+    /// Opens (creating if needed) `<dir>/cognito-local.sqlite3`, or an in-memory database.
+    ///
+    /// # Errors
+    /// The directory cannot be created or SQLite cannot open the file.
+    pub fn open(dir: Option<&Path>) -> Result<Self, StoreError> {
+        let conn = match dir {
+            Some(d) => {
+                std::fs::create_dir_all(d)?;
+                let c = Connection::open(d.join("cognito-local.sqlite3"))?;
+                c.pragma_update(None, "journal_mode", "WAL")?;
+                c.pragma_update(None, "synchronous", "NORMAL")?;
+                c
+            }
+            None => Connection::open_in_memory()?,
+        };
+        c_busy(&conn)?;
+        conn.execute_batch(SCHEMA)?;
+        Ok(Self {
+            conn: Mutex::new(conn),
+        })
+    }
+
+    /// Runs `f` in one transaction; commits if it returns `Ok`, rolls back otherwise.
+    ///
+    /// # Errors
+    /// Whatever `f` returns, or a storage error converted with `From`.
+    pub fn tx<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&Tx<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let mut guard = self
+            .conn
+            .lock()
+            .map_err(|_| E::from(StoreError::Poisoned))?;
+        let t = guard.transaction().map_err(|e| E::from(e.into()))?;
+        let tx = Tx(t);
+        let out = f(&tx)?;
+        tx.0.commit().map_err(|e| E::from(e.into()))?;
+        Ok(out)
+    }
+}
+
+impl Store {
+    /// Like [`Store::tx`] but also commits when `f` fails, for operations whose failure must
+    /// leave a trace (wrong-code counters).
+    ///
+    /// # Errors
+    /// Whatever `f` returns, or a storage error converted with `From`.
+    pub fn tx_always<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&Tx<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let mut guard = self
+            .conn
+            .lock()
+            .map_err(|_| E::from(StoreError::Poisoned))?;
+        let t = guard.transaction().map_err(|e| E::from(e.into()))?;
+        let tx = Tx(t);
+        let out = f(&tx);
+        tx.0.commit().map_err(|e| E::from(e.into()))?;
+        out
+    }
+}
+
+fn c_busy(c: &Connection) -> Result<(), StoreError> {
+    c.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(())
+}
+
+/// An open transaction.
+#[derive(Debug)]
+pub struct Tx<'a>(Transaction<'a>);
+
+impl Tx<'_> {
+    /// Reads one value.
+    ///
+    /// # Errors
+    /// SQLite or JSON failure.
+    pub fn get<T: DeserializeOwned>(&self, kind: &str, key: &str) -> Result<Option<T>, StoreError> {
+        let v: Option<String> = self
+            .0
+            .query_row(
+                "SELECT value FROM kv WHERE kind = ?1 AND key = ?2",
+                params![kind, key],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(match v {
+            Some(s) => Some(serde_json::from_str(&s)?),
+            None => None,
+        })
+    }
+
+    /// Writes (inserts or replaces) one value.
+    ///
+    /// # Errors
+    /// SQLite or JSON failure.
+    pub fn put<T: Serialize>(&self, kind: &str, key: &str, value: &T) -> Result<(), StoreError> {
+        let s = serde_json::to_string(value)?;
+        self.0.execute(
+            "INSERT INTO kv (kind, key, value) VALUES (?1, ?2, ?3)
+             ON CONFLICT (kind, key) DO UPDATE SET value = excluded.value",
+            params![kind, key, s],
+        )?;
+        Ok(())
+    }
+
+    /// Inserts only if absent; returns whether it was inserted.
+    ///
+    /// # Errors
+    /// SQLite or JSON failure.
+    pub fn insert_new<T: Serialize>(
+        &self,
+        kind: &str,
+        key: &str,
+        value: &T,
+    ) -> Result<bool, StoreError> {
+        let s = serde_json::to_string(value)?;
+        let n = self.0.execute(
+            "INSERT OR IGNORE INTO kv (kind, key, value) VALUES (?1, ?2, ?3)",
+            params![kind, key, s],
+        )?;
+        Ok(n == 1)
+    }
+
+    /// Deletes one value; returns whether it existed.
+    ///
+    /// # Errors
+    /// SQLite failure.
+    pub fn delete(&self, kind: &str, key: &str) -> Result<bool, StoreError> {
+        let n = self.0.execute(
+            "DELETE FROM kv WHERE kind = ?1 AND key = ?2",
+            params![kind, key],
+        )?;
+        Ok(n == 1)
+    }
+
+    /// All values of a kind whose key starts with `prefix`, ordered by key.
+    ///
+    /// # Errors
+    /// SQLite or JSON failure.
+    pub fn list<T: DeserializeOwned>(
+        &self,
+        kind: &str,
+        prefix: &str,
+    ) -> Result<Vec<(String, T)>, StoreError> {
+        let mut st = self
+            .0
+            .prepare("SELECT key, value FROM kv WHERE kind = ?1 AND substr(key, 1, length(?2)) = ?2 ORDER BY key")?;
+        let rows = st.query_map(params![kind, prefix], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (k, v) = row?;
+            out.push((k, serde_json::from_str(&v)?));
+        }
+        Ok(out)
+    }
+
+    /// Deletes records whose `expires` (JSON field) is before `now`, and refresh tokens whose
+    /// family is gone.
+    ///
+    /// # Errors
+    /// SQLite failure.
+    pub fn purge_expired(&self, now: i64) -> Result<usize, StoreError> {
+        let mut n = self.0.execute(
+            "DELETE FROM kv WHERE kind IN ('srp', 'session', 'code', 'authcode', 'uisession', 'family')
+             AND json_extract(value, '$.expires') < ?1",
+            params![now],
+        )?;
+        n += self.0.execute(
+            "DELETE FROM kv WHERE kind = 'refresh'
+             AND NOT EXISTS (SELECT 1 FROM kv f WHERE f.kind = 'family' AND f.key = json_extract(kv.value, '$'))",
+            [],
+        )?;
+        Ok(n)
+    }
+
+    /// Appends a message to the dev outbox.
+    ///
+    /// # Errors
+    /// SQLite or JSON failure.
+    pub fn outbox_push<T: Serialize>(&self, username: &str, value: &T) -> Result<(), StoreError> {
+        let s = serde_json::to_string(value)?;
+        self.0.execute(
+            "INSERT INTO outbox (username, value) VALUES (?1, ?2)",
+            params![username, s],
+        )?;
+        Ok(())
+    }
+
+    /// The dev outbox, oldest first, optionally for one username.
+    ///
+    /// # Errors
+    /// SQLite or JSON failure.
+    pub fn outbox(&self, username: Option<&str>) -> Result<Vec<serde_json::Value>, StoreError> {
+        let mut st = self
+            .0
+            .prepare("SELECT value FROM outbox WHERE ?1 IS NULL OR username = ?1 ORDER BY id")?;
+        let rows = st.query_map(params![username], |r| r.get::<_, String>(0))?;
+        let mut out = Vec::new();
+        for row in rows {
+            out.push(serde_json::from_str(&row?)?);
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn put_get_list_delete() {
+        let s = Store::open(None).expect("open");
+        s.tx(|t| {
+            t.put("u", "p|a", &1)?;
+            t.put("u", "p|b", &2)?;
+            t.put("u", "q|c", &3)?;
+            assert_eq!(t.get::<i32>("u", "p|a")?, Some(1));
+            assert!(!t.insert_new("u", "p|a", &9)?);
+            let l: Vec<(String, i32)> = t.list("u", "p|")?;
+            assert_eq!(l.len(), 2);
+            assert!(t.delete("u", "p|a")?);
+            assert_eq!(t.get::<i32>("u", "p|a")?, None);
+            Ok::<_, StoreError>(())
+        })
+        .expect("tx");
+    }
+}

@@ -1,0 +1,316 @@
+//! Small helpers: randomness, SECRET_HASH, password policy, TOTP (RFC 6238), the SRP TIMESTAMP
+//! format, masking, HTML escaping.
+
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::Engine as _;
+use hmac::{Hmac, Mac};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+use crate::config::PasswordPolicy;
+
+/// `n` random bytes from the OS-seeded thread RNG.
+#[must_use]
+pub fn random_bytes(n: usize) -> Vec<u8> {
+    let mut v = vec![0u8; n];
+    rand::thread_rng().fill_bytes(&mut v);
+    v
+}
+
+/// A random URL-safe token with `n` bytes of entropy.
+#[must_use]
+pub fn random_token(n: usize) -> String {
+    URL_SAFE_NO_PAD.encode(random_bytes(n))
+}
+
+/// A random 6-digit code.
+#[must_use]
+pub fn random_code() -> String {
+    format!("{:06}", rand::random::<u32>() % 1_000_000)
+}
+
+/// Lower-case hex SHA-256 (used to key secrets in the store, so the database holds no bearer token).
+#[must_use]
+pub fn sha256_hex(s: &str) -> String {
+    hex::encode(Sha256::digest(s.as_bytes()))
+}
+
+/// SECRET_HASH = Base64(HMAC-SHA256(key = client secret, msg = username + clientId)).
+#[must_use]
+pub fn secret_hash(secret: &str, username: &str, client_id: &str) -> String {
+    let Ok(mut m) = Hmac::<Sha256>::new_from_slice(secret.as_bytes()) else {
+        return String::new();
+    };
+    m.update(username.as_bytes());
+    m.update(client_id.as_bytes());
+    STANDARD.encode(m.finalize().into_bytes())
+}
+
+/// Constant-time string equality.
+#[must_use]
+pub fn ct_eq(a: &str, b: &str) -> bool {
+    a.as_bytes().ct_eq(b.as_bytes()).into()
+}
+
+/// Checks a password against the policy; `Err` carries AWS's InvalidPasswordException message.
+///
+/// # Errors
+/// The first rule the password breaks.
+pub fn check_password_policy(p: &PasswordPolicy, pw: &str) -> Result<(), String> {
+    let prefix = "Password does not conform to policy: ";
+    if pw.chars().count() < p.minimum_length {
+        return Err(format!("{prefix}Password not long enough"));
+    }
+    if p.require_lowercase && !pw.chars().any(|c| c.is_lowercase()) {
+        return Err(format!("{prefix}Password must have lowercase characters"));
+    }
+    if p.require_uppercase && !pw.chars().any(|c| c.is_uppercase()) {
+        return Err(format!("{prefix}Password must have uppercase characters"));
+    }
+    if p.require_numbers && !pw.chars().any(|c| c.is_ascii_digit()) {
+        return Err(format!("{prefix}Password must have numeric characters"));
+    }
+    if p.require_symbols
+        && !pw
+            .chars()
+            .any(|c| "^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- ".contains(c))
+    {
+        return Err(format!("{prefix}Password must have symbol characters"));
+    }
+    Ok(())
+}
+
+/// A temporary password that satisfies any default-like policy.
+#[must_use]
+pub fn temporary_password() -> String {
+    format!("Tmp{}a1!", &random_token(9))
+}
+
+const B32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+/// RFC 4648 base32 without padding (the TOTP `SecretCode`).
+#[must_use]
+pub fn base32_encode(data: &[u8]) -> String {
+    let mut out = String::new();
+    let mut buf: u32 = 0;
+    let mut bits = 0;
+    for &b in data {
+        buf = (buf << 8) | u32::from(b);
+        bits += 8;
+        while bits >= 5 {
+            bits -= 5;
+            out.push(B32[((buf >> bits) & 31) as usize] as char);
+        }
+    }
+    if bits > 0 {
+        out.push(B32[((buf << (5 - bits)) & 31) as usize] as char);
+    }
+    out
+}
+
+/// Decodes RFC 4648 base32 (padding and case ignored).
+#[must_use]
+pub fn base32_decode(s: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut buf: u32 = 0;
+    let mut bits = 0;
+    for c in s.trim_end_matches('=').bytes() {
+        let v = B32.iter().position(|&x| x == c.to_ascii_uppercase())? as u32;
+        buf = (buf << 5) | v;
+        bits += 5;
+        if bits >= 8 {
+            bits -= 8;
+            out.push(((buf >> bits) & 0xff) as u8);
+        }
+    }
+    Some(out)
+}
+
+/// RFC 6238 TOTP: HMAC-SHA1, 6 digits, 30-second steps.
+#[must_use]
+pub fn totp(secret: &[u8], unix: i64) -> String {
+    let counter = unix.div_euclid(30) as u64;
+    let Ok(mut m) = Hmac::<sha1::Sha1>::new_from_slice(secret) else {
+        return String::new();
+    };
+    m.update(&counter.to_be_bytes());
+    let h = m.finalize().into_bytes();
+    let off = (h[19] & 0x0f) as usize;
+    let bin = (u32::from(h[off] & 0x7f) << 24)
+        | (u32::from(h[off + 1]) << 16)
+        | (u32::from(h[off + 2]) << 8)
+        | u32::from(h[off + 3]);
+    format!("{:06}", bin % 1_000_000)
+}
+
+/// Checks a TOTP code for the base32 secret at `now`, allowing one step of drift either way.
+#[must_use]
+pub fn totp_check(secret_b32: &str, code: &str, now: i64) -> bool {
+    let Some(secret) = base32_decode(secret_b32) else {
+        return false;
+    };
+    if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    [-30, 0, 30]
+        .iter()
+        .any(|d| ct_eq(&totp(&secret, now + d), code))
+}
+
+const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Parses Cognito's SRP TIMESTAMP, `EEE MMM d HH:mm:ss UTC yyyy` (English, day not zero-padded),
+/// to unix seconds. Rejects any other spelling (e.g. `Mar 05`) and a weekday that does not match.
+#[must_use]
+pub fn parse_cognito_timestamp(s: &str) -> Option<i64> {
+    let parts: Vec<&str> = s.split(' ').collect();
+    let [wd, mon, day, time, utc, year] = parts.as_slice() else {
+        return None;
+    };
+    if *utc != "UTC" || day.starts_with('0') || day.is_empty() || day.len() > 2 || year.len() != 4 {
+        return None;
+    }
+    let m = MONTHS.iter().position(|x| x == mon)? as i64 + 1;
+    let d: i64 = day.parse().ok()?;
+    let y: i64 = year.parse().ok()?;
+    let t: Vec<&str> = time.split(':').collect();
+    let [hh, mm, ss] = t.as_slice() else {
+        return None;
+    };
+    if hh.len() != 2 || mm.len() != 2 || ss.len() != 2 {
+        return None;
+    }
+    let (hh, mm, ss): (i64, i64, i64) = (hh.parse().ok()?, mm.parse().ok()?, ss.parse().ok()?);
+    if !(1..=31).contains(&d) || hh > 23 || mm > 59 || ss > 60 {
+        return None;
+    }
+    let days = days_from_civil(y, m, d);
+    if DAYS[(days + 4).rem_euclid(7) as usize] != *wd {
+        return None;
+    }
+    Some(days * 86_400 + hh * 3600 + mm * 60 + ss)
+}
+
+/// Masks a delivery destination the way Cognito does: `d***@e***`.
+#[must_use]
+pub fn mask_destination(dest: &str) -> String {
+    match dest.split_once('@') {
+        Some((local, domain)) => {
+            let l: String = local.chars().take(1).collect();
+            let d: String = domain.chars().take(1).collect();
+            format!("{l}***@{d}***")
+        }
+        None => {
+            let tail: String = dest
+                .chars()
+                .rev()
+                .take(4)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            format!("+*******{tail}")
+        }
+    }
+}
+
+/// Escapes text for HTML element content and attribute values.
+#[must_use]
+pub fn html_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn totp_rfc6238_sha1_vectors() {
+        let secret = b"12345678901234567890";
+        // RFC 6238 Appendix B (8 digits there; the last 6 digits here).
+        assert_eq!(totp(secret, 59), "287082");
+        assert_eq!(totp(secret, 1_111_111_109), "081804");
+        assert_eq!(totp(secret, 1_234_567_890), "005924");
+        assert_eq!(totp(secret, 2_000_000_000), "279037");
+    }
+
+    #[test]
+    fn base32_roundtrip() {
+        let b = random_bytes(20);
+        assert_eq!(
+            base32_decode(&base32_encode(&b)).as_deref(),
+            Some(b.as_slice())
+        );
+        assert_eq!(base32_encode(b"foobar"), "MZXW6YTBOI");
+    }
+
+    #[test]
+    fn timestamp_parse() {
+        assert_eq!(
+            parse_cognito_timestamp("Tue Mar 5 09:04:07 UTC 2024"),
+            Some(1_709_629_447)
+        );
+        assert_eq!(
+            parse_cognito_timestamp("Tue Mar 05 09:04:07 UTC 2024"),
+            None
+        );
+        assert_eq!(parse_cognito_timestamp("Wed Mar 5 09:04:07 UTC 2024"), None);
+        assert_eq!(
+            parse_cognito_timestamp("Thu Jan 1 00:00:00 UTC 1970"),
+            Some(0)
+        );
+        assert_eq!(parse_cognito_timestamp(""), None);
+    }
+
+    #[test]
+    fn secret_hash_known_value() {
+        // HMAC-SHA256("secret", "userclient") base64.
+        let h = secret_hash("secret", "user", "client");
+        assert_eq!(h.len(), 44);
+        assert_ne!(h, secret_hash("secret", "user2", "client"));
+    }
+
+    #[test]
+    fn policy() {
+        let p = PasswordPolicy::default();
+        assert!(check_password_policy(&p, "DemoPassw0rd!").is_ok());
+        assert!(check_password_policy(&p, "short").is_err());
+        assert!(check_password_policy(&p, "nouppercase1!").is_err());
+        assert!(temporary_password().len() >= 8);
+        assert!(check_password_policy(&p, &temporary_password()).is_ok());
+    }
+
+    #[test]
+    fn escape() {
+        assert_eq!(
+            html_escape("<a href=\"x\">'&'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&#x27;&amp;&#x27;&lt;/a&gt;"
+        );
+    }
+}

@@ -1,0 +1,1370 @@
+//! The user-pool API end to end, in process.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+mod common;
+
+use common::*;
+use serde_json::json;
+
+const PW: &str = "Passw0rd!one";
+const PW2: &str = "Passw0rd!two";
+
+#[tokio::test]
+async fn full_lifecycle_signup_srp_refresh_change_password_global_sign_out() {
+    let s = server();
+    let app = &s.app;
+
+    // Sign-up sends a code to the outbox.
+    let v = ok(
+        app,
+        "SignUp",
+        json!({"ClientId": SPA, "Username": "alice", "Password": PW,
+        "UserAttributes": [{"Name": "email", "Value": "alice@example.com"}]}),
+    )
+    .await;
+    assert_eq!(v["UserConfirmed"], false);
+    assert_eq!(v["CodeDeliveryDetails"]["DeliveryMedium"], "EMAIL");
+    assert_eq!(v["CodeDeliveryDetails"]["Destination"], "a***@e***");
+    let sub = v["UserSub"].as_str().unwrap().to_string();
+    let outbox = send(
+        app,
+        axum::http::Request::get("/_dev/outbox?username=alice")
+            .body(axum::body::Body::empty())
+            .unwrap(),
+    )
+    .await
+    .json();
+    let m = &outbox["messages"][0];
+    assert_eq!(m["purpose"], "SignUp");
+    assert_eq!(m["destination"], "alice@example.com");
+    assert_eq!(m["poolId"], POOL);
+    assert_eq!(m["clientId"], SPA);
+    assert_eq!(m["attributeName"], "email");
+
+    // Unconfirmed: correct password → UserNotConfirmedException.
+    assert_eq!(
+        srp_sign_in(&s, "alice", PW).await.unwrap_err().0,
+        "UserNotConfirmedException"
+    );
+    // Wrong code, then the right one.
+    assert_eq!(
+        err(
+            app,
+            "ConfirmSignUp",
+            json!({"ClientId": SPA, "Username": "alice", "ConfirmationCode": "000000x"})
+        )
+        .await
+        .0,
+        "CodeMismatchException"
+    );
+    let code = last_code(app, "alice").await;
+    ok(
+        app,
+        "ConfirmSignUp",
+        json!({"ClientId": SPA, "Username": "alice", "ConfirmationCode": code}),
+    )
+    .await;
+    let e = err(
+        app,
+        "ConfirmSignUp",
+        json!({"ClientId": SPA, "Username": "alice", "ConfirmationCode": code}),
+    )
+    .await;
+    assert_eq!(e.0, "NotAuthorizedException");
+
+    // SRP sign-in → tokens that verify against the JWKS.
+    let r = srp_sign_in(&s, "alice", PW).await.unwrap();
+    let ar = &r["AuthenticationResult"];
+    assert_eq!(ar["TokenType"], "Bearer");
+    assert_eq!(ar["ExpiresIn"], 3600);
+    let id = verify_jwt(app, ar["IdToken"].as_str().unwrap()).await;
+    let access = verify_jwt(app, ar["AccessToken"].as_str().unwrap()).await;
+    let iss = format!("{ISSUER_BASE}/{POOL}");
+    assert_eq!(id["iss"], iss);
+    assert_eq!(id["aud"], SPA);
+    assert_eq!(id["token_use"], "id");
+    assert_eq!(id["sub"], sub);
+    assert_eq!(id["cognito:username"], "alice");
+    assert_eq!(id["email"], "alice@example.com");
+    assert_eq!(id["email_verified"], true);
+    assert_eq!(access["client_id"], SPA);
+    assert!(access.get("aud").is_none());
+    assert_eq!(access["token_use"], "access");
+    assert_eq!(access["username"], "alice");
+    assert_eq!(access["scope"], "aws.cognito.signin.user.admin");
+    assert_eq!(access["origin_jti"], id["origin_jti"]);
+    assert_eq!(access["event_id"], id["event_id"]);
+    for c in [&id, &access] {
+        assert_eq!(
+            c["exp"].as_i64().unwrap() - c["iat"].as_i64().unwrap(),
+            3600
+        );
+        assert!(c["jti"].is_string());
+        assert!(c["auth_time"].is_i64());
+    }
+    let id_kid = common::claims_header(ar["IdToken"].as_str().unwrap());
+    let access_kid = common::claims_header(ar["AccessToken"].as_str().unwrap());
+    assert_ne!(id_kid, access_kid, "separate keys for ID and access tokens");
+    let refresh = ar["RefreshToken"].as_str().unwrap().to_string();
+    let access_token = ar["AccessToken"].as_str().unwrap().to_string();
+
+    // GetUser.
+    let u = ok(app, "GetUser", json!({"AccessToken": access_token})).await;
+    assert_eq!(u["Username"], "alice");
+    assert!(u["UserAttributes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a["Name"] == "sub" && a["Value"] == sub));
+
+    // Refresh both ways; auth_time kept.
+    s.clock.advance(60);
+    let r1 = ok(app, "InitiateAuth", json!({"ClientId": SPA, "AuthFlow": "REFRESH_TOKEN_AUTH", "AuthParameters": {"REFRESH_TOKEN": refresh, "DEVICE_KEY": null}})).await;
+    assert!(r1["AuthenticationResult"].get("RefreshToken").is_none());
+    let id2 = verify_jwt(app, r1["AuthenticationResult"]["IdToken"].as_str().unwrap()).await;
+    assert_eq!(id2["auth_time"], id["auth_time"]);
+    assert_eq!(
+        id2["iat"].as_i64().unwrap(),
+        id["iat"].as_i64().unwrap() + 60
+    );
+    let r2 = ok(
+        app,
+        "GetTokensFromRefreshToken",
+        json!({"ClientId": SPA, "RefreshToken": refresh}),
+    )
+    .await;
+    let a2 = verify_jwt(
+        app,
+        r2["AuthenticationResult"]["AccessToken"].as_str().unwrap(),
+    )
+    .await;
+    assert_eq!(a2["origin_jti"], access["origin_jti"]);
+
+    // Change password: wrong previous fails, then the new one works and the old one does not.
+    assert_eq!(err(app, "ChangePassword", json!({"AccessToken": access_token, "PreviousPassword": "Wrong1!aaa", "ProposedPassword": PW2})).await.0, "NotAuthorizedException");
+    assert_eq!(
+        err(
+            app,
+            "ChangePassword",
+            json!({"AccessToken": access_token, "PreviousPassword": PW, "ProposedPassword": "weak"})
+        )
+        .await
+        .0,
+        "InvalidPasswordException"
+    );
+    ok(
+        app,
+        "ChangePassword",
+        json!({"AccessToken": access_token, "PreviousPassword": PW, "ProposedPassword": PW2}),
+    )
+    .await;
+    assert_eq!(
+        srp_sign_in(&s, "alice", PW).await.unwrap_err(),
+        (
+            "NotAuthorizedException".into(),
+            "Incorrect username or password.".into()
+        )
+    );
+    let r3 = srp_sign_in(&s, "alice", PW2).await.unwrap();
+    let other_refresh = r3["AuthenticationResult"]["RefreshToken"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // Global sign-out revokes every session's tokens.
+    ok(app, "GlobalSignOut", json!({"AccessToken": access_token})).await;
+    assert_eq!(
+        err(app, "GetUser", json!({"AccessToken": access_token})).await,
+        (
+            "NotAuthorizedException".into(),
+            "Access Token has been revoked".into()
+        )
+    );
+    for t in [&refresh, &other_refresh] {
+        let e = err(app, "InitiateAuth", json!({"ClientId": SPA, "AuthFlow": "REFRESH_TOKEN_AUTH", "AuthParameters": {"REFRESH_TOKEN": t}})).await;
+        assert_eq!(
+            e,
+            (
+                "NotAuthorizedException".into(),
+                "Refresh Token has been revoked".into()
+            )
+        );
+        let e = err(
+            app,
+            "GetTokensFromRefreshToken",
+            json!({"ClientId": SPA, "RefreshToken": t}),
+        )
+        .await;
+        assert_eq!(e.1, "Refresh Token has been revoked");
+    }
+    // A fresh sign-in still works.
+    let r4 = srp_sign_in(&s, "alice", PW2).await.unwrap();
+    ok(
+        app,
+        "GetUser",
+        json!({"AccessToken": r4["AuthenticationResult"]["AccessToken"]}),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn seed_user_and_email_alias_and_user_password_auth() {
+    let s = server();
+    let r = srp_sign_in(&s, "demo", "DemoPassw0rd!").await.unwrap();
+    assert!(r["AuthenticationResult"]["IdToken"].is_string());
+    // Email alias: USER_ID_FOR_SRP is the real username.
+    let r = srp_sign_in(&s, "demo@example.com", "DemoPassw0rd!")
+        .await
+        .unwrap();
+    let id = claims(r["AuthenticationResult"]["IdToken"].as_str().unwrap());
+    assert_eq!(id["cognito:username"], "demo");
+    let r = ok(&s.app, "InitiateAuth", json!({"ClientId": SPA, "AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": {"USERNAME": "demo", "PASSWORD": "DemoPassw0rd!"}})).await;
+    assert!(r["AuthenticationResult"]["AccessToken"].is_string());
+    let e = err(&s.app, "InitiateAuth", json!({"ClientId": SPA, "AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": {"USERNAME": "demo", "PASSWORD": "nope"}})).await;
+    assert_eq!(
+        e,
+        (
+            "NotAuthorizedException".into(),
+            "Incorrect username or password.".into()
+        )
+    );
+    let e = err(&s.app, "InitiateAuth", json!({"ClientId": SPA, "AuthFlow": "USER_SRP_AUTH", "AuthParameters": {"USERNAME": "nobody", "SRP_A": "abcd"}})).await;
+    assert_eq!(
+        e,
+        (
+            "UserNotFoundException".into(),
+            "User does not exist.".into()
+        )
+    );
+}
+
+#[tokio::test]
+async fn srp_wrong_password_and_bad_timestamps() {
+    let s = server();
+    assert_eq!(
+        srp_sign_in(&s, "demo", "Wrong-passw0rd").await.unwrap_err(),
+        (
+            "NotAuthorizedException".into(),
+            "Incorrect username or password.".into()
+        )
+    );
+
+    // A correct signature over a zero-padded day, or a timestamp far from the server clock, is refused.
+    for (skew, pad) in [(0i64, true), (3600, false)] {
+        let eph = cognito_srp::ClientEphemeral::from_bytes(&[5u8; 128]).unwrap();
+        let ch = ok(&s.app, "InitiateAuth", json!({"ClientId": SPA, "AuthFlow": "USER_SRP_AUTH", "AuthParameters": {"USERNAME": "demo", "SRP_A": eph.a_pub_hex()}})).await;
+        let p = &ch["ChallengeParameters"];
+        let mut ts = cognito_srp::cognito_timestamp(s.clock_now() + skew);
+        if pad {
+            // "Sun Nov 2 ..." → "Sun Nov 02 ..." (or a 2-digit day gets a leading 0: still invalid).
+            let parts: Vec<&str> = ts.split(' ').collect();
+            ts = format!(
+                "{} {} 0{} {} {} {}",
+                parts[0], parts[1], parts[2], parts[3], parts[4], parts[5]
+            );
+        }
+        let claim = cognito_srp::password_claim(
+            &eph,
+            &cognito_srp::ClaimInput {
+                pool_name: POOL_NAME,
+                user_id_for_srp: "demo",
+                password: "DemoPassw0rd!",
+                salt_hex: p["SALT"].as_str().unwrap(),
+                b_pub_hex: p["SRP_B"].as_str().unwrap(),
+                secret_block_b64: p["SECRET_BLOCK"].as_str().unwrap(),
+                timestamp: &ts,
+            },
+        )
+        .unwrap();
+        let e = err(&s.app, "RespondToAuthChallenge", json!({"ClientId": SPA, "ChallengeName": "PASSWORD_VERIFIER", "ChallengeResponses": {
+            "USERNAME": "demo", "PASSWORD_CLAIM_SECRET_BLOCK": p["SECRET_BLOCK"], "PASSWORD_CLAIM_SIGNATURE": claim.signature_b64, "TIMESTAMP": ts}})).await;
+        assert_eq!(e.0, "NotAuthorizedException", "skew {skew} pad {pad}");
+        // The SECRET_BLOCK is single use.
+        let e = err(&s.app, "RespondToAuthChallenge", json!({"ClientId": SPA, "ChallengeName": "PASSWORD_VERIFIER", "ChallengeResponses": {
+            "USERNAME": "demo", "PASSWORD_CLAIM_SECRET_BLOCK": p["SECRET_BLOCK"], "PASSWORD_CLAIM_SIGNATURE": claim.signature_b64, "TIMESTAMP": ts}})).await;
+        assert_eq!(
+            e,
+            (
+                "NotAuthorizedException".into(),
+                "Invalid session for the user.".into()
+            )
+        );
+    }
+    // Unknown secret block.
+    let e = err(&s.app, "RespondToAuthChallenge", json!({"ClientId": SPA, "ChallengeName": "PASSWORD_VERIFIER", "ChallengeResponses": {
+        "USERNAME": "demo", "PASSWORD_CLAIM_SECRET_BLOCK": "AAAA", "PASSWORD_CLAIM_SIGNATURE": "AAAA", "TIMESTAMP": "x"}})).await;
+    assert_eq!(e.0, "NotAuthorizedException");
+    let e = err(&s.app, "RespondToAuthChallenge", json!({"ClientId": SPA, "ChallengeName": "PASSWORD_VERIFIER", "ChallengeResponses": {"USERNAME": "demo"}})).await;
+    assert_eq!(
+        e,
+        (
+            "InvalidParameterException".into(),
+            "Missing required parameter PASSWORD_CLAIM_SECRET_BLOCK".into()
+        )
+    );
+}
+
+#[tokio::test]
+async fn lockout_after_five_failures_grows_and_resets() {
+    let s = server();
+    let app = &s.app;
+    let pw = |p: &str| json!({"ClientId": SPA, "AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": {"USERNAME": "demo", "PASSWORD": p}});
+    for _ in 0..5 {
+        assert_eq!(
+            err(app, "InitiateAuth", pw("bad")).await.1,
+            "Incorrect username or password."
+        );
+    }
+    // Locked: even the right password is refused, over SRP too.
+    assert_eq!(
+        err(app, "InitiateAuth", pw("DemoPassw0rd!")).await,
+        (
+            "NotAuthorizedException".into(),
+            "Password attempts exceeded".into()
+        )
+    );
+    assert_eq!(
+        srp_sign_in(&s, "demo", "DemoPassw0rd!")
+            .await
+            .unwrap_err()
+            .1,
+        "Password attempts exceeded"
+    );
+    s.clock.advance(1);
+    // 6th failure → 2 s lockout.
+    assert_eq!(
+        err(app, "InitiateAuth", pw("bad")).await.1,
+        "Incorrect username or password."
+    );
+    s.clock.advance(1);
+    assert_eq!(
+        err(app, "InitiateAuth", pw("DemoPassw0rd!")).await.1,
+        "Password attempts exceeded"
+    );
+    s.clock.advance(1);
+    ok(app, "InitiateAuth", pw("DemoPassw0rd!")).await;
+    // Counter reset by the success.
+    assert_eq!(
+        err(app, "InitiateAuth", pw("bad")).await.1,
+        "Incorrect username or password."
+    );
+    ok(app, "InitiateAuth", pw("DemoPassw0rd!")).await;
+}
+
+#[tokio::test]
+async fn secret_hash_enforced_for_confidential_client() {
+    let s = server();
+    let app = &s.app;
+    let e = err(app, "InitiateAuth", json!({"ClientId": CONF, "AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": {"USERNAME": "demo", "PASSWORD": "DemoPassw0rd!"}})).await;
+    assert_eq!(e.0, "NotAuthorizedException");
+    let e = err(app, "InitiateAuth", json!({"ClientId": CONF, "AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": {"USERNAME": "demo", "PASSWORD": "DemoPassw0rd!", "SECRET_HASH": "bm9wZQ=="}})).await;
+    assert_eq!(
+        e,
+        (
+            "NotAuthorizedException".into(),
+            format!("Unable to verify secret hash for client {CONF}")
+        )
+    );
+    let sh = cognito_local::util::secret_hash(CONF_SECRET, "demo", CONF);
+    let r = ok(app, "InitiateAuth", json!({"ClientId": CONF, "AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": {"USERNAME": "demo", "PASSWORD": "DemoPassw0rd!", "SECRET_HASH": sh}})).await;
+    let refresh = r["AuthenticationResult"]["RefreshToken"].as_str().unwrap();
+    // SRP with a secret.
+    srp_sign_in_with(&s, CONF, Some(CONF_SECRET), "demo", "DemoPassw0rd!")
+        .await
+        .unwrap();
+    // Refresh needs the hash too; GetTokensFromRefreshToken needs ClientSecret.
+    assert_eq!(err(app, "InitiateAuth", json!({"ClientId": CONF, "AuthFlow": "REFRESH_TOKEN_AUTH", "AuthParameters": {"REFRESH_TOKEN": refresh}})).await.0, "NotAuthorizedException");
+    ok(app, "InitiateAuth", json!({"ClientId": CONF, "AuthFlow": "REFRESH_TOKEN_AUTH", "AuthParameters": {"REFRESH_TOKEN": refresh, "SECRET_HASH": sh}})).await;
+    assert_eq!(
+        err(
+            app,
+            "GetTokensFromRefreshToken",
+            json!({"ClientId": CONF, "RefreshToken": refresh})
+        )
+        .await
+        .0,
+        "NotAuthorizedException"
+    );
+    ok(
+        app,
+        "GetTokensFromRefreshToken",
+        json!({"ClientId": CONF, "RefreshToken": refresh, "ClientSecret": CONF_SECRET}),
+    )
+    .await;
+    // A refresh token is bound to its client.
+    assert_eq!(
+        err(
+            app,
+            "GetTokensFromRefreshToken",
+            json!({"ClientId": SPA, "RefreshToken": refresh})
+        )
+        .await
+        .1,
+        "Invalid Refresh Token"
+    );
+    // SignUp with the secret client.
+    assert_eq!(
+        err(
+            app,
+            "SignUp",
+            json!({"ClientId": CONF, "Username": "bob", "Password": PW})
+        )
+        .await
+        .0,
+        "NotAuthorizedException"
+    );
+    ok(app, "SignUp", json!({"ClientId": CONF, "Username": "bob", "Password": PW, "SecretHash": cognito_local::util::secret_hash(CONF_SECRET, "bob", CONF)})).await;
+}
+
+#[tokio::test]
+async fn admin_create_user_new_password_required() {
+    let s = server();
+    let app = &s.app;
+    let v = ok(app, "AdminCreateUser", json!({"UserPoolId": POOL, "Username": "carol", "TemporaryPassword": "TempPassw0rd!",
+        "UserAttributes": [{"Name": "email", "Value": "carol@example.com"}, {"Name": "email_verified", "Value": "true"}]})).await;
+    assert_eq!(v["User"]["UserStatus"], "FORCE_CHANGE_PASSWORD");
+    let outbox = send(
+        app,
+        axum::http::Request::get("/_dev/outbox?username=carol")
+            .body(axum::body::Body::empty())
+            .unwrap(),
+    )
+    .await
+    .json();
+    assert_eq!(outbox["messages"][0]["purpose"], "AdminCreateUser");
+    assert_eq!(outbox["messages"][0]["code"], "TempPassw0rd!");
+    assert_eq!(
+        err(
+            app,
+            "AdminCreateUser",
+            json!({"UserPoolId": POOL, "Username": "carol"})
+        )
+        .await
+        .0,
+        "UsernameExistsException"
+    );
+
+    let ch = srp_sign_in(&s, "carol", "TempPassw0rd!").await.unwrap();
+    assert_eq!(ch["ChallengeName"], "NEW_PASSWORD_REQUIRED");
+    let session = ch["Session"].as_str().unwrap();
+    let ua: serde_json::Value = serde_json::from_str(
+        ch["ChallengeParameters"]["userAttributes"]
+            .as_str()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(ua["email"], "carol@example.com");
+    assert_eq!(err(app, "RespondToAuthChallenge", json!({"ClientId": SPA, "ChallengeName": "NEW_PASSWORD_REQUIRED", "ChallengeResponses": {"USERNAME": "carol", "NEW_PASSWORD": PW}})).await,
+        ("InvalidParameterException".into(), "Missing required parameter Session".into()));
+    assert_eq!(err(app, "RespondToAuthChallenge", json!({"ClientId": SPA, "ChallengeName": "NEW_PASSWORD_REQUIRED", "Session": session, "ChallengeResponses": {"USERNAME": "carol", "NEW_PASSWORD": "weak"}})).await.0, "InvalidPasswordException");
+    let r = ok(app, "RespondToAuthChallenge", json!({"ClientId": SPA, "ChallengeName": "NEW_PASSWORD_REQUIRED", "Session": session,
+        "ChallengeResponses": {"USERNAME": "carol", "NEW_PASSWORD": PW, "userAttributes.name": "Carol"}})).await;
+    let id = verify_jwt(app, r["AuthenticationResult"]["IdToken"].as_str().unwrap()).await;
+    assert_eq!(id["name"], "Carol");
+    assert_eq!(err(app, "RespondToAuthChallenge", json!({"ClientId": SPA, "ChallengeName": "NEW_PASSWORD_REQUIRED", "Session": session, "ChallengeResponses": {"USERNAME": "carol", "NEW_PASSWORD": PW}})).await.0, "NotAuthorizedException");
+    srp_sign_in(&s, "carol", PW).await.unwrap();
+    let g = ok(
+        app,
+        "AdminGetUser",
+        json!({"UserPoolId": POOL, "Username": "carol"}),
+    )
+    .await;
+    assert_eq!(g["UserStatus"], "CONFIRMED");
+    // Temporary passwords expire.
+    ok(app, "AdminCreateUser", json!({"UserPoolId": POOL, "Username": "dave", "TemporaryPassword": "TempPassw0rd!", "MessageAction": "SUPPRESS"})).await;
+    s.clock.advance(8 * 86_400);
+    assert_eq!(
+        srp_sign_in(&s, "dave", "TempPassw0rd!")
+            .await
+            .unwrap_err()
+            .0,
+        "NotAuthorizedException"
+    );
+}
+
+#[tokio::test]
+async fn totp_mfa_setup_and_sign_in() {
+    let s = server();
+    let app = &s.app;
+    sign_up_confirmed(app, "erin", PW, "erin@example.com").await;
+    let r = srp_sign_in(&s, "erin", PW).await.unwrap();
+    let at = r["AuthenticationResult"]["AccessToken"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(err(app, "SetUserMFAPreference", json!({"AccessToken": at, "SoftwareTokenMfaSettings": {"Enabled": true, "PreferredMfa": true}})).await.0, "InvalidParameterException");
+    let secret = ok(app, "AssociateSoftwareToken", json!({"AccessToken": at})).await["SecretCode"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let key = cognito_local::util::base32_decode(&secret).unwrap();
+    assert_eq!(
+        err(
+            app,
+            "VerifySoftwareToken",
+            json!({"AccessToken": at, "UserCode": "000000"})
+        )
+        .await
+        .0,
+        "EnableSoftwareTokenMFAException"
+    );
+    let code = cognito_local::util::totp(&key, s.clock_now());
+    assert_eq!(
+        ok(
+            app,
+            "VerifySoftwareToken",
+            json!({"AccessToken": at, "UserCode": code, "FriendlyDeviceName": "phone"})
+        )
+        .await["Status"],
+        "SUCCESS"
+    );
+    ok(app, "SetUserMFAPreference", json!({"AccessToken": at, "SoftwareTokenMfaSettings": {"Enabled": true, "PreferredMfa": true}})).await;
+    assert_eq!(
+        ok(app, "GetUser", json!({"AccessToken": at})).await["PreferredMfaSetting"],
+        "SOFTWARE_TOKEN_MFA"
+    );
+
+    let ch = srp_sign_in(&s, "erin", PW).await.unwrap();
+    assert_eq!(ch["ChallengeName"], "SOFTWARE_TOKEN_MFA");
+    let session = ch["Session"].as_str().unwrap();
+    let e = err(app, "RespondToAuthChallenge", json!({"ClientId": SPA, "ChallengeName": "SOFTWARE_TOKEN_MFA", "Session": session, "ChallengeResponses": {"USERNAME": "erin", "SOFTWARE_TOKEN_MFA_CODE": "123456x"}})).await;
+    assert_eq!(
+        e,
+        (
+            "CodeMismatchException".into(),
+            "Invalid code or auth state for the user.".into()
+        )
+    );
+    // One step of drift is accepted.
+    let code = cognito_local::util::totp(&key, s.clock_now() - 30);
+    let r = ok(app, "RespondToAuthChallenge", json!({"ClientId": SPA, "ChallengeName": "SOFTWARE_TOKEN_MFA", "Session": session, "ChallengeResponses": {"USERNAME": "erin", "SOFTWARE_TOKEN_MFA_CODE": code}})).await;
+    assert!(r["AuthenticationResult"]["IdToken"].is_string());
+    // Two steps is not.
+    let ch = srp_sign_in(&s, "erin", PW).await.unwrap();
+    let code = cognito_local::util::totp(&key, s.clock_now() - 90);
+    let e = err(app, "RespondToAuthChallenge", json!({"ClientId": SPA, "ChallengeName": "SOFTWARE_TOKEN_MFA", "Session": ch["Session"], "ChallengeResponses": {"USERNAME": "erin", "SOFTWARE_TOKEN_MFA_CODE": code}})).await;
+    assert_eq!(e.0, "CodeMismatchException");
+}
+
+#[tokio::test]
+async fn mfa_required_pool_setup_challenge() {
+    let mut cfg = cognito_local::config::Config::default_config().unwrap();
+    cfg.pools[0].mfa = "ON".into();
+    let s = server_with(cfg, None);
+    let app = &s.app;
+    let ch = srp_sign_in(&s, "demo", "DemoPassw0rd!").await.unwrap();
+    assert_eq!(ch["ChallengeName"], "MFA_SETUP");
+    let a = ok(
+        app,
+        "AssociateSoftwareToken",
+        json!({"Session": ch["Session"]}),
+    )
+    .await;
+    let key = cognito_local::util::base32_decode(a["SecretCode"].as_str().unwrap()).unwrap();
+    let v = ok(app, "VerifySoftwareToken", json!({"Session": a["Session"], "UserCode": cognito_local::util::totp(&key, s.clock_now())})).await;
+    let r = ok(app, "RespondToAuthChallenge", json!({"ClientId": SPA, "ChallengeName": "MFA_SETUP", "Session": v["Session"], "ChallengeResponses": {"USERNAME": "demo"}})).await;
+    assert!(r["AuthenticationResult"]["AccessToken"].is_string());
+    assert_eq!(
+        srp_sign_in(&s, "demo", "DemoPassw0rd!").await.unwrap()["ChallengeName"],
+        "SOFTWARE_TOKEN_MFA"
+    );
+}
+
+#[tokio::test]
+async fn forgot_password_and_attributes() {
+    let s = server();
+    let app = &s.app;
+    sign_up_confirmed(app, "frank", PW, "frank@example.com").await;
+    assert_eq!(
+        err(
+            app,
+            "ForgotPassword",
+            json!({"ClientId": SPA, "Username": "ghost"})
+        )
+        .await
+        .0,
+        "UserNotFoundException"
+    );
+    let v = ok(
+        app,
+        "ForgotPassword",
+        json!({"ClientId": SPA, "Username": "frank"}),
+    )
+    .await;
+    assert_eq!(v["CodeDeliveryDetails"]["AttributeName"], "email");
+    let code = last_code(app, "frank").await;
+    assert_eq!(err(app, "ConfirmForgotPassword", json!({"ClientId": SPA, "Username": "frank", "ConfirmationCode": "999999x", "Password": PW2})).await.0, "CodeMismatchException");
+    assert_eq!(err(app, "ConfirmForgotPassword", json!({"ClientId": SPA, "Username": "frank", "ConfirmationCode": code, "Password": "weak"})).await.0, "InvalidPasswordException");
+    ok(
+        app,
+        "ConfirmForgotPassword",
+        json!({"ClientId": SPA, "Username": "frank", "ConfirmationCode": code, "Password": PW2}),
+    )
+    .await;
+    srp_sign_in(&s, "frank", PW2).await.unwrap();
+    // Expired code.
+    ok(
+        app,
+        "ForgotPassword",
+        json!({"ClientId": SPA, "Username": "frank"}),
+    )
+    .await;
+    let code = last_code(app, "frank").await;
+    s.clock.advance(3601);
+    assert_eq!(
+        err(
+            app,
+            "ConfirmForgotPassword",
+            json!({"ClientId": SPA, "Username": "frank", "ConfirmationCode": code, "Password": PW})
+        )
+        .await
+        .0,
+        "ExpiredCodeException"
+    );
+
+    let r = srp_sign_in(&s, "frank", PW2).await.unwrap();
+    let at = r["AuthenticationResult"]["AccessToken"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let v = ok(app, "UpdateUserAttributes", json!({"AccessToken": at, "UserAttributes": [{"Name": "email", "Value": "frank2@example.com"}, {"Name": "name", "Value": "Frank"}]})).await;
+    assert_eq!(v["CodeDeliveryDetailsList"][0]["AttributeName"], "email");
+    let u = ok(app, "GetUser", json!({"AccessToken": at})).await;
+    let attr = |n: &str| {
+        u["UserAttributes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["Name"] == n)
+            .map(|a| a["Value"].clone())
+    };
+    assert_eq!(attr("email_verified"), Some(json!("false")));
+    assert_eq!(attr("name"), Some(json!("Frank")));
+    assert_eq!(
+        err(
+            app,
+            "UpdateUserAttributes",
+            json!({"AccessToken": at, "UserAttributes": [{"Name": "sub", "Value": "x"}]})
+        )
+        .await
+        .0,
+        "InvalidParameterException"
+    );
+    assert_eq!(
+        err(
+            app,
+            "VerifyUserAttribute",
+            json!({"AccessToken": at, "AttributeName": "email", "Code": "000000x"})
+        )
+        .await
+        .0,
+        "CodeMismatchException"
+    );
+    ok(
+        app,
+        "GetUserAttributeVerificationCode",
+        json!({"AccessToken": at, "AttributeName": "email"}),
+    )
+    .await;
+    let code = last_code(app, "frank").await;
+    ok(
+        app,
+        "VerifyUserAttribute",
+        json!({"AccessToken": at, "AttributeName": "email", "Code": code}),
+    )
+    .await;
+    let u = ok(app, "GetUser", json!({"AccessToken": at})).await;
+    assert!(u["UserAttributes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a["Name"] == "email_verified" && a["Value"] == "true"));
+
+    // ResendConfirmationCode for a confirmed user, and for a new one.
+    assert_eq!(
+        err(
+            app,
+            "ResendConfirmationCode",
+            json!({"ClientId": SPA, "Username": "frank"})
+        )
+        .await
+        .0,
+        "InvalidParameterException"
+    );
+    ok(app, "SignUp", json!({"ClientId": SPA, "Username": "gina", "Password": PW, "UserAttributes": [{"Name": "email", "Value": "g@example.com"}]})).await;
+    let c1 = last_code(app, "gina").await;
+    ok(
+        app,
+        "ResendConfirmationCode",
+        json!({"ClientId": SPA, "Username": "gina"}),
+    )
+    .await;
+    let c2 = last_code(app, "gina").await;
+    if c1 != c2 {
+        assert_eq!(
+            err(
+                app,
+                "ConfirmSignUp",
+                json!({"ClientId": SPA, "Username": "gina", "ConfirmationCode": c1})
+            )
+            .await
+            .0,
+            "CodeMismatchException"
+        );
+    }
+    ok(
+        app,
+        "ConfirmSignUp",
+        json!({"ClientId": SPA, "Username": "gina", "ConfirmationCode": c2}),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn revoke_token_and_delete_user() {
+    let s = server();
+    let app = &s.app;
+    sign_up_confirmed(app, "hank", PW, "hank@example.com").await;
+    let r = srp_sign_in(&s, "hank", PW).await.unwrap();
+    let ar = &r["AuthenticationResult"];
+    let other = srp_sign_in(&s, "hank", PW).await.unwrap();
+    assert_eq!(
+        err(
+            app,
+            "RevokeToken",
+            json!({"ClientId": SPA, "Token": ar["AccessToken"]})
+        )
+        .await
+        .0,
+        "UnsupportedTokenTypeException"
+    );
+    ok(
+        app,
+        "RevokeToken",
+        json!({"ClientId": SPA, "Token": ar["RefreshToken"]}),
+    )
+    .await;
+    assert_eq!(
+        err(
+            app,
+            "GetTokensFromRefreshToken",
+            json!({"ClientId": SPA, "RefreshToken": ar["RefreshToken"]})
+        )
+        .await
+        .1,
+        "Refresh Token has been revoked"
+    );
+    assert_eq!(
+        err(app, "GetUser", json!({"AccessToken": ar["AccessToken"]}))
+            .await
+            .1,
+        "Access Token has been revoked"
+    );
+    // The other session is untouched.
+    let oat = other["AuthenticationResult"]["AccessToken"].clone();
+    ok(app, "GetUser", json!({"AccessToken": oat})).await;
+    ok(app, "DeleteUser", json!({"AccessToken": oat})).await;
+    assert_eq!(
+        err(app, "GetUser", json!({"AccessToken": oat})).await.0,
+        "NotAuthorizedException"
+    );
+    assert_eq!(
+        srp_sign_in(&s, "hank", PW).await.unwrap_err().0,
+        "UserNotFoundException"
+    );
+    // Expired access token.
+    let r = srp_sign_in(&s, "demo", "DemoPassw0rd!").await.unwrap();
+    s.clock.advance(3600);
+    assert_eq!(
+        err(
+            app,
+            "GetUser",
+            json!({"AccessToken": r["AuthenticationResult"]["AccessToken"]})
+        )
+        .await
+        .1,
+        "Access Token has expired"
+    );
+    assert_eq!(
+        err(app, "GetUser", json!({"AccessToken": "not.a.token"}))
+            .await
+            .1,
+        "Invalid Access Token"
+    );
+}
+
+#[tokio::test]
+async fn sign_up_validation_errors() {
+    let s = server();
+    let app = &s.app;
+    assert_eq!(
+        err(
+            app,
+            "SignUp",
+            json!({"ClientId": SPA, "Username": "demo", "Password": PW})
+        )
+        .await,
+        (
+            "UsernameExistsException".into(),
+            "User already exists".into()
+        )
+    );
+    assert_eq!(
+        err(
+            app,
+            "SignUp",
+            json!({"ClientId": SPA, "Username": "ivy", "Password": "short"})
+        )
+        .await
+        .0,
+        "InvalidPasswordException"
+    );
+    assert_eq!(
+        err(
+            app,
+            "SignUp",
+            json!({"ClientId": "nope", "Username": "ivy", "Password": PW})
+        )
+        .await
+        .0,
+        "ResourceNotFoundException"
+    );
+    let e = err(app, "SignUp", json!({"ClientId": SPA, "Password": PW})).await;
+    assert_eq!(e.0, "InvalidParameterException");
+    assert!(e.1.contains("'username'"), "{}", e.1);
+    let e = err(
+        app,
+        "SignUp",
+        json!({"ClientId": SPA, "Username": "x".repeat(129), "Password": PW}),
+    )
+    .await;
+    assert!(e.1.contains("length less than or equal to 128"), "{}", e.1);
+    assert_eq!(
+        err(
+            app,
+            "SignUp",
+            json!({"ClientId": SPA, "Username": "a b", "Password": PW})
+        )
+        .await
+        .0,
+        "InvalidParameterException"
+    );
+    assert_eq!(
+        err(
+            app,
+            "SignUp",
+            json!({"ClientId": SPA, "Username": 5, "Password": PW})
+        )
+        .await
+        .0,
+        "SerializationException"
+    );
+    assert_eq!(err(app, "SignUp", json!({"ClientId": SPA, "Username": "ivy", "Password": PW, "UserAttributes": [{"Name": "email", "Value": "nope"}]})).await.0, "InvalidParameterException");
+    assert_eq!(err(app, "SignUp", json!({"ClientId": SPA, "Username": "ivy", "Password": PW, "UserAttributes": [{"Name": "favourite", "Value": "x"}]})).await.0, "InvalidParameterException");
+    assert_eq!(
+        err(
+            app,
+            "InitiateAuth",
+            json!({"ClientId": SPA, "AuthFlow": "BOGUS"})
+        )
+        .await
+        .0,
+        "InvalidParameterException"
+    );
+    assert_eq!(err(app, "InitiateAuth", json!({"ClientId": SPA, "AuthFlow": "USER_SRP_AUTH", "AuthParameters": {"USERNAME": "demo"}})).await.1, "Missing required parameter SRP_A");
+    assert_eq!(err(app, "InitiateAuth", json!({"ClientId": SPA, "AuthFlow": "CUSTOM_AUTH", "AuthParameters": {"USERNAME": "demo"}})).await.0, "InvalidParameterException");
+}
+
+#[tokio::test]
+async fn admin_operations_groups_and_disabled_users() {
+    let s = server();
+    let app = &s.app;
+    ok(
+        app,
+        "SignUp",
+        json!({"ClientId": SPA, "Username": "jack", "Password": PW}),
+    )
+    .await;
+    assert_eq!(
+        srp_sign_in(&s, "jack", PW).await.unwrap_err().0,
+        "UserNotConfirmedException"
+    );
+    let e = err(app, "InitiateAuth", json!({"ClientId": SPA, "AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": {"USERNAME": "jack", "PASSWORD": PW}})).await;
+    assert_eq!(
+        e,
+        (
+            "UserNotConfirmedException".into(),
+            "User is not confirmed.".into()
+        )
+    );
+    ok(
+        app,
+        "AdminConfirmSignUp",
+        json!({"UserPoolId": POOL, "Username": "jack"}),
+    )
+    .await;
+    assert_eq!(
+        err(
+            app,
+            "AdminConfirmSignUp",
+            json!({"UserPoolId": POOL, "Username": "jack"})
+        )
+        .await
+        .0,
+        "NotAuthorizedException"
+    );
+    assert_eq!(
+        err(
+            app,
+            "AdminGetUser",
+            json!({"UserPoolId": "us-east-1_Other", "Username": "jack"})
+        )
+        .await
+        .0,
+        "ResourceNotFoundException"
+    );
+
+    // Groups appear in both tokens.
+    ok(
+        app,
+        "AdminAddUserToGroup",
+        json!({"UserPoolId": POOL, "Username": "jack", "GroupName": "admins"}),
+    )
+    .await;
+    let r = srp_sign_in(&s, "jack", PW).await.unwrap();
+    let at = r["AuthenticationResult"]["AccessToken"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(claims(&at)["cognito:groups"], json!(["admins"]));
+    assert_eq!(
+        claims(r["AuthenticationResult"]["IdToken"].as_str().unwrap())["cognito:groups"],
+        json!(["admins"])
+    );
+    ok(
+        app,
+        "AdminRemoveUserFromGroup",
+        json!({"UserPoolId": POOL, "Username": "jack", "GroupName": "admins"}),
+    )
+    .await;
+    let r = srp_sign_in(&s, "jack", PW).await.unwrap();
+    assert!(
+        claims(r["AuthenticationResult"]["AccessToken"].as_str().unwrap())
+            .get("cognito:groups")
+            .is_none()
+    );
+    let refresh = r["AuthenticationResult"]["RefreshToken"].clone();
+
+    // Disabled users cannot sign in or refresh.
+    ok(
+        app,
+        "AdminDisableUser",
+        json!({"UserPoolId": POOL, "Username": "jack"}),
+    )
+    .await;
+    assert_eq!(
+        srp_sign_in(&s, "jack", PW).await.unwrap_err(),
+        ("NotAuthorizedException".into(), "User is disabled.".into())
+    );
+    assert_eq!(
+        err(
+            app,
+            "GetTokensFromRefreshToken",
+            json!({"ClientId": SPA, "RefreshToken": refresh})
+        )
+        .await
+        .1,
+        "User is disabled."
+    );
+    ok(
+        app,
+        "AdminEnableUser",
+        json!({"UserPoolId": POOL, "Username": "jack"}),
+    )
+    .await;
+    ok(
+        app,
+        "GetTokensFromRefreshToken",
+        json!({"ClientId": SPA, "RefreshToken": refresh}),
+    )
+    .await;
+
+    // AdminUserGlobalSignOut revokes; AdminSetUserPassword (temporary) forces a new password.
+    ok(
+        app,
+        "AdminUserGlobalSignOut",
+        json!({"UserPoolId": POOL, "Username": "jack"}),
+    )
+    .await;
+    assert_eq!(
+        err(app, "GetUser", json!({"AccessToken": at})).await.1,
+        "Access Token has been revoked"
+    );
+    ok(
+        app,
+        "AdminSetUserPassword",
+        json!({"UserPoolId": POOL, "Username": "jack", "Password": PW2, "Permanent": false}),
+    )
+    .await;
+    assert_eq!(
+        srp_sign_in(&s, "jack", PW2).await.unwrap()["ChallengeName"],
+        "NEW_PASSWORD_REQUIRED"
+    );
+    ok(
+        app,
+        "AdminSetUserPassword",
+        json!({"UserPoolId": POOL, "Username": "jack", "Password": PW, "Permanent": true}),
+    )
+    .await;
+    srp_sign_in(&s, "jack", PW).await.unwrap();
+    ok(
+        app,
+        "AdminDeleteUser",
+        json!({"UserPoolId": POOL, "Username": "jack"}),
+    )
+    .await;
+    assert_eq!(
+        err(
+            app,
+            "AdminDeleteUser",
+            json!({"UserPoolId": POOL, "Username": "jack"})
+        )
+        .await
+        .0,
+        "UserNotFoundException"
+    );
+}
+
+#[tokio::test]
+async fn client_flows_and_multiple_pools() {
+    let mut cfg = cognito_local::config::Config::default_config().unwrap();
+    cfg.pools[0].clients[0].auth_flows = vec![
+        "ALLOW_USER_SRP_AUTH".into(),
+        "ALLOW_REFRESH_TOKEN_AUTH".into(),
+    ];
+    let mut second = cfg.pools[0].clone();
+    second.id = "eu-west-1_Second".into();
+    second.clients = vec![cognito_local::config::ClientConfig {
+        id: "secondclient".into(),
+        ..cfg.pools[0].clients[0].clone()
+    }];
+    cfg.pools.push(second);
+    let s = server_with(cfg, None);
+    let app = &s.app;
+    let e = err(app, "InitiateAuth", json!({"ClientId": SPA, "AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": {"USERNAME": "demo", "PASSWORD": "DemoPassw0rd!"}})).await;
+    assert_eq!(
+        e,
+        (
+            "InvalidParameterException".into(),
+            "USER_PASSWORD_AUTH flow not enabled for this client".into()
+        )
+    );
+    srp_sign_in(&s, "demo", "DemoPassw0rd!").await.unwrap();
+    // The second pool has its own users, keys and issuer.
+    let r = srp_sign_in_pool(&s, "secondclient", "Second", "demo", "DemoPassw0rd!")
+        .await
+        .unwrap();
+    let id = claims(r["AuthenticationResult"]["IdToken"].as_str().unwrap());
+    assert_eq!(id["iss"], format!("{ISSUER_BASE}/eu-west-1_Second"));
+    ok(
+        app,
+        "GetUser",
+        json!({"AccessToken": r["AuthenticationResult"]["AccessToken"]}),
+    )
+    .await;
+    let jwks_a = send(
+        app,
+        axum::http::Request::get(format!("/{POOL}/.well-known/jwks.json"))
+            .body(axum::body::Body::empty())
+            .unwrap(),
+    )
+    .await
+    .json();
+    let jwks_b = send(
+        app,
+        axum::http::Request::get("/eu-west-1_Second/.well-known/jwks.json")
+            .body(axum::body::Body::empty())
+            .unwrap(),
+    )
+    .await
+    .json();
+    assert_ne!(jwks_a["keys"][0]["kid"], jwks_b["keys"][0]["kid"]);
+    ok(
+        app,
+        "SignUp",
+        json!({"ClientId": "secondclient", "Username": "only2", "Password": PW}),
+    )
+    .await;
+    assert_eq!(
+        err(
+            app,
+            "AdminGetUser",
+            json!({"UserPoolId": POOL, "Username": "only2"})
+        )
+        .await
+        .0,
+        "UserNotFoundException"
+    );
+}
+
+#[tokio::test]
+async fn wrong_code_guesses_are_limited() {
+    let s = server();
+    let app = &s.app;
+    ok(app, "SignUp", json!({"ClientId": SPA, "Username": "kim", "Password": PW, "UserAttributes": [{"Name": "email", "Value": "k@example.com"}]})).await;
+    let code = last_code(app, "kim").await;
+    let wrong = if code == "000000" { "000001" } else { "000000" };
+    for _ in 0..4 {
+        assert_eq!(
+            err(
+                app,
+                "ConfirmSignUp",
+                json!({"ClientId": SPA, "Username": "kim", "ConfirmationCode": wrong})
+            )
+            .await
+            .0,
+            "CodeMismatchException"
+        );
+    }
+    assert_eq!(
+        err(
+            app,
+            "ConfirmSignUp",
+            json!({"ClientId": SPA, "Username": "kim", "ConfirmationCode": wrong})
+        )
+        .await
+        .0,
+        "LimitExceededException"
+    );
+    // The code is gone, even the right one fails now; a new code works.
+    assert_eq!(
+        err(
+            app,
+            "ConfirmSignUp",
+            json!({"ClientId": SPA, "Username": "kim", "ConfirmationCode": code})
+        )
+        .await
+        .0,
+        "CodeMismatchException"
+    );
+    ok(
+        app,
+        "ResendConfirmationCode",
+        json!({"ClientId": SPA, "Username": "kim"}),
+    )
+    .await;
+    let code = last_code(app, "kim").await;
+    ok(
+        app,
+        "ConfirmSignUp",
+        json!({"ClientId": SPA, "Username": "kim", "ConfirmationCode": code}),
+    )
+    .await;
+
+    // MFA codes: five wrong answers end the session.
+    let r = srp_sign_in(&s, "kim", PW).await.unwrap();
+    let at = r["AuthenticationResult"]["AccessToken"].clone();
+    let secret = ok(app, "AssociateSoftwareToken", json!({"AccessToken": at})).await["SecretCode"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let key = cognito_local::util::base32_decode(&secret).unwrap();
+    ok(
+        app,
+        "VerifySoftwareToken",
+        json!({"AccessToken": at, "UserCode": cognito_local::util::totp(&key, s.clock_now())}),
+    )
+    .await;
+    ok(app, "SetUserMFAPreference", json!({"AccessToken": at, "SoftwareTokenMfaSettings": {"Enabled": true, "PreferredMfa": true}})).await;
+    let ch = srp_sign_in(&s, "kim", PW).await.unwrap();
+    let good = cognito_local::util::totp(&key, s.clock_now());
+    let bad = if good == "111111" { "222222" } else { "111111" };
+    let answer = |code: &str| json!({"ClientId": SPA, "ChallengeName": "SOFTWARE_TOKEN_MFA", "Session": ch["Session"], "ChallengeResponses": {"USERNAME": "kim", "SOFTWARE_TOKEN_MFA_CODE": code}});
+    for _ in 0..5 {
+        assert_eq!(
+            err(app, "RespondToAuthChallenge", answer(bad)).await.0,
+            "CodeMismatchException"
+        );
+    }
+    assert_eq!(
+        err(app, "RespondToAuthChallenge", answer(&good)).await,
+        (
+            "NotAuthorizedException".into(),
+            "Invalid session for the user.".into()
+        )
+    );
+    // Disabling MFA again.
+    ok(app, "SetUserMFAPreference", json!({"AccessToken": at, "SoftwareTokenMfaSettings": {"Enabled": false, "PreferredMfa": false}})).await;
+    assert!(srp_sign_in(&s, "kim", PW).await.unwrap()["AuthenticationResult"].is_object());
+}
+
+#[tokio::test]
+async fn aws_wording_of_validation_errors() {
+    let s = server();
+    let app = &s.app;
+    assert_eq!(
+        err(
+            app,
+            "SignUp",
+            json!({"ClientId": SPA, "Username": "ivy", "Password": "short"})
+        )
+        .await,
+        (
+            "InvalidPasswordException".into(),
+            "Password did not conform with policy: Password not long enough".into()
+        )
+    );
+    assert_eq!(
+        err(app, "SignUp", json!({"ClientId": SPA, "Username": "ivy", "Password": PW, "UserAttributes": {"email": "x"}})).await,
+        ("SerializationException".into(), "Expected list or null".into())
+    );
+    assert_eq!(
+        err(
+            app,
+            "SignUp",
+            json!({"ClientId": SPA, "Username": {"a": 1}, "Password": PW})
+        )
+        .await,
+        (
+            "SerializationException".into(),
+            "Start of structure or map found where not expected.".into()
+        )
+    );
+    assert_eq!(
+        err(
+            app,
+            "InitiateAuth",
+            json!({"ClientId": SPA, "AuthFlow": "USER_SRP_AUTH", "AuthParameters": "x"})
+        )
+        .await,
+        (
+            "SerializationException".into(),
+            "Expected map or null".into()
+        )
+    );
+    assert_eq!(
+        err(app, "SignUp", json!({"ClientId": SPA, "Password": PW})).await,
+        (
+            "InvalidParameterException".into(),
+            "1 validation error detected: Value null at 'username' failed to satisfy constraint: Member must not be null".into()
+        )
+    );
+    assert_eq!(
+        err(app, "ConfirmForgotPassword", json!({"ClientId": SPA, "Username": "demo", "ConfirmationCode": "1", "Password": "short"})).await,
+        ("InvalidPasswordException".into(), "Password does not conform to policy: Password not long enough".into())
+    );
+}
+
+#[tokio::test]
+async fn refresh_token_rotation_when_configured() {
+    let mut cfg = cognito_local::config::Config::default_config().unwrap();
+    cfg.pools[0].clients[0].refresh_token_rotation = true;
+    let s = server_with(cfg, None);
+    let app = &s.app;
+    let r = srp_sign_in(&s, "demo", "DemoPassw0rd!").await.unwrap();
+    let old = r["AuthenticationResult"]["RefreshToken"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r2 = ok(
+        app,
+        "GetTokensFromRefreshToken",
+        json!({"ClientId": SPA, "RefreshToken": old}),
+    )
+    .await;
+    let new = r2["AuthenticationResult"]["RefreshToken"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_ne!(old, new);
+    assert_eq!(
+        err(
+            app,
+            "GetTokensFromRefreshToken",
+            json!({"ClientId": SPA, "RefreshToken": old})
+        )
+        .await
+        .1,
+        "Invalid Refresh Token"
+    );
+    let r3 = ok(
+        app,
+        "GetTokensFromRefreshToken",
+        json!({"ClientId": SPA, "RefreshToken": new}),
+    )
+    .await;
+    let newest = r3["AuthenticationResult"]["RefreshToken"].clone();
+    // Revoking the newest token revokes the family.
+    ok(
+        app,
+        "RevokeToken",
+        json!({"ClientId": SPA, "Token": newest}),
+    )
+    .await;
+    assert_eq!(
+        err(
+            app,
+            "GetUser",
+            json!({"AccessToken": r["AuthenticationResult"]["AccessToken"]})
+        )
+        .await
+        .1,
+        "Access Token has been revoked"
+    );
+}
+
+#[tokio::test]
+async fn prevent_user_existence_errors() {
+    let mut cfg = cognito_local::config::Config::default_config().unwrap();
+    cfg.pools[0].prevent_user_existence_errors = true;
+    let s = server_with(cfg, None);
+    let app = &s.app;
+    let bad = (
+        "NotAuthorizedException".to_string(),
+        "Incorrect username or password.".to_string(),
+    );
+    // SRP: a challenge comes back for an unknown user too, with a stable salt, then the same error as a wrong password.
+    assert_eq!(
+        srp_sign_in(&s, "ghost", "Whatever1!").await.unwrap_err(),
+        bad
+    );
+    assert_eq!(
+        srp_sign_in(&s, "demo", "Whatever1!").await.unwrap_err(),
+        bad
+    );
+    let eph = cognito_srp::ClientEphemeral::from_bytes(&[3u8; 128]).unwrap();
+    let salt = |v: serde_json::Value| v["ChallengeParameters"]["SALT"].clone();
+    let init = json!({"ClientId": SPA, "AuthFlow": "USER_SRP_AUTH", "AuthParameters": {"USERNAME": "ghost", "SRP_A": eph.a_pub_hex()}});
+    assert_eq!(
+        salt(ok(app, "InitiateAuth", init.clone()).await),
+        salt(ok(app, "InitiateAuth", init).await)
+    );
+    let e = err(app, "InitiateAuth", json!({"ClientId": SPA, "AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": {"USERNAME": "ghost", "PASSWORD": "x"}})).await;
+    assert_eq!(e, bad);
+    let v = ok(
+        app,
+        "ForgotPassword",
+        json!({"ClientId": SPA, "Username": "ghost"}),
+    )
+    .await;
+    assert_eq!(v["CodeDeliveryDetails"]["DeliveryMedium"], "EMAIL");
+    ok(
+        app,
+        "ResendConfirmationCode",
+        json!({"ClientId": SPA, "Username": "ghost"}),
+    )
+    .await;
+    assert_eq!(
+        err(
+            app,
+            "ConfirmSignUp",
+            json!({"ClientId": SPA, "Username": "ghost", "ConfirmationCode": "123456"})
+        )
+        .await
+        .0,
+        "CodeMismatchException"
+    );
+    assert_eq!(err(app, "ConfirmForgotPassword", json!({"ClientId": SPA, "Username": "ghost", "ConfirmationCode": "123456", "Password": PW})).await.0, "CodeMismatchException");
+    // Real users are unaffected.
+    srp_sign_in(&s, "demo", "DemoPassw0rd!").await.unwrap();
+}

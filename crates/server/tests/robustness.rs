@@ -1,0 +1,409 @@
+//! CORS, bad input, fuzzing, persistence across restart, concurrency, the binary's contract.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use common::*;
+use proptest::prelude::*;
+use serde_json::json;
+
+#[tokio::test]
+async fn cors_preflight_and_exposed_headers() {
+    let s = server();
+    for path in ["/", "/oauth2/token"] {
+        let r = send(&s.app, Request::options(path)
+            .header("origin", "http://localhost:8080")
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", "content-type,x-amz-target,x-amz-user-agent,cache-control,amz-sdk-invocation-id,amz-sdk-request,authorization")
+            .body(Body::empty()).unwrap()).await;
+        assert!(r.status.is_success(), "{path}: {}", r.status);
+        assert_eq!(
+            r.header("access-control-allow-origin").as_deref(),
+            Some("*")
+        );
+        let allowed = r
+            .header("access-control-allow-headers")
+            .unwrap()
+            .to_lowercase();
+        for h in [
+            "content-type",
+            "x-amz-target",
+            "x-amz-user-agent",
+            "cache-control",
+            "amz-sdk-invocation-id",
+            "amz-sdk-request",
+            "authorization",
+        ] {
+            assert!(allowed.contains(h), "{h} not in {allowed}");
+        }
+        assert!(r
+            .header("access-control-allow-methods")
+            .unwrap()
+            .contains("POST"));
+    }
+    let r = send(
+        &s.app,
+        Request::post("/")
+            .header("origin", "http://localhost:8080")
+            .header("content-type", "application/x-amz-json-1.1")
+            .header("x-amz-target", "AWSCognitoIdentityProviderService.GetUser")
+            .body(Body::from("{\"AccessToken\":\"x\"}"))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        r.header("access-control-allow-origin").as_deref(),
+        Some("*")
+    );
+    let exposed = r
+        .header("access-control-expose-headers")
+        .unwrap()
+        .to_lowercase();
+    for h in [
+        "x-amzn-requestid",
+        "x-amzn-errortype",
+        "x-amzn-errormessage",
+        "date",
+    ] {
+        assert!(exposed.contains(h), "{h} not exposed: {exposed}");
+    }
+    assert!(r.header("x-amzn-requestid").is_some());
+    assert_eq!(
+        r.header("x-amzn-errormessage").as_deref(),
+        Some("Invalid Access Token")
+    );
+}
+
+async fn post_raw(s: &Server, target: Option<&str>, ct: Option<&str>, body: &str) -> Resp {
+    let mut b = Request::post("/");
+    if let Some(t) = target {
+        b = b.header("x-amz-target", t);
+    }
+    if let Some(c) = ct {
+        b = b.header("content-type", c);
+    }
+    send(&s.app, b.body(Body::from(body.to_string())).unwrap()).await
+}
+
+#[tokio::test]
+async fn bad_requests_get_aws_errors() {
+    let s = server();
+    let t = "AWSCognitoIdentityProviderService.SignUp";
+    let ty = |r: &Resp| {
+        (
+            r.status,
+            r.json()["__type"].as_str().unwrap_or("").to_string(),
+        )
+    };
+    assert_eq!(
+        ty(&post_raw(&s, None, Some("application/x-amz-json-1.1"), "{}").await),
+        (StatusCode::BAD_REQUEST, "UnknownOperationException".into())
+    );
+    assert_eq!(
+        ty(&post_raw(
+            &s,
+            Some("AWSCognitoIdentityProviderService.Nope"),
+            Some("application/x-amz-json-1.1"),
+            "{}"
+        )
+        .await)
+        .1,
+        "UnknownOperationException"
+    );
+    assert_eq!(
+        ty(&post_raw(
+            &s,
+            Some("Other.SignUp"),
+            Some("application/x-amz-json-1.1"),
+            "{}"
+        )
+        .await)
+        .1,
+        "UnknownOperationException"
+    );
+    assert_eq!(
+        ty(&post_raw(&s, Some(t), Some("text/plain"), "{}").await).1,
+        "UnknownOperationException"
+    );
+    assert_eq!(
+        ty(&post_raw(&s, Some(t), None, "{}").await).1,
+        "UnknownOperationException"
+    );
+    assert_eq!(
+        ty(&post_raw(&s, Some(t), Some("application/x-amz-json-1.1"), "{not json").await).1,
+        "SerializationException"
+    );
+    assert_eq!(
+        ty(&post_raw(&s, Some(t), Some("application/x-amz-json-1.1"), "[1,2]").await).1,
+        "SerializationException"
+    );
+    assert_eq!(
+        ty(&post_raw(&s, Some(t), Some("application/json"), "{}").await).1,
+        "InvalidParameterException"
+    );
+    assert_eq!(
+        ty(&post_raw(
+            &s,
+            Some(t),
+            Some("application/x-amz-json-1.1; charset=utf-8"),
+            ""
+        )
+        .await)
+        .1,
+        "InvalidParameterException"
+    );
+    let huge = format!("{{\"ClientId\":\"{}\"}}", "x".repeat(2 << 20));
+    assert_eq!(
+        ty(&post_raw(&s, Some(t), Some("application/x-amz-json-1.1"), &huge).await).1,
+        "InvalidParameterException"
+    );
+    // Unknown routes: a plain 404, never an HTML error page from a framework.
+    let r = send(&s.app, Request::get("/nope").body(Body::empty()).unwrap()).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]
+
+    #[test]
+    fn random_requests_never_500(
+        op in prop::sample::select(cognito_local::api::OPERATIONS.to_vec()),
+        fuzz_target in any::<bool>(),
+        raw_target in "[ -~]{0,40}",
+        ct in prop::sample::select(vec!["application/x-amz-json-1.1", "application/json", "text/plain", ""]),
+        body in prop_oneof![
+            "[ -~]{0,200}".prop_map(|s| s),
+            prop::collection::btree_map(
+                prop::sample::select(vec!["ClientId", "Username", "Password", "AuthFlow", "AuthParameters", "AccessToken",
+                    "ChallengeName", "ChallengeResponses", "Session", "UserAttributes", "ConfirmationCode", "RefreshToken",
+                    "UserPoolId", "TemporaryPassword", "Token", "UserCode", "SoftwareTokenMfaSettings", "AttributeName", "Code"]),
+                prop_oneof![
+                    Just(json!(null)), any::<bool>().prop_map(|b| json!(b)), any::<i64>().prop_map(|i| json!(i)),
+                    "[ -~]{0,30}".prop_map(|s| json!(s)),
+                    Just(json!("localspaclient000000000001")), Just(json!("USER_SRP_AUTH")), Just(json!("USER_PASSWORD_AUTH")),
+                    Just(json!("REFRESH_TOKEN_AUTH")), Just(json!("PASSWORD_VERIFIER")), Just(json!("us-east-1_LocalPool1")),
+                    Just(json!({"USERNAME": "demo", "SRP_A": "0", "PASSWORD": "x", "REFRESH_TOKEN": "y"})),
+                    Just(json!({"USERNAME": "demo", "PASSWORD_CLAIM_SECRET_BLOCK": "!!", "PASSWORD_CLAIM_SIGNATURE": "", "TIMESTAMP": "Mon"})),
+                    Just(json!([{"Name": "email", "Value": 3}])), Just(json!([1, 2])), Just(json!({"Enabled": "yes"})),
+                ],
+                0..6,
+            ).prop_map(|m| serde_json::to_string(&m).unwrap()),
+        ],
+    ) {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let s = fuzz_server();
+        let target = if fuzz_target { raw_target } else { format!("AWSCognitoIdentityProviderService.{op}") };
+        let r = rt.block_on(async {
+            let mut b = Request::post("/").header("x-amz-target", target.as_str());
+            if !ct.is_empty() { b = b.header("content-type", ct); }
+            send(&s.app, b.body(Body::from(body.clone())).unwrap()).await
+        });
+        prop_assert!(r.status == StatusCode::OK || r.status == StatusCode::BAD_REQUEST, "status {} for {} {}: {}", r.status, target, body, r.text());
+        if r.status == StatusCode::BAD_REQUEST {
+            prop_assert!(r.json()["__type"].is_string());
+        }
+    }
+
+    #[test]
+    fn random_oauth_requests_never_500(path in prop::sample::select(vec!["/oauth2/token", "/oauth2/revoke", "/login", "/signup", "/confirmUser", "/forgotPassword", "/confirmForgotPassword"]),
+                                       body in "[ -~]{0,200}", get in any::<bool>()) {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let s = fuzz_server();
+        let r = rt.block_on(async {
+            let req = if get {
+                Request::get(format!("{path}?{}", body.replace([' ', '#'], ""))).body(Body::empty())
+            } else {
+                Request::post(path).header("content-type", "application/x-www-form-urlencoded").header("cookie", "XSRF-TOKEN=x").body(Body::from(body.clone()))
+            };
+            match req {
+                Ok(req) => Some(send(&s.app, req).await),
+                Err(_) => None,
+            }
+        });
+        if let Some(r) = r {
+            prop_assert!(r.status.as_u16() < 500, "status {} for {path} {body}", r.status);
+        }
+    }
+}
+
+fn fuzz_server() -> &'static Server {
+    static S: std::sync::OnceLock<Server> = std::sync::OnceLock::new();
+    S.get_or_init(server)
+}
+
+#[tokio::test]
+async fn state_survives_restart_with_file_db() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = cognito_local::config::Config::default_config().unwrap();
+    let (refresh, kid) = {
+        let s = server_with(cfg.clone(), Some(dir.path().to_path_buf()));
+        sign_up_confirmed(&s.app, "persist", "Passw0rd!abc", "p@example.com").await;
+        let r = srp_sign_in(&s, "persist", "Passw0rd!abc").await.unwrap();
+        let ar = &r["AuthenticationResult"];
+        (
+            ar["RefreshToken"].as_str().unwrap().to_string(),
+            claims_header(ar["IdToken"].as_str().unwrap()),
+        )
+    };
+    let s = server_with(cfg, Some(dir.path().to_path_buf()));
+    // Same signing keys, same user, same refresh token, same outbox.
+    let r = ok(&s.app, "InitiateAuth", json!({"ClientId": SPA, "AuthFlow": "REFRESH_TOKEN_AUTH", "AuthParameters": {"REFRESH_TOKEN": refresh}})).await;
+    let id = r["AuthenticationResult"]["IdToken"].as_str().unwrap();
+    assert_eq!(claims_header(id), kid);
+    verify_jwt(&s.app, id).await;
+    srp_sign_in(&s, "persist", "Passw0rd!abc").await.unwrap();
+    assert!(!last_code(&s.app, "persist").await.is_empty());
+    assert!(dir.path().join("cognito-local.sqlite3").exists());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_sign_ups_are_all_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = std::sync::Arc::new(server_with(
+        cognito_local::config::Config::default_config().unwrap(),
+        Some(dir.path().to_path_buf()),
+    ));
+    let mut handles = Vec::new();
+    for i in 0..40 {
+        let s = s.clone();
+        handles.push(tokio::spawn(async move {
+            ok(
+                &s.app,
+                "SignUp",
+                json!({"ClientId": SPA, "Username": format!("user{i}"), "Password": "Passw0rd!abc",
+                "UserAttributes": [{"Name": "email", "Value": format!("u{i}@example.com")}]}),
+            )
+            .await
+        }));
+    }
+    // The same name twice at once: exactly one wins.
+    let dup: Vec<_> = (0..8)
+        .map(|_| {
+            let s = s.clone();
+            tokio::spawn(async move {
+                call(
+                    &s.app,
+                    "SignUp",
+                    json!({"ClientId": SPA, "Username": "samename", "Password": "Passw0rd!abc"}),
+                )
+                .await
+            })
+        })
+        .collect();
+    for h in handles {
+        h.await.unwrap();
+    }
+    let mut wins = 0;
+    for h in dup {
+        match h.await.unwrap() {
+            Ok(_) => wins += 1,
+            Err((t, _)) => assert_eq!(t, "UsernameExistsException"),
+        }
+    }
+    assert_eq!(wins, 1);
+    for i in 0..40 {
+        let g = ok(
+            &s.app,
+            "AdminGetUser",
+            json!({"UserPoolId": POOL, "Username": format!("user{i}")}),
+        )
+        .await;
+        assert_eq!(g["UserStatus"], "UNCONFIRMED");
+    }
+    let outbox = send(
+        &s.app,
+        Request::get("/_dev/outbox").body(Body::empty()).unwrap(),
+    )
+    .await
+    .json();
+    assert_eq!(outbox["messages"].as_array().unwrap().len(), 40);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_srp_sign_ins() {
+    let s = std::sync::Arc::new(server());
+    let hs: Vec<_> = (0..8)
+        .map(|_| {
+            let s = s.clone();
+            tokio::spawn(async move { srp_sign_in(&s, "demo", "DemoPassw0rd!").await.unwrap() })
+        })
+        .collect();
+    for h in hs {
+        assert!(h.await.unwrap()["AuthenticationResult"]["AccessToken"].is_string());
+    }
+}
+
+#[test]
+fn binary_prints_listening_line_and_serves() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cognito-local"))
+        .args(["--in-memory", "--bind", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .trim()
+        .strip_prefix("cognito-local listening on http://")
+        .unwrap_or_else(|| panic!("{line}"))
+        .to_string();
+    let mut conn = std::net::TcpStream::connect(&addr).unwrap();
+    write!(conn, "GET /{POOL}/.well-known/openid-configuration HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut resp = String::new();
+    conn.read_to_string(&mut resp).unwrap();
+    child.kill().unwrap();
+    let _ = child.wait();
+    assert!(resp.starts_with("HTTP/1.1 200"), "{resp}");
+    assert!(
+        resp.contains(&format!("\"issuer\":\"http://{addr}/{POOL}\"")),
+        "{resp}"
+    );
+}
+
+#[tokio::test]
+async fn expired_records_are_purged() {
+    let s = server();
+    let eph = cognito_srp::ClientEphemeral::from_bytes(&[9u8; 128]).unwrap();
+    ok(&s.app, "InitiateAuth", json!({"ClientId": SPA, "AuthFlow": "USER_SRP_AUTH", "AuthParameters": {"USERNAME": "demo", "SRP_A": eph.a_pub_hex()}})).await;
+    let r = srp_sign_in(&s, "demo", "DemoPassw0rd!").await.unwrap();
+    let refresh = r["AuthenticationResult"]["RefreshToken"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(s.state.purge_expired().unwrap(), 0);
+    s.clock.advance(301);
+    assert_eq!(
+        s.state.purge_expired().unwrap(),
+        1,
+        "the unanswered SRP state"
+    );
+    ok(
+        &s.app,
+        "GetTokensFromRefreshToken",
+        json!({"ClientId": SPA, "RefreshToken": refresh}),
+    )
+    .await;
+    s.clock.advance(30 * 86_400);
+    assert_eq!(
+        s.state.purge_expired().unwrap(),
+        2,
+        "the family and its refresh token"
+    );
+    assert_eq!(
+        err(
+            &s.app,
+            "GetTokensFromRefreshToken",
+            json!({"ClientId": SPA, "RefreshToken": refresh})
+        )
+        .await
+        .1,
+        "Invalid Refresh Token"
+    );
+}
