@@ -56,7 +56,10 @@ struct Settings {
 
 fn env_or<T: std::str::FromStr>(name: &str, default: T) -> Res<T> {
     match std::env::var(name) {
-        Ok(v) => v.trim().parse().map_err(|_| format!("{name}={v:?} is not valid").into()),
+        Ok(v) => v
+            .trim()
+            .parse()
+            .map_err(|_| format!("{name}={v:?} is not valid").into()),
         Err(_) => Ok(default),
     }
 }
@@ -68,7 +71,11 @@ impl Settings {
             .split(',')
             .map(|s| s.trim().parse::<usize>().ok().filter(|&n| n > 0))
             .collect::<Option<Vec<_>>>()
-            .ok_or_else(|| format!("BENCH_CLIENTS={levels:?}: want a comma-separated list of positive integers"))?;
+            .ok_or_else(|| {
+                format!(
+                    "BENCH_CLIENTS={levels:?}: want a comma-separated list of positive integers"
+                )
+            })?;
         let s = Self {
             secs: env_or("BENCH_SECS", 5.0)?,
             levels,
@@ -91,7 +98,10 @@ fn run() -> Res<bool> {
     println!("{}", machine());
 
     let users = create_users(addr, settings.users)?;
-    println!("created and confirmed {} users; each signed in once (warm-up)", users.len());
+    println!(
+        "created and confirmed {} users; each signed in once (warm-up)",
+        users.len()
+    );
 
     let first = users.first().ok_or("no users")?;
     let client_only = client_srp_cost(addr, first, 30)?;
@@ -106,7 +116,13 @@ fn run() -> Res<bool> {
     let mut rows = Vec::new();
     let mut all_ok = true;
     for &clients in &settings.levels {
-        let level = run_level(addr, &users, clients, &settings)?;
+        let level = run_level(
+            addr,
+            &server.child.id().to_string(),
+            &users,
+            clients,
+            &settings,
+        )?;
         for e in level.errors.iter().take(5) {
             eprintln!("error (clients={clients}): {e}");
         }
@@ -116,12 +132,13 @@ fn run() -> Res<bool> {
     drop(server);
 
     println!(
-        "| clients | sign-ins | errors | sign-ins/s | p50 ms | p99 ms | max ms | client SRP p50 ms | server + HTTP p50 ms |"
+        "| clients | sign-ins | errors | sign-ins/s | p50 ms | p99 ms | max ms | client SRP p50 ms | server + HTTP p50 ms \
+         | server CPU ms/sign-in | client CPU ms/sign-in |"
     );
-    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for r in &rows {
         println!(
-            "| {} | {} | {} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} |",
+            "| {} | {} | {} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {} | {} |",
             r.clients,
             r.signins,
             r.errors.len(),
@@ -131,12 +148,16 @@ fn run() -> Res<bool> {
             ms(r.total.iter().copied().max().unwrap_or_default()),
             ms(percentile(&r.client, 0.50)),
             ms(percentile(&r.server, 0.50)),
+            r.cpu_per_signin(r.server_cpu),
+            r.cpu_per_signin(r.client_cpu),
         );
     }
     println!();
     println!(
         "{} s per level (BENCH_SECS), at most {} sign-ins per level (BENCH_MAX_SIGNINS), {} users (BENCH_USERS); \
-         latency = InitiateAuth + client SRP + RespondToAuthChallenge; server + HTTP = latency − client SRP.",
+         latency = InitiateAuth + client SRP + RespondToAuthChallenge (wall clock); \
+         server + HTTP = latency − client SRP (wall clock, so it includes waiting for a core); \
+         CPU ms/sign-in = process CPU time (/proc/<pid>/stat) during the level / sign-ins.",
         settings.secs, settings.max_signins, settings.users
     );
     Ok(all_ok)
@@ -154,10 +175,14 @@ struct Server {
 
 impl Server {
     fn spawn() -> Res<Self> {
-        let bin = std::env::var("COGNITO_LOCAL_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_cognito-local").to_string());
+        let bin = std::env::var("COGNITO_LOCAL_BIN")
+            .unwrap_or_else(|_| env!("CARGO_BIN_EXE_cognito-local").to_string());
         let mut child = Command::new(&bin)
             .args(["--in-memory", "--bind", "127.0.0.1:0"])
-            .env("RUST_LOG", std::env::var("BENCH_SERVER_LOG").unwrap_or_else(|_| "warn".into()))
+            .env(
+                "RUST_LOG",
+                std::env::var("BENCH_SERVER_LOG").unwrap_or_else(|_| "warn".into()),
+            )
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -168,11 +193,18 @@ impl Server {
             let mut line = String::new();
             loop {
                 line.clear();
-                if out.read_line(&mut line).map_err(|_| "reading the server's stdout failed")? == 0 {
+                if out
+                    .read_line(&mut line)
+                    .map_err(|_| "reading the server's stdout failed")?
+                    == 0
+                {
                     return Err("the server exited before printing its listening line");
                 }
                 if let Some(rest) = line.trim().strip_prefix(LISTENING) {
-                    let addr = rest.trim_end_matches('/').parse::<SocketAddr>().map_err(|_| "bad listening address")?;
+                    let addr = rest
+                        .trim_end_matches('/')
+                        .parse::<SocketAddr>()
+                        .map_err(|_| "bad listening address")?;
                     // Keep draining stdout so the server never blocks on a full pipe.
                     std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
                     return Ok(addr);
@@ -197,13 +229,52 @@ impl Drop for Server {
     }
 }
 
+/// CPU time (user + system, all threads) a process has used so far, from `/proc/<pid>/stat`
+/// (Linux only; `None` elsewhere).
+fn proc_cpu(pid: &str, ticks_per_sec: f64) -> Option<Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after "(comm)": state is field 3, utime field 14, stime field 15.
+    let rest = &stat[stat.rfind(')')? + 1..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    Some(Duration::from_secs_f64(ticks / ticks_per_sec))
+}
+
+/// Clock ticks per second for `/proc/<pid>/stat` (`getconf CLK_TCK`, else the usual 100).
+fn clock_ticks() -> f64 {
+    Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .and_then(|s| s.trim().parse::<f64>().ok())
+        .filter(|&t| t > 0.0)
+        .unwrap_or(100.0)
+}
+
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "n/a".into())
+}
+
 fn machine() -> String {
-    let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
+    let cpus = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(0);
     let model = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("model name")).and_then(|l| l.split(':').nth(1)).map(|m| m.trim().to_string()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|m| m.trim().to_string())
+        })
         .unwrap_or_else(|| "unknown CPU".into());
-    format!("machine: {cpus} CPUs available ({model}); client threads and server share them")
+    format!(
+        "machine: {cpus} CPUs available ({model}); client threads and server share them; load average {}",
+        load_average()
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -223,12 +294,26 @@ impl Conn {
         stream.set_nodelay(true)?;
         stream.set_read_timeout(Some(Duration::from_secs(30)))?;
         let writer = stream.try_clone()?;
-        Ok(Self { reader: BufReader::new(stream), writer, addr })
+        Ok(Self {
+            reader: BufReader::new(stream),
+            writer,
+            addr,
+        })
     }
 
     /// Sends one request and reads the whole response: (status, body).
-    fn request(&mut self, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Res<(u16, Vec<u8>)> {
-        let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {}\r\nContent-Length: {}\r\n", self.addr, body.len());
+    fn request(
+        &mut self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Res<(u16, Vec<u8>)> {
+        let mut req = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nContent-Length: {}\r\n",
+            self.addr,
+            body.len()
+        );
         for (k, v) in headers {
             req.push_str(&format!("{k}: {v}\r\n"));
         }
@@ -258,7 +343,9 @@ impl Conn {
             if l.is_empty() {
                 break;
             }
-            let Some((name, value)) = l.split_once(':') else { continue };
+            let Some((name, value)) = l.split_once(':') else {
+                continue;
+            };
             let value = value.trim();
             if name.eq_ignore_ascii_case("content-length") {
                 length = Some(value.parse::<usize>().map_err(|_| "bad Content-Length")?);
@@ -311,9 +398,13 @@ impl Conn {
     /// Calls a user-pool API operation; a non-200 answer is an error carrying `__type` and `message`.
     fn call(&mut self, op: &str, body: &Value) -> Res<Value> {
         let target = format!("AWSCognitoIdentityProviderService.{op}");
-        let headers = [("Content-Type", "application/x-amz-json-1.1"), ("X-Amz-Target", target.as_str())];
+        let headers = [
+            ("Content-Type", "application/x-amz-json-1.1"),
+            ("X-Amz-Target", target.as_str()),
+        ];
         let (status, body) = self.request("POST", "/", &headers, body.to_string().as_bytes())?;
-        let v: Value = serde_json::from_slice(&body).map_err(|e| format!("{op}: HTTP {status}, body not JSON: {e}"))?;
+        let v: Value = serde_json::from_slice(&body)
+            .map_err(|e| format!("{op}: HTTP {status}, body not JSON: {e}"))?;
         if status != 200 {
             return Err(format!("{op}: HTTP {status} {} {}", v["__type"], v["message"]).into());
         }
@@ -325,11 +416,15 @@ impl Conn {
 // Users and sign-ins
 
 fn str_field<'a>(v: &'a Value, key: &str) -> Res<&'a str> {
-    v[key].as_str().ok_or_else(|| format!("missing string {key} in {v}").into())
+    v[key]
+        .as_str()
+        .ok_or_else(|| format!("missing string {key} in {v}").into())
 }
 
 fn now_unix() -> Res<i64> {
-    Ok(i64::try_from(SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs())?)
+    Ok(i64::try_from(
+        SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs(),
+    )?)
 }
 
 /// Signs up and confirms `n` users (code from the dev outbox), then signs each in once.
@@ -344,14 +439,26 @@ fn create_users(addr: SocketAddr, n: usize) -> Res<Vec<String>> {
             &json!({"ClientId": CLIENT_ID, "Username": username, "Password": PASSWORD,
                     "UserAttributes": [{"Name": "email", "Value": format!("{username}@example.com")}]}),
         )?;
-        let (status, body) = conn.request("GET", &format!("/_dev/outbox?username={username}"), &[], b"")?;
+        let (status, body) = conn.request(
+            "GET",
+            &format!("/_dev/outbox?username={username}"),
+            &[],
+            b"",
+        )?;
         let outbox: Value = serde_json::from_slice(&body)?;
         let code = outbox["messages"]
             .as_array()
             .and_then(|m| m.last())
             .and_then(|m| m["code"].as_str())
-            .ok_or_else(|| format!("no confirmation code for {username} in the outbox (HTTP {status}): {outbox}"))?;
-        conn.call("ConfirmSignUp", &json!({"ClientId": CLIENT_ID, "Username": username, "ConfirmationCode": code}))?;
+            .ok_or_else(|| {
+                format!(
+                    "no confirmation code for {username} in the outbox (HTTP {status}): {outbox}"
+                )
+            })?;
+        conn.call(
+            "ConfirmSignUp",
+            &json!({"ClientId": CLIENT_ID, "Username": username, "ConfirmationCode": code}),
+        )?;
         sign_in(&mut conn, &username)?;
         users.push(username);
     }
@@ -370,7 +477,8 @@ fn sign_in(conn: &mut Conn, username: &str) -> Res<SignIn> {
     let start = Instant::now();
     let mut a = [0u8; 128];
     rand::thread_rng().fill_bytes(&mut a);
-    let eph = cognito_srp::ClientEphemeral::from_bytes(&a).map_err(|e| format!("client ephemeral: {e}"))?;
+    let eph = cognito_srp::ClientEphemeral::from_bytes(&a)
+        .map_err(|e| format!("client ephemeral: {e}"))?;
     let a_pub = eph.a_pub_hex();
     let mut client = start.elapsed();
 
@@ -419,9 +527,13 @@ fn sign_in(conn: &mut Conn, username: &str) -> Res<SignIn> {
     let done = conn.call("RespondToAuthChallenge", &body)?;
     let result = &done["AuthenticationResult"];
     for token in ["AccessToken", "IdToken", "RefreshToken"] {
-        str_field(result, token).map_err(|_| format!("RespondToAuthChallenge: no {token} in {done}"))?;
+        str_field(result, token)
+            .map_err(|_| format!("RespondToAuthChallenge: no {token} in {done}"))?;
     }
-    Ok(SignIn { total: start.elapsed(), client })
+    Ok(SignIn {
+        total: start.elapsed(),
+        client,
+    })
 }
 
 /// The client-side SRP math alone (A = g^a, then the password claim), one thread, no requests in
@@ -430,21 +542,27 @@ fn client_srp_cost(addr: SocketAddr, username: &str, runs: usize) -> Res<Vec<Dur
     let mut conn = Conn::open(addr)?;
     let mut a = [0u8; 128];
     rand::thread_rng().fill_bytes(&mut a);
-    let eph = cognito_srp::ClientEphemeral::from_bytes(&a).map_err(|e| format!("client ephemeral: {e}"))?;
+    let eph = cognito_srp::ClientEphemeral::from_bytes(&a)
+        .map_err(|e| format!("client ephemeral: {e}"))?;
     let ch = conn.call(
         "InitiateAuth",
         &json!({"AuthFlow": "USER_SRP_AUTH", "ClientId": CLIENT_ID,
                 "AuthParameters": {"USERNAME": username, "SRP_A": eph.a_pub_hex()}}),
     )?;
     let p = &ch["ChallengeParameters"];
-    let (user_id, salt, b_pub, block) =
-        (str_field(p, "USER_ID_FOR_SRP")?, str_field(p, "SALT")?, str_field(p, "SRP_B")?, str_field(p, "SECRET_BLOCK")?);
+    let (user_id, salt, b_pub, block) = (
+        str_field(p, "USER_ID_FOR_SRP")?,
+        str_field(p, "SALT")?,
+        str_field(p, "SRP_B")?,
+        str_field(p, "SECRET_BLOCK")?,
+    );
     let timestamp = cognito_srp::cognito_timestamp(now_unix()?);
     let mut times = Vec::with_capacity(runs);
     for _ in 0..runs {
         let start = Instant::now();
         rand::thread_rng().fill_bytes(&mut a);
-        let eph = cognito_srp::ClientEphemeral::from_bytes(&a).map_err(|e| format!("client ephemeral: {e}"))?;
+        let eph = cognito_srp::ClientEphemeral::from_bytes(&a)
+            .map_err(|e| format!("client ephemeral: {e}"))?;
         std::hint::black_box(eph.a_pub_hex());
         let claim = cognito_srp::password_claim(
             &eph,
@@ -478,9 +596,30 @@ struct Level {
     client: Vec<Duration>,
     server: Vec<Duration>,
     errors: Vec<String>,
+    /// CPU time the server process used during the level.
+    server_cpu: Option<Duration>,
+    /// CPU time this (client) process used during the level.
+    client_cpu: Option<Duration>,
 }
 
-fn run_level(addr: SocketAddr, users: &[String], clients: usize, s: &Settings) -> Res<Level> {
+impl Level {
+    /// CPU milliseconds per sign-in, or "n/a".
+    fn cpu_per_signin(&self, cpu: Option<Duration>) -> String {
+        match cpu {
+            Some(c) if self.signins > 0 => format!("{:.1}", ms(c) / self.signins as f64),
+            _ => "n/a".into(),
+        }
+    }
+}
+
+fn run_level(
+    addr: SocketAddr,
+    server_pid: &str,
+    users: &[String],
+    clients: usize,
+    s: &Settings,
+) -> Res<Level> {
+    let ticks = clock_ticks();
     let budget = Arc::new(AtomicU64::new(s.max_signins));
     let start = Arc::new(Barrier::new(clients + 1));
     let secs = Duration::from_secs_f64(s.secs);
@@ -498,7 +637,11 @@ fn run_level(addr: SocketAddr, users: &[String], clients: usize, s: &Settings) -
                 Err(e) => return (times, vec![format!("connect: {e}")]),
             };
             let deadline = Instant::now() + secs;
-            while Instant::now() < deadline && budget.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1)).is_ok() {
+            while Instant::now() < deadline
+                && budget
+                    .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
+                    .is_ok()
+            {
                 match sign_in(&mut conn, &username) {
                     Ok(t) => times.push(t),
                     Err(e) => {
@@ -519,6 +662,7 @@ fn run_level(addr: SocketAddr, users: &[String], clients: usize, s: &Settings) -
     }
     start.wait();
     let began = Instant::now();
+    let cpu_before = (proc_cpu(server_pid, ticks), proc_cpu("self", ticks));
     let mut level = Level {
         clients,
         signins: 0,
@@ -527,6 +671,8 @@ fn run_level(addr: SocketAddr, users: &[String], clients: usize, s: &Settings) -
         client: Vec::new(),
         server: Vec::new(),
         errors: Vec::new(),
+        server_cpu: None,
+        client_cpu: None,
     };
     for h in handles {
         let (times, errors) = h.join().map_err(|_| "a client thread panicked")?;
@@ -538,6 +684,10 @@ fn run_level(addr: SocketAddr, users: &[String], clients: usize, s: &Settings) -
         level.errors.extend(errors);
     }
     level.elapsed = began.elapsed();
+    let cpu_after = (proc_cpu(server_pid, ticks), proc_cpu("self", ticks));
+    let diff = |a: Option<Duration>, b: Option<Duration>| Some(b?.saturating_sub(a?));
+    level.server_cpu = diff(cpu_before.0, cpu_after.0);
+    level.client_cpu = diff(cpu_before.1, cpu_after.1);
     level.signins = level.total.len();
     for v in [&mut level.total, &mut level.client, &mut level.server] {
         v.sort_unstable();
