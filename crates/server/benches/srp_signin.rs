@@ -10,7 +10,7 @@
 //! time measured apart, so the server's share (total − client math) can be read off. Any error
 //! makes it exit non-zero.
 //!
-//! Environment: `BENCH_SECS` (default 5), `BENCH_CLIENTS` (default `1,4,16`), `BENCH_USERS`
+//! Environment: `BENCH_SECS` (default 10), `BENCH_CLIENTS` (default `1,4,16`), `BENCH_USERS`
 //! (default 16), `BENCH_MAX_SIGNINS` per level (default 20000), `COGNITO_LOCAL_BIN` (default: the
 //! binary cargo built for this bench).
 
@@ -77,13 +77,13 @@ impl Settings {
                 )
             })?;
         let s = Self {
-            secs: env_or("BENCH_SECS", 5.0)?,
+            secs: env_or("BENCH_SECS", 10.0)?,
             levels,
             users: env_or("BENCH_USERS", 16)?,
             max_signins: env_or("BENCH_MAX_SIGNINS", 20_000)?,
         };
-        if s.users == 0 || !(s.secs > 0.0) || s.max_signins == 0 {
-            return Err("BENCH_USERS, BENCH_SECS and BENCH_MAX_SIGNINS must be positive".into());
+        if s.users == 0 || !s.secs.is_finite() || s.secs <= 0.0 || s.max_signins == 0 {
+            return Err("BENCH_USERS, BENCH_SECS and BENCH_MAX_SIGNINS must be positive (and BENCH_SECS finite)".into());
         }
         Ok(s)
     }
