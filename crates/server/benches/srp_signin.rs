@@ -4,7 +4,7 @@
 //! (`--in-memory --bind 127.0.0.1:0`), signs up and confirms `BENCH_USERS` users, then for each
 //! concurrency level in `BENCH_CLIENTS` runs that many client threads, each on its own keep-alive
 //! HTTP/1.1 connection, doing complete USER_SRP_AUTH sign-ins (InitiateAuth, client SRP math,
-//! RespondToAuthChallenge) for `BENCH_SECS` seconds or until `BENCH_MAX_SIGNINS` sign-ins in all.
+//! RespondToAuthChallenge) for `BENCH_SECS` seconds or until `BENCH_MAX_SIGNINS` sign-ins per level.
 //!
 //! It prints a Markdown table: sign-ins/s, latency p50/p99/max, errors, and the client-side SRP
 //! time measured apart, so the server's share (total − client math) can be read off. Any error
