@@ -60,7 +60,10 @@ install_node() {
 PY_VENV="$ROOT/.venv"
 install_python() {
   local stamp="$PY_VENV/.requirements-stamp"
+  command -v python3 >/dev/null || apt_install python3
   if [ ! -x "$PY_VENV/bin/python" ]; then
+    # Debian's python3 ships venv/ensurepip separately (python3-venv).
+    python3 -c 'import venv, ensurepip' 2>/dev/null || apt_install python3-venv
     log "python3 -m venv .venv"
     python3 -m venv "$PY_VENV"
   fi
