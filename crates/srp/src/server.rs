@@ -12,12 +12,25 @@ use crate::SrpError;
 ///
 /// Both are lowercase hex without leading zeros. `salt_hex` is what the server sends as
 /// `ChallengeParameters.SALT`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// # Security
+/// With the salt, `verifier_hex` allows an offline dictionary attack on the password, so
+/// `Debug` shows the salt but prints the verifier as `[redacted]`.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Verifier {
     /// The salt, as a hex integer.
     pub salt_hex: String,
     /// `v = g^x mod N`.
     pub verifier_hex: String,
+}
+
+impl fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Verifier")
+            .field("salt_hex", &self.salt_hex)
+            .field("verifier_hex", &"[redacted]")
+            .finish()
+    }
 }
 
 /// `x = H(PAD(salt) | H(poolName | userIdForSrp | ":" | password))`, `v = g^x mod N`.
@@ -143,5 +156,19 @@ pub fn verify_password_claim(
         Ok(())
     } else {
         Err(SrpError::BadSignature)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verifier_debug_shows_salt_but_not_verifier() {
+        let v = make_verifier("Pool", "alice", "correct horse", &[0x5a; 16]);
+        let d = format!("{v:?}");
+        assert!(d.contains(&v.salt_hex), "salt missing from {d}");
+        assert!(!d.contains(&v.verifier_hex), "verifier leaked in {d}");
+        assert!(d.contains("verifier_hex: \"[redacted]\""), "{d}");
     }
 }
