@@ -107,11 +107,13 @@ impl fmt::Debug for ServerEphemeral {
 pub struct ClaimCheck<'a> {
     /// The part of the user pool id after `_`.
     pub pool_name: &'a str,
-    /// `USER_ID_FOR_SRP` the server sent (the real username).
+    /// `USER_ID_FOR_SRP` the server sent (the real username). Not checked here: the caller
+    /// must make sure it is the one it issued (see [`verify_password_claim`]'s `# Security`).
     pub user_id_for_srp: &'a str,
     /// `SRP_A` from `InitiateAuth`: hex integer.
     pub a_pub_hex: &'a str,
-    /// `PASSWORD_CLAIM_SECRET_BLOCK`: base64.
+    /// `PASSWORD_CLAIM_SECRET_BLOCK`: base64. Not checked here: the caller must make sure it is
+    /// the `SECRET_BLOCK` it issued (see [`verify_password_claim`]'s `# Security`).
     pub secret_block_b64: &'a str,
     /// `TIMESTAMP` as sent (checking it against the clock is the caller's job).
     pub timestamp: &'a str,
@@ -132,6 +134,13 @@ pub struct ClaimCheck<'a> {
 ///
 /// # Security
 /// The final comparison is constant-time (`subtle`); the bignum arithmetic before it is not.
+///
+/// This function trusts `check.secret_block_b64` and `check.user_id_for_srp`: it only checks
+/// that the signature covers them. Before calling it, the server must check that they are the
+/// `SECRET_BLOCK` and `USER_ID_FOR_SRP` it issued for this sign-in (and that `eph`, `verifier`
+/// and `a_pub_hex` belong to the same `InitiateAuth`); otherwise a client could replay a claim
+/// with a block of its choosing or sign for another user. Checking `timestamp` against the
+/// clock is also the caller's job.
 pub fn verify_password_claim(
     eph: &ServerEphemeral,
     verifier: &Verifier,
