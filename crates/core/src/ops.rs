@@ -20,7 +20,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::types::{
     AccessToken, ChallengeSession, ClientId, ClientSecret, IdToken, Password, RefreshToken,
-    Username,
+    TotpSecret, Username,
 };
 use crate::wire::ClientConfig;
 
@@ -920,8 +920,8 @@ pub struct AssociateSoftwareTokenRequest {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct AssociateSoftwareTokenResponse {
-    /// The TOTP shared secret (base32), for the authenticator app.
-    pub secret_code: String,
+    /// The TOTP shared secret (base32), for the authenticator app. `Debug` redacts it.
+    pub secret_code: TotpSecret,
     /// The next session, during sign-in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session: Option<ChallengeSession>,
@@ -1150,6 +1150,19 @@ mod tests {
         assert!(d.contains("alice"));
         assert!(!d.contains("hunter2"));
         assert!(!d.contains("123456"));
+    }
+
+    #[test]
+    fn totp_secret_is_redacted_in_debug() -> Result<(), Error> {
+        let r = parse_response::<AssociateSoftwareToken>(&ok(
+            r#"{"SecretCode":"JBSWY3DPEHPK3PXP","Session":"s"}"#,
+        ))?;
+        assert_eq!(r.secret_code.secret(), "JBSWY3DPEHPK3PXP");
+        assert!(!format!("{r:?}").contains("JBSWY3DPEHPK3PXP"));
+        // Still the bare string on the wire.
+        let v = serde_json::to_value(&r).map_err(|e| Error::parse("t", e, ""))?;
+        assert_eq!(v["SecretCode"], "JBSWY3DPEHPK3PXP");
+        Ok(())
     }
 
     #[test]

@@ -55,7 +55,7 @@ use crate::ops::{
     VerifySoftwareTokenStatus,
 };
 use crate::session::Session;
-use crate::types::{ChallengeSession, Password, Username};
+use crate::types::{ChallengeSession, Password, TotpSecret, Username};
 use crate::wire::{parse_response, request, ClientConfig, HttpRequest, HttpResponse};
 
 /// The first factor, as Amplify's `authFlowType`.
@@ -159,8 +159,8 @@ impl fmt::Display for MfaType {
 /// What an authenticator app needs to add the account.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TotpSetupDetails {
-    /// The base32 shared secret from `AssociateSoftwareToken`.
-    pub shared_secret: String,
+    /// The base32 shared secret from `AssociateSoftwareToken`; `Debug` redacts it.
+    pub shared_secret: TotpSecret,
     /// The username the account is labelled with by default.
     pub username: String,
 }
@@ -173,7 +173,7 @@ impl TotpSetupDetails {
         use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
         let app = utf8_percent_encode(app_name, NON_ALPHANUMERIC);
         let account = utf8_percent_encode(account_name.unwrap_or(&self.username), NON_ALPHANUMERIC);
-        let secret = utf8_percent_encode(&self.shared_secret, NON_ALPHANUMERIC);
+        let secret = utf8_percent_encode(self.shared_secret.secret(), NON_ALPHANUMERIC);
         format!("otpauth://totp/{app}:{account}?secret={secret}&issuer={app}")
     }
 }
@@ -956,7 +956,7 @@ enum SavedStep {
         allowed: Vec<String>,
     },
     TotpSetup {
-        secret: String,
+        secret: TotpSecret,
     },
     EmailSetup,
 }
@@ -1514,7 +1514,7 @@ mod tests {
     #[test]
     fn totp_setup_uri_is_encoded() {
         let d = TotpSetupDetails {
-            shared_secret: "ABC".into(),
+            shared_secret: TotpSecret::new("ABC"),
             username: "a b".into(),
         };
         assert_eq!(

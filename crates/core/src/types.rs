@@ -160,6 +160,11 @@ secret_string!(
     /// A JWT ID token.
     IdToken
 );
+secret_string!(
+    /// A TOTP shared secret (base32), from `AssociateSoftwareToken`: whoever has it can compute
+    /// the user's codes.
+    TotpSecret
+);
 
 impl Clone for RefreshToken {
     // Tokens are stored and re-sent; cloning them is normal (unlike passwords).
@@ -173,6 +178,12 @@ impl Clone for AccessToken {
     }
 }
 impl Clone for IdToken {
+    fn clone(&self) -> Self {
+        Self(self.0.clone())
+    }
+}
+impl Clone for TotpSecret {
+    // Shown to the user (QR code) and kept while a sign-in is suspended.
     fn clone(&self) -> Self {
         Self(self.0.clone())
     }
