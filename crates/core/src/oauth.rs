@@ -70,7 +70,7 @@ use crate::error::Error;
 use crate::jwt::Jwt;
 use crate::pkce::PkceVerifier;
 use crate::types::{AccessToken, ClientId, ClientSecret, IdToken, RefreshToken};
-use crate::wire::{HttpRequest, HttpResponse, Method};
+use crate::wire::{body_excerpt, redacted_excerpt, HttpRequest, HttpResponse, Method};
 
 /// Everything but RFC 3986's unreserved characters is percent-encoded (as
 /// `encodeURIComponent` does, minus `!'()*`). Used for query strings and form bodies alike.
@@ -804,7 +804,7 @@ pub fn parse_token_response(resp: &HttpResponse) -> Result<TokenResponse, Error>
             return Err(Error::parse(
                 what,
                 format!("HTTP {status}: {e}"),
-                body_excerpt(body),
+                redacted_excerpt(body),
             ))
         }
     };
@@ -815,14 +815,18 @@ pub fn parse_token_response(resp: &HttpResponse) -> Result<TokenResponse, Error>
         return Err(Error::parse(
             what,
             format!("HTTP {status} without an OAuth error"),
-            body_excerpt(body),
+            redacted_excerpt(body),
         ));
     }
     if !value.is_object() {
-        return Err(Error::parse(what, "not a JSON object", body_excerpt(body)));
+        return Err(Error::parse(
+            what,
+            "not a JSON object",
+            redacted_excerpt(body),
+        ));
     }
-    let raw: RawTokenResponse = serde_json::from_value(value)
-        .map_err(|e| Error::parse(what, e, body_excerpt_redacted(body)))?;
+    let raw: RawTokenResponse =
+        serde_json::from_value(value).map_err(|e| Error::parse(what, e, redacted_excerpt(body)))?;
     if raw.access_token.is_empty() {
         return Err(Error::parse(what, "empty access_token", ""));
     }
@@ -945,19 +949,6 @@ fn bearer_error(header: &str) -> Option<Error> {
     error.map(|error| Error::OAuth { error, description })
 }
 
-fn body_excerpt(body: &str) -> String {
-    let mut end = body.len().min(512);
-    while !body.is_char_boundary(end) {
-        end -= 1;
-    }
-    body[..end].to_owned()
-}
-
-/// A token response that failed to parse may still hold tokens; keep none of it.
-fn body_excerpt_redacted(_body: &str) -> String {
-    "[token response redacted]".to_owned()
-}
-
 #[cfg(test)]
 #[allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 mod tests {
@@ -1016,6 +1007,25 @@ mod tests {
             .query_pairs()
             .into_owned()
             .collect()
+    }
+
+    #[test]
+    fn malformed_token_responses_keep_no_token_in_the_error() {
+        for body in [
+            // Truncated JSON, mistyped field, not an object.
+            r#"{"access_token":"eyJsecret.a.b","refresh_token":"rt-secret"#,
+            r#"{"access_token":"eyJsecret.a.b","expires_in":"soon"}"#,
+            r#"["eyJsecret.a.b","refresh_token"]"#,
+        ] {
+            match token_resp(200, body) {
+                Err(e @ Error::Parse { .. }) => {
+                    let shown = format!("{e:?}");
+                    assert!(!shown.contains("eyJsecret"), "leaked: {shown}");
+                    assert!(!shown.contains("rt-secret"), "leaked: {shown}");
+                }
+                other => panic!("expected a parse error for {body}, got {other:?}"),
+            }
+        }
     }
 
     #[test]

@@ -323,7 +323,8 @@ pub fn target_of(req: &HttpRequest) -> Option<&str> {
 ///
 /// # Errors
 /// - [`Error::Service`] for a Cognito error response (see [`parse_error`]).
-/// - [`Error::Parse`] (keeping the raw body) when a 2xx body is not the expected JSON.
+/// - [`Error::Parse`] when a 2xx body is not the expected JSON, keeping the body unless it may
+///   carry tokens or secrets (see [`redacted_excerpt`]).
 pub fn parse_response<O: Operation>(resp: &HttpResponse) -> Result<O::Response, Error> {
     if !resp.is_success() {
         return Err(parse_error(resp));
@@ -334,15 +335,54 @@ pub fn parse_response<O: Operation>(resp: &HttpResponse) -> Result<O::Response, 
 /// Parses a JSON body into `T`, treating an empty (or all-whitespace) body as `{}`.
 ///
 /// # Errors
-/// [`Error::Parse`] keeping the raw body.
+/// [`Error::Parse`] keeping the raw body as [`redacted_excerpt`] gives it: replaced by a
+/// placeholder when it may carry tokens or secrets, else cut to 512 bytes.
 pub fn parse_json_body<T: DeserializeOwned>(what: &str, body: &[u8]) -> Result<T, Error> {
-    let raw = || String::from_utf8_lossy(body).into_owned();
+    let raw = || redacted_excerpt(&String::from_utf8_lossy(body));
     let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
         b"{}"
     } else {
         body
     };
     serde_json::from_slice(body).map_err(|e| Error::parse(what, e, raw()))
+}
+
+/// Names that mark a body as possibly carrying tokens or secrets, lowercase: the JSON 1.1
+/// members (`AuthenticationResult`, `AccessToken`, `RefreshToken`, `IdToken`, `SecretCode`,
+/// `Session`) and the OAuth ones (`access_token`, `refresh_token`, `id_token`).
+const SECRET_MARKERS: &[&str] = &[
+    "authenticationresult",
+    "token",
+    "secretcode",
+    "secret_code",
+    "session",
+];
+
+/// What an [`Error::Parse`] keeps of a body it could not read: a placeholder giving only the
+/// length when the body mentions a token, a secret code or a session (so a truncated sign-in
+/// or token answer never lands in a log), otherwise the first 512 bytes.
+///
+/// The markers are matched case-insensitively anywhere in the body, so a mangled key still
+/// counts; a false positive only costs the diagnostic text.
+#[must_use]
+pub fn redacted_excerpt(body: &str) -> String {
+    let lower = body.to_ascii_lowercase();
+    if SECRET_MARKERS.iter().any(|m| lower.contains(m)) {
+        return format!(
+            "[{} bytes redacted: may hold tokens or secrets]",
+            body.len()
+        );
+    }
+    body_excerpt(body)
+}
+
+/// The first 512 bytes of `body` (cut at a character boundary).
+pub(crate) fn body_excerpt(body: &str) -> String {
+    let mut end = body.len().min(512);
+    while !body.is_char_boundary(end) {
+        end -= 1;
+    }
+    body[..end].to_owned()
 }
 
 /// Turns a non-2xx response into an [`Error`].
@@ -549,6 +589,42 @@ mod tests {
     fn bad_2xx_body_is_parse_error_with_raw() {
         match parse_response::<GetUser>(&resp(200, &[], "{\"Username\":")) {
             Err(Error::Parse { raw, .. }) => assert_eq!(raw, "{\"Username\":"),
+            other => panic!("expected parse error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn bad_2xx_body_with_tokens_is_redacted_in_the_error() {
+        let bodies = [
+            r#"{"AuthenticationResult":{"AccessToken":"eyJsecret-access","RefreshToken":"secret-refresh""#,
+            r#"{"SecretCode":"JBSWY3DPEHPK3PXP","Session":42}"#,
+            r#"{"ChallengeName":"SMS_MFA","Session":"secret-session""#,
+            r#"{"access_token":"eyJsecret-access""#,
+        ];
+        for body in bodies {
+            let e = match parse_response::<GetUser>(&resp(200, &[], body)) {
+                Err(e @ Error::Parse { .. }) => e,
+                other => panic!("expected parse error, got {other:?}"),
+            };
+            let shown = format!("{e:?} {e}");
+            for secret in ["eyJsecret", "secret-refresh", "JBSWY3DP", "secret-session"] {
+                assert!(!shown.contains(secret), "{secret} leaked: {shown}");
+            }
+            let Error::Parse { raw, .. } = e else {
+                unreachable!()
+            };
+            assert_eq!(
+                raw,
+                format!(
+                    "[{} bytes redacted: may hold tokens or secrets]",
+                    body.len()
+                )
+            );
+        }
+        // A body without any token is kept, cut to 512 bytes.
+        let long = format!("<html>{}</html>", "x".repeat(1000));
+        match parse_response::<GetUser>(&resp(200, &[], &long)) {
+            Err(Error::Parse { raw, .. }) => assert_eq!(raw, long[..512]),
             other => panic!("expected parse error, got {other:?}"),
         }
     }
