@@ -19,8 +19,8 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::types::{
-    AccessToken, ChallengeSession, ClientId, ClientSecret, IdToken, Password, RefreshToken,
-    TotpSecret, Username,
+    AccessToken, ChallengeSession, ClientId, ClientSecret, IdToken, OneTimeCode, Password,
+    RefreshToken, TotpSecret, Username,
 };
 use crate::wire::ClientConfig;
 
@@ -487,8 +487,8 @@ pub struct ConfirmSignUpRequest {
     pub secret_hash: Option<String>,
     /// The username.
     pub username: Username,
-    /// The code sent to the user.
-    pub confirmation_code: String,
+    /// The code sent to the user; `Debug` redacts it.
+    pub confirmation_code: OneTimeCode,
     /// Move an alias (email / phone) that another user already has to this user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force_alias_creation: Option<bool>,
@@ -508,7 +508,7 @@ impl ConfirmSignUpRequest {
             client_id: config.client_id.clone(),
             secret_hash: config.secret_hash(username.as_str()),
             username,
-            confirmation_code: code.into(),
+            confirmation_code: OneTimeCode::new(code),
             force_alias_creation: None,
             session: None,
             client_metadata: None,
@@ -768,8 +768,8 @@ pub struct VerifyUserAttributeRequest {
     pub access_token: AccessToken,
     /// `email` or `phone_number`.
     pub attribute_name: String,
-    /// The code sent to it.
-    pub code: String,
+    /// The code sent to it; `Debug` redacts it.
+    pub code: OneTimeCode,
 }
 
 /// `GetUserAttributeVerificationCode` input.
@@ -829,8 +829,8 @@ pub struct ConfirmForgotPasswordRequest {
     pub secret_hash: Option<String>,
     /// The username.
     pub username: Username,
-    /// The reset code.
-    pub confirmation_code: String,
+    /// The reset code; `Debug` redacts it.
+    pub confirmation_code: OneTimeCode,
     /// The new password.
     pub password: Password,
     /// Data for Lambda triggers.
@@ -851,7 +851,7 @@ impl ConfirmForgotPasswordRequest {
             client_id: config.client_id.clone(),
             secret_hash: config.secret_hash(username.as_str()),
             username,
-            confirmation_code: code.into(),
+            confirmation_code: OneTimeCode::new(code),
             password,
             client_metadata: None,
         }
@@ -937,8 +937,8 @@ pub struct VerifySoftwareTokenRequest {
     /// The sign-in session, during `MFA_SETUP`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session: Option<ChallengeSession>,
-    /// The current code from the authenticator app.
-    pub user_code: String,
+    /// The current code from the authenticator app; `Debug` redacts it.
+    pub user_code: OneTimeCode,
     /// A name for the device.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub friendly_device_name: Option<String>,
@@ -1162,6 +1162,47 @@ mod tests {
         // Still the bare string on the wire.
         let v = serde_json::to_value(&r).map_err(|e| Error::parse("t", e, ""))?;
         assert_eq!(v["SecretCode"], "JBSWY3DPEHPK3PXP");
+        Ok(())
+    }
+
+    #[test]
+    fn one_time_codes_are_redacted_in_debug_but_sent_as_is() -> Result<(), Error> {
+        let code = "246810";
+        let confirm = ConfirmSignUpRequest::new(&config(), Username::new("u"), code);
+        let forgot = ConfirmForgotPasswordRequest::new(
+            &config(),
+            Username::new("u"),
+            code,
+            Password::new("pw"),
+        );
+        let attr = VerifyUserAttributeRequest {
+            access_token: AccessToken::new("t"),
+            attribute_name: "email".into(),
+            code: OneTimeCode::new(code),
+        };
+        let totp = VerifySoftwareTokenRequest {
+            access_token: None,
+            session: Some(ChallengeSession::new("sess-secret")),
+            user_code: OneTimeCode::new(code),
+            friendly_device_name: None,
+        };
+        let shown = format!("{confirm:?} {forgot:?} {attr:?} {totp:?}");
+        assert!(!shown.contains(code), "code leaked: {shown}");
+        assert!(!shown.contains("sess-secret"), "session leaked: {shown}");
+        let json =
+            |v: serde_json::Result<serde_json::Value>| v.map_err(|e| Error::parse("t", e, ""));
+        assert_eq!(
+            json(serde_json::to_value(&confirm))?["ConfirmationCode"],
+            code
+        );
+        assert_eq!(
+            json(serde_json::to_value(&forgot))?["ConfirmationCode"],
+            code
+        );
+        assert_eq!(json(serde_json::to_value(&attr))?["Code"], code);
+        let t = json(serde_json::to_value(&totp))?;
+        assert_eq!(t["UserCode"], code);
+        assert_eq!(t["Session"], "sess-secret");
         Ok(())
     }
 

@@ -55,7 +55,7 @@ use crate::ops::{
     VerifySoftwareTokenStatus,
 };
 use crate::session::Session;
-use crate::types::{ChallengeSession, Password, TotpSecret, Username};
+use crate::types::{ChallengeSession, OneTimeCode, Password, TotpSecret, Username};
 use crate::wire::{parse_response, request, ClientConfig, HttpRequest, HttpResponse};
 
 /// The first factor, as Amplify's `authFlowType`.
@@ -284,7 +284,8 @@ pub enum Step {
 }
 
 /// The user's answer to a [`NextStep`], as Amplify's `confirmSignIn({ challengeResponse })`.
-#[derive(Debug)]
+///
+/// `Debug` prints codes and passwords as `[redacted]`.
 #[non_exhaustive]
 pub enum ChallengeAnswer {
     /// An SMS / email / TOTP code, a TOTP-setup code, or a custom challenge answer.
@@ -300,6 +301,24 @@ pub enum ChallengeAnswer {
     Mfa(MfaType),
     /// The email address to set up email MFA with.
     Email(String),
+}
+
+impl fmt::Debug for ChallengeAnswer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ChallengeAnswer::Code(_) => f.write_str("Code([redacted])"),
+            ChallengeAnswer::NewPassword {
+                password,
+                attributes,
+            } => f
+                .debug_struct("NewPassword")
+                .field("password", password)
+                .field("attributes", attributes)
+                .finish(),
+            ChallengeAnswer::Mfa(t) => f.debug_tuple("Mfa").field(t).finish(),
+            ChallengeAnswer::Email(e) => f.debug_tuple("Email").field(e).finish(),
+        }
+    }
 }
 
 struct SrpSecrets {
@@ -567,7 +586,7 @@ impl SignIn {
                     &VerifySoftwareTokenRequest {
                         access_token: None,
                         session: pause.session.clone(),
-                        user_code: code,
+                        user_code: OneTimeCode::new(code),
                         friendly_device_name: self.friendly_device_name.clone(),
                     },
                 )?;
@@ -1521,6 +1540,35 @@ mod tests {
             d.setup_uri("My App", None),
             "otpauth://totp/My%20App:a%20b?secret=ABC&issuer=My%20App"
         );
+    }
+
+    #[test]
+    fn debug_hides_codes_and_the_challenge_session() -> Result<(), Error> {
+        let answer = ChallengeAnswer::Code("987654".into());
+        assert_eq!(format!("{answer:?}"), "Code([redacted])");
+        let answer = ChallengeAnswer::NewPassword {
+            password: Password::new("n3w-Secret"),
+            attributes: vec![AttributeType::new("name", "Al")],
+        };
+        let shown = format!("{answer:?}");
+        assert!(
+            !shown.contains("n3w-Secret") && shown.contains("Al"),
+            "{shown}"
+        );
+
+        let (mut s, _) = start_password()?;
+        let step = s.handle(
+            &ok(r#"{"ChallengeName":"SOFTWARE_TOKEN_MFA","Session":"AYABeSecretSession","ChallengeParameters":{}}"#),
+            0,
+        )?;
+        let shown = format!("{step:?} {s:?}");
+        assert!(!shown.contains("AYABeSecretSession"), "{shown}");
+        let Step::Send(req) = s.confirm(ChallengeAnswer::Code("987654".into()))? else {
+            panic!("expected a request");
+        };
+        assert_eq!(body(&req)["Session"], "AYABeSecretSession", "still sent");
+        assert!(!format!("{s:?}").contains("AYABeSecretSession"));
+        Ok(())
     }
 
     #[test]

@@ -265,7 +265,7 @@ impl FakeCognito {
             "VerifySoftwareToken" => {
                 let r: VerifySoftwareTokenRequest = serde_json::from_slice(&req.body).unwrap();
                 self.check_session(r.session.as_ref());
-                if r.user_code != TOTP_CODE {
+                if r.user_code.secret() != TOTP_CODE {
                     return json_resp(&VerifySoftwareTokenResponse {
                         status: Some(VerifySoftwareTokenStatus::Error),
                         session: None,
