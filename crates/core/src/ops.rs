@@ -383,7 +383,8 @@ pub struct AuthenticationResult {
     pub access_token: AccessToken,
     /// Lifetime of the access and ID tokens in seconds.
     pub expires_in: i64,
-    /// Always `Bearer`.
+    /// Always `Bearer`. Optional in the service model, so `Bearer` when absent.
+    #[serde(default = "bearer")]
     pub token_type: String,
     /// The refresh token: present at sign-in and from a rotating `GetTokensFromRefreshToken`,
     /// absent from `REFRESH_TOKEN_AUTH` (keep the old one).
@@ -395,6 +396,10 @@ pub struct AuthenticationResult {
     /// A newly remembered device.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_device_metadata: Option<NewDeviceMetadata>,
+}
+
+fn bearer() -> String {
+    "Bearer".to_owned()
 }
 
 /// An empty output, `{}`.
@@ -1137,6 +1142,20 @@ mod tests {
         assert!(r
             .authentication_result
             .is_some_and(|a| a.refresh_token.is_none()));
+        Ok(())
+    }
+
+    #[test]
+    fn authentication_result_without_token_type_parses() -> Result<(), Error> {
+        // `TokenType` is not required in the service model; a body without it is still tokens.
+        let r = parse_response::<InitiateAuth>(&ok(
+            r#"{"AuthenticationResult":{"AccessToken":"a","ExpiresIn":3600,"IdToken":"i"}}"#,
+        ))?;
+        let a = r
+            .authentication_result
+            .ok_or_else(|| Error::parse("t", "no AuthenticationResult", ""))?;
+        assert_eq!(a.access_token.secret(), "a");
+        assert_eq!(a.token_type, "Bearer");
         Ok(())
     }
 
