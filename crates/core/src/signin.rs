@@ -294,7 +294,8 @@ pub enum ChallengeAnswer {
     NewPassword {
         /// The new password.
         password: Password,
-        /// Attributes to set (`name` without the `userAttributes.` prefix).
+        /// Attributes to set (`name` without the `userAttributes.` prefix; a name that already
+        /// has it is sent as is).
         attributes: Vec<AttributeType>,
     },
     /// The MFA method picked (selection or setup selection).
@@ -496,7 +497,8 @@ impl SignIn {
     /// - [`Error::Service`] for a Cognito error, except `UserNotConfirmedException` and
     ///   `PasswordResetRequiredException`, which are the steps `CONFIRM_SIGN_UP` and
     ///   `RESET_PASSWORD`. A rejected code (`CodeMismatchException`) or new password
-    ///   (`InvalidPasswordException`) goes back to the previous step, so the user can retry.
+    ///   (`InvalidPasswordException`, or `InvalidParameterException` for a missing or bad
+    ///   required attribute) goes back to the previous step, so the user can retry.
     ///   A `VerifySoftwareToken` answered with `Status: ERROR` is reported the same way, as a
     ///   `CodeMismatchException` carrying the HTTP status of that (2xx) answer.
     /// - [`Error::Parse`] for a malformed response; [`Error::Srp`] for bad SRP values.
@@ -631,7 +633,14 @@ impl SignIn {
                 }
                 for attr in attributes {
                     if let Some(v) = attr.value {
-                        responses.insert(format!("userAttributes.{}", attr.name), v);
+                        // Accept names given with the prefix too (as `requiredAttributes` lists
+                        // them), without doubling it.
+                        let key = if attr.name.starts_with("userAttributes.") {
+                            attr.name
+                        } else {
+                            format!("userAttributes.{}", attr.name)
+                        };
+                        responses.insert(key, v);
                     }
                 }
                 responses.insert("NEW_PASSWORD", password.secret());
@@ -742,6 +751,21 @@ impl SignIn {
                 CognitoErrorCode::CodeMismatchException
                 | CognitoErrorCode::InvalidPasswordException,
             ) if retry.is_some() => {
+                if let Some(p) = retry {
+                    self.state = State::Paused(p);
+                }
+                Err(e)
+            }
+            // A new password sent without a required attribute (or with a malformed one): the
+            // user can fill it in and try again.
+            Some(CognitoErrorCode::InvalidParameterException)
+                if retry.as_ref().is_some_and(|p| {
+                    matches!(
+                        p.step,
+                        NextStep::ConfirmSignInWithNewPasswordRequired { .. }
+                    )
+                }) =>
+            {
                 if let Some(p) = retry {
                     self.state = State::Paused(p);
                 }
@@ -1452,6 +1476,78 @@ mod tests {
             body: br#"{"message":"Invalid session for the user."}"#.to_vec(),
         };
         assert!(s.handle(&expired, 0).is_err());
+        assert!(s.is_finished());
+        Ok(())
+    }
+
+    #[test]
+    fn missing_required_attribute_returns_to_the_new_password_step() -> Result<(), Error> {
+        let (mut s, _) = start_password()?;
+        let _ = s.handle(
+            &ok(r#"{"ChallengeName":"NEW_PASSWORD_REQUIRED","Session":"n1","ChallengeParameters":{"userAttributes":"{}","requiredAttributes":"[\"userAttributes.name\"]"}}"#),
+            0,
+        )?;
+        let _ = s.confirm(ChallengeAnswer::NewPassword {
+            password: Password::new("Long enough 1!"),
+            attributes: vec![],
+        })?;
+        let missing = HttpResponse {
+            status: 400,
+            headers: vec![],
+            body: br#"{"__type":"InvalidParameterException","message":"Invalid attributes given, name is missing"}"#.to_vec(),
+        };
+        let e = s.handle(&missing, 0);
+        assert!(
+            matches!(
+                e,
+                Err(Error::Service {
+                    code: CognitoErrorCode::InvalidParameterException,
+                    ..
+                })
+            ),
+            "{e:?}"
+        );
+        assert_eq!(
+            s.pending_step().map(NextStep::sign_in_step),
+            Some("CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED"),
+            "the user can add the attribute and retry"
+        );
+        // Names with and without the prefix both end up prefixed once.
+        let Step::Send(req) = s.confirm(ChallengeAnswer::NewPassword {
+            password: Password::new("Long enough 1!"),
+            attributes: vec![
+                AttributeType::new("userAttributes.name", "Al"),
+                AttributeType::new("family_name", "Bo"),
+            ],
+        })?
+        else {
+            panic!("expected a request");
+        };
+        let b = body(&req);
+        let r = &b["ChallengeResponses"];
+        assert_eq!(r["userAttributes.name"], "Al");
+        assert_eq!(r["userAttributes.family_name"], "Bo");
+        assert!(r.get("userAttributes.userAttributes.name").is_none(), "{r}");
+        assert_eq!(b["Session"], "n1");
+        Ok(())
+    }
+
+    #[test]
+    fn invalid_parameter_elsewhere_still_ends_the_attempt() -> Result<(), Error> {
+        let (mut s, _) = start_password()?;
+        let _ = s.handle(
+            &ok(
+                r#"{"ChallengeName":"SOFTWARE_TOKEN_MFA","Session":"s1","ChallengeParameters":{}}"#,
+            ),
+            0,
+        )?;
+        let _ = s.confirm(ChallengeAnswer::Code("123456".into()))?;
+        let bad = HttpResponse {
+            status: 400,
+            headers: vec![],
+            body: br#"{"__type":"InvalidParameterException","message":"x"}"#.to_vec(),
+        };
+        assert!(s.handle(&bad, 0).is_err());
         assert!(s.is_finished());
         Ok(())
     }
