@@ -10,7 +10,8 @@ use crate::error::Error;
 
 /// A user-pool id, `<region>_<name>` (for example `us-east-1_AbCdEf123`).
 ///
-/// The region selects the endpoint (`cognito-idp.<region>.amazonaws.com`); the part after `_`
+/// The region selects the endpoint (`cognito-idp.<region>.amazonaws.com`, `.amazonaws.com.cn`
+/// in China, see [`crate::wire::region_endpoint`]); the part after `_`
 /// is the "pool name" that Cognito's SRP mixes into `x` and the password claim signature.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct UserPoolId {

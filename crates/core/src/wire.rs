@@ -185,10 +185,17 @@ fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a st
         .map(|(_, v)| v.as_str())
 }
 
-/// The public endpoint of a region: `https://cognito-idp.<region>.amazonaws.com/`.
+/// The public endpoint of a region: `https://cognito-idp.<region>.amazonaws.com/`, or
+/// `https://cognito-idp.<region>.amazonaws.com.cn/` in the China partition (`cn-north-1`,
+/// `cn-northwest-1`: every region named `cn-…`, as the partition's region pattern says).
 #[must_use]
 pub fn region_endpoint(region: &str) -> String {
-    format!("https://cognito-idp.{region}.amazonaws.com/")
+    let domain = if region.starts_with("cn-") {
+        "amazonaws.com.cn"
+    } else {
+        "amazonaws.com"
+    };
+    format!("https://cognito-idp.{region}.{domain}/")
 }
 
 /// What a client needs to talk to one app client of one user pool.
@@ -500,6 +507,28 @@ mod tests {
         assert_eq!(c.endpoint_url(), "http://localhost:9229/");
         assert!(config().with_endpoint("not a url").is_err());
         assert!(config().with_endpoint("ftp://x/").is_err());
+        Ok(())
+    }
+
+    #[test]
+    fn china_regions_use_the_amazonaws_com_cn_domain() -> Result<(), Error> {
+        assert_eq!(
+            region_endpoint("cn-north-1"),
+            "https://cognito-idp.cn-north-1.amazonaws.com.cn/"
+        );
+        assert_eq!(
+            region_endpoint("cn-northwest-1"),
+            "https://cognito-idp.cn-northwest-1.amazonaws.com.cn/"
+        );
+        let c = ClientConfig::new(UserPoolId::parse("cn-north-1_Abc")?, ClientId::new("c"));
+        assert_eq!(
+            c.endpoint_url(),
+            "https://cognito-idp.cn-north-1.amazonaws.com.cn/"
+        );
+        assert_eq!(
+            region_endpoint("ca-central-1"),
+            "https://cognito-idp.ca-central-1.amazonaws.com/"
+        );
         Ok(())
     }
 
