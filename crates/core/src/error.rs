@@ -27,7 +27,9 @@ pub enum Error {
     /// The request never got an HTTP answer (network down, CORS, DNS). Tokens must be kept.
     #[error("network error: {0}")]
     Transport(String),
-    /// A response, token, URL or stored value could not be parsed. `raw` keeps what was read.
+    /// A response, token, URL or stored value could not be parsed. `raw` keeps what was read,
+    /// except that a response body which may carry tokens or secrets is replaced by a
+    /// placeholder (see [`crate::wire::redacted_excerpt`]).
     #[error("could not parse {what}: {reason}")]
     Parse {
         /// What was being parsed (e.g. `InitiateAuth response`).

@@ -70,7 +70,7 @@ use crate::error::Error;
 use crate::jwt::Jwt;
 use crate::pkce::PkceVerifier;
 use crate::types::{AccessToken, ClientId, ClientSecret, IdToken, RefreshToken};
-use crate::wire::{HttpRequest, HttpResponse, Method};
+use crate::wire::{body_excerpt, redacted_excerpt, HttpRequest, HttpResponse, Method};
 
 /// Everything but RFC 3986's unreserved characters is percent-encoded (as
 /// `encodeURIComponent` does, minus `!'()*`). Used for query strings and form bodies alike.
@@ -605,31 +605,41 @@ impl PendingAuthorization {
     /// and, for errors, from the fragment.
     ///
     /// # Errors
+    /// - [`Error::InvalidState`] when `state` differs from ours (a forged or stale callback,
+    ///   error callbacks included), when it is missing from a callback without `error`, or when
+    ///   there is no `code`.
     /// - [`Error::OAuth`] when the callback carries `error` (e.g. `access_denied`), with its
-    ///   `error_description`.
-    /// - [`Error::InvalidState`] when `state` is missing or differs from ours (a forged or
-    ///   stale callback), or there is no `code`.
+    ///   `error_description`, and its `state` is ours or absent.
     /// - [`Error::Parse`] when the URL is malformed or repeats a parameter.
     ///
     /// # Security
+    /// The state is compared first, so a forged error redirect with someone else's state is
+    /// reported as [`Error::InvalidState`], not as an answer to our sign-in. An error callback
+    /// with no state at all is still returned as [`Error::OAuth`]: RFC 6749 §4.1.2.1 requires
+    /// the state only "if present in the request", some errors (an invalid `redirect_uri` or
+    /// `client_id`, a hosted UI failure) come back without one, and the error carries nothing
+    /// that signs the user in, so surfacing it is harmless and more useful than "no state".
+    ///
     /// The state is compared in constant time. `self` is consumed even on error: a failed
     /// callback must start a new sign-in, not retry with the same verifier.
     pub fn complete(self, config: &OAuthConfig, callback_url: &str) -> Result<CodeExchange, Error> {
         let params = parse_callback(callback_url)?;
+        if let Some(state) = &params.state {
+            if !constant_time_eq(state, &self.state) {
+                return Err(Error::InvalidState(
+                    "OAuth callback state does not match the pending sign-in".to_owned(),
+                ));
+            }
+        }
         if let Some(error) = params.error {
             return Err(Error::OAuth {
                 error,
                 description: params.error_description,
             });
         }
-        let Some(state) = params.state else {
+        if params.state.is_none() {
             return Err(Error::InvalidState(
                 "OAuth callback has no state".to_owned(),
-            ));
-        };
-        if !constant_time_eq(&state, &self.state) {
-            return Err(Error::InvalidState(
-                "OAuth callback state does not match the pending sign-in".to_owned(),
             ));
         }
         let code = params
@@ -804,7 +814,7 @@ pub fn parse_token_response(resp: &HttpResponse) -> Result<TokenResponse, Error>
             return Err(Error::parse(
                 what,
                 format!("HTTP {status}: {e}"),
-                body_excerpt(body),
+                redacted_excerpt(body),
             ))
         }
     };
@@ -815,14 +825,18 @@ pub fn parse_token_response(resp: &HttpResponse) -> Result<TokenResponse, Error>
         return Err(Error::parse(
             what,
             format!("HTTP {status} without an OAuth error"),
-            body_excerpt(body),
+            redacted_excerpt(body),
         ));
     }
     if !value.is_object() {
-        return Err(Error::parse(what, "not a JSON object", body_excerpt(body)));
+        return Err(Error::parse(
+            what,
+            "not a JSON object",
+            redacted_excerpt(body),
+        ));
     }
-    let raw: RawTokenResponse = serde_json::from_value(value)
-        .map_err(|e| Error::parse(what, e, body_excerpt_redacted(body)))?;
+    let raw: RawTokenResponse =
+        serde_json::from_value(value).map_err(|e| Error::parse(what, e, redacted_excerpt(body)))?;
     if raw.access_token.is_empty() {
         return Err(Error::parse(what, "empty access_token", ""));
     }
@@ -945,19 +959,6 @@ fn bearer_error(header: &str) -> Option<Error> {
     error.map(|error| Error::OAuth { error, description })
 }
 
-fn body_excerpt(body: &str) -> String {
-    let mut end = body.len().min(512);
-    while !body.is_char_boundary(end) {
-        end -= 1;
-    }
-    body[..end].to_owned()
-}
-
-/// A token response that failed to parse may still hold tokens; keep none of it.
-fn body_excerpt_redacted(_body: &str) -> String {
-    "[token response redacted]".to_owned()
-}
-
 #[cfg(test)]
 #[allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 mod tests {
@@ -1016,6 +1017,25 @@ mod tests {
             .query_pairs()
             .into_owned()
             .collect()
+    }
+
+    #[test]
+    fn malformed_token_responses_keep_no_token_in_the_error() {
+        for body in [
+            // Truncated JSON, mistyped field, not an object.
+            r#"{"access_token":"eyJsecret.a.b","refresh_token":"rt-secret"#,
+            r#"{"access_token":"eyJsecret.a.b","expires_in":"soon"}"#,
+            r#"["eyJsecret.a.b","refresh_token"]"#,
+        ] {
+            match token_resp(200, body) {
+                Err(e @ Error::Parse { .. }) => {
+                    let shown = format!("{e:?}");
+                    assert!(!shown.contains("eyJsecret"), "leaked: {shown}");
+                    assert!(!shown.contains("rt-secret"), "leaked: {shown}");
+                }
+                other => panic!("expected a parse error for {body}, got {other:?}"),
+            }
+        }
     }
 
     #[test]
@@ -1167,6 +1187,24 @@ mod tests {
             .expect_err("fragment error");
         assert!(
             matches!(&e, Error::OAuth { error, description: None } if error == "invalid_request")
+        );
+
+        // An error redirect with a state that is not ours is forged or stale: rejected as such,
+        // not taken as the answer to our sign-in.
+        for cb in [
+            "https://app.example.com/cb?error=access_denied&state=forged",
+            "https://app.example.com/cb?state=forged#error=server_error",
+        ] {
+            let e = pending().complete(&cfg, cb).expect_err("forged error");
+            assert!(matches!(e, Error::InvalidState(_)), "{cb}: {e:?}");
+        }
+        // An error redirect without any state is reported as the OAuth error (see `complete`).
+        let e = pending()
+            .complete(&cfg, "https://app.example.com/cb?error=unauthorized_client")
+            .expect_err("stateless error");
+        assert!(
+            matches!(&e, Error::OAuth { error, .. } if error == "unauthorized_client"),
+            "{e:?}"
         );
 
         let e = pending()

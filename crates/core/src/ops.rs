@@ -19,8 +19,8 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::types::{
-    AccessToken, ChallengeSession, ClientId, ClientSecret, IdToken, Password, RefreshToken,
-    Username,
+    AccessToken, ChallengeSession, ClientId, ClientSecret, IdToken, OneTimeCode, Password,
+    RefreshToken, TotpSecret, Username,
 };
 use crate::wire::ClientConfig;
 
@@ -383,7 +383,8 @@ pub struct AuthenticationResult {
     pub access_token: AccessToken,
     /// Lifetime of the access and ID tokens in seconds.
     pub expires_in: i64,
-    /// Always `Bearer`.
+    /// Always `Bearer`. Optional in the service model, so `Bearer` when absent.
+    #[serde(default = "bearer")]
     pub token_type: String,
     /// The refresh token: present at sign-in and from a rotating `GetTokensFromRefreshToken`,
     /// absent from `REFRESH_TOKEN_AUTH` (keep the old one).
@@ -395,6 +396,10 @@ pub struct AuthenticationResult {
     /// A newly remembered device.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_device_metadata: Option<NewDeviceMetadata>,
+}
+
+fn bearer() -> String {
+    "Bearer".to_owned()
 }
 
 /// An empty output, `{}`.
@@ -487,8 +492,8 @@ pub struct ConfirmSignUpRequest {
     pub secret_hash: Option<String>,
     /// The username.
     pub username: Username,
-    /// The code sent to the user.
-    pub confirmation_code: String,
+    /// The code sent to the user; `Debug` redacts it.
+    pub confirmation_code: OneTimeCode,
     /// Move an alias (email / phone) that another user already has to this user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force_alias_creation: Option<bool>,
@@ -508,7 +513,7 @@ impl ConfirmSignUpRequest {
             client_id: config.client_id.clone(),
             secret_hash: config.secret_hash(username.as_str()),
             username,
-            confirmation_code: code.into(),
+            confirmation_code: OneTimeCode::new(code),
             force_alias_creation: None,
             session: None,
             client_metadata: None,
@@ -768,8 +773,8 @@ pub struct VerifyUserAttributeRequest {
     pub access_token: AccessToken,
     /// `email` or `phone_number`.
     pub attribute_name: String,
-    /// The code sent to it.
-    pub code: String,
+    /// The code sent to it; `Debug` redacts it.
+    pub code: OneTimeCode,
 }
 
 /// `GetUserAttributeVerificationCode` input.
@@ -829,8 +834,8 @@ pub struct ConfirmForgotPasswordRequest {
     pub secret_hash: Option<String>,
     /// The username.
     pub username: Username,
-    /// The reset code.
-    pub confirmation_code: String,
+    /// The reset code; `Debug` redacts it.
+    pub confirmation_code: OneTimeCode,
     /// The new password.
     pub password: Password,
     /// Data for Lambda triggers.
@@ -851,7 +856,7 @@ impl ConfirmForgotPasswordRequest {
             client_id: config.client_id.clone(),
             secret_hash: config.secret_hash(username.as_str()),
             username,
-            confirmation_code: code.into(),
+            confirmation_code: OneTimeCode::new(code),
             password,
             client_metadata: None,
         }
@@ -920,8 +925,8 @@ pub struct AssociateSoftwareTokenRequest {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct AssociateSoftwareTokenResponse {
-    /// The TOTP shared secret (base32), for the authenticator app.
-    pub secret_code: String,
+    /// The TOTP shared secret (base32), for the authenticator app. `Debug` redacts it.
+    pub secret_code: TotpSecret,
     /// The next session, during sign-in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session: Option<ChallengeSession>,
@@ -937,8 +942,8 @@ pub struct VerifySoftwareTokenRequest {
     /// The sign-in session, during `MFA_SETUP`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session: Option<ChallengeSession>,
-    /// The current code from the authenticator app.
-    pub user_code: String,
+    /// The current code from the authenticator app; `Debug` redacts it.
+    pub user_code: OneTimeCode,
     /// A name for the device.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub friendly_device_name: Option<String>,
@@ -1141,6 +1146,20 @@ mod tests {
     }
 
     #[test]
+    fn authentication_result_without_token_type_parses() -> Result<(), Error> {
+        // `TokenType` is not required in the service model; a body without it is still tokens.
+        let r = parse_response::<InitiateAuth>(&ok(
+            r#"{"AuthenticationResult":{"AccessToken":"a","ExpiresIn":3600,"IdToken":"i"}}"#,
+        ))?;
+        let a = r
+            .authentication_result
+            .ok_or_else(|| Error::parse("t", "no AuthenticationResult", ""))?;
+        assert_eq!(a.access_token.secret(), "a");
+        assert_eq!(a.token_type, "Bearer");
+        Ok(())
+    }
+
+    #[test]
     fn param_map_debug_redacts_secrets() {
         let m = ParamMap::new()
             .with("USERNAME", "alice")
@@ -1150,6 +1169,60 @@ mod tests {
         assert!(d.contains("alice"));
         assert!(!d.contains("hunter2"));
         assert!(!d.contains("123456"));
+    }
+
+    #[test]
+    fn totp_secret_is_redacted_in_debug() -> Result<(), Error> {
+        let r = parse_response::<AssociateSoftwareToken>(&ok(
+            r#"{"SecretCode":"JBSWY3DPEHPK3PXP","Session":"s"}"#,
+        ))?;
+        assert_eq!(r.secret_code.secret(), "JBSWY3DPEHPK3PXP");
+        assert!(!format!("{r:?}").contains("JBSWY3DPEHPK3PXP"));
+        // Still the bare string on the wire.
+        let v = serde_json::to_value(&r).map_err(|e| Error::parse("t", e, ""))?;
+        assert_eq!(v["SecretCode"], "JBSWY3DPEHPK3PXP");
+        Ok(())
+    }
+
+    #[test]
+    fn one_time_codes_are_redacted_in_debug_but_sent_as_is() -> Result<(), Error> {
+        let code = "246810";
+        let confirm = ConfirmSignUpRequest::new(&config(), Username::new("u"), code);
+        let forgot = ConfirmForgotPasswordRequest::new(
+            &config(),
+            Username::new("u"),
+            code,
+            Password::new("pw"),
+        );
+        let attr = VerifyUserAttributeRequest {
+            access_token: AccessToken::new("t"),
+            attribute_name: "email".into(),
+            code: OneTimeCode::new(code),
+        };
+        let totp = VerifySoftwareTokenRequest {
+            access_token: None,
+            session: Some(ChallengeSession::new("sess-secret")),
+            user_code: OneTimeCode::new(code),
+            friendly_device_name: None,
+        };
+        let shown = format!("{confirm:?} {forgot:?} {attr:?} {totp:?}");
+        assert!(!shown.contains(code), "code leaked: {shown}");
+        assert!(!shown.contains("sess-secret"), "session leaked: {shown}");
+        let json =
+            |v: serde_json::Result<serde_json::Value>| v.map_err(|e| Error::parse("t", e, ""));
+        assert_eq!(
+            json(serde_json::to_value(&confirm))?["ConfirmationCode"],
+            code
+        );
+        assert_eq!(
+            json(serde_json::to_value(&forgot))?["ConfirmationCode"],
+            code
+        );
+        assert_eq!(json(serde_json::to_value(&attr))?["Code"], code);
+        let t = json(serde_json::to_value(&totp))?;
+        assert_eq!(t["UserCode"], code);
+        assert_eq!(t["Session"], "sess-secret");
+        Ok(())
     }
 
     #[test]

@@ -59,11 +59,12 @@ use crate::error::Error;
 use crate::oauth::{parse_token_response, OAuthConfig};
 use crate::ops::{
     GetTokensFromRefreshToken, GetTokensFromRefreshTokenRequest, InitiateAuth, InitiateAuthRequest,
+    InitiateAuthResponse, Operation,
 };
 use crate::session::{Session, SessionSource, Tokens};
 use crate::storage::{clear_session, save_session, Storage};
 use crate::types::{ClientId, RefreshToken};
-use crate::wire::{parse_response, request, ClientConfig, HttpRequest, HttpResponse};
+use crate::wire::{parse_error, parse_json_body, request, ClientConfig, HttpRequest, HttpResponse};
 
 /// How to refresh tokens (see the [module docs](self) for who uses which).
 #[derive(Clone, Debug, Default)]
@@ -148,8 +149,11 @@ pub fn build_request(
 /// # Errors
 /// - [`Error::Service`] / [`Error::OAuth`] for an error answer; check
 ///   [`Error::is_session_ended`] before dropping the stored tokens.
-/// - [`Error::Parse`] for an answer that is not the expected JSON, or an `InitiateAuth`
-///   answer with a challenge instead of tokens (transient: the stored session is kept).
+/// - [`Error::Parse`] for an answer that is not the expected JSON (transient: the stored
+///   session is kept).
+/// - [`Error::InvalidState`] when `REFRESH_TOKEN_AUTH` or `GetTokensFromRefreshToken` is
+///   answered with a challenge instead of tokens: not transient, since asking again gets the
+///   same challenge; the stored session is kept, and the user has to sign in to get past it.
 /// - As [`Session::apply_refresh`] when the new tokens do not decode or name another user.
 pub fn apply_response(
     session: &Session,
@@ -158,30 +162,36 @@ pub fn apply_response(
     now: i64,
 ) -> Result<Session, Error> {
     let tokens: Tokens = match method {
-        RefreshMethod::InitiateAuth => {
-            let r = parse_response::<InitiateAuth>(resp)?;
-            match r.authentication_result {
-                Some(result) => result.into(),
-                None => {
-                    return Err(Error::parse(
-                        "InitiateAuth response",
-                        format!(
-                            "REFRESH_TOKEN_AUTH answered with challenge {} instead of tokens",
-                            r.challenge_name.as_ref().map_or("(none)", |c| c.as_str())
-                        ),
-                        "",
-                    ))
-                }
-            }
-        }
+        RefreshMethod::InitiateAuth => tokens_or_challenge::<InitiateAuth>(resp)?,
         RefreshMethod::GetTokensFromRefreshToken => {
-            parse_response::<GetTokensFromRefreshToken>(resp)?
-                .authentication_result
-                .into()
+            tokens_or_challenge::<GetTokensFromRefreshToken>(resp)?
         }
         RefreshMethod::OAuth(_) => parse_token_response(resp)?.into(),
     };
     session.apply_refresh(tokens, now)
+}
+
+/// The tokens of a Cognito refresh answer, read with the `InitiateAuth` output shape (a
+/// superset of `GetTokensFromRefreshToken`'s) so that a challenge is recognised as such
+/// instead of failing as a missing `AuthenticationResult`.
+fn tokens_or_challenge<O: Operation>(resp: &HttpResponse) -> Result<Tokens, Error> {
+    if !resp.is_success() {
+        return Err(parse_error(resp));
+    }
+    let what = format!("{} response", O::NAME);
+    let r: InitiateAuthResponse = parse_json_body(&what, &resp.body)?;
+    match (r.authentication_result, r.challenge_name) {
+        (Some(result), _) => Ok(result.into()),
+        (None, Some(challenge)) => Err(Error::InvalidState(format!(
+            "refresh ({}) answered with challenge {challenge} instead of tokens",
+            O::NAME
+        ))),
+        (None, None) => Err(Error::parse(
+            what,
+            "neither AuthenticationResult nor ChallengeName",
+            "",
+        )),
+    }
 }
 
 /// Stores the outcome of a refresh (the result of [`apply_response`], or the adapter's
@@ -353,20 +363,42 @@ mod tests {
     }
 
     #[test]
-    fn initiate_auth_challenge_instead_of_tokens_is_transient() {
+    fn challenge_instead_of_tokens_is_not_transient() {
+        // Retrying would get the same challenge forever: not transient, and not a reason to
+        // drop the stored session either.
+        for method in [
+            RefreshMethod::InitiateAuth,
+            RefreshMethod::GetTokensFromRefreshToken,
+        ] {
+            let e = apply_response(
+                &session(),
+                &method,
+                &resp(
+                    200,
+                    &[],
+                    r#"{"ChallengeName":"SMS_MFA","Session":"s","ChallengeParameters":{}}"#,
+                ),
+                4500,
+            )
+            .unwrap_err();
+            assert!(
+                matches!(&e, Error::InvalidState(m) if m.contains("SMS_MFA")),
+                "{method:?}: {e:?}"
+            );
+            assert!(!e.is_transient() && !e.is_session_ended(), "{method:?}");
+        }
+        // An answer with neither tokens nor a challenge is still an unreadable (transient) one.
         let e = apply_response(
             &session(),
             &RefreshMethod::InitiateAuth,
-            &resp(
-                200,
-                &[],
-                r#"{"ChallengeName":"SMS_MFA","Session":"s","ChallengeParameters":{}}"#,
-            ),
+            &resp(200, &[], "{}"),
             4500,
         )
         .unwrap_err();
-        assert!(matches!(e, Error::Parse { .. }), "{e:?}");
-        assert!(e.is_transient() && !e.is_session_ended());
+        assert!(
+            matches!(e, Error::Parse { .. }) && e.is_transient(),
+            "{e:?}"
+        );
     }
 
     #[test]

@@ -55,7 +55,7 @@ use crate::ops::{
     VerifySoftwareTokenStatus,
 };
 use crate::session::Session;
-use crate::types::{ChallengeSession, Password, Username};
+use crate::types::{ChallengeSession, OneTimeCode, Password, TotpSecret, Username};
 use crate::wire::{parse_response, request, ClientConfig, HttpRequest, HttpResponse};
 
 /// The first factor, as Amplify's `authFlowType`.
@@ -159,8 +159,8 @@ impl fmt::Display for MfaType {
 /// What an authenticator app needs to add the account.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TotpSetupDetails {
-    /// The base32 shared secret from `AssociateSoftwareToken`.
-    pub shared_secret: String,
+    /// The base32 shared secret from `AssociateSoftwareToken`; `Debug` redacts it.
+    pub shared_secret: TotpSecret,
     /// The username the account is labelled with by default.
     pub username: String,
 }
@@ -173,7 +173,7 @@ impl TotpSetupDetails {
         use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
         let app = utf8_percent_encode(app_name, NON_ALPHANUMERIC);
         let account = utf8_percent_encode(account_name.unwrap_or(&self.username), NON_ALPHANUMERIC);
-        let secret = utf8_percent_encode(&self.shared_secret, NON_ALPHANUMERIC);
+        let secret = utf8_percent_encode(self.shared_secret.secret(), NON_ALPHANUMERIC);
         format!("otpauth://totp/{app}:{account}?secret={secret}&issuer={app}")
     }
 }
@@ -284,7 +284,8 @@ pub enum Step {
 }
 
 /// The user's answer to a [`NextStep`], as Amplify's `confirmSignIn({ challengeResponse })`.
-#[derive(Debug)]
+///
+/// `Debug` prints codes and passwords as `[redacted]`.
 #[non_exhaustive]
 pub enum ChallengeAnswer {
     /// An SMS / email / TOTP code, a TOTP-setup code, or a custom challenge answer.
@@ -293,13 +294,32 @@ pub enum ChallengeAnswer {
     NewPassword {
         /// The new password.
         password: Password,
-        /// Attributes to set (`name` without the `userAttributes.` prefix).
+        /// Attributes to set (`name` without the `userAttributes.` prefix; a name that already
+        /// has it is sent as is).
         attributes: Vec<AttributeType>,
     },
     /// The MFA method picked (selection or setup selection).
     Mfa(MfaType),
     /// The email address to set up email MFA with.
     Email(String),
+}
+
+impl fmt::Debug for ChallengeAnswer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ChallengeAnswer::Code(_) => f.write_str("Code([redacted])"),
+            ChallengeAnswer::NewPassword {
+                password,
+                attributes,
+            } => f
+                .debug_struct("NewPassword")
+                .field("password", password)
+                .field("attributes", attributes)
+                .finish(),
+            ChallengeAnswer::Mfa(t) => f.debug_tuple("Mfa").field(t).finish(),
+            ChallengeAnswer::Email(e) => f.debug_tuple("Email").field(e).finish(),
+        }
+    }
 }
 
 struct SrpSecrets {
@@ -477,7 +497,8 @@ impl SignIn {
     /// - [`Error::Service`] for a Cognito error, except `UserNotConfirmedException` and
     ///   `PasswordResetRequiredException`, which are the steps `CONFIRM_SIGN_UP` and
     ///   `RESET_PASSWORD`. A rejected code (`CodeMismatchException`) or new password
-    ///   (`InvalidPasswordException`) goes back to the previous step, so the user can retry.
+    ///   (`InvalidPasswordException`, or `InvalidParameterException` for a missing or bad
+    ///   required attribute) goes back to the previous step, so the user can retry.
     ///   A `VerifySoftwareToken` answered with `Status: ERROR` is reported the same way, as a
     ///   `CodeMismatchException` carrying the HTTP status of that (2xx) answer.
     /// - [`Error::Parse`] for a malformed response; [`Error::Srp`] for bad SRP values.
@@ -567,7 +588,7 @@ impl SignIn {
                     &VerifySoftwareTokenRequest {
                         access_token: None,
                         session: pause.session.clone(),
-                        user_code: code,
+                        user_code: OneTimeCode::new(code),
                         friendly_device_name: self.friendly_device_name.clone(),
                     },
                 )?;
@@ -612,7 +633,14 @@ impl SignIn {
                 }
                 for attr in attributes {
                     if let Some(v) = attr.value {
-                        responses.insert(format!("userAttributes.{}", attr.name), v);
+                        // Accept names given with the prefix too (as `requiredAttributes` lists
+                        // them), without doubling it.
+                        let key = if attr.name.starts_with("userAttributes.") {
+                            attr.name
+                        } else {
+                            format!("userAttributes.{}", attr.name)
+                        };
+                        responses.insert(key, v);
                     }
                 }
                 responses.insert("NEW_PASSWORD", password.secret());
@@ -723,6 +751,21 @@ impl SignIn {
                 CognitoErrorCode::CodeMismatchException
                 | CognitoErrorCode::InvalidPasswordException,
             ) if retry.is_some() => {
+                if let Some(p) = retry {
+                    self.state = State::Paused(p);
+                }
+                Err(e)
+            }
+            // A new password sent without a required attribute (or with a malformed one): the
+            // user can fill it in and try again.
+            Some(CognitoErrorCode::InvalidParameterException)
+                if retry.as_ref().is_some_and(|p| {
+                    matches!(
+                        p.step,
+                        NextStep::ConfirmSignInWithNewPasswordRequired { .. }
+                    )
+                }) =>
+            {
                 if let Some(p) = retry {
                     self.state = State::Paused(p);
                 }
@@ -956,7 +999,7 @@ enum SavedStep {
         allowed: Vec<String>,
     },
     TotpSetup {
-        secret: String,
+        secret: TotpSecret,
     },
     EmailSetup,
 }
@@ -1438,6 +1481,78 @@ mod tests {
     }
 
     #[test]
+    fn missing_required_attribute_returns_to_the_new_password_step() -> Result<(), Error> {
+        let (mut s, _) = start_password()?;
+        let _ = s.handle(
+            &ok(r#"{"ChallengeName":"NEW_PASSWORD_REQUIRED","Session":"n1","ChallengeParameters":{"userAttributes":"{}","requiredAttributes":"[\"userAttributes.name\"]"}}"#),
+            0,
+        )?;
+        let _ = s.confirm(ChallengeAnswer::NewPassword {
+            password: Password::new("Long enough 1!"),
+            attributes: vec![],
+        })?;
+        let missing = HttpResponse {
+            status: 400,
+            headers: vec![],
+            body: br#"{"__type":"InvalidParameterException","message":"Invalid attributes given, name is missing"}"#.to_vec(),
+        };
+        let e = s.handle(&missing, 0);
+        assert!(
+            matches!(
+                e,
+                Err(Error::Service {
+                    code: CognitoErrorCode::InvalidParameterException,
+                    ..
+                })
+            ),
+            "{e:?}"
+        );
+        assert_eq!(
+            s.pending_step().map(NextStep::sign_in_step),
+            Some("CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED"),
+            "the user can add the attribute and retry"
+        );
+        // Names with and without the prefix both end up prefixed once.
+        let Step::Send(req) = s.confirm(ChallengeAnswer::NewPassword {
+            password: Password::new("Long enough 1!"),
+            attributes: vec![
+                AttributeType::new("userAttributes.name", "Al"),
+                AttributeType::new("family_name", "Bo"),
+            ],
+        })?
+        else {
+            panic!("expected a request");
+        };
+        let b = body(&req);
+        let r = &b["ChallengeResponses"];
+        assert_eq!(r["userAttributes.name"], "Al");
+        assert_eq!(r["userAttributes.family_name"], "Bo");
+        assert!(r.get("userAttributes.userAttributes.name").is_none(), "{r}");
+        assert_eq!(b["Session"], "n1");
+        Ok(())
+    }
+
+    #[test]
+    fn invalid_parameter_elsewhere_still_ends_the_attempt() -> Result<(), Error> {
+        let (mut s, _) = start_password()?;
+        let _ = s.handle(
+            &ok(
+                r#"{"ChallengeName":"SOFTWARE_TOKEN_MFA","Session":"s1","ChallengeParameters":{}}"#,
+            ),
+            0,
+        )?;
+        let _ = s.confirm(ChallengeAnswer::Code("123456".into()))?;
+        let bad = HttpResponse {
+            status: 400,
+            headers: vec![],
+            body: br#"{"__type":"InvalidParameterException","message":"x"}"#.to_vec(),
+        };
+        assert!(s.handle(&bad, 0).is_err());
+        assert!(s.is_finished());
+        Ok(())
+    }
+
+    #[test]
     fn secret_hash_in_answers_uses_the_internal_username() -> Result<(), Error> {
         let cfg = config().with_client_secret(crate::types::ClientSecret::new("k"));
         let (mut s, first) = SignIn::start(
@@ -1514,13 +1629,42 @@ mod tests {
     #[test]
     fn totp_setup_uri_is_encoded() {
         let d = TotpSetupDetails {
-            shared_secret: "ABC".into(),
+            shared_secret: TotpSecret::new("ABC"),
             username: "a b".into(),
         };
         assert_eq!(
             d.setup_uri("My App", None),
             "otpauth://totp/My%20App:a%20b?secret=ABC&issuer=My%20App"
         );
+    }
+
+    #[test]
+    fn debug_hides_codes_and_the_challenge_session() -> Result<(), Error> {
+        let answer = ChallengeAnswer::Code("987654".into());
+        assert_eq!(format!("{answer:?}"), "Code([redacted])");
+        let answer = ChallengeAnswer::NewPassword {
+            password: Password::new("n3w-Secret"),
+            attributes: vec![AttributeType::new("name", "Al")],
+        };
+        let shown = format!("{answer:?}");
+        assert!(
+            !shown.contains("n3w-Secret") && shown.contains("Al"),
+            "{shown}"
+        );
+
+        let (mut s, _) = start_password()?;
+        let step = s.handle(
+            &ok(r#"{"ChallengeName":"SOFTWARE_TOKEN_MFA","Session":"AYABeSecretSession","ChallengeParameters":{}}"#),
+            0,
+        )?;
+        let shown = format!("{step:?} {s:?}");
+        assert!(!shown.contains("AYABeSecretSession"), "{shown}");
+        let Step::Send(req) = s.confirm(ChallengeAnswer::Code("987654".into()))? else {
+            panic!("expected a request");
+        };
+        assert_eq!(body(&req)["Session"], "AYABeSecretSession", "still sent");
+        assert!(!format!("{s:?}").contains("AYABeSecretSession"));
+        Ok(())
     }
 
     #[test]

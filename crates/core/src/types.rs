@@ -10,7 +10,8 @@ use crate::error::Error;
 
 /// A user-pool id, `<region>_<name>` (for example `us-east-1_AbCdEf123`).
 ///
-/// The region selects the endpoint (`cognito-idp.<region>.amazonaws.com`); the part after `_`
+/// The region selects the endpoint (`cognito-idp.<region>.amazonaws.com`, `.amazonaws.com.cn`
+/// in China, see [`crate::wire::region_endpoint`]); the part after `_`
 /// is the "pool name" that Cognito's SRP mixes into `x` and the password claim signature.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct UserPoolId {
@@ -134,10 +135,33 @@ wire_string!(
     /// A username as typed, or Cognito's internal one (`USER_ID_FOR_SRP`).
     Username
 );
-wire_string!(
-    /// An opaque challenge session, echoed back on the next step.
-    ChallengeSession
-);
+
+/// An opaque challenge session, echoed back on the next step.
+///
+/// # Security
+/// Whoever holds it can answer the pending challenge (a code, a new password) in the user's
+/// place for a few minutes, so `Debug` prints `ChallengeSession([redacted])`. Read it with
+/// [`ChallengeSession::as_str`].
+#[derive(Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct ChallengeSession(String);
+
+impl ChallengeSession {
+    /// Wraps a session as it appears on the wire.
+    pub fn new(s: impl Into<String>) -> Self {
+        Self(s.into())
+    }
+    /// The session as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for ChallengeSession {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ChallengeSession([redacted])")
+    }
+}
 
 secret_string!(
     /// An app client secret. It does not belong in a public browser app: anyone can read it
@@ -160,6 +184,16 @@ secret_string!(
     /// A JWT ID token.
     IdToken
 );
+secret_string!(
+    /// A one-time code (sign-up confirmation, password reset, attribute verification, TOTP):
+    /// valid for minutes, but enough to take the step it was sent for.
+    OneTimeCode
+);
+secret_string!(
+    /// A TOTP shared secret (base32), from `AssociateSoftwareToken`: whoever has it can compute
+    /// the user's codes.
+    TotpSecret
+);
 
 impl Clone for RefreshToken {
     // Tokens are stored and re-sent; cloning them is normal (unlike passwords).
@@ -173,6 +207,17 @@ impl Clone for AccessToken {
     }
 }
 impl Clone for IdToken {
+    fn clone(&self) -> Self {
+        Self(self.0.clone())
+    }
+}
+impl Clone for OneTimeCode {
+    fn clone(&self) -> Self {
+        Self(self.0.clone())
+    }
+}
+impl Clone for TotpSecret {
+    // Shown to the user (QR code) and kept while a sign-in is suspended.
     fn clone(&self) -> Self {
         Self(self.0.clone())
     }
@@ -216,5 +261,15 @@ mod tests {
         let p = Password::new("hunter2");
         assert_eq!(format!("{p:?}"), "Password([redacted])");
         assert_eq!(p.secret(), "hunter2");
+        let c = OneTimeCode::new("123456");
+        assert_eq!(format!("{c:?}"), "OneTimeCode([redacted])");
+        assert_eq!(c.secret(), "123456");
+        let s = ChallengeSession::new("AYABeSession");
+        assert_eq!(format!("{s:?}"), "ChallengeSession([redacted])");
+        assert_eq!(s.as_str(), "AYABeSession");
+        assert_eq!(
+            serde_json::to_string(&s).unwrap_or_default(),
+            "\"AYABeSession\""
+        );
     }
 }

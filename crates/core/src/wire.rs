@@ -185,10 +185,17 @@ fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a st
         .map(|(_, v)| v.as_str())
 }
 
-/// The public endpoint of a region: `https://cognito-idp.<region>.amazonaws.com/`.
+/// The public endpoint of a region: `https://cognito-idp.<region>.amazonaws.com/`, or
+/// `https://cognito-idp.<region>.amazonaws.com.cn/` in the China partition (`cn-north-1`,
+/// `cn-northwest-1`: every region named `cn-…`, as the partition's region pattern says).
 #[must_use]
 pub fn region_endpoint(region: &str) -> String {
-    format!("https://cognito-idp.{region}.amazonaws.com/")
+    let domain = if region.starts_with("cn-") {
+        "amazonaws.com.cn"
+    } else {
+        "amazonaws.com"
+    };
+    format!("https://cognito-idp.{region}.{domain}/")
 }
 
 /// What a client needs to talk to one app client of one user pool.
@@ -323,7 +330,8 @@ pub fn target_of(req: &HttpRequest) -> Option<&str> {
 ///
 /// # Errors
 /// - [`Error::Service`] for a Cognito error response (see [`parse_error`]).
-/// - [`Error::Parse`] (keeping the raw body) when a 2xx body is not the expected JSON.
+/// - [`Error::Parse`] when a 2xx body is not the expected JSON, keeping the body unless it may
+///   carry tokens or secrets (see [`redacted_excerpt`]).
 pub fn parse_response<O: Operation>(resp: &HttpResponse) -> Result<O::Response, Error> {
     if !resp.is_success() {
         return Err(parse_error(resp));
@@ -334,15 +342,54 @@ pub fn parse_response<O: Operation>(resp: &HttpResponse) -> Result<O::Response, 
 /// Parses a JSON body into `T`, treating an empty (or all-whitespace) body as `{}`.
 ///
 /// # Errors
-/// [`Error::Parse`] keeping the raw body.
+/// [`Error::Parse`] keeping the raw body as [`redacted_excerpt`] gives it: replaced by a
+/// placeholder when it may carry tokens or secrets, else cut to 512 bytes.
 pub fn parse_json_body<T: DeserializeOwned>(what: &str, body: &[u8]) -> Result<T, Error> {
-    let raw = || String::from_utf8_lossy(body).into_owned();
+    let raw = || redacted_excerpt(&String::from_utf8_lossy(body));
     let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
         b"{}"
     } else {
         body
     };
     serde_json::from_slice(body).map_err(|e| Error::parse(what, e, raw()))
+}
+
+/// Names that mark a body as possibly carrying tokens or secrets, lowercase: the JSON 1.1
+/// members (`AuthenticationResult`, `AccessToken`, `RefreshToken`, `IdToken`, `SecretCode`,
+/// `Session`) and the OAuth ones (`access_token`, `refresh_token`, `id_token`).
+const SECRET_MARKERS: &[&str] = &[
+    "authenticationresult",
+    "token",
+    "secretcode",
+    "secret_code",
+    "session",
+];
+
+/// What an [`Error::Parse`] keeps of a body it could not read: a placeholder giving only the
+/// length when the body mentions a token, a secret code or a session (so a truncated sign-in
+/// or token answer never lands in a log), otherwise the first 512 bytes.
+///
+/// The markers are matched case-insensitively anywhere in the body, so a mangled key still
+/// counts; a false positive only costs the diagnostic text.
+#[must_use]
+pub fn redacted_excerpt(body: &str) -> String {
+    let lower = body.to_ascii_lowercase();
+    if SECRET_MARKERS.iter().any(|m| lower.contains(m)) {
+        return format!(
+            "[{} bytes redacted: may hold tokens or secrets]",
+            body.len()
+        );
+    }
+    body_excerpt(body)
+}
+
+/// The first 512 bytes of `body` (cut at a character boundary).
+pub(crate) fn body_excerpt(body: &str) -> String {
+    let mut end = body.len().min(512);
+    while !body.is_char_boundary(end) {
+        end -= 1;
+    }
+    body[..end].to_owned()
 }
 
 /// Turns a non-2xx response into an [`Error`].
@@ -464,6 +511,28 @@ mod tests {
     }
 
     #[test]
+    fn china_regions_use_the_amazonaws_com_cn_domain() -> Result<(), Error> {
+        assert_eq!(
+            region_endpoint("cn-north-1"),
+            "https://cognito-idp.cn-north-1.amazonaws.com.cn/"
+        );
+        assert_eq!(
+            region_endpoint("cn-northwest-1"),
+            "https://cognito-idp.cn-northwest-1.amazonaws.com.cn/"
+        );
+        let c = ClientConfig::new(UserPoolId::parse("cn-north-1_Abc")?, ClientId::new("c"));
+        assert_eq!(
+            c.endpoint_url(),
+            "https://cognito-idp.cn-north-1.amazonaws.com.cn/"
+        );
+        assert_eq!(
+            region_endpoint("ca-central-1"),
+            "https://cognito-idp.ca-central-1.amazonaws.com/"
+        );
+        Ok(())
+    }
+
+    #[test]
     fn request_has_json_1_1_headers_and_body() -> Result<(), Error> {
         let req = request::<GetUser>(
             &config(),
@@ -549,6 +618,42 @@ mod tests {
     fn bad_2xx_body_is_parse_error_with_raw() {
         match parse_response::<GetUser>(&resp(200, &[], "{\"Username\":")) {
             Err(Error::Parse { raw, .. }) => assert_eq!(raw, "{\"Username\":"),
+            other => panic!("expected parse error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn bad_2xx_body_with_tokens_is_redacted_in_the_error() {
+        let bodies = [
+            r#"{"AuthenticationResult":{"AccessToken":"eyJsecret-access","RefreshToken":"secret-refresh""#,
+            r#"{"SecretCode":"JBSWY3DPEHPK3PXP","Session":42}"#,
+            r#"{"ChallengeName":"SMS_MFA","Session":"secret-session""#,
+            r#"{"access_token":"eyJsecret-access""#,
+        ];
+        for body in bodies {
+            let e = match parse_response::<GetUser>(&resp(200, &[], body)) {
+                Err(e @ Error::Parse { .. }) => e,
+                other => panic!("expected parse error, got {other:?}"),
+            };
+            let shown = format!("{e:?} {e}");
+            for secret in ["eyJsecret", "secret-refresh", "JBSWY3DP", "secret-session"] {
+                assert!(!shown.contains(secret), "{secret} leaked: {shown}");
+            }
+            let Error::Parse { raw, .. } = e else {
+                unreachable!()
+            };
+            assert_eq!(
+                raw,
+                format!(
+                    "[{} bytes redacted: may hold tokens or secrets]",
+                    body.len()
+                )
+            );
+        }
+        // A body without any token is kept, cut to 512 bytes.
+        let long = format!("<html>{}</html>", "x".repeat(1000));
+        match parse_response::<GetUser>(&resp(200, &[], &long)) {
+            Err(Error::Parse { raw, .. }) => assert_eq!(raw, long[..512]),
             other => panic!("expected parse error, got {other:?}"),
         }
     }

@@ -24,7 +24,7 @@ use cognito_core::signout::{SignOut, SignOutOptions};
 use cognito_core::storage::{load_session, save_session, MemoryStorage, Storage};
 use cognito_core::types::{
     AccessToken, ChallengeSession, ClientId, ClientSecret, IdToken, Password, RefreshToken,
-    UserPoolId, Username,
+    TotpSecret, UserPoolId, Username,
 };
 use cognito_core::wire::{
     self, secret_hash, target_of, ClientConfig, HttpRequest, HttpResponse, Transport,
@@ -258,14 +258,14 @@ impl FakeCognito {
                 self.check_session(r.session.as_ref());
                 assert!(r.access_token.is_none());
                 json_resp(&AssociateSoftwareTokenResponse {
-                    secret_code: "JBSWY3DPEHPK3PXP".into(),
+                    secret_code: TotpSecret::new("JBSWY3DPEHPK3PXP"),
                     session: Some(self.new_session()),
                 })
             }
             "VerifySoftwareToken" => {
                 let r: VerifySoftwareTokenRequest = serde_json::from_slice(&req.body).unwrap();
                 self.check_session(r.session.as_ref());
-                if r.user_code != TOTP_CODE {
+                if r.user_code.secret() != TOTP_CODE {
                     return json_resp(&VerifySoftwareTokenResponse {
                         status: Some(VerifySoftwareTokenStatus::Error),
                         session: None,
@@ -787,7 +787,7 @@ fn mfa_setup_totp_associates_verifies_then_answers_with_the_new_session() {
         panic!("expected TOTP setup, got {}", next.sign_in_step());
     };
     assert_eq!(next.sign_in_step(), "CONTINUE_SIGN_IN_WITH_TOTP_SETUP");
-    assert_eq!(details.shared_secret, "JBSWY3DPEHPK3PXP");
+    assert_eq!(details.shared_secret.secret(), "JBSWY3DPEHPK3PXP");
     assert_eq!(
         details.setup_uri("Demo", None),
         format!(
@@ -795,6 +795,13 @@ fn mfa_setup_totp_associates_verifies_then_answers_with_the_new_session() {
             "7f3a%2Duser%2Duuid"
         )
     );
+    // The secret is readable through `secret()` only, never through Debug.
+    for shown in [format!("{next:?}"), format!("{signin:?}")] {
+        assert!(
+            !shown.contains("JBSWY3DPEHPK3PXP"),
+            "TOTP secret leaked: {shown}"
+        );
+    }
 
     // A wrong first code: VerifySoftwareToken says ERROR, the setup step stays.
     let step = signin

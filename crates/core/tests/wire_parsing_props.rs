@@ -286,9 +286,20 @@ fn whole_samples_parse_where_they_should() {
     assert!(parse_response::<GetUser>(&ok(SAMPLES[5])).is_ok());
     assert!(parse_response::<AssociateSoftwareToken>(&ok(SAMPLES[6])).is_ok());
     assert!(parse_response::<UpdateUserAttributes>(&ok(SAMPLES[8])).is_ok());
-    // Truncated JSON is a parse error that keeps the raw body, not a panic and not Ok.
+    // Truncated JSON is a parse error, not a panic and not Ok. A body that may carry tokens is
+    // not kept in the error (only its length); one that cannot is kept as read.
     let cut = &SAMPLES[0][..40];
     match parse_response::<InitiateAuth>(&ok(cut)) {
+        Err(Error::Parse { raw, .. }) => {
+            assert_eq!(
+                raw, "[40 bytes redacted: may hold tokens or secrets]",
+                "tokens kept in the error"
+            );
+        }
+        other => panic!("expected a parse error, got {other:?}"),
+    }
+    let cut = &SAMPLES[4][..40];
+    match parse_response::<SignUp>(&ok(cut)) {
         Err(Error::Parse { raw, .. }) => assert_eq!(raw, cut),
         other => panic!("expected a parse error, got {other:?}"),
     }

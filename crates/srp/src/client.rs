@@ -23,12 +23,16 @@ impl ClientEphemeral {
     ///
     /// # Errors
     /// [`SrpError::EphemeralTooShort`] if `a` has fewer than 32 bytes (RFC 5054 §3.1 asks for at
-    /// least 256 bits); [`SrpError::IllegalClientPublic`] if `A mod N == 0`.
+    /// least 256 bits); [`SrpError::WeakEphemeral`] if `a ≤ 1` (then `A` is 1 or `g`);
+    /// [`SrpError::IllegalClientPublic`] if `A mod N == 0`.
     pub fn from_bytes(a: &[u8]) -> Result<Self, SrpError> {
         if a.len() < crate::MIN_EPHEMERAL_BYTES {
             return Err(SrpError::EphemeralTooShort(a.len()));
         }
         let a = Big::from_be_bytes(a);
+        if group::is_weak_exponent(&a) {
+            return Err(SrpError::WeakEphemeral);
+        }
         let a_pub = Group::cognito().client_public(&a)?;
         Ok(Self { a, a_pub })
     }
@@ -91,8 +95,9 @@ impl fmt::Debug for ClaimInput<'_> {
 /// # Security
 /// `u_hex` is public, but `x_hex`, `s_hex` and `hkdf_key_hex` are secrets (each is enough to
 /// impersonate the user for this sign-in, and `x` for good). They are here so tests can compare
-/// every step against the reference client; don't log them.
-#[derive(Debug, Clone)]
+/// every step against the reference client; don't log them. `Debug` prints the field names
+/// only, every value as `[redacted]`.
+#[derive(Clone)]
 pub struct PasswordClaim {
     /// `PASSWORD_CLAIM_SIGNATURE`: standard padded base64 of the HMAC.
     pub signature_b64: String,
@@ -104,6 +109,20 @@ pub struct PasswordClaim {
     pub s_hex: String,
     /// `K = HKDF-SHA256(PAD(u), PAD(S), "Caldera Derived Key", 16)`.
     pub hkdf_key_hex: String,
+}
+
+impl fmt::Debug for PasswordClaim {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The signature is a one-time proof of the password and the rest are secrets or derived
+        // from them: none of it belongs in a log.
+        f.debug_struct("PasswordClaim")
+            .field("signature_b64", &"[redacted]")
+            .field("u_hex", &"[redacted]")
+            .field("x_hex", &"[redacted]")
+            .field("s_hex", &"[redacted]")
+            .field("hkdf_key_hex", &"[redacted]")
+            .finish()
+    }
 }
 
 /// `PASSWORD_CLAIM_SIGNATURE = base64(HMAC-SHA256(K, poolName | userIdForSrp | SECRET_BLOCK | TIMESTAMP))`
@@ -153,4 +172,39 @@ pub fn password_claim(
         s_hex: s.to_hex(),
         hkdf_key_hex: hex::encode(key),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn password_claim_debug_shows_field_names_only() -> Result<(), SrpError> {
+        let eph = ClientEphemeral::from_bytes(&[0x11; 32])?;
+        let claim = password_claim(
+            &eph,
+            &ClaimInput {
+                pool_name: "Pool",
+                user_id_for_srp: "alice",
+                password: "pw",
+                salt_hex: "ab",
+                b_pub_hex: "1234",
+                secret_block_b64: "AA==",
+                timestamp: "Fri May 22 09:05:07 UTC 2026",
+            },
+        )?;
+        let d = format!("{claim:?}");
+        for (name, value) in [
+            ("signature_b64", &claim.signature_b64),
+            ("u_hex", &claim.u_hex),
+            ("x_hex", &claim.x_hex),
+            ("s_hex", &claim.s_hex),
+            ("hkdf_key_hex", &claim.hkdf_key_hex),
+        ] {
+            assert!(d.contains(name), "{name} missing from {d}");
+            assert!(!d.contains(value.as_str()), "{name} leaked in {d}");
+        }
+        assert!(d.contains("[redacted]"));
+        Ok(())
+    }
 }

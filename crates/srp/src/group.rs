@@ -109,6 +109,12 @@ impl Group {
     }
 }
 
+/// Whether an ephemeral secret (`a` or `b`) is 0 or 1: `g^0 = 1` and `g^1 = g` are public, so
+/// such a value gives away the session key.
+pub(crate) fn is_weak_exponent(e: &Big) -> bool {
+    e.is_zero() || *e == Big::from_u32(1)
+}
+
 /// PAD(x) as bytes: the bytes of Cognito's `padHex` — minimal big-endian bytes of `x`, with a
 /// `0x00` in front when the top bit is set (so the value reads as positive two's complement).
 /// Variable width, unlike RFC 5054's PAD to the length of `N`.

@@ -65,7 +65,8 @@
 //! `a`, the same as amazon-cognito-identity-js (`randomBytes(128)`) and Amplify v6, so that our
 //! `A` looks like theirs and costs the same to compute. RFC 5054 §3.1 asks for at least 256 bits,
 //! which is the floor [`ClientEphemeral::from_bytes`] and [`ServerEphemeral::new`] enforce
-//! ([`MIN_EPHEMERAL_BYTES`]).
+//! ([`MIN_EPHEMERAL_BYTES`]). Both also reject a value of 0 or 1 ([`SrpError::WeakEphemeral`]),
+//! which is what an RNG that filled the buffer with zeros would give.
 //!
 //! # Security
 //! - The bignum backend (`num-bigint`) is **not constant-time**: modular exponentiation with the
@@ -116,6 +117,10 @@ pub enum SrpError {
     /// The ephemeral secret is shorter than RFC 5054's minimum of 256 bits.
     #[error("ephemeral secret too short: {0} bytes, at least 32 needed")]
     EphemeralTooShort(usize),
+    /// The ephemeral secret is long enough but its value is 0 or 1 (all-zero bytes from a
+    /// broken RNG, say): `A = g^a` or `g^b` would be 1 or `g`, and the session key guessable.
+    #[error("weak ephemeral secret: its value is 0 or 1")]
+    WeakEphemeral,
     /// The client's password claim signature does not match (wrong password).
     #[error("password claim signature does not match")]
     BadSignature,

@@ -12,12 +12,25 @@ use crate::SrpError;
 ///
 /// Both are lowercase hex without leading zeros. `salt_hex` is what the server sends as
 /// `ChallengeParameters.SALT`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// # Security
+/// With the salt, `verifier_hex` allows an offline dictionary attack on the password, so
+/// `Debug` shows the salt but prints the verifier as `[redacted]`.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Verifier {
     /// The salt, as a hex integer.
     pub salt_hex: String,
     /// `v = g^x mod N`.
     pub verifier_hex: String,
+}
+
+impl fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Verifier")
+            .field("salt_hex", &self.salt_hex)
+            .field("verifier_hex", &"[redacted]")
+            .finish()
+    }
 }
 
 /// `x = H(PAD(salt) | H(poolName | userIdForSrp | ":" | password))`, `v = g^x mod N`.
@@ -57,14 +70,18 @@ impl ServerEphemeral {
     ///
     /// # Errors
     /// [`SrpError::EphemeralTooShort`] if `b` has fewer than 32 bytes;
+    /// [`SrpError::WeakEphemeral`] if `b ≤ 1`;
     /// [`SrpError::InvalidHex`] (`"verifier"`) if `verifier.verifier_hex` is not hex;
     /// [`SrpError::IllegalServerPublic`] if `B mod N == 0`.
     pub fn new(b: &[u8], verifier: &Verifier) -> Result<Self, SrpError> {
         if b.len() < crate::MIN_EPHEMERAL_BYTES {
             return Err(SrpError::EphemeralTooShort(b.len()));
         }
-        let v = group::parse_hex(&verifier.verifier_hex, "verifier")?;
         let b = Big::from_be_bytes(b);
+        if group::is_weak_exponent(&b) {
+            return Err(SrpError::WeakEphemeral);
+        }
+        let v = group::parse_hex(&verifier.verifier_hex, "verifier")?;
         let b_pub = Group::cognito().server_public(&v, &b)?;
         Ok(Self { b, b_pub })
     }
@@ -90,11 +107,13 @@ impl fmt::Debug for ServerEphemeral {
 pub struct ClaimCheck<'a> {
     /// The part of the user pool id after `_`.
     pub pool_name: &'a str,
-    /// `USER_ID_FOR_SRP` the server sent (the real username).
+    /// `USER_ID_FOR_SRP` the server sent (the real username). Not checked here: the caller
+    /// must make sure it is the one it issued (see [`verify_password_claim`]'s `# Security`).
     pub user_id_for_srp: &'a str,
     /// `SRP_A` from `InitiateAuth`: hex integer.
     pub a_pub_hex: &'a str,
-    /// `PASSWORD_CLAIM_SECRET_BLOCK`: base64.
+    /// `PASSWORD_CLAIM_SECRET_BLOCK`: base64. Not checked here: the caller must make sure it is
+    /// the `SECRET_BLOCK` it issued (see [`verify_password_claim`]'s `# Security`).
     pub secret_block_b64: &'a str,
     /// `TIMESTAMP` as sent (checking it against the clock is the caller's job).
     pub timestamp: &'a str,
@@ -115,6 +134,13 @@ pub struct ClaimCheck<'a> {
 ///
 /// # Security
 /// The final comparison is constant-time (`subtle`); the bignum arithmetic before it is not.
+///
+/// This function trusts `check.secret_block_b64` and `check.user_id_for_srp`: it only checks
+/// that the signature covers them. Before calling it, the server must check that they are the
+/// `SECRET_BLOCK` and `USER_ID_FOR_SRP` it issued for this sign-in (and that `eph`, `verifier`
+/// and `a_pub_hex` belong to the same `InitiateAuth`); otherwise a client could replay a claim
+/// with a block of its choosing or sign for another user. Checking `timestamp` against the
+/// clock is also the caller's job.
 pub fn verify_password_claim(
     eph: &ServerEphemeral,
     verifier: &Verifier,
@@ -143,5 +169,19 @@ pub fn verify_password_claim(
         Ok(())
     } else {
         Err(SrpError::BadSignature)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verifier_debug_shows_salt_but_not_verifier() {
+        let v = make_verifier("Pool", "alice", "correct horse", &[0x5a; 16]);
+        let d = format!("{v:?}");
+        assert!(d.contains(&v.salt_hex), "salt missing from {d}");
+        assert!(!d.contains(&v.verifier_hex), "verifier leaked in {d}");
+        assert!(d.contains("verifier_hex: \"[redacted]\""), "{d}");
     }
 }

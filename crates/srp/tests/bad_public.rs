@@ -158,11 +158,37 @@ fn short_ephemerals_are_rejected() {
         ServerEphemeral::new(&[1; 31], &verifier).map(|_| ()),
         Err(SrpError::EphemeralTooShort(31))
     );
-    // An all-zero `a` is 32 bytes long, so allowed: A = g^0 = 1, which is not 0 mod N.
-    assert_eq!(
-        ClientEphemeral::from_bytes(&[0; 32]).map(|e| e.a_pub_hex()),
-        Ok("1".to_owned())
-    );
+}
+
+#[test]
+fn weak_ephemerals_are_rejected() {
+    // Long enough, but a = 0 gives A = 1 and a = 1 gives A = g: both public, so the session key
+    // is guessable. A broken RNG that returns zeros must not get that far.
+    let mut one = [0u8; 32];
+    one[31] = 1;
+    let mut two = [0u8; 128];
+    two[127] = 2;
+    for (label, bytes) in [
+        ("0 (32 bytes)", &[0u8; 32][..]),
+        ("0 (128 bytes)", &[0u8; 128][..]),
+        ("1", &one[..]),
+    ] {
+        assert_eq!(
+            ClientEphemeral::from_bytes(bytes).map(|_| ()),
+            Err(SrpError::WeakEphemeral),
+            "a = {label}"
+        );
+        let verifier = make_verifier(POOL, USER, PASSWORD, &[1; 16]);
+        assert_eq!(
+            ServerEphemeral::new(bytes, &verifier).map(|_| ()),
+            Err(SrpError::WeakEphemeral),
+            "b = {label}"
+        );
+    }
+    // 2 is the smallest value accepted.
+    assert!(ClientEphemeral::from_bytes(&two).is_ok());
+    let verifier = make_verifier(POOL, USER, PASSWORD, &[1; 16]);
+    assert!(ServerEphemeral::new(&two, &verifier).is_ok());
 }
 
 #[test]
