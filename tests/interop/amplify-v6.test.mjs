@@ -37,6 +37,10 @@ import {
   verifyTOTPSetup,
   updateMFAPreference,
   fetchMFAPreference,
+  autoSignIn,
+  updateUserAttributes,
+  confirmUserAttribute,
+  deleteUser,
 } from 'aws-amplify/auth';
 import { cognitoUserPoolsTokenProvider } from 'aws-amplify/auth/cognito';
 import { ENDPOINT, POOL_ID, CLIENT_ID, uniqueName, latestCode, cognito, adminCreateUser, totp, nextTotp } from './common.mjs';
@@ -284,6 +288,11 @@ test('TOTP: setUpTOTP, verifyTOTPSetup, updateMFAPreference, then CONFIRM_SIGN_I
   assert.equal(uri.protocol, 'otpauth:');
   assert.equal(uri.searchParams.get('secret'), setup.sharedSecret);
   const setupCode = totp(setup.sharedSecret);
+  // A wrong code: AWS's EnableSoftwareTokenMFAException ("Code mismatch and fail enable Software
+  // Token MFA"); the set-up stays open for another try.
+  await assert.rejects(verifyTOTPSetup({ code: String((Number(setupCode) + 1) % 1_000_000).padStart(6, '0') }), {
+    name: 'EnableSoftwareTokenMFAException',
+  });
   await verifyTOTPSetup({ code: setupCode, options: { friendlyDeviceName: 'node-test' } });
   await updateMFAPreference({ totp: 'PREFERRED' });
   const pref = await fetchMFAPreference();
@@ -319,4 +328,75 @@ test('resetPassword → code from the outbox → confirmResetPassword → sign i
   await confirmResetPassword({ username, confirmationCode: code, newPassword: password2 });
   await assert.rejects(signIn({ username, password }), { name: 'NotAuthorizedException' });
   assert.equal((await signIn({ username, password: password2 })).nextStep.signInStep, 'DONE');
+});
+
+test('signUp with autoSignIn: confirmSignUp → COMPLETE_AUTO_SIGN_IN → autoSignIn() signs in', async () => {
+  const username = uniqueName('ampauto');
+  const password = newPassword();
+  // signUp({ autoSignIn: true }) arms a 3-minute timer that abandons the pending auto sign-in
+  // (auth/dist/esm/providers/cognito/utils/signUpHelpers.mjs, handleCodeAutoSignIn) and is not
+  // cleared on success. Harmless in a browser tab; in Node it would hold this test process open
+  // for 3 minutes, so timers of a minute or more armed during this one call are unref'd.
+  const realSetTimeout = globalThis.setTimeout;
+  globalThis.setTimeout = (fn, ms, ...rest) => {
+    const t = realSetTimeout(fn, ms, ...rest);
+    if (ms >= 60_000) t.unref();
+    return t;
+  };
+  let up;
+  try {
+    up = await signUp({ username, password, options: { userAttributes: { email: `${username}@example.com` }, autoSignIn: true } });
+  } finally {
+    globalThis.setTimeout = realSetTimeout;
+  }
+  assert.equal(up.nextStep.signUpStep, 'CONFIRM_SIGN_UP');
+  const confirmed = await confirmSignUp({ username, confirmationCode: await latestCode(username, 'SignUp') });
+  assert.equal(confirmed.isSignUpComplete, true);
+  assert.equal(confirmed.nextStep.signUpStep, 'COMPLETE_AUTO_SIGN_IN');
+  const mark = calls.length;
+  const res = await autoSignIn();
+  assert.equal(res.isSignedIn, true);
+  assert.equal(res.nextStep.signInStep, 'DONE');
+  // No Session came back from SignUp/ConfirmSignUp, so Amplify signs in with the password (SRP).
+  assert.deepEqual(opsSince(mark), ['InitiateAuth', 'RespondToAuthChallenge']);
+  assert.equal((await getCurrentUser()).userId, up.userId);
+});
+
+test('updateUserAttributes (new email) → CONFIRM_ATTRIBUTE_WITH_CODE → confirmUserAttribute; deleteUser', async () => {
+  const username = uniqueName('ampattr');
+  const password = newPassword();
+  await signUpConfirmed(username, password);
+  await signIn({ username, password });
+
+  const newEmail = `new-${username}@example.com`;
+  const out = await updateUserAttributes({ userAttributes: { email: newEmail, name: 'Ada Lovelace' } });
+  assert.equal(out.name.isUpdated, true);
+  assert.equal(out.name.nextStep.updateAttributeStep, 'DONE');
+  assert.equal(out.email.isUpdated, false);
+  assert.equal(out.email.nextStep.updateAttributeStep, 'CONFIRM_ATTRIBUTE_WITH_CODE');
+  assert.equal(out.email.nextStep.codeDeliveryDetails.attributeName, 'email');
+  assert.equal(out.email.nextStep.codeDeliveryDetails.deliveryMedium, 'EMAIL');
+
+  let attrs = await fetchUserAttributes();
+  assert.equal(attrs.name, 'Ada Lovelace');
+  assert.equal(attrs.email_verified, 'false', 'the changed email is not verified yet');
+
+  const code = await latestCode(username, 'VerifyUserAttribute');
+  await assert.rejects(
+    confirmUserAttribute({ userAttributeKey: 'email', confirmationCode: `${(Number(code[0]) + 1) % 10}${code.slice(1)}` }),
+    { name: 'CodeMismatchException' },
+  );
+  await confirmUserAttribute({ userAttributeKey: 'email', confirmationCode: code });
+  attrs = await fetchUserAttributes();
+  assert.equal(attrs.email, newEmail);
+  assert.equal(attrs.email_verified, 'true');
+  // A refreshed ID token carries the new email.
+  const { tokens } = await fetchAuthSession({ forceRefresh: true });
+  assert.equal(tokens.idToken.payload.email, newEmail);
+  assert.equal(tokens.idToken.payload.email_verified, true);
+
+  // deleteUser (DeleteUser) signs out and removes the user.
+  await deleteUser();
+  await assert.rejects(getCurrentUser(), { name: 'UserUnAuthenticatedException' });
+  await assert.rejects(signIn({ username, password }), { name: 'UserNotFoundException' });
 });
