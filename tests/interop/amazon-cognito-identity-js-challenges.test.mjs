@@ -1,6 +1,6 @@
 // amazon-cognito-identity-js (unmodified from npm) against cognito-local: the challenge flows —
 // NEW_PASSWORD_REQUIRED for an AdminCreateUser user, TOTP set-up and SOFTWARE_TOKEN_MFA, and the
-// forgot-password round trip.
+// forgot-password round trip; plus resend code, attribute verification, revoking sign-out, deleteUser.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AuthenticationDetails, CognitoUser, CognitoUserAttribute, CognitoUserPool } from 'amazon-cognito-identity-js';
@@ -156,4 +156,61 @@ test('forgotPassword → code from the outbox → confirmPassword → sign in wi
   await assert.rejects(authenticate(userOf(username), password), { code: 'NotAuthorizedException' });
   const session = await signedIn(userOf(username), password2);
   assert.equal(claims(session.getIdToken().getJwtToken())['cognito:username'], username);
+});
+
+test('resendConfirmationCode, updateAttributes + verifyAttribute, signOut revokes the refresh token, deleteUser', async () => {
+  const username = uniqueName('jsattr');
+  const password = newPassword();
+  await new Promise((resolve, reject) =>
+    pool.signUp(username, password, [new CognitoUserAttribute({ Name: 'email', Value: `${username}@example.com` })], null, (e, r) =>
+      e ? reject(e) : resolve(r),
+    ),
+  );
+  const first = await latestCode(username, 'SignUp');
+  // ResendConfirmationCode issues a new code, which replaces the first.
+  const resent = await new Promise((resolve, reject) =>
+    userOf(username).resendConfirmationCode((e, r) => (e ? reject(e) : resolve(r))),
+  );
+  assert.equal(resent.CodeDeliveryDetails.AttributeName, 'email');
+  const second = await latestCode(username, 'ResendConfirmationCode');
+  assert.notEqual(second, first, 'a new code was sent');
+  await new Promise((resolve, reject) =>
+    userOf(username).confirmRegistration(second, true, (e, r) => (e ? reject(e) : resolve(r))),
+  );
+
+  const user = userOf(username);
+  const session = await signedIn(user, password);
+  const newEmail = `new-${username}@example.com`;
+  await new Promise((resolve, reject) =>
+    user.updateAttributes(
+      [new CognitoUserAttribute({ Name: 'email', Value: newEmail }), new CognitoUserAttribute({ Name: 'name', Value: 'Grace Hopper' })],
+      (e, r) => (e ? reject(e) : resolve(r)),
+    ),
+  );
+  const attrsOf = async () =>
+    Object.fromEntries(
+      (await new Promise((resolve, reject) => user.getUserAttributes((e, a) => (e ? reject(e) : resolve(a))))).map((a) => [a.getName(), a.getValue()]),
+    );
+  let attrs = await attrsOf();
+  assert.equal(attrs.name, 'Grace Hopper');
+  assert.equal(attrs.email, newEmail);
+  assert.equal(attrs.email_verified, 'false');
+  const code = await latestCode(username, 'VerifyUserAttribute');
+  await new Promise((resolve, reject) => user.verifyAttribute('email', code, { onSuccess: resolve, onFailure: reject }));
+  attrs = await attrsOf();
+  assert.equal(attrs.email_verified, 'true');
+
+  // signOut(callback): the access token has origin_jti, so the library calls RevokeToken.
+  assert.ok(claims(session.getAccessToken().getJwtToken()).origin_jti);
+  const refreshToken = session.getRefreshToken().getToken();
+  await new Promise((resolve, reject) => user.signOut((e) => (e ? reject(e) : resolve())));
+  const dead = await cognito('InitiateAuth', { ClientId: CLIENT_ID, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: refreshToken } });
+  assert.equal(dead.status, 400);
+  assert.equal(dead.body.__type, 'NotAuthorizedException');
+
+  // deleteUser with a fresh session.
+  const user2 = userOf(username);
+  await signedIn(user2, password);
+  await new Promise((resolve, reject) => user2.deleteUser((e, r) => (e ? reject(e) : resolve(r))));
+  await assert.rejects(authenticate(userOf(username), password), { code: 'UserNotFoundException' });
 });

@@ -246,7 +246,18 @@ test('signIn with authFlowType USER_PASSWORD_AUTH; sign-in by email alias', asyn
   const current = await getCurrentUser();
   assert.equal(current.username, 'demo');
   assert.equal(current.signInDetails.authFlowType, 'USER_PASSWORD_AUTH');
+
+  // Local sign-out: the access token has origin_jti, so Amplify revokes the refresh token
+  // (RevokeToken) before clearing its store; the refresh token is then dead on the server.
+  assert.ok(tokens.accessToken.payload.origin_jti, 'access token carries origin_jti');
+  const refreshToken = calls[mark].response.AuthenticationResult.RefreshToken;
+  const before = calls.length;
   await signOut();
+  assert.deepEqual(opsSince(before), ['RevokeToken']);
+  assert.equal(calls[before].status, 200);
+  assert.equal(calls[before].request.Token, refreshToken);
+  const dead = await cognito('GetTokensFromRefreshToken', { ClientId: CLIENT_ID, RefreshToken: refreshToken });
+  assert.equal(dead.body.__type, 'NotAuthorizedException');
 
   // The pool allows sign-in with a verified email: SRP with the email as the typed name; the
   // server answers with the real username in USER_ID_FOR_SRP, which Amplify uses.
