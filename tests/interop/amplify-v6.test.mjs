@@ -20,6 +20,7 @@
 import { test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import { Amplify } from 'aws-amplify';
 import {
   signUp,
@@ -41,11 +42,14 @@ import {
   updateUserAttributes,
   confirmUserAttribute,
   deleteUser,
+  deleteUserAttributes,
+  sendUserAttributeVerificationCode,
 } from 'aws-amplify/auth';
 import { cognitoUserPoolsTokenProvider } from 'aws-amplify/auth/cognito';
 import { ENDPOINT, POOL_ID, CLIENT_ID, uniqueName, latestCode, cognito, adminCreateUser, totp, nextTotp } from './common.mjs';
 
-const AMPLIFY_VERSION = createRequire(import.meta.url)('aws-amplify/package.json').version;
+const require = createRequire(import.meta.url);
+const AMPLIFY_VERSION = require('aws-amplify/package.json').version;
 
 // --- what Amplify sends -------------------------------------------------------------------------
 const calls = [];
@@ -411,3 +415,70 @@ test('updateUserAttributes (new email) → CONFIRM_ATTRIBUTE_WITH_CODE → confi
   await assert.rejects(getCurrentUser(), { name: 'UserUnAuthenticatedException' });
   await assert.rejects(signIn({ username, password }), { name: 'UserNotFoundException' });
 });
+
+// Every user-pool operation this Amplify version has a client for, from its own type declaration.
+function amplifyOperations() {
+  const authDir = require.resolve('@aws-amplify/auth/package.json').replace(/package\.json$/, '');
+  const dts = readFileSync(
+    `${authDir}dist/esm/foundation/factories/serviceClients/cognitoIdentityProvider/shared/serde/createUserPoolSerializer.d.ts`,
+    'utf8',
+  );
+  const union = dts.match(/type ClientOperation =([^;]+);/);
+  assert.ok(union, 'ClientOperation union found in the Amplify auth package');
+  return [...union[1].matchAll(/'([A-Za-z]+)'/g)].map((m) => m[1]);
+}
+
+// Not implemented by cognito-local, and documented so in crates/server/README.md ("device
+// tracking", "USER_AUTH/passkeys").
+const DOCUMENTED_GAPS = new Set([
+  'ConfirmDevice', 'ForgetDevice', 'UpdateDeviceStatus', 'ListDevices',
+  'StartWebAuthnRegistration', 'CompleteWebAuthnRegistration', 'ListWebAuthnCredentials', 'DeleteWebAuthnCredential',
+]);
+// Not implemented and not documented: see the todo test below.
+const UNDOCUMENTED_GAPS = new Set(['DeleteUserAttributes']);
+
+test('every user-pool operation Amplify can send is known to the server (bar documented gaps)', async () => {
+  const ops = amplifyOperations();
+  assert.ok(ops.includes('GetTokensFromRefreshToken') && ops.length >= 20, `parsed ${ops.length} operations`);
+  const unknown = [];
+  for (const op of ops) {
+    // An empty request: a known operation answers with a validation/authorization error.
+    const r = await cognito(op, {});
+    assert.equal(r.status, 400, `${op}: ${JSON.stringify(r.body)}`);
+    if (r.body.__type === 'UnknownOperationException') unknown.push(op);
+  }
+  // No gap beyond the listed ones (a listed gap that gets implemented does not fail this test).
+  assert.deepEqual(unknown.filter((op) => !DOCUMENTED_GAPS.has(op) && !UNDOCUMENTED_GAPS.has(op)), []);
+});
+
+test('sendUserAttributeVerificationCode (GetUserAttributeVerificationCode) → confirmUserAttribute', async () => {
+  const username = uniqueName('ampver');
+  const password = newPassword();
+  await signUpConfirmed(username, password);
+  await signIn({ username, password });
+  const out = await sendUserAttributeVerificationCode({ userAttributeKey: 'email' });
+  assert.equal(out.attributeName, 'email');
+  assert.equal(out.deliveryMedium, 'EMAIL');
+  await confirmUserAttribute({ userAttributeKey: 'email', confirmationCode: await latestCode(username, 'VerifyUserAttribute') });
+  assert.equal((await fetchUserAttributes()).email_verified, 'true');
+});
+
+test(
+  'deleteUserAttributes (DeleteUserAttributes)',
+  {
+    todo:
+      'SERVER GAP: cognito-local answers DeleteUserAttributes with UnknownOperationException; Amplify v6 ' +
+      '(deleteUserAttributes) and amazon-cognito-identity-js (deleteAttributes) send it, and it is a public ' +
+      'no-SigV4 operation of the AWS API (botocore cognito-idp service-2.json). Not in the README\'s known differences.',
+  },
+  async () => {
+    const username = uniqueName('ampdel');
+    const password = newPassword();
+    await signUpConfirmed(username, password);
+    await signIn({ username, password });
+    await updateUserAttributes({ userAttributes: { name: 'To Be Deleted' } });
+    assert.equal((await fetchUserAttributes()).name, 'To Be Deleted');
+    await deleteUserAttributes({ userAttributeKeys: ['name'] });
+    assert.equal((await fetchUserAttributes()).name, undefined);
+  },
+);
