@@ -3,7 +3,7 @@
 pycognito signs in with USER_SRP_AUTH through boto3 and then verifies both tokens itself:
 RS256 signature against our JWKS, `iss`, `aud`, `exp` and `token_use`. Also: a confidential
 client (pycognito computes SECRET_HASH), NEW_PASSWORD_REQUIRED for an AdminCreateUser user, the
-forgot-password round trip and TOTP MFA.
+forgot-password round trip, TOTP MFA, profile/password changes and global sign-out.
 """
 
 import base64
@@ -232,3 +232,38 @@ def test_totp_mfa():
         code = totp(secret)
     again.respond_to_software_token_mfa_challenge(code)
     assert again.access_claims["username"] == username
+
+
+def test_profile_password_and_global_sign_out():
+    password = "Py-Passw0rd!"
+    username = new_confirmed_user(password)
+    u = client(username)
+    u.authenticate(password=password)
+
+    # GetUser / UpdateUserAttributes through pycognito's user object.
+    user = u.get_user()
+    assert user.username == username
+    assert user.email == f"{username}@example.com"
+    u.update_profile({"name": "Py Thon", "family_name": "Thon"})
+    user = u.get_user()
+    assert user.name == "Py Thon"
+    assert user.family_name == "Thon"
+
+    # ChangePassword: the old password stops working.
+    u.change_password(password, "Py-Chang3d-Passw0rd!")
+    with pytest.raises(botocore.exceptions.ClientError) as err:
+        client(username).authenticate(password=password)
+    assert err.value.response["Error"]["Code"] == "NotAuthorizedException"
+
+    # logout() is GlobalSignOut (pycognito then forgets the tokens): the refresh and access tokens
+    # stop working on the server.
+    refresh_token, access_token = u.refresh_token, u.access_token
+    u.logout()
+    assert u.access_token is None
+    with pytest.raises(botocore.exceptions.ClientError) as err:
+        idp().initiate_auth(ClientId=CLIENT_ID, AuthFlow="REFRESH_TOKEN_AUTH", AuthParameters={"REFRESH_TOKEN": refresh_token})
+    assert err.value.response["Error"]["Code"] == "NotAuthorizedException"
+    with pytest.raises(botocore.exceptions.ClientError) as err:
+        idp().get_user(AccessToken=access_token)
+    assert err.value.response["Error"]["Code"] == "NotAuthorizedException"
+    assert err.value.response["Error"]["Message"] == "Access Token has been revoked"
