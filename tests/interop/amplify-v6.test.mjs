@@ -1,9 +1,10 @@
 // Amplify JS v6 (`aws-amplify`, unmodified from npm; the exact version is pinned in
 // tests/package.json) against cognito-local, in Node.
 //
-// Configuration: the only non-default setting is `userPoolEndpoint`, Amplify's documented
-// override of the Cognito user-pool endpoint (core/dist/esm/singleton/Auth/types.d.ts). Amplify
-// logs one warning about using a custom endpoint; that is expected.
+// Configuration: besides the pool and client ids, the one setting that points Amplify at us is
+// `userPoolEndpoint`, Amplify's documented override of the Cognito user-pool endpoint
+// (core/dist/esm/singleton/Auth/types.d.ts). Amplify logs one warning about using a custom
+// endpoint; that is expected. Node ≥ 18 provides the `fetch` and Web Crypto Amplify uses.
 //
 // Storage: no shim. In Node there is no `window.localStorage`, and Amplify's default key-value
 // storage falls back to an in-memory store by itself (core/dist/esm/storage/utils.mjs,
@@ -14,6 +15,9 @@
 // Wire check: `globalThis.fetch` is wrapped (Amplify resolves the global `fetch` on every call) to
 // record each request's X-Amz-Target and JSON bodies, so the test can prove which operations
 // Amplify really sent, e.g. that a forced refresh is GetTokensFromRefreshToken (Amplify ≥ 6.14).
+//
+// The only other accommodation for Node is in the autoSignIn test: a 3-minute Amplify timer is
+// unref'd so it cannot hold the test process open (see there).
 //
 // Amplify's auth state is a process-wide singleton: the tests in this file run one after another
 // (node:test runs a file's top-level tests in sequence) and each one signs out when it ends.
