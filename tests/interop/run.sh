@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
 # Interop: clients nobody here wrote, against our local server.
 #   - amazon-cognito-identity-js (npm, Node): sign-up, confirm, SRP sign-in, refresh, change
-#     password, global sign-out, wrong password.
-#   - pycognito (PyPI): SRP sign-in with token verification against our JWKS, wrong password.
+#     password, global sign-out, wrong password; NEW_PASSWORD_REQUIRED (AdminCreateUser), TOTP
+#     set-up and SOFTWARE_TOKEN_MFA, forgot password.
+#   - Amplify JS v6 (aws-amplify, npm, Node): sign-up/confirm/autoSignIn, SRP and USER_PASSWORD_AUTH
+#     sign-in, fetchAuthSession and forced refresh (GetTokensFromRefreshToken), user attributes and
+#     verification, updatePassword, global sign-out, new-password and TOTP challenges, reset
+#     password, deleteUser.
+#   - pycognito (PyPI): SRP sign-in with token verification against our JWKS, wrong password,
+#     confidential client (SECRET_HASH), new-password challenge, forgot password, TOTP MFA.
 #   - a plain-HTTP OAuth 2.0 client: authorization code + PKCE through the hosted UI.
 # Starts one cognito-local on a free loopback port with an in-memory store, stops it at exit.
 set -euo pipefail
