@@ -1698,6 +1698,10 @@ fn admin_set_enabled(state: &AppState, r: &Req<'_>, enabled: bool) -> Result<Val
         user.enabled = enabled;
         user.modified = state.now();
         auth::save_user(tx, pool, &user)?;
+        if !enabled {
+            // AWS: "deactivates a user and revokes all access tokens for the user".
+            auth::revoke_all(tx, &pool.id, &user.username)?;
+        }
         Ok(json!({}))
     })
 }

@@ -262,7 +262,7 @@ pub const ADMIN_SCOPE: &str = "aws.cognito.signin.user.admin";
 /// Starts a new refresh-token family and issues ID, access and refresh tokens.
 ///
 /// # Errors
-/// Storage failure.
+/// NotAuthorizedException `User is disabled.`; storage failure.
 #[allow(clippy::too_many_arguments)]
 pub fn issue(
     state: &AppState,
@@ -275,6 +275,9 @@ pub fn issue(
     nonce: Option<&str>,
     with_id_token: bool,
 ) -> Result<Tokens, ApiError> {
+    if !user.enabled {
+        return Err(ApiError::not_authorized("User is disabled."));
+    }
     let now = state.now();
     let family = Family {
         pool: pool.id.clone(),
@@ -298,7 +301,8 @@ pub fn issue(
 /// Looks up a live refresh token: its family key and family.
 ///
 /// # Errors
-/// NotAuthorizedException `Invalid Refresh Token` / `Refresh Token has been revoked`.
+/// NotAuthorizedException `Invalid Refresh Token` / `User is disabled.` /
+/// `Refresh Token has been revoked`.
 pub fn refresh_family(
     state: &AppState,
     tx: &Tx<'_>,
@@ -314,6 +318,10 @@ pub fn refresh_family(
     };
     if family.client_id != client_id {
         return Err(invalid());
+    }
+    let user = tx.get::<User>("user", &user_key(&family.pool, &family.username))?;
+    if user.is_some_and(|u| !u.enabled) {
+        return Err(ApiError::not_authorized("User is disabled."));
     }
     if family.revoked {
         return Err(ApiError::not_authorized("Refresh Token has been revoked"));
@@ -436,11 +444,12 @@ pub struct AccessContext {
     pub claims: Map<String, Value>,
 }
 
-/// Validates an access token: signature, `token_use`, `exp`, not revoked, user exists.
+/// Validates an access token: signature, `token_use`, `exp`, not revoked, user exists and is
+/// enabled.
 ///
 /// # Errors
 /// NotAuthorizedException (`Invalid Access Token`, `Access Token has expired`,
-/// `Access Token has been revoked`), UserNotFoundException.
+/// `Access Token has been revoked`, `User is disabled.`), UserNotFoundException.
 pub fn validate_access(
     state: &AppState,
     tx: &Tx<'_>,
@@ -471,16 +480,20 @@ pub fn validate_access(
         .get("origin_jti")
         .and_then(Value::as_str)
         .unwrap_or_default();
+    let user = tx
+        .get::<User>("user", &user_key(&pool_id, username))?
+        .filter(|u| claims.get("sub").and_then(Value::as_str) == Some(u.sub.as_str()));
+    // Disabling also revokes, but the disabled state is the more useful answer.
+    if user.as_ref().is_some_and(|u| !u.enabled) {
+        return Err(ApiError::not_authorized("User is disabled."));
+    }
     let family: Option<Family> = tx.get("family", &family_key(&pool_id, username, origin))?;
     if family.is_none_or(|f| f.revoked) {
         return Err(ApiError::not_authorized("Access Token has been revoked"));
     }
-    let Some(user) = tx.get::<User>("user", &user_key(&pool_id, username))? else {
+    let Some(user) = user else {
         return Err(ApiError::user_not_found());
     };
-    if claims.get("sub").and_then(Value::as_str) != Some(user.sub.as_str()) {
-        return Err(ApiError::user_not_found());
-    }
     Ok(AccessContext {
         pool_id,
         user,

@@ -1264,6 +1264,9 @@ fn token_grant(
                     else {
                         return Ok(Err(("invalid_grant", "user no longer exists".into())));
                     };
+                    if !user.enabled {
+                        return Ok(Err(("invalid_grant", "User is disabled.".into())));
+                    }
                     let with_id = rec.scope.iter().any(|s| s == "openid");
                     let t = auth::issue(
                         state,

@@ -954,8 +954,10 @@ async fn admin_operations_groups_and_disabled_users() {
             .is_none()
     );
     let refresh = r["AuthenticationResult"]["RefreshToken"].clone();
+    let at_before_disable = r["AuthenticationResult"]["AccessToken"].clone();
+    ok(app, "GetUser", json!({"AccessToken": at_before_disable})).await;
 
-    // Disabled users cannot sign in or refresh.
+    // Disabled users cannot sign in, refresh or use their access tokens.
     ok(
         app,
         "AdminDisableUser",
@@ -972,22 +974,45 @@ async fn admin_operations_groups_and_disabled_users() {
             "GetTokensFromRefreshToken",
             json!({"ClientId": SPA, "RefreshToken": refresh})
         )
-        .await
-        .1,
-        "User is disabled."
+        .await,
+        ("NotAuthorizedException".into(), "User is disabled.".into())
     );
+    assert_eq!(
+        err(app, "InitiateAuth", json!({"ClientId": SPA, "AuthFlow": "REFRESH_TOKEN_AUTH", "AuthParameters": {"REFRESH_TOKEN": refresh}})).await,
+        ("NotAuthorizedException".into(), "User is disabled.".into())
+    );
+    assert_eq!(
+        err(app, "GetUser", json!({"AccessToken": at_before_disable})).await,
+        ("NotAuthorizedException".into(), "User is disabled.".into())
+    );
+    // Re-enabling does not bring the old tokens back: disabling revoked them (as AWS).
     ok(
         app,
         "AdminEnableUser",
         json!({"UserPoolId": POOL, "Username": "jack"}),
     )
     .await;
-    ok(
-        app,
-        "GetTokensFromRefreshToken",
-        json!({"ClientId": SPA, "RefreshToken": refresh}),
-    )
-    .await;
+    assert_eq!(
+        err(
+            app,
+            "GetTokensFromRefreshToken",
+            json!({"ClientId": SPA, "RefreshToken": refresh})
+        )
+        .await
+        .1,
+        "Refresh Token has been revoked"
+    );
+    assert_eq!(
+        err(app, "GetUser", json!({"AccessToken": at_before_disable}))
+            .await
+            .1,
+        "Access Token has been revoked"
+    );
+    let r = srp_sign_in(&s, "jack", PW).await.unwrap();
+    let at = r["AuthenticationResult"]["AccessToken"]
+        .as_str()
+        .unwrap()
+        .to_string();
 
     // AdminUserGlobalSignOut revokes; AdminSetUserPassword (temporary) forces a new password.
     ok(

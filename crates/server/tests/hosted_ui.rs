@@ -893,3 +893,80 @@ async fn prompt_login_login_hint_and_identity_provider() {
     .await;
     assert!(location(&r).starts_with("/login?"));
 }
+
+#[tokio::test]
+async fn disabled_user_gets_no_tokens_from_a_code_or_a_refresh() {
+    let s = server();
+    let app = &s.app;
+    let (verifier, challenge) = pkce();
+    let redeem = |code: String| {
+        let verifier = verifier.clone();
+        async move {
+            token_request(
+                app,
+                &[
+                    ("grant_type", "authorization_code"),
+                    ("client_id", SPA),
+                    ("code", &code),
+                    ("redirect_uri", REDIRECT),
+                    ("code_verifier", &verifier),
+                ],
+                None,
+            )
+            .await
+        }
+    };
+    // First sign-in: tokens, including a refresh token.
+    let (r, _) = sign_in_via_form(
+        app,
+        &authorize_url(SPA, REDIRECT, &challenge, "a"),
+        "demo",
+        "DemoPassw0rd!",
+    )
+    .await;
+    let t = redeem(query_param(&location(&r), "code").unwrap()).await;
+    assert_eq!(t.status, StatusCode::OK, "{}", t.text());
+    let refresh = t.json()["refresh_token"].as_str().unwrap().to_string();
+    let access = t.json()["access_token"].as_str().unwrap().to_string();
+
+    // A code issued while enabled, redeemed after AdminDisableUser: invalid_grant.
+    let (r, _) = sign_in_via_form(
+        app,
+        &authorize_url(SPA, REDIRECT, &challenge, "b"),
+        "demo",
+        "DemoPassw0rd!",
+    )
+    .await;
+    let code = query_param(&location(&r), "code").unwrap();
+    ok(
+        app,
+        "AdminDisableUser",
+        json!({"UserPoolId": POOL, "Username": "demo"}),
+    )
+    .await;
+    let bad = redeem(code).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert_eq!(bad.json()["error"], "invalid_grant");
+    assert_eq!(bad.json()["error_description"], "User is disabled.");
+    let bad = token_request(
+        app,
+        &[
+            ("grant_type", "refresh_token"),
+            ("client_id", SPA),
+            ("refresh_token", &refresh),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert_eq!(bad.json()["error"], "invalid_grant");
+    let ui = send(
+        app,
+        Request::get("/oauth2/userInfo")
+            .header("authorization", format!("Bearer {access}"))
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(ui.status, StatusCode::UNAUTHORIZED);
+}
