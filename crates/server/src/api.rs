@@ -868,6 +868,7 @@ fn next_step(
         vec![ADMIN_SCOPE.into()],
         None,
         true,
+        false,
     )?;
     Ok(json!({"AuthenticationResult": t.authentication_result(), "ChallengeParameters": {}}))
 }
@@ -963,7 +964,7 @@ fn respond_to_auth_challenge(state: &AppState, r: &Req<'_>) -> Result<Value, Api
                     return Err(ApiError::new("CodeMismatchException", "Invalid code or auth state for the user."));
                 }
                 tx.delete("session", &util::sha256_hex(session))?;
-                let t = auth::issue(state, tx, pool, client, &user, state.now(), vec![ADMIN_SCOPE.into()], None, true)?;
+                let t = auth::issue(state, tx, pool, client, &user, state.now(), vec![ADMIN_SCOPE.into()], None, true, false)?;
                 Ok(json!({"AuthenticationResult": t.authentication_result(), "ChallengeParameters": {}}))
             })
         }
@@ -980,7 +981,7 @@ fn respond_to_auth_challenge(state: &AppState, r: &Req<'_>) -> Result<Value, Api
                 user.totp_enabled = true;
                 auth::save_user(tx, pool, &user)?;
                 tx.delete("session", &util::sha256_hex(session))?;
-                let t = auth::issue(state, tx, pool, client, &user, state.now(), vec![ADMIN_SCOPE.into()], None, true)?;
+                let t = auth::issue(state, tx, pool, client, &user, state.now(), vec![ADMIN_SCOPE.into()], None, true, false)?;
                 Ok(json!({"AuthenticationResult": t.authentication_result(), "ChallengeParameters": {}}))
             })
         }

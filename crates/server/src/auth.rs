@@ -274,6 +274,7 @@ pub fn issue(
     scope: Vec<String>,
     nonce: Option<&str>,
     with_id_token: bool,
+    with_at_hash: bool,
 ) -> Result<Tokens, ApiError> {
     if !user.enabled {
         return Err(ApiError::not_authorized("User is disabled."));
@@ -293,7 +294,16 @@ pub fn issue(
     tx.put("family", &fkey, &family)?;
     let refresh = util::random_token(96);
     tx.put("refresh", &util::sha256_hex(&refresh), &fkey)?;
-    let mut t = mint(state, pool, client, user, &family, nonce, with_id_token);
+    let mut t = mint(
+        state,
+        pool,
+        client,
+        user,
+        &family,
+        nonce,
+        with_id_token,
+        with_at_hash,
+    );
     t.refresh_token = Some(refresh);
     Ok(t)
 }
@@ -354,11 +364,24 @@ pub fn refresh(
         .scope
         .iter()
         .any(|s| s == "openid" || s == ADMIN_SCOPE);
-    Ok(mint(state, pool, client, &user, &family, None, with_id))
+    Ok(mint(
+        state, pool, client, &user, &family, None, with_id, false,
+    ))
 }
 
-/// Signs an ID token and an access token for a family.
+/// `at_hash` of an access token (OIDC Core 3.1.3.6): the left half of its SHA-256, base64url.
 #[must_use]
+pub fn at_hash(access_token: &str) -> String {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let h = sha2::Sha256::digest(access_token.as_bytes());
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&h[..16])
+}
+
+/// Signs an ID token and an access token for a family; `with_at_hash` puts the access token's
+/// `at_hash` into the ID token (hosted-UI authorization-code grant, as AWS).
+#[must_use]
+#[allow(clippy::too_many_arguments)]
 pub fn mint(
     state: &AppState,
     pool: &PoolConfig,
@@ -367,6 +390,7 @@ pub fn mint(
     family: &Family,
     nonce: Option<&str>,
     with_id_token: bool,
+    with_at_hash: bool,
 ) -> Tokens {
     let now = state.now();
     let iss = state.issuer(&pool.id);
@@ -413,6 +437,9 @@ pub fn mint(
         id.insert("cognito:username".into(), json!(user.username));
         if let Some(n) = nonce {
             id.insert("nonce".into(), json!(n));
+        }
+        if with_at_hash {
+            id.insert("at_hash".into(), json!(at_hash(&access_token)));
         }
         id.insert("origin_jti".into(), json!(family.origin_jti));
         id.insert("aud".into(), json!(client.id));

@@ -1278,6 +1278,7 @@ fn token_grant(
                         rec.scope.clone(),
                         rec.nonce.as_deref(),
                         with_id,
+                        true,
                     )?;
                     Ok(Ok(t.oauth_json()))
                 })

@@ -219,6 +219,10 @@ async fn code_pkce_s256_full_flow() {
     assert_eq!(id["nonce"], "n-123");
     assert_eq!(id["aud"], SPA);
     assert_eq!(id["cognito:username"], "demo");
+    // at_hash = base64url(left half of SHA-256(access_token)), recomputed here.
+    let at = t["access_token"].as_str().unwrap();
+    let expected_at_hash = URL_SAFE_NO_PAD.encode(&Sha256::digest(at.as_bytes())[..16]);
+    assert_eq!(id["at_hash"], expected_at_hash.as_str());
     let access = verify_jwt(app, t["access_token"].as_str().unwrap()).await;
     assert_eq!(access["scope"], "openid email profile");
     assert_eq!(access["client_id"], SPA);
@@ -282,6 +286,10 @@ async fn code_pkce_s256_full_flow() {
     .await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.json().get("refresh_token").is_none());
+    // The refresh grant's ID token carries no at_hash (only the code grant's does).
+    assert!(claims(r.json()["id_token"].as_str().unwrap())
+        .get("at_hash")
+        .is_none());
     assert_eq!(
         claims(r.json()["id_token"].as_str().unwrap())["auth_time"],
         id["auth_time"]
