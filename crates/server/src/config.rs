@@ -24,8 +24,22 @@ pub const MAX_VALIDITY_SECS: i64 = 10 * 365 * 86_400;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
+    /// Server-wide settings (`[server]`).
+    #[serde(default)]
+    pub server: ServerConfig,
     /// User pools served.
     pub pools: Vec<PoolConfig>,
+}
+
+/// Server-wide settings.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerConfig {
+    /// Accept `Admin*` operations from browsers (requests with an `Origin` header). Off by
+    /// default: the local server has no SigV4/IAM, so with CORS open to every origin any web
+    /// page the developer visits could otherwise call `AdminSetUserPassword`.
+    #[serde(default)]
+    pub allow_browser_admin: bool,
 }
 
 /// One user pool.

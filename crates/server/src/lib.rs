@@ -49,11 +49,27 @@ pub fn app(state: AppState) -> Router {
             "/{pool_id}/.well-known/openid-configuration",
             get(discovery),
         )
-        .route("/_dev/outbox", get(outbox))
         .merge(oauth::routes())
         .fallback(not_found)
         .layer(cors())
+        // Added after the CORS layer: `/_dev/*` sends no CORS headers, so other origins
+        // cannot read the codes and temporary passwords.
+        .route("/_dev/outbox", get(outbox))
         .with_state(state)
+}
+
+/// The `Origin` of a browser request, if any.
+fn origin(headers: &HeaderMap) -> Option<&str> {
+    headers.get(header::ORIGIN).and_then(|v| v.to_str().ok())
+}
+
+/// Whether `origin` is this server itself: the `Host` it was reached at, or the issuer base.
+fn same_origin(state: &AppState, headers: &HeaderMap, origin: &str) -> bool {
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    let origin = origin.trim_end_matches('/');
+    host.is_some_and(|h| origin == format!("http://{h}") || origin == format!("https://{h}"))
+        || url::Url::parse(&state.issuer_base)
+            .is_ok_and(|u| u.origin().ascii_serialization() == origin)
 }
 
 /// CORS like AWS: any origin, the SDK headers, and the `x-amzn-*` response headers exposed.
@@ -103,28 +119,47 @@ async fn api_handler(State(state): State<AppState>, headers: HeaderMap, body: Bo
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
-    let result = match to_bytes(body, MAX_BODY).await {
-        Err(_) => Err(ApiError::invalid_param(
-            "Request body too large or unreadable",
-        )),
-        Ok(bytes) => {
-            let op = target.clone().unwrap_or_default();
-            let st = state.clone();
-            match tokio::task::spawn_blocking(move || {
-                api::handle(&st, target.as_deref(), ct.as_deref(), &bytes)
-            })
-            .await
-            {
-                Ok(r) => {
-                    match &r {
-                        Ok(_) => tracing::debug!(op, "ok"),
-                        Err(e) => tracing::info!(op, "{e}"),
+    let browser_admin = target
+        .as_deref()
+        .and_then(|t| t.strip_prefix(api::TARGET_PREFIX))
+        .is_some_and(|op| op.starts_with("Admin"))
+        && origin(&headers).is_some()
+        && !state.config.server.allow_browser_admin;
+    let result = if browser_admin {
+        tracing::warn!(
+            origin = origin(&headers).unwrap_or_default(),
+            "refused an Admin* operation from a browser (set [server] allow_browser_admin = true to allow)"
+        );
+        Err(ApiError::new(
+            "AccessDeniedException",
+            "Admin operations are not accepted from browsers (the request has an Origin header); \
+             cognito-local has no IAM. Call them from a server or script, or set \
+             [server] allow_browser_admin = true.",
+        ))
+    } else {
+        match to_bytes(body, MAX_BODY).await {
+            Err(_) => Err(ApiError::invalid_param(
+                "Request body too large or unreadable",
+            )),
+            Ok(bytes) => {
+                let op = target.clone().unwrap_or_default();
+                let st = state.clone();
+                match tokio::task::spawn_blocking(move || {
+                    api::handle(&st, target.as_deref(), ct.as_deref(), &bytes)
+                })
+                .await
+                {
+                    Ok(r) => {
+                        match &r {
+                            Ok(_) => tracing::debug!(op, "ok"),
+                            Err(e) => tracing::info!(op, "{e}"),
+                        }
+                        r
                     }
-                    r
-                }
-                Err(e) => {
-                    tracing::error!(op, "operation panicked: {e}");
-                    Err(ApiError::internal("Internal server error."))
+                    Err(e) => {
+                        tracing::error!(op, "operation panicked: {e}");
+                        Err(ApiError::internal("Internal server error."))
+                    }
                 }
             }
         }
@@ -211,8 +246,20 @@ async fn discovery(State(state): State<AppState>, Path(pool_id): Path<String>) -
 
 async fn outbox(
     State(state): State<AppState>,
+    headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
+    if let Some(o) = origin(&headers) {
+        if !same_origin(&state, &headers, o) {
+            tracing::warn!(origin = o, "refused /_dev/outbox to another origin");
+            return (
+                StatusCode::FORBIDDEN,
+                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+                "The dev outbox is not available to other origins.\n",
+            )
+                .into_response();
+        }
+    }
     let username = q.get("username").map(String::as_str);
     match state.store.tx(|t| t.outbox(username)) {
         Ok(messages) => json_response(StatusCode::OK, &json!({"messages": messages})),

@@ -46,6 +46,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let listener = tokio::net::TcpListener::bind(&args.bind).await?;
     let addr = listener.local_addr()?;
+    if !addr.ip().is_loopback() {
+        tracing::warn!(
+            "listening on {addr}, which is not a loopback address: Admin* operations and \
+             /_dev/outbox need no credentials, so anyone who can reach this port can take over \
+             the pool's users"
+        );
+    }
     let issuer_base = args
         .issuer_base
         .clone()

@@ -407,3 +407,144 @@ async fn expired_records_are_purged() {
         "Invalid Refresh Token"
     );
 }
+
+async fn admin_get_user(s: &Server, origin: Option<&str>) -> Resp {
+    let mut b = Request::post("/")
+        .header("content-type", "application/x-amz-json-1.1")
+        .header(
+            "x-amz-target",
+            "AWSCognitoIdentityProviderService.AdminGetUser",
+        );
+    if let Some(o) = origin {
+        b = b.header("origin", o);
+    }
+    send(
+        &s.app,
+        b.body(Body::from(
+            json!({"UserPoolId": POOL, "Username": "demo"}).to_string(),
+        ))
+        .unwrap(),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn admin_operations_are_refused_from_browsers_by_default() {
+    let s = server();
+    // A script or SDK (no Origin header) may administer the pool.
+    let r = admin_get_user(&s, None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.json()["Username"], "demo");
+    // A web page (Origin header) may not, whatever the origin.
+    for origin in ["https://evil.example", "http://localhost:8080"] {
+        let r = admin_get_user(&s, Some(origin)).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        assert_eq!(r.json()["__type"], "AccessDeniedException");
+        assert_eq!(
+            r.header("x-amzn-errortype").as_deref(),
+            Some("AccessDeniedException:")
+        );
+    }
+    // Nor can it change a password.
+    let r = send(
+        &s.app,
+        Request::post("/")
+            .header("origin", "https://evil.example")
+            .header("content-type", "application/x-amz-json-1.1")
+            .header(
+                "x-amz-target",
+                "AWSCognitoIdentityProviderService.AdminSetUserPassword",
+            )
+            .body(Body::from(
+                json!({"UserPoolId": POOL, "Username": "demo", "Password": "Evil-Passw0rd!", "Permanent": true})
+                    .to_string(),
+            ))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.json()["__type"], "AccessDeniedException");
+    srp_sign_in(&s, "demo", "DemoPassw0rd!").await.unwrap();
+
+    // Public operations from a browser still work (and still get CORS headers).
+    let r = send(
+        &s.app,
+        Request::post("/")
+            .header("origin", "http://localhost:8080")
+            .header("content-type", "application/x-amz-json-1.1")
+            .header(
+                "x-amz-target",
+                "AWSCognitoIdentityProviderService.ForgotPassword",
+            )
+            .body(Body::from(
+                json!({"ClientId": SPA, "Username": "demo"}).to_string(),
+            ))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(
+        r.header("access-control-allow-origin").as_deref(),
+        Some("*")
+    );
+
+    // The opt-in.
+    let cfg = cognito_local::config::Config::parse(
+        &cognito_local::config::DEFAULT_CONFIG
+            .replace("allow_browser_admin = false", "allow_browser_admin = true"),
+    )
+    .unwrap();
+    assert!(cfg.server.allow_browser_admin);
+    let s = server_with(cfg, None);
+    let r = admin_get_user(&s, Some("http://localhost:8080")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+}
+
+#[tokio::test]
+async fn dev_outbox_has_no_cors_and_refuses_other_origins() {
+    let s = server();
+    ok(
+        &s.app,
+        "ForgotPassword",
+        json!({"ClientId": SPA, "Username": "demo"}),
+    )
+    .await;
+    let get = |origin: Option<&'static str>, host: Option<&'static str>| {
+        let mut b = Request::get("/_dev/outbox?username=demo");
+        if let Some(o) = origin {
+            b = b.header("origin", o);
+        }
+        if let Some(h) = host {
+            b = b.header("host", h);
+        }
+        send(&s.app, b.body(Body::empty()).unwrap())
+    };
+    // No Origin (curl, Node's fetch, the tests): served, without CORS headers.
+    let r = get(None, None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.json()["messages"].as_array().unwrap().len(), 1);
+    assert!(r.header("access-control-allow-origin").is_none());
+    // Another origin: refused.
+    let r = get(Some("https://evil.example"), Some("localhost:9229")).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(!r.text().contains("code"));
+    assert!(r.header("access-control-allow-origin").is_none());
+    let r = get(Some("http://localhost:8080"), Some("127.0.0.1:9229")).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // The server's own origin (by Host or issuer base): served.
+    let r = get(Some("http://127.0.0.1:9229"), Some("127.0.0.1:9229")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let r = get(Some("http://localhost:9229"), None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.header("access-control-allow-origin").is_none());
+    // A preflight gets no CORS grant either.
+    let r = send(
+        &s.app,
+        Request::options("/_dev/outbox")
+            .header("origin", "https://evil.example")
+            .header("access-control-request-method", "GET")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert!(r.header("access-control-allow-origin").is_none());
+}
