@@ -4,7 +4,7 @@
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{de::DeserializeOwned, Serialize};
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 /// A storage failure (reported to clients as InternalErrorException).
 #[derive(Debug, thiserror::Error)]
@@ -15,9 +15,6 @@ pub enum StoreError {
     /// A stored value no longer deserialises.
     #[error("stored json: {0}")]
     Json(#[from] serde_json::Error),
-    /// The mutex was poisoned by a panic elsewhere.
-    #[error("store lock poisoned")]
-    Poisoned,
     /// Creating the data directory failed.
     #[error("data dir: {0}")]
     Io(#[from] std::io::Error),
@@ -66,6 +63,13 @@ impl Store {
         })
     }
 
+    /// The connection. A panic in another request poisons the mutex, but its transaction was
+    /// rolled back when the `Transaction` dropped during unwinding, so the connection is
+    /// consistent: take it anyway rather than failing every later request.
+    fn lock(&self) -> MutexGuard<'_, Connection> {
+        self.conn.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
     /// Runs `f` in one transaction; commits if it returns `Ok`, rolls back otherwise.
     ///
     /// # Errors
@@ -74,10 +78,7 @@ impl Store {
         &self,
         f: impl FnOnce(&Tx<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
-        let mut guard = self
-            .conn
-            .lock()
-            .map_err(|_| E::from(StoreError::Poisoned))?;
+        let mut guard = self.lock();
         let t = guard.transaction().map_err(|e| E::from(e.into()))?;
         let tx = Tx(t);
         let out = f(&tx)?;
@@ -96,10 +97,7 @@ impl Store {
         &self,
         f: impl FnOnce(&Tx<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
-        let mut guard = self
-            .conn
-            .lock()
-            .map_err(|_| E::from(StoreError::Poisoned))?;
+        let mut guard = self.lock();
         let t = guard.transaction().map_err(|e| E::from(e.into()))?;
         let tx = Tx(t);
         let out = f(&tx);

@@ -548,3 +548,22 @@ async fn dev_outbox_has_no_cors_and_refuses_other_origins() {
     .await;
     assert!(r.header("access-control-allow-origin").is_none());
 }
+
+#[tokio::test]
+async fn a_panic_inside_a_transaction_does_not_break_the_store() {
+    let s = server();
+    let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        s.state
+            .store
+            .tx(|t| -> Result<(), cognito_local::store::StoreError> {
+                t.put("test", "half-written", &1)?;
+                panic!("a bug in a handler");
+            })
+    }));
+    assert!(panicked.is_err());
+    // The mutex is poisoned now; the store still serves, and the half-done write was rolled back.
+    let v: Option<i32> = s.state.store.tx(|t| t.get("test", "half-written")).unwrap();
+    assert_eq!(v, None);
+    let r = srp_sign_in(&s, "demo", "DemoPassw0rd!").await.unwrap();
+    assert!(r["AuthenticationResult"]["AccessToken"].is_string());
+}
