@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use crate::auth::{self, ADMIN_SCOPE};
 use crate::config::{ClientConfig, PoolConfig};
 use crate::error::ApiError;
-use crate::state::{user_key, AppState, SessionRec, SrpRec, User};
+use crate::state::{user_key, AppState, NewPassword, SessionRec, SrpRec, User};
 use crate::store::Tx;
 use crate::util;
 
@@ -514,6 +514,27 @@ fn take_session(
     Ok(rec)
 }
 
+/// The username of a challenge session, read without consuming it (to compute an SRP verifier
+/// before the write transaction).
+fn peek_session_user(state: &AppState, session: &str) -> Result<Option<String>, ApiError> {
+    let key = util::sha256_hex(session);
+    state
+        .store
+        .tx(|tx| Ok(tx.get::<SessionRec>("session", &key)?.map(|r| r.username)))
+}
+
+/// The stored username a request's name resolves to, if any (to compute an SRP verifier before
+/// the write transaction; the write transaction looks the user up again).
+fn peek_username(
+    state: &AppState,
+    pool: &PoolConfig,
+    name: &str,
+) -> Result<Option<String>, ApiError> {
+    state
+        .store
+        .tx(|tx| Ok(auth::find_user(tx, pool, name)?.map(|u| u.username)))
+}
+
 // ---------------------------------------------------------------------------------------------
 // Sign-up
 
@@ -665,20 +686,31 @@ fn initiate_auth(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
     match flow {
         "REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN" => {
             let token = need(&params, "REFRESH_TOKEN")?;
-            state.store.tx(|tx| {
-                if client.secret.is_some() {
-                    let (_, fam) = auth::refresh_family(state, tx, &client.id, token)?;
-                    // The hash may be over the username, the sub, or the email the user signed in with.
-                    let user = tx.get::<User>("user", &user_key(&pool.id, &fam.username))?;
-                    let sub = user.as_ref().map(|u| u.sub.clone()).unwrap_or_default();
-                    let email = user.as_ref().and_then(User::verified_email).unwrap_or_default().to_string();
-                    let names = [fam.username.as_str(), sub.as_str(), email.as_str()];
-                    let names: Vec<&str> = names.into_iter().filter(|n| !n.is_empty()).collect();
-                    check_secret_hash(client, &names, params.get("SECRET_HASH").map(String::as_str))?;
-                }
-                let t = auth::refresh(state, tx, pool, client, token)?;
-                Ok(json!({"AuthenticationResult": t.authentication_result(), "ChallengeParameters": {}}))
-            })
+            state
+                .store
+                .tx(|tx| {
+                    if client.secret.is_some() {
+                        let (_, fam) = auth::refresh_family(state, tx, &client.id, token)?;
+                        // The hash may be over the username, the sub, or the email the user signed in with.
+                        let user = tx.get::<User>("user", &user_key(&pool.id, &fam.username))?;
+                        let sub = user.as_ref().map(|u| u.sub.clone()).unwrap_or_default();
+                        let email = user
+                            .as_ref()
+                            .and_then(User::verified_email)
+                            .unwrap_or_default()
+                            .to_string();
+                        let names = [fam.username.as_str(), sub.as_str(), email.as_str()];
+                        let names: Vec<&str> =
+                            names.into_iter().filter(|n| !n.is_empty()).collect();
+                        check_secret_hash(
+                            client,
+                            &names,
+                            params.get("SECRET_HASH").map(String::as_str),
+                        )?;
+                    }
+                    auth::refresh(state, tx, pool, client, token)
+                })
+                .map(|t| Next::Tokens(t).finish(state))
         }
         "USER_SRP_AUTH" if enabled("USER_SRP_AUTH") => {
             let username = need(&params, "USERNAME")?;
@@ -767,33 +799,54 @@ fn password_result(
     ok: bool,
 ) -> Result<Value, ApiError> {
     let now = state.now();
-    state.store.tx(|tx| {
-        let Some(mut user) = tx.get::<User>("user", &user_key(&pool.id, username))? else {
-            return Err(ApiError::user_not_found());
-        };
-        auth::check_lockout(&user, now)?;
-        if !ok {
-            auth::record_failure(&mut user, now);
-            auth::save_user(tx, pool, &user)?;
-            return Ok(Err(ApiError::bad_credentials()));
+    state
+        .store
+        .tx(|tx| {
+            let Some(mut user) = tx.get::<User>("user", &user_key(&pool.id, username))? else {
+                return Err(ApiError::user_not_found());
+            };
+            auth::check_lockout(&user, now)?;
+            if !ok {
+                auth::record_failure(&mut user, now);
+                auth::save_user(tx, pool, &user)?;
+                return Ok(Err(ApiError::bad_credentials()));
+            }
+            if user.failed_attempts != 0 || user.lockout_until != 0 {
+                user.failed_attempts = 0;
+                user.lockout_until = 0;
+                auth::save_user(tx, pool, &user)?;
+            }
+            Ok(Ok(next_step(state, tx, pool, client, &user)?))
+        })?
+        .map(|next| next.finish(state))
+}
+
+/// What a sign-in step answers: a challenge, or tokens recorded in the transaction and signed
+/// after it has committed (RSA signing stays outside the store lock).
+enum Next<'s> {
+    Reply(Value),
+    Tokens(auth::Unsigned<'s>),
+}
+
+impl Next<'_> {
+    fn finish(self, state: &AppState) -> Value {
+        match self {
+            Next::Reply(v) => v,
+            Next::Tokens(t) => {
+                json!({"AuthenticationResult": t.sign(state).authentication_result(), "ChallengeParameters": {}})
+            }
         }
-        if user.failed_attempts != 0 || user.lockout_until != 0 {
-            user.failed_attempts = 0;
-            user.lockout_until = 0;
-            auth::save_user(tx, pool, &user)?;
-        }
-        Ok(Ok(next_step(state, tx, pool, client, &user)?))
-    })?
+    }
 }
 
 /// The step after a correct password: a challenge or tokens.
-fn next_step(
+fn next_step<'s>(
     state: &AppState,
     tx: &Tx<'_>,
-    pool: &PoolConfig,
-    client: &ClientConfig,
+    pool: &'s PoolConfig,
+    client: &'s ClientConfig,
     user: &User,
-) -> Result<Value, ApiError> {
+) -> Result<Next<'s>, ApiError> {
     let now = state.now();
     let session = |challenge: &str| SessionRec {
         pool: pool.id.clone(),
@@ -830,7 +883,7 @@ fn next_step(
                 .filter(|(k, _)| !k.ends_with("_verified"))
                 .map(|(k, v)| (k.clone(), json!(v)))
                 .collect();
-            return Ok(json!({
+            return Ok(Next::Reply(json!({
                 "ChallengeName": "NEW_PASSWORD_REQUIRED",
                 "Session": s,
                 "ChallengeParameters": {
@@ -838,25 +891,25 @@ fn next_step(
                     "requiredAttributes": "[]",
                     "userAttributes": Value::Object(attrs).to_string(),
                 }
-            }));
+            })));
         }
         _ => {}
     }
     if user.totp_enabled && user.totp_secret.is_some() && pool.mfa != "OFF" {
         let s = new_session(tx, &session("SOFTWARE_TOKEN_MFA"))?;
-        return Ok(json!({
+        return Ok(Next::Reply(json!({
             "ChallengeName": "SOFTWARE_TOKEN_MFA",
             "Session": s,
             "ChallengeParameters": {"USER_ID_FOR_SRP": user.username},
-        }));
+        })));
     }
     if pool.mfa == "ON" {
         let s = new_session(tx, &session("MFA_SETUP"))?;
-        return Ok(json!({
+        return Ok(Next::Reply(json!({
             "ChallengeName": "MFA_SETUP",
             "Session": s,
             "ChallengeParameters": {"MFAS_CAN_SETUP": "[\"SOFTWARE_TOKEN_MFA\"]", "USER_ID_FOR_SRP": user.username},
-        }));
+        })));
     }
     let t = auth::issue(
         state,
@@ -870,7 +923,7 @@ fn next_step(
         true,
         false,
     )?;
-    Ok(json!({"AuthenticationResult": t.authentication_result(), "ChallengeParameters": {}}))
+    Ok(Next::Tokens(t))
 }
 
 const CHALLENGES: &[&str] = &[
@@ -910,80 +963,130 @@ fn respond_to_auth_challenge(state: &AppState, r: &Req<'_>) -> Result<Value, Api
             let session = session.ok_or_else(|| missing_auth_param("Session"))?;
             let new_pw = need(&resp, "NEW_PASSWORD")?;
             let username = need(&resp, "USERNAME")?;
-            state.store.tx(|tx| {
-                let rec = take_session(state, tx, session, &client.id)?;
-                if rec.challenge != "NEW_PASSWORD_REQUIRED" {
-                    return Err(ApiError::not_authorized("Invalid session for the user."));
-                }
-                let mut user = load_user(tx, pool, &rec.username)?;
-                check_secret_hash(
-                    client,
-                    &[username, &user.username],
-                    resp.get("SECRET_HASH").map(String::as_str),
-                )?;
-                check_password_policy(pool, new_pw)?;
-                let attrs: Vec<(String, String)> = resp
-                    .iter()
-                    .filter_map(|(k, v)| {
-                        k.strip_prefix("userAttributes.")
-                            .map(|n| (n.to_string(), v.clone()))
-                    })
-                    .collect();
-                validate_attributes(&attrs)?;
-                for (n, v) in attrs {
-                    user.attributes.insert(n, v);
-                }
-                user.set_password(pool.srp_pool_name(), new_pw);
-                user.status = "CONFIRMED".into();
-                user.temp_password_expires = None;
-                user.modified = state.now();
-                auth::save_user(tx, pool, &user)?;
-                tx.delete("session", &util::sha256_hex(session))?;
-                next_step(state, tx, pool, client, &user)
-            })
+            check_password_policy(pool, new_pw)?;
+            // The SRP verifier is computed before the write transaction, outside the store lock.
+            let pre = peek_session_user(state, session)?
+                .map(|u| NewPassword::compute(pool.srp_pool_name(), &u, new_pw));
+            state
+                .store
+                .tx(|tx| {
+                    let rec = take_session(state, tx, session, &client.id)?;
+                    if rec.challenge != "NEW_PASSWORD_REQUIRED" {
+                        return Err(ApiError::not_authorized("Invalid session for the user."));
+                    }
+                    let mut user = load_user(tx, pool, &rec.username)?;
+                    check_secret_hash(
+                        client,
+                        &[username, &user.username],
+                        resp.get("SECRET_HASH").map(String::as_str),
+                    )?;
+                    let attrs: Vec<(String, String)> = resp
+                        .iter()
+                        .filter_map(|(k, v)| {
+                            k.strip_prefix("userAttributes.")
+                                .map(|n| (n.to_string(), v.clone()))
+                        })
+                        .collect();
+                    validate_attributes(&attrs)?;
+                    for (n, v) in attrs {
+                        user.attributes.insert(n, v);
+                    }
+                    user.apply_password(pool.srp_pool_name(), new_pw, pre.as_ref());
+                    user.status = "CONFIRMED".into();
+                    user.temp_password_expires = None;
+                    user.modified = state.now();
+                    auth::save_user(tx, pool, &user)?;
+                    tx.delete("session", &util::sha256_hex(session))?;
+                    next_step(state, tx, pool, client, &user)
+                })
+                .map(|next| next.finish(state))
         }
         "SOFTWARE_TOKEN_MFA" => {
             let session = session.ok_or_else(|| missing_auth_param("Session"))?;
             let code = need(&resp, "SOFTWARE_TOKEN_MFA_CODE")?;
-            state.store.tx_always(|tx| {
-                let mut rec = take_session(state, tx, session, &client.id)?;
-                if rec.challenge != "SOFTWARE_TOKEN_MFA" {
-                    return Err(ApiError::not_authorized("Invalid session for the user."));
-                }
-                let user = load_user(tx, pool, &rec.username)?;
-                let username = resp.get("USERNAME").map_or(user.username.as_str(), String::as_str);
-                check_secret_hash(client, &[username, &user.username], resp.get("SECRET_HASH").map(String::as_str))?;
-                let ok = user.totp_secret.as_deref().is_some_and(|s| util::totp_check(s, code, state.now()));
-                if !ok {
-                    rec.attempts += 1;
-                    if rec.attempts >= auth::MAX_CODE_ATTEMPTS {
-                        tx.delete("session", &util::sha256_hex(session))?;
-                    } else {
-                        tx.put("session", &util::sha256_hex(session), &rec)?;
+            state
+                .store
+                .tx_always(|tx| {
+                    let mut rec = take_session(state, tx, session, &client.id)?;
+                    if rec.challenge != "SOFTWARE_TOKEN_MFA" {
+                        return Err(ApiError::not_authorized("Invalid session for the user."));
                     }
-                    return Err(ApiError::new("CodeMismatchException", "Invalid code or auth state for the user."));
-                }
-                tx.delete("session", &util::sha256_hex(session))?;
-                let t = auth::issue(state, tx, pool, client, &user, state.now(), vec![ADMIN_SCOPE.into()], None, true, false)?;
-                Ok(json!({"AuthenticationResult": t.authentication_result(), "ChallengeParameters": {}}))
-            })
+                    let user = load_user(tx, pool, &rec.username)?;
+                    let username = resp
+                        .get("USERNAME")
+                        .map_or(user.username.as_str(), String::as_str);
+                    check_secret_hash(
+                        client,
+                        &[username, &user.username],
+                        resp.get("SECRET_HASH").map(String::as_str),
+                    )?;
+                    let ok = user
+                        .totp_secret
+                        .as_deref()
+                        .is_some_and(|s| util::totp_check(s, code, state.now()));
+                    if !ok {
+                        rec.attempts += 1;
+                        if rec.attempts >= auth::MAX_CODE_ATTEMPTS {
+                            tx.delete("session", &util::sha256_hex(session))?;
+                        } else {
+                            tx.put("session", &util::sha256_hex(session), &rec)?;
+                        }
+                        return Err(ApiError::new(
+                            "CodeMismatchException",
+                            "Invalid code or auth state for the user.",
+                        ));
+                    }
+                    tx.delete("session", &util::sha256_hex(session))?;
+                    auth::issue(
+                        state,
+                        tx,
+                        pool,
+                        client,
+                        &user,
+                        state.now(),
+                        vec![ADMIN_SCOPE.into()],
+                        None,
+                        true,
+                        false,
+                    )
+                })
+                .map(|t| Next::Tokens(t).finish(state))
         }
         "MFA_SETUP" => {
             let session = session.ok_or_else(|| missing_auth_param("Session"))?;
-            state.store.tx(|tx| {
-                let rec = take_session(state, tx, session, &client.id)?;
-                if rec.challenge != "MFA_SETUP" || !rec.totp_verified {
-                    return Err(ApiError::not_authorized("Invalid session for the user."));
-                }
-                let mut user = load_user(tx, pool, &rec.username)?;
-                let username = resp.get("USERNAME").map_or(user.username.as_str(), String::as_str);
-                check_secret_hash(client, &[username, &user.username], resp.get("SECRET_HASH").map(String::as_str))?;
-                user.totp_enabled = true;
-                auth::save_user(tx, pool, &user)?;
-                tx.delete("session", &util::sha256_hex(session))?;
-                let t = auth::issue(state, tx, pool, client, &user, state.now(), vec![ADMIN_SCOPE.into()], None, true, false)?;
-                Ok(json!({"AuthenticationResult": t.authentication_result(), "ChallengeParameters": {}}))
-            })
+            state
+                .store
+                .tx(|tx| {
+                    let rec = take_session(state, tx, session, &client.id)?;
+                    if rec.challenge != "MFA_SETUP" || !rec.totp_verified {
+                        return Err(ApiError::not_authorized("Invalid session for the user."));
+                    }
+                    let mut user = load_user(tx, pool, &rec.username)?;
+                    let username = resp
+                        .get("USERNAME")
+                        .map_or(user.username.as_str(), String::as_str);
+                    check_secret_hash(
+                        client,
+                        &[username, &user.username],
+                        resp.get("SECRET_HASH").map(String::as_str),
+                    )?;
+                    user.totp_enabled = true;
+                    auth::save_user(tx, pool, &user)?;
+                    tx.delete("session", &util::sha256_hex(session))?;
+                    auth::issue(
+                        state,
+                        tx,
+                        pool,
+                        client,
+                        &user,
+                        state.now(),
+                        vec![ADMIN_SCOPE.into()],
+                        None,
+                        true,
+                        false,
+                    )
+                })
+                .map(|t| Next::Tokens(t).finish(state))
         }
         _ => Err(ApiError::invalid_param(format!(
             "Challenge {name} is not supported by this local server"
@@ -1077,21 +1180,24 @@ fn get_tokens_from_refresh_token(state: &AppState, r: &Req<'_>) -> Result<Value,
     let secret = r.opt_str("ClientSecret", 64)?;
     let _ = r.opt_str("DeviceKey", 55)?;
     check_client_secret(client, secret)?;
-    state.store.tx(|tx| {
-        let mut t = auth::refresh(state, tx, pool, client, token)?;
-        if client.refresh_token_rotation {
-            // Rotation: a new refresh token in the same family; the old one stops working now.
-            let old = util::sha256_hex(token);
-            let fkey: Option<String> = tx.get("refresh", &old)?;
-            if let Some(fkey) = fkey {
-                let new = util::random_token(96);
-                tx.put("refresh", &util::sha256_hex(&new), &fkey)?;
-                tx.delete("refresh", &old)?;
-                t.refresh_token = Some(new);
+    state
+        .store
+        .tx(|tx| {
+            let mut t = auth::refresh(state, tx, pool, client, token)?;
+            if client.refresh_token_rotation {
+                // Rotation: a new refresh token in the same family; the old one stops working now.
+                let old = util::sha256_hex(token);
+                let fkey: Option<String> = tx.get("refresh", &old)?;
+                if let Some(fkey) = fkey {
+                    let new = util::random_token(96);
+                    tx.put("refresh", &util::sha256_hex(&new), &fkey)?;
+                    tx.delete("refresh", &old)?;
+                    t = t.with_refresh_token(new);
+                }
             }
-        }
-        Ok(json!({"AuthenticationResult": t.authentication_result()}))
-    })
+            Ok(t)
+        })
+        .map(|t| json!({"AuthenticationResult": t.sign(state).authentication_result()}))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1374,11 +1480,13 @@ fn confirm_forgot_password(state: &AppState, r: &Req<'_>) -> Result<Value, ApiEr
     let secret_hash = r.opt_str("SecretHash", 128)?;
     check_secret_hash(client, &[username], secret_hash)?;
     check_password_policy(pool, password)?;
+    let pre = peek_username(state, pool, username)?
+        .map(|u| NewPassword::compute(pool.srp_pool_name(), &u, password));
     state.store.tx_always(|tx| {
         let mut user = load_user(tx, pool, username)
             .map_err(|e| hide_unknown(pool, e, ApiError::code_mismatch))?;
         auth::take_code(state, tx, pool, &user, "ForgotPassword", "email", code)?;
-        user.set_password(pool.srp_pool_name(), password);
+        user.apply_password(pool.srp_pool_name(), password, pre.as_ref());
         if user.status != "UNCONFIRMED" {
             user.status = "CONFIRMED".into();
         }
@@ -1570,6 +1678,7 @@ fn admin_create_user(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
         None => util::temporary_password(),
     };
     let now = state.now();
+    let pre = NewPassword::compute(pool.srp_pool_name(), username, &temp);
     state.store.tx(|tx| {
         let existing = tx.get::<User>("user", &user_key(&pool.id, username))?;
         let mut user = match (existing, action) {
@@ -1598,7 +1707,7 @@ fn admin_create_user(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
         user.status = "FORCE_CHANGE_PASSWORD".into();
         user.temp_password_expires =
             Some(now + pool.password_policy.temporary_password_validity_days * 86_400);
-        user.set_password(pool.srp_pool_name(), &temp);
+        user.apply_password(pool.srp_pool_name(), &temp, Some(&pre));
         user.modified = now;
         auth::save_user(tx, pool, &user)?;
         if action != Some("SUPPRESS") {
@@ -1672,9 +1781,11 @@ fn admin_set_user_password(state: &AppState, r: &Req<'_>) -> Result<Value, ApiEr
     let password = r.req_str("Password", 256)?;
     let permanent = r.opt_bool("Permanent")?.unwrap_or(false);
     check_password_policy(pool, password)?;
+    let pre = peek_username(state, pool, username)?
+        .map(|u| NewPassword::compute(pool.srp_pool_name(), &u, password));
     state.store.tx(|tx| {
         let mut user = load_user(tx, pool, username)?;
-        user.set_password(pool.srp_pool_name(), password);
+        user.apply_password(pool.srp_pool_name(), password, pre.as_ref());
         if permanent {
             user.status = "CONFIRMED".into();
             user.temp_password_expires = None;

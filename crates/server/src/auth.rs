@@ -259,23 +259,64 @@ impl Tokens {
 /// The native API scope.
 pub const ADMIN_SCOPE: &str = "aws.cognito.signin.user.admin";
 
-/// Starts a new refresh-token family and issues ID, access and refresh tokens.
+/// Tokens recorded in the store but not signed yet: RS256 signing is slow, so it happens after
+/// the transaction has committed and released the store lock ([`Unsigned::sign`]).
+#[derive(Debug, Clone)]
+#[must_use = "the tokens still have to be signed"]
+pub struct Unsigned<'s> {
+    pool: &'s PoolConfig,
+    client: &'s ClientConfig,
+    user: User,
+    family: Family,
+    nonce: Option<String>,
+    with_id_token: bool,
+    with_at_hash: bool,
+    refresh_token: Option<String>,
+}
+
+impl Unsigned<'_> {
+    /// Signs the ID and access tokens.
+    #[must_use]
+    pub fn sign(self, state: &AppState) -> Tokens {
+        let mut t = mint(
+            state,
+            self.pool,
+            self.client,
+            &self.user,
+            &self.family,
+            self.nonce.as_deref(),
+            self.with_id_token,
+            self.with_at_hash,
+        );
+        t.refresh_token = self.refresh_token;
+        t
+    }
+
+    /// Adds a (rotated) refresh token to the result.
+    pub fn with_refresh_token(mut self, token: String) -> Self {
+        self.refresh_token = Some(token);
+        self
+    }
+}
+
+/// Starts a new refresh-token family (stored in `tx`) for ID, access and refresh tokens; sign
+/// them with [`Unsigned::sign`] after the transaction commits.
 ///
 /// # Errors
 /// NotAuthorizedException `User is disabled.`; storage failure.
 #[allow(clippy::too_many_arguments)]
-pub fn issue(
+pub fn issue<'s>(
     state: &AppState,
     tx: &Tx<'_>,
-    pool: &PoolConfig,
-    client: &ClientConfig,
+    pool: &'s PoolConfig,
+    client: &'s ClientConfig,
     user: &User,
     auth_time: i64,
     scope: Vec<String>,
     nonce: Option<&str>,
     with_id_token: bool,
     with_at_hash: bool,
-) -> Result<Tokens, ApiError> {
+) -> Result<Unsigned<'s>, ApiError> {
     if !user.enabled {
         return Err(ApiError::not_authorized("User is disabled."));
     }
@@ -294,18 +335,16 @@ pub fn issue(
     tx.put("family", &fkey, &family)?;
     let refresh = util::random_token(96);
     tx.put("refresh", &util::sha256_hex(&refresh), &fkey)?;
-    let mut t = mint(
-        state,
+    Ok(Unsigned {
         pool,
         client,
-        user,
-        &family,
-        nonce,
+        user: user.clone(),
+        family,
+        nonce: nonce.map(str::to_string),
         with_id_token,
         with_at_hash,
-    );
-    t.refresh_token = Some(refresh);
-    Ok(t)
+        refresh_token: Some(refresh),
+    })
 }
 
 /// Looks up a live refresh token: its family key and family.
@@ -342,17 +381,18 @@ pub fn refresh_family(
     Ok((fkey, family))
 }
 
-/// Issues new ID and access tokens from a refresh token (the refresh token is not rotated).
+/// New ID and access tokens from a refresh token (the refresh token is not rotated); sign them
+/// with [`Unsigned::sign`] after the transaction.
 ///
 /// # Errors
 /// As [`refresh_family`]; NotAuthorizedException if the user is gone or disabled.
-pub fn refresh(
+pub fn refresh<'s>(
     state: &AppState,
     tx: &Tx<'_>,
-    pool: &PoolConfig,
-    client: &ClientConfig,
+    pool: &'s PoolConfig,
+    client: &'s ClientConfig,
     token: &str,
-) -> Result<Tokens, ApiError> {
+) -> Result<Unsigned<'s>, ApiError> {
     let (_, family) = refresh_family(state, tx, &client.id, token)?;
     let Some(user) = tx.get::<User>("user", &user_key(&pool.id, &family.username))? else {
         return Err(ApiError::not_authorized("Refresh Token has been revoked"));
@@ -364,9 +404,16 @@ pub fn refresh(
         .scope
         .iter()
         .any(|s| s == "openid" || s == ADMIN_SCOPE);
-    Ok(mint(
-        state, pool, client, &user, &family, None, with_id, false,
-    ))
+    Ok(Unsigned {
+        pool,
+        client,
+        user,
+        family,
+        nonce: None,
+        with_id_token: with_id,
+        with_at_hash: false,
+        refresh_token: None,
+    })
 }
 
 /// `at_hash` of an access token (OIDC Core 3.1.3.6): the left half of its SHA-256, base64url.

@@ -105,6 +105,23 @@ fn cors() -> CorsLayer {
         .max_age(std::time::Duration::from_secs(86_400))
 }
 
+/// Runs store work (SQLite behind the global lock) on tokio's blocking pool, so that waiting for
+/// the lock or the disk never stalls an async worker.
+pub(crate) async fn blocking<T, F>(state: &AppState, f: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&AppState) -> Result<T, ApiError> + Send + 'static,
+    T: Send + 'static,
+{
+    let st = state.clone();
+    match tokio::task::spawn_blocking(move || f(&st)).await {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::error!("blocking task failed: {e}");
+            Err(ApiError::internal("Internal server error."))
+        }
+    }
+}
+
 fn request_id() -> HeaderValue {
     HeaderValue::from_str(&uuid::Uuid::new_v4().to_string())
         .unwrap_or(HeaderValue::from_static("0"))
@@ -260,10 +277,14 @@ async fn outbox(
                 .into_response();
         }
     }
-    let username = q.get("username").map(String::as_str);
-    match state.store.tx(|t| t.outbox(username)) {
+    let username = q.get("username").cloned();
+    match blocking(&state, move |st| {
+        Ok(st.store.tx(|t| t.outbox(username.as_deref()))?)
+    })
+    .await
+    {
         Ok(messages) => json_response(StatusCode::OK, &json!({"messages": messages})),
-        Err(e) => ApiError::from(e).into_response(),
+        Err(e) => e.into_response(),
     }
 }
 

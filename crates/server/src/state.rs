@@ -295,6 +295,25 @@ impl User {
         self.verifier_hex = v.verifier_hex;
     }
 
+    /// Sets a new password from a salt and verifier computed beforehand (outside the store lock)
+    /// for this user's exact username; otherwise (the user was renamed or recreated meanwhile)
+    /// computes them now.
+    pub fn apply_password(
+        &mut self,
+        srp_pool_name: &str,
+        password: &str,
+        pre: Option<&NewPassword>,
+    ) {
+        match pre {
+            Some(p) if p.username == self.username => {
+                self.salt_raw.clone_from(&p.salt_raw);
+                self.salt_hex.clone_from(&p.salt_hex);
+                self.verifier_hex.clone_from(&p.verifier_hex);
+            }
+            _ => self.set_password(srp_pool_name, password),
+        }
+    }
+
     /// Checks a password by recomputing the verifier (constant-time compare).
     #[must_use]
     pub fn check_password(&self, srp_pool_name: &str, password: &str) -> bool {
@@ -339,6 +358,31 @@ impl User {
             v.push(serde_json::json!({"Name": k, "Value": val}));
         }
         v
+    }
+}
+
+/// A salt and SRP verifier computed for one username before the transaction that stores them
+/// (the modular exponentiation is slow; the store lock is global).
+#[derive(Debug, Clone)]
+pub struct NewPassword {
+    username: String,
+    salt_raw: String,
+    salt_hex: String,
+    verifier_hex: String,
+}
+
+impl NewPassword {
+    /// A fresh salt and the verifier of `password` for `username` (the exact stored spelling).
+    #[must_use]
+    pub fn compute(srp_pool_name: &str, username: &str, password: &str) -> Self {
+        let mut u = User::new(username, 0);
+        u.set_password(srp_pool_name, password);
+        Self {
+            username: username.to_string(),
+            salt_raw: u.salt_raw,
+            salt_hex: u.salt_hex,
+            verifier_hex: u.verifier_hex,
+        }
     }
 }
 
@@ -457,4 +501,25 @@ pub struct UiSession {
     pub auth_time: i64,
     /// Expiry.
     pub expires: i64,
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn precomputed_password_is_used_only_for_the_same_username() {
+        let pre = NewPassword::compute("Pool1", "alice", "Passw0rd!");
+        let mut alice = User::new("alice", 0);
+        alice.apply_password("Pool1", "Passw0rd!", Some(&pre));
+        assert_eq!(alice.verifier_hex, pre.verifier_hex);
+        assert!(alice.check_password("Pool1", "Passw0rd!"));
+        // Stored as "Alice": the verifier must be over "Alice", so it is computed afresh.
+        let mut other = User::new("Alice", 0);
+        other.apply_password("Pool1", "Passw0rd!", Some(&pre));
+        assert_ne!(other.verifier_hex, pre.verifier_hex);
+        assert!(other.check_password("Pool1", "Passw0rd!"));
+        assert!(!other.check_password("Pool1", "wrong"));
+    }
 }
