@@ -32,7 +32,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde_json::{json, Value};
 use std::collections::HashMap;
-use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::cors::{AllowHeaders, AllowOrigin, CorsLayer};
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -52,6 +52,7 @@ pub fn app(state: AppState) -> Router {
         .merge(oauth::routes())
         .fallback(not_found)
         .layer(cors())
+        .layer(axum::middleware::map_request(filter_requested_headers))
         // Added after the CORS layer: `/_dev/*` sends no CORS headers, so other origins
         // cannot read the codes and temporary passwords.
         .route("/_dev/outbox", get(outbox))
@@ -72,22 +73,40 @@ fn same_origin(state: &AppState, headers: &HeaderMap, origin: &str) -> bool {
             .is_ok_and(|u| u.origin().ascii_serialization() == origin)
 }
 
+/// Request headers a preflight may ask for besides every `x-amz-*` and `amz-sdk-*` header.
+const ALLOWED_HEADERS: &[&str] = &["content-type", "cache-control", "authorization"];
+
+/// Whether a browser may send this request header cross-origin.
+fn header_allowed(name: &str) -> bool {
+    let n = name.trim().to_ascii_lowercase();
+    ALLOWED_HEADERS.contains(&n.as_str()) || n.starts_with("x-amz-") || n.starts_with("amz-sdk-")
+}
+
+/// Keeps only the allowed names in a preflight's `Access-Control-Request-Headers`, which the
+/// CORS layer then mirrors: every `x-amz-*` / `amz-sdk-*` header the AWS SDKs add (e.g.
+/// `x-amz-content-sha256`) is granted without a fixed list, anything else is not.
+async fn filter_requested_headers(mut req: axum::http::Request<Body>) -> axum::http::Request<Body> {
+    let name = header::ACCESS_CONTROL_REQUEST_HEADERS;
+    if let Some(v) = req.headers().get(&name).and_then(|v| v.to_str().ok()) {
+        let kept: Vec<&str> = v
+            .split(',')
+            .map(str::trim)
+            .filter(|h| !h.is_empty() && header_allowed(h))
+            .collect();
+        match HeaderValue::from_str(&kept.join(",")) {
+            Ok(hv) if !kept.is_empty() => {
+                req.headers_mut().insert(&name, hv);
+            }
+            _ => {
+                req.headers_mut().remove(&name);
+            }
+        }
+    }
+    req
+}
+
 /// CORS like AWS: any origin, the SDK headers, and the `x-amzn-*` response headers exposed.
 fn cors() -> CorsLayer {
-    let allow: Vec<HeaderName> = [
-        "content-type",
-        "x-amz-target",
-        "x-amz-user-agent",
-        "cache-control",
-        "amz-sdk-invocation-id",
-        "amz-sdk-request",
-        "authorization",
-        "x-amz-date",
-        "x-amz-security-token",
-    ]
-    .iter()
-    .map(|h| HeaderName::from_static(h))
-    .collect();
     let expose: Vec<HeaderName> = [
         "x-amzn-requestid",
         "x-amzn-errortype",
@@ -100,7 +119,7 @@ fn cors() -> CorsLayer {
     CorsLayer::new()
         .allow_origin(AllowOrigin::any())
         .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
-        .allow_headers(allow)
+        .allow_headers(AllowHeaders::mirror_request())
         .expose_headers(expose)
         .max_age(std::time::Duration::from_secs(86_400))
 }

@@ -567,3 +567,38 @@ async fn a_panic_inside_a_transaction_does_not_break_the_store() {
     let r = srp_sign_in(&s, "demo", "DemoPassw0rd!").await.unwrap();
     assert!(r["AuthenticationResult"]["AccessToken"].is_string());
 }
+
+#[tokio::test]
+async fn cors_preflight_grants_any_amz_header_and_nothing_else() {
+    let s = server();
+    let r = send(
+        &s.app,
+        Request::options("/")
+            .header("origin", "http://localhost:8080")
+            .header("access-control-request-method", "POST")
+            .header(
+                "access-control-request-headers",
+                "content-type, X-Amz-Content-Sha256, x-amz-target, amz-sdk-retry-attempt, x-evil-header",
+            )
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert!(r.status.is_success(), "{}", r.status);
+    let allowed: Vec<String> = r
+        .header("access-control-allow-headers")
+        .unwrap()
+        .to_lowercase()
+        .split(',')
+        .map(|h| h.trim().to_string())
+        .collect();
+    for h in [
+        "content-type",
+        "x-amz-content-sha256",
+        "x-amz-target",
+        "amz-sdk-retry-attempt",
+    ] {
+        assert!(allowed.iter().any(|a| a == h), "{h} not in {allowed:?}");
+    }
+    assert!(!allowed.iter().any(|a| a == "x-evil-header"), "{allowed:?}");
+}
