@@ -1011,7 +1011,7 @@ fn respond_to_auth_challenge(state: &AppState, r: &Req<'_>) -> Result<Value, Api
                     if rec.challenge != "SOFTWARE_TOKEN_MFA" {
                         return Err(ApiError::not_authorized("Invalid session for the user."));
                     }
-                    let user = load_user(tx, pool, &rec.username)?;
+                    let mut user = load_user(tx, pool, &rec.username)?;
                     let username = resp
                         .get("USERNAME")
                         .map_or(user.username.as_str(), String::as_str);
@@ -1020,11 +1020,8 @@ fn respond_to_auth_challenge(state: &AppState, r: &Req<'_>) -> Result<Value, Api
                         &[username, &user.username],
                         resp.get("SECRET_HASH").map(String::as_str),
                     )?;
-                    let ok = user
-                        .totp_secret
-                        .as_deref()
-                        .is_some_and(|s| util::totp_check(s, code, state.now()));
-                    if !ok {
+                    // A code is good once: replaying it within its ±30 s window is refused.
+                    if !user.take_totp(code, state.now()) {
                         rec.attempts += 1;
                         if rec.attempts >= auth::MAX_CODE_ATTEMPTS {
                             tx.delete("session", &util::sha256_hex(session))?;
@@ -1036,6 +1033,7 @@ fn respond_to_auth_challenge(state: &AppState, r: &Req<'_>) -> Result<Value, Api
                             "Invalid code or auth state for the user.",
                         ));
                     }
+                    auth::save_user(tx, pool, &user)?;
                     tx.delete("session", &util::sha256_hex(session))?;
                     auth::issue(
                         state,
@@ -1555,14 +1553,16 @@ fn verify_software_token(state: &AppState, r: &Req<'_>) -> Result<Value, ApiErro
                 "Software token has not been associated; call AssociateSoftwareToken first",
             )
         })?;
-        if !util::totp_check(&pending, &code, now) {
+        let Some(step) = util::totp_step(&pending, &code, now) else {
             return Err(ApiError::new(
                 "EnableSoftwareTokenMFAException",
                 "Code mismatch and fail enable Software Token MFA",
             ));
-        }
+        };
         user.totp_secret = Some(pending);
         user.totp_pending = None;
+        // The code that proved the new secret cannot also answer the next sign-in.
+        user.totp_last_step = Some(step);
         Ok(())
     };
     if r.opt_str("AccessToken", 131_072)?.is_some() {

@@ -255,6 +255,9 @@ pub struct User {
     pub totp_secret: Option<String>,
     /// TOTP MFA turned on.
     pub totp_enabled: bool,
+    /// The last TOTP time step accepted (a code is good once).
+    #[serde(default)]
+    pub totp_last_step: Option<i64>,
     /// Consecutive failed password attempts.
     pub failed_attempts: u32,
     /// Sign-in refused until this time.
@@ -281,6 +284,7 @@ impl User {
             totp_pending: None,
             totp_secret: None,
             totp_enabled: false,
+            totp_last_step: None,
             failed_attempts: 0,
             lockout_until: 0,
         }
@@ -325,6 +329,21 @@ impl User {
         }
         let v = cognito_srp::make_verifier(srp_pool_name, &self.username, password, &salt);
         util::ct_eq(&v.verifier_hex, &self.verifier_hex)
+    }
+
+    /// Checks a TOTP code against the verified secret and consumes its time step: a code
+    /// already used (or an older one) is refused. The caller saves the user.
+    pub fn take_totp(&mut self, code: &str, now: i64) -> bool {
+        let Some(secret) = self.totp_secret.as_deref() else {
+            return false;
+        };
+        match util::totp_step(secret, code, now) {
+            Some(step) if self.totp_last_step.is_none_or(|last| step > last) => {
+                self.totp_last_step = Some(step);
+                true
+            }
+            _ => false,
+        }
     }
 
     /// The SRP verifier.

@@ -147,15 +147,24 @@ pub fn totp(secret: &[u8], unix: i64) -> String {
 /// Checks a TOTP code for the base32 secret at `now`, allowing one step of drift either way.
 #[must_use]
 pub fn totp_check(secret_b32: &str, code: &str, now: i64) -> bool {
-    let Some(secret) = base32_decode(secret_b32) else {
-        return false;
-    };
+    totp_step(secret_b32, code, now).is_some()
+}
+
+/// The 30-second time step a TOTP code belongs to (one step of drift either way), if valid.
+/// Callers refuse a step at or before the last one they accepted (RFC 6238 §5.2: no replay).
+#[must_use]
+pub fn totp_step(secret_b32: &str, code: &str, now: i64) -> Option<i64> {
+    let secret = base32_decode(secret_b32)?;
     if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
-        return false;
+        return None;
     }
-    [-30, 0, 30]
-        .iter()
-        .any(|d| ct_eq(&totp(&secret, now + d), code))
+    let mut found = None;
+    for d in [-30, 0, 30] {
+        if ct_eq(&totp(&secret, now + d), code) {
+            found = Some((now + d).div_euclid(30));
+        }
+    }
+    found
 }
 
 const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];

@@ -535,9 +535,31 @@ async fn totp_mfa_setup_and_sign_in() {
             "Invalid code or auth state for the user.".into()
         )
     );
-    // One step of drift is accepted.
-    let code = cognito_local::util::totp(&key, s.clock_now() - 30);
+    // The code that verified the token cannot answer a sign-in (same time step).
+    let used = cognito_local::util::totp(&key, s.clock_now());
+    let e = err(app, "RespondToAuthChallenge", json!({"ClientId": SPA, "ChallengeName": "SOFTWARE_TOKEN_MFA", "Session": session, "ChallengeResponses": {"USERNAME": "erin", "SOFTWARE_TOKEN_MFA_CODE": used}})).await;
+    assert_eq!(e.0, "CodeMismatchException");
+    // A later step is accepted (one step of drift ahead).
+    let code = cognito_local::util::totp(&key, s.clock_now() + 30);
     let r = ok(app, "RespondToAuthChallenge", json!({"ClientId": SPA, "ChallengeName": "SOFTWARE_TOKEN_MFA", "Session": session, "ChallengeResponses": {"USERNAME": "erin", "SOFTWARE_TOKEN_MFA_CODE": code}})).await;
+    assert!(r["AuthenticationResult"]["IdToken"].is_string());
+    // Replaying that code within its ±30 s window, in a new sign-in, is refused...
+    let ch = srp_sign_in(&s, "erin", PW).await.unwrap();
+    let e = err(app, "RespondToAuthChallenge", json!({"ClientId": SPA, "ChallengeName": "SOFTWARE_TOKEN_MFA", "Session": ch["Session"], "ChallengeResponses": {"USERNAME": "erin", "SOFTWARE_TOKEN_MFA_CODE": code}})).await;
+    assert_eq!(
+        e,
+        (
+            "CodeMismatchException".into(),
+            "Invalid code or auth state for the user.".into()
+        )
+    );
+    // ...and so is an older step; the next step's code works.
+    let older = cognito_local::util::totp(&key, s.clock_now());
+    let e = err(app, "RespondToAuthChallenge", json!({"ClientId": SPA, "ChallengeName": "SOFTWARE_TOKEN_MFA", "Session": ch["Session"], "ChallengeResponses": {"USERNAME": "erin", "SOFTWARE_TOKEN_MFA_CODE": older}})).await;
+    assert_eq!(e.0, "CodeMismatchException");
+    s.clock.advance(60);
+    let fresh = cognito_local::util::totp(&key, s.clock_now());
+    let r = ok(app, "RespondToAuthChallenge", json!({"ClientId": SPA, "ChallengeName": "SOFTWARE_TOKEN_MFA", "Session": ch["Session"], "ChallengeResponses": {"USERNAME": "erin", "SOFTWARE_TOKEN_MFA_CODE": fresh}})).await;
     assert!(r["AuthenticationResult"]["IdToken"].is_string());
     // Two steps is not.
     let ch = srp_sign_in(&s, "erin", PW).await.unwrap();
