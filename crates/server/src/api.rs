@@ -718,6 +718,10 @@ fn initiate_auth(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
             if a_pub.len() > 2048 || !a_pub.bytes().all(|b| b.is_ascii_hexdigit()) {
                 return Err(ApiError::invalid_param("Invalid SRP_A"));
             }
+            // SRP-6a: A ≡ 0 (mod N) would make the session key independent of the password.
+            if !util::srp_a_is_legal(a_pub) {
+                return Err(ApiError::invalid_param("SRP_A cannot be 0 mod N"));
+            }
             check_secret_hash(
                 client,
                 &[username],
