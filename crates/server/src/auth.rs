@@ -272,6 +272,8 @@ pub struct Unsigned<'s> {
     with_id_token: bool,
     with_at_hash: bool,
     refresh_token: Option<String>,
+    /// `iat`, fixed in the transaction that recorded the family's `access_expires`.
+    now: i64,
 }
 
 impl Unsigned<'_> {
@@ -280,6 +282,7 @@ impl Unsigned<'_> {
     pub fn sign(self, state: &AppState) -> Tokens {
         let mut t = mint(
             state,
+            self.now,
             self.pool,
             self.client,
             &self.user,
@@ -330,6 +333,7 @@ pub fn issue<'s>(
         scope,
         revoked: false,
         expires: now + client.refresh_token_validity_seconds,
+        access_expires: now + client.access_token_validity_seconds,
     };
     let fkey = family_key(&pool.id, &user.username, &family.origin_jti);
     tx.put("family", &fkey, &family)?;
@@ -344,6 +348,7 @@ pub fn issue<'s>(
         with_id_token,
         with_at_hash,
         refresh_token: Some(refresh),
+        now,
     })
 }
 
@@ -393,7 +398,7 @@ pub fn refresh<'s>(
     client: &'s ClientConfig,
     token: &str,
 ) -> Result<Unsigned<'s>, ApiError> {
-    let (_, family) = refresh_family(state, tx, &client.id, token)?;
+    let (fkey, mut family) = refresh_family(state, tx, &client.id, token)?;
     let Some(user) = tx.get::<User>("user", &user_key(&pool.id, &family.username))? else {
         return Err(ApiError::not_authorized("Refresh Token has been revoked"));
     };
@@ -404,6 +409,12 @@ pub fn refresh<'s>(
         .scope
         .iter()
         .any(|s| s == "openid" || s == ADMIN_SCOPE);
+    let now = state.now();
+    let access_expires = now + client.access_token_validity_seconds;
+    if access_expires > family.access_expires {
+        family.access_expires = access_expires;
+        tx.put("family", &fkey, &family)?;
+    }
     Ok(Unsigned {
         pool,
         client,
@@ -413,6 +424,7 @@ pub fn refresh<'s>(
         with_id_token: with_id,
         with_at_hash: false,
         refresh_token: None,
+        now,
     })
 }
 
@@ -425,12 +437,13 @@ pub fn at_hash(access_token: &str) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&h[..16])
 }
 
-/// Signs an ID token and an access token for a family; `with_at_hash` puts the access token's
-/// `at_hash` into the ID token (hosted-UI authorization-code grant, as AWS).
+/// Signs an ID token and an access token for a family, issued at `now`; `with_at_hash` puts the
+/// access token's `at_hash` into the ID token (hosted-UI authorization-code grant, as AWS).
 #[must_use]
 #[allow(clippy::too_many_arguments)]
 pub fn mint(
     state: &AppState,
+    now: i64,
     pool: &PoolConfig,
     client: &ClientConfig,
     user: &User,
@@ -439,7 +452,6 @@ pub fn mint(
     with_id_token: bool,
     with_at_hash: bool,
 ) -> Tokens {
-    let now = state.now();
     let iss = state.issuer(&pool.id);
     let event_id = uuid::Uuid::new_v4().to_string();
     let keys = &state.keys[&pool.id];

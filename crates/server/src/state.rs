@@ -476,6 +476,10 @@ pub struct Family {
     pub revoked: bool,
     /// Refresh token expiry.
     pub expires: i64,
+    /// Expiry of the latest access token minted in this family: the family (which access
+    /// tokens are checked against) is kept until both this and `expires` have passed.
+    #[serde(default)]
+    pub access_expires: i64,
 }
 
 /// Store key of a family.

@@ -202,15 +202,22 @@ impl Tx<'_> {
         Ok(out)
     }
 
-    /// Deletes records whose `expires` (JSON field) is before `now`, and refresh tokens whose
-    /// family is gone.
+    /// Deletes records whose `expires` (JSON field) is before `now` (for refresh-token families:
+    /// also `access_expires`), and refresh tokens whose family is gone.
     ///
     /// # Errors
     /// SQLite failure.
     pub fn purge_expired(&self, now: i64) -> Result<usize, StoreError> {
         let mut n = self.0.execute(
-            "DELETE FROM kv WHERE kind IN ('srp', 'session', 'code', 'authcode', 'uisession', 'family')
+            "DELETE FROM kv WHERE kind IN ('srp', 'session', 'code', 'authcode', 'uisession')
              AND json_extract(value, '$.expires') < ?1",
+            params![now],
+        )?;
+        // A family outlives its refresh token while an access token minted from it is valid.
+        n += self.0.execute(
+            "DELETE FROM kv WHERE kind = 'family'
+             AND max(json_extract(value, '$.expires'),
+                     coalesce(json_extract(value, '$.access_expires'), 0)) < ?1",
             params![now],
         )?;
         n += self.0.execute(

@@ -602,3 +602,43 @@ async fn cors_preflight_grants_any_amz_header_and_nothing_else() {
     }
     assert!(!allowed.iter().any(|a| a == "x-evil-header"), "{allowed:?}");
 }
+
+#[tokio::test]
+async fn purge_keeps_a_family_while_its_latest_access_token_is_valid() {
+    let s = server();
+    let r = srp_sign_in(&s, "demo", "DemoPassw0rd!").await.unwrap();
+    let refresh = r["AuthenticationResult"]["RefreshToken"].clone();
+    // Ten minutes before the refresh token (30 days) expires, refresh: a 1-hour access token.
+    s.clock.advance(30 * 86_400 - 600);
+    let t = ok(
+        &s.app,
+        "GetTokensFromRefreshToken",
+        json!({"ClientId": SPA, "RefreshToken": refresh}),
+    )
+    .await;
+    let at = t["AuthenticationResult"]["AccessToken"].clone();
+    // The refresh token has expired; the access token has 49 minutes left.
+    s.clock.advance(660);
+    s.state.purge_expired().unwrap();
+    assert_eq!(
+        err(
+            &s.app,
+            "GetTokensFromRefreshToken",
+            json!({"ClientId": SPA, "RefreshToken": refresh})
+        )
+        .await
+        .1,
+        "Refresh Token has expired"
+    );
+    assert_eq!(
+        ok(&s.app, "GetUser", json!({"AccessToken": at})).await["Username"],
+        "demo"
+    );
+    // Once the access token has expired too, the family goes.
+    s.clock.advance(3600);
+    assert_eq!(
+        s.state.purge_expired().unwrap(),
+        2,
+        "the family and its refresh token"
+    );
+}
