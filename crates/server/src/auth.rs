@@ -99,6 +99,7 @@ pub fn send_code(
             code: code.clone(),
             expires: now + lifetime,
             attribute: Some(attribute.into()),
+            value: Some(dest.clone()),
             attempts: 0,
         },
     )?;
@@ -204,6 +205,16 @@ pub fn take_code(
     }
     if state.now() > rec.expires {
         return Err(ApiError::expired_code());
+    }
+    // An attribute-verification code proves the value it was sent to, not whatever the
+    // attribute holds now (e.g. an email changed afterwards without a new code).
+    if purpose == "VerifyUserAttribute" {
+        if let Some(sent_to) = &rec.value {
+            if user.attr(attribute) != Some(sent_to.as_str()) {
+                tx.delete("code", &key)?;
+                return Err(ApiError::code_mismatch());
+            }
+        }
     }
     tx.delete("code", &key)?;
     Ok(())

@@ -414,6 +414,9 @@ pub struct CodeRec {
     pub expires: i64,
     /// Attribute being verified, if any.
     pub attribute: Option<String>,
+    /// The attribute's value the code was sent to: verifying binds the code to it.
+    #[serde(default)]
+    pub value: Option<String>,
     /// Wrong guesses so far.
     #[serde(default)]
     pub attempts: u32,

@@ -1440,3 +1440,63 @@ async fn srp_a_congruent_to_zero_mod_n_is_rejected() {
 const N_HEX: &str = "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DDEF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7EDEE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3DC2007CB8A163BF0598DA48361C55D39A69163FA8FD24CF5F83655D23DCA3AD961C62F356208552BB9ED529077096966D670C354E4ABC9804F1746C08CA18217C32905E462E36CE3BE39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9DE2BCBF6955817183995497CEA956AE515D2261898FA051015728E5A8AAAC42DAD33170D04507A33A85521ABDF1CBA64ECFB850458DBEF0A8AEA71575D060C7DB3970F85A6E1E4C7ABF5AE8CDB0933D71E8C94E04A25619DCEE3D2261AD2EE6BF12FFA06D98A0864D87602733EC86A64521F2B18177B200CBBE117577A615D6C770988C0BAD946E208E24FA074E5AB3143DB5BFCE0FD108E4B82D120A93AD2CAFFFFFFFFFFFFFFFF";
 const TWO_N_HEX: &str = "1ffffffffffffffff921fb54442d18469898cc51701b839a252049c1114cf98e804177d4c76273644a29410f31c6809bbdf2a33679a748636605614dbe4be286e9fc26adadaa3848bc90b6aecc4bcfd8de89885d34c6fdad617feb96de80d6fdbdc70d7f6b5133f4b5d3e4822f8963fcc9250cca3d9c8b67b8400f97142c77e0b31b4906c38aba734d22c7f51fa499ebf06caba47b9475b2c38c5e6ac410aa5773daa520ee12d2cdace186a9c95793009e2e8d811943042f86520bc8c5c6d9c77c73cee58301d0c07364f0745d80f451f6b8abbe0de98a593bc5797ed2ab02e30732a92f9d52ad5ca2ba44c3131f40a202ae51cb51555885b5a662e1a08a0f46750aa4357be3974c9d9f70a08b1b7de1515d4e2aeba0c18fb672e1f0b4dc3c98f57eb5d19b61267ae3d1929c0944ac33b9dc7a44c35a5dcd7e25ff40db31410c9b0ec04e67d90d4c8a43e56302ef6401977c22eaef4c2bad8ee13118175b28dc411c49f40e9cb566287b6b7f9c1fa211c9705a2415275a595fffffffffffffffe";
 const N_PLUS_ONE_HEX: &str = "ffffffffffffffffc90fdaa22168c234c4c6628b80dc1cd129024e088a67cc74020bbea63b139b22514a08798e3404ddef9519b3cd3a431b302b0a6df25f14374fe1356d6d51c245e485b576625e7ec6f44c42e9a637ed6b0bff5cb6f406b7edee386bfb5a899fa5ae9f24117c4b1fe649286651ece45b3dc2007cb8a163bf0598da48361c55d39a69163fa8fd24cf5f83655d23dca3ad961c62f356208552bb9ed529077096966d670c354e4abc9804f1746c08ca18217c32905e462e36ce3be39e772c180e86039b2783a2ec07a28fb5c55df06f4c52c9de2bcbf6955817183995497cea956ae515d2261898fa051015728e5a8aaac42dad33170d04507a33a85521abdf1cba64ecfb850458dbef0a8aea71575d060c7db3970f85a6e1e4c7abf5ae8cdb0933d71e8c94e04a25619dcee3d2261ad2ee6bf12ffa06d98a0864d87602733ec86a64521f2b18177b200cbbe117577a615d6c770988c0bad946e208e24fa074e5ab3143db5bfce0fd108e4b82d120a93ad2cb0000000000000000";
+
+#[tokio::test]
+async fn attribute_verification_code_is_bound_to_the_value_it_was_sent_to() {
+    // Without auto-verification, changing the email sends no new code.
+    let mut cfg = cognito_local::config::Config::default_config().unwrap();
+    cfg.pools[0].auto_verified_attributes = vec![];
+    let s = server_with(cfg, None);
+    let app = &s.app;
+    let r = srp_sign_in(&s, "demo", "DemoPassw0rd!").await.unwrap();
+    let at = r["AuthenticationResult"]["AccessToken"].clone();
+    ok(
+        app,
+        "UpdateUserAttributes",
+        json!({"AccessToken": at, "UserAttributes": [{"Name": "email", "Value": "mine@example.com"}]}),
+    )
+    .await;
+    ok(
+        app,
+        "GetUserAttributeVerificationCode",
+        json!({"AccessToken": at, "AttributeName": "email"}),
+    )
+    .await;
+    let code = last_code(app, "demo").await;
+    // Switch to an address the user does not own, then use the code sent to the old one.
+    ok(
+        app,
+        "UpdateUserAttributes",
+        json!({"AccessToken": at, "UserAttributes": [{"Name": "email", "Value": "victim@example.com"}]}),
+    )
+    .await;
+    let e = err(
+        app,
+        "VerifyUserAttribute",
+        json!({"AccessToken": at, "AttributeName": "email", "Code": code}),
+    )
+    .await;
+    assert_eq!(e.0, "CodeMismatchException");
+    let u = ok(app, "GetUser", json!({"AccessToken": at})).await;
+    let verified = u["UserAttributes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["Name"] == "email_verified")
+        .map(|a| a["Value"].clone());
+    assert_eq!(verified, Some(json!("false")));
+    // A code sent to the current address verifies it.
+    ok(
+        app,
+        "GetUserAttributeVerificationCode",
+        json!({"AccessToken": at, "AttributeName": "email"}),
+    )
+    .await;
+    let code = last_code(app, "demo").await;
+    ok(
+        app,
+        "VerifyUserAttribute",
+        json!({"AccessToken": at, "AttributeName": "email", "Code": code}),
+    )
+    .await;
+}
