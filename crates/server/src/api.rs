@@ -602,25 +602,29 @@ fn confirm_sign_up(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
     let secret_hash = r.opt_str("SecretHash", 128)?;
     let _ = r.opt_bool("ForceAliasCreation")?;
     check_secret_hash(client, &[username], secret_hash)?;
-    state.store.tx_always(|tx| {
-        let mut user = load_user(tx, pool, username)
-            .map_err(|e| hide_unknown(pool, e, ApiError::code_mismatch))?;
-        if user.status != "UNCONFIRMED" {
-            return Err(ApiError::not_authorized(format!(
-                "User cannot be confirmed. Current status is {}",
-                user.status
-            )));
-        }
-        auth::take_code(state, tx, pool, &user, "SignUp", "email", code)?;
-        user.status = "CONFIRMED".into();
-        if user.attr("email").is_some() {
-            user.attributes
-                .insert("email_verified".into(), "true".into());
-        }
-        user.modified = state.now();
-        auth::save_user(tx, pool, &user)?;
-        Ok(json!({}))
-    })
+    state
+        .store
+        .tx(|tx| -> Result<auth::Counted<Value>, ApiError> {
+            let mut user = load_user(tx, pool, username)
+                .map_err(|e| hide_unknown(pool, e, ApiError::code_mismatch))?;
+            if user.status != "UNCONFIRMED" {
+                return Err(ApiError::not_authorized(format!(
+                    "User cannot be confirmed. Current status is {}",
+                    user.status
+                )));
+            }
+            if let Err(wrong) = auth::take_code(state, tx, pool, &user, "SignUp", "email", code)? {
+                return Ok(Err(wrong));
+            }
+            user.status = "CONFIRMED".into();
+            if user.attr("email").is_some() {
+                user.attributes
+                    .insert("email_verified".into(), "true".into());
+            }
+            user.modified = state.now();
+            auth::save_user(tx, pool, &user)?;
+            Ok(Ok(json!({})))
+        })?
 }
 
 fn resend_confirmation_code(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
@@ -1010,48 +1014,51 @@ fn respond_to_auth_challenge(state: &AppState, r: &Req<'_>) -> Result<Value, Api
             let code = need(&resp, "SOFTWARE_TOKEN_MFA_CODE")?;
             state
                 .store
-                .tx_always(|tx| {
-                    let mut rec = take_session(state, tx, session, &client.id)?;
-                    if rec.challenge != "SOFTWARE_TOKEN_MFA" {
-                        return Err(ApiError::not_authorized("Invalid session for the user."));
-                    }
-                    let mut user = load_user(tx, pool, &rec.username)?;
-                    let username = resp
-                        .get("USERNAME")
-                        .map_or(user.username.as_str(), String::as_str);
-                    check_secret_hash(
-                        client,
-                        &[username, &user.username],
-                        resp.get("SECRET_HASH").map(String::as_str),
-                    )?;
-                    // A code is good once: replaying it within its ±30 s window is refused.
-                    if !user.take_totp(code, state.now()) {
-                        rec.attempts += 1;
-                        if rec.attempts >= auth::MAX_CODE_ATTEMPTS {
-                            tx.delete("session", &util::sha256_hex(session))?;
-                        } else {
-                            tx.put("session", &util::sha256_hex(session), &rec)?;
+                .tx(
+                    |tx| -> Result<auth::Counted<auth::Unsigned<'_>>, ApiError> {
+                        let mut rec = take_session(state, tx, session, &client.id)?;
+                        if rec.challenge != "SOFTWARE_TOKEN_MFA" {
+                            return Err(ApiError::not_authorized("Invalid session for the user."));
                         }
-                        return Err(ApiError::new(
-                            "CodeMismatchException",
-                            "Invalid code or auth state for the user.",
-                        ));
-                    }
-                    auth::save_user(tx, pool, &user)?;
-                    tx.delete("session", &util::sha256_hex(session))?;
-                    auth::issue(
-                        state,
-                        tx,
-                        pool,
-                        client,
-                        &user,
-                        state.now(),
-                        vec![ADMIN_SCOPE.into()],
-                        None,
-                        true,
-                        false,
-                    )
-                })
+                        let mut user = load_user(tx, pool, &rec.username)?;
+                        let username = resp
+                            .get("USERNAME")
+                            .map_or(user.username.as_str(), String::as_str);
+                        check_secret_hash(
+                            client,
+                            &[username, &user.username],
+                            resp.get("SECRET_HASH").map(String::as_str),
+                        )?;
+                        // A code is good once: replaying it within its ±30 s window is refused.
+                        if !user.take_totp(code, state.now()) {
+                            rec.attempts += 1;
+                            if rec.attempts >= auth::MAX_CODE_ATTEMPTS {
+                                tx.delete("session", &util::sha256_hex(session))?;
+                            } else {
+                                tx.put("session", &util::sha256_hex(session), &rec)?;
+                            }
+                            return Ok(Err(ApiError::new(
+                                "CodeMismatchException",
+                                "Invalid code or auth state for the user.",
+                            )));
+                        }
+                        auth::save_user(tx, pool, &user)?;
+                        tx.delete("session", &util::sha256_hex(session))?;
+                        auth::issue(
+                            state,
+                            tx,
+                            pool,
+                            client,
+                            &user,
+                            state.now(),
+                            vec![ADMIN_SCOPE.into()],
+                            None,
+                            true,
+                            false,
+                        )
+                        .map(Ok)
+                    },
+                )?
                 .map(|t| Next::Tokens(t).finish(state))
         }
         "MFA_SETUP" => {
@@ -1230,32 +1237,6 @@ fn with_access<T>(
     })
 }
 
-/// [`with_access`] committing even when `f` fails (wrong-code counters).
-fn with_access_always<T>(
-    state: &AppState,
-    r: &Req<'_>,
-    f: impl FnOnce(&Tx<'_>, &PoolConfig, User) -> Result<T, ApiError>,
-) -> Result<T, ApiError> {
-    let token = r.req_str("AccessToken", 131_072)?;
-    state.store.tx_always(|tx| {
-        let ctx = auth::validate_access(state, tx, token)?;
-        let pool = state
-            .pool(&ctx.pool_id)
-            .ok_or_else(|| ApiError::internal("pool vanished"))?;
-        let scope = ctx
-            .claims
-            .get("scope")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        if !scope.split(' ').any(|s| s == ADMIN_SCOPE) {
-            return Err(ApiError::not_authorized(
-                "Access Token does not have required scopes",
-            ));
-        }
-        f(tx, pool, ctx.user)
-    })
-}
-
 fn client_of_token(r: &Req<'_>) -> String {
     r.opt_str("AccessToken", 131_072)
         .ok()
@@ -1359,14 +1340,18 @@ fn get_user_attribute_verification_code(state: &AppState, r: &Req<'_>) -> Result
 fn verify_user_attribute(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
     let attr = r.req_str("AttributeName", 32)?.to_string();
     let code = r.req_str("Code", 2048)?.to_string();
-    with_access_always(state, r, |tx, pool, mut user| {
-        auth::take_code(state, tx, pool, &user, "VerifyUserAttribute", &attr, &code)?;
+    with_access(state, r, |tx, pool, mut user| {
+        if let Err(wrong) =
+            auth::take_code(state, tx, pool, &user, "VerifyUserAttribute", &attr, &code)?
+        {
+            return Ok(Err(wrong));
+        }
         user.attributes
             .insert(format!("{attr}_verified"), "true".into());
         user.modified = state.now();
         auth::save_user(tx, pool, &user)?;
-        Ok(json!({}))
-    })
+        Ok(Ok(json!({})))
+    })?
 }
 
 fn change_password(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
@@ -1484,20 +1469,26 @@ fn confirm_forgot_password(state: &AppState, r: &Req<'_>) -> Result<Value, ApiEr
     check_password_policy(pool, password)?;
     let pre = peek_username(state, pool, username)?
         .map(|u| NewPassword::compute(pool.srp_pool_name(), &u, password));
-    state.store.tx_always(|tx| {
-        let mut user = load_user(tx, pool, username)
-            .map_err(|e| hide_unknown(pool, e, ApiError::code_mismatch))?;
-        auth::take_code(state, tx, pool, &user, "ForgotPassword", "email", code)?;
-        user.apply_password(pool.srp_pool_name(), password, pre.as_ref());
-        if user.status != "UNCONFIRMED" {
-            user.status = "CONFIRMED".into();
-        }
-        user.failed_attempts = 0;
-        user.lockout_until = 0;
-        user.modified = state.now();
-        auth::save_user(tx, pool, &user)?;
-        Ok(json!({}))
-    })
+    state
+        .store
+        .tx(|tx| -> Result<auth::Counted<Value>, ApiError> {
+            let mut user = load_user(tx, pool, username)
+                .map_err(|e| hide_unknown(pool, e, ApiError::code_mismatch))?;
+            if let Err(wrong) =
+                auth::take_code(state, tx, pool, &user, "ForgotPassword", "email", code)?
+            {
+                return Ok(Err(wrong));
+            }
+            user.apply_password(pool.srp_pool_name(), password, pre.as_ref());
+            if user.status != "UNCONFIRMED" {
+                user.status = "CONFIRMED".into();
+            }
+            user.failed_attempts = 0;
+            user.lockout_until = 0;
+            user.modified = state.now();
+            auth::save_user(tx, pool, &user)?;
+            Ok(Ok(json!({})))
+        })?
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -169,10 +169,15 @@ pub fn outbox(
     Ok(())
 }
 
-/// Checks and consumes a code.
+/// A refusal whose writes must be committed (a counted wrong guess), inside `Ok` so that the
+/// transaction commits: `Ok(Err(e))` commits then answers `e`; a plain `Err` rolls back.
+pub type Counted<T> = Result<T, ApiError>;
+
+/// Checks and consumes a code. A wrong guess is counted: `Ok(Err(CodeMismatchException /
+/// LimitExceededException))`, to be committed and then returned.
 ///
 /// # Errors
-/// CodeMismatchException, ExpiredCodeException.
+/// CodeMismatchException (no such code), ExpiredCodeException; storage failure.
 pub fn take_code(
     state: &AppState,
     tx: &Tx<'_>,
@@ -181,7 +186,7 @@ pub fn take_code(
     purpose: &str,
     attribute: &str,
     given: &str,
-) -> Result<(), ApiError> {
+) -> Result<Counted<()>, ApiError> {
     let key = format!(
         "{}|{}",
         user_key(&pool.id, &user.username),
@@ -191,17 +196,16 @@ pub fn take_code(
         return Err(ApiError::code_mismatch());
     };
     if !util::ct_eq(&rec.code, given) {
-        // Run inside `Store::tx_always` so the counter sticks.
         rec.attempts += 1;
         if rec.attempts >= MAX_CODE_ATTEMPTS {
             tx.delete("code", &key)?;
-            return Err(ApiError::new(
+            return Ok(Err(ApiError::new(
                 "LimitExceededException",
                 "Attempt limit exceeded, please try after some time.",
-            ));
+            )));
         }
         tx.put("code", &key, &rec)?;
-        return Err(ApiError::code_mismatch());
+        return Ok(Err(ApiError::code_mismatch()));
     }
     if state.now() > rec.expires {
         return Err(ApiError::expired_code());
@@ -212,12 +216,12 @@ pub fn take_code(
         if let Some(sent_to) = &rec.value {
             if user.attr(attribute) != Some(sent_to.as_str()) {
                 tx.delete("code", &key)?;
-                return Err(ApiError::code_mismatch());
+                return Ok(Err(ApiError::code_mismatch()));
             }
         }
     }
     tx.delete("code", &key)?;
-    Ok(())
+    Ok(Ok(()))
 }
 
 /// Tokens issued for one sign-in or refresh.

@@ -70,7 +70,8 @@ impl Store {
         self.conn.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Runs `f` in one transaction; commits if it returns `Ok`, rolls back otherwise.
+    /// Runs `f` in one transaction; commits if it returns `Ok`, rolls back otherwise. A refusal
+    /// that must leave a trace (a counted wrong guess) is returned as `Ok(Err(e))`.
     ///
     /// # Errors
     /// Whatever `f` returns, or a storage error converted with `From`.
@@ -84,25 +85,6 @@ impl Store {
         let out = f(&tx)?;
         tx.0.commit().map_err(|e| E::from(e.into()))?;
         Ok(out)
-    }
-}
-
-impl Store {
-    /// Like [`Store::tx`] but also commits when `f` fails, for operations whose failure must
-    /// leave a trace (wrong-code counters).
-    ///
-    /// # Errors
-    /// Whatever `f` returns, or a storage error converted with `From`.
-    pub fn tx_always<T, E: From<StoreError>>(
-        &self,
-        f: impl FnOnce(&Tx<'_>) -> Result<T, E>,
-    ) -> Result<T, E> {
-        let mut guard = self.lock();
-        let t = guard.transaction().map_err(|e| E::from(e.into()))?;
-        let tx = Tx(t);
-        let out = f(&tx);
-        tx.0.commit().map_err(|e| E::from(e.into()))?;
-        out
     }
 }
 

@@ -1500,3 +1500,49 @@ async fn attribute_verification_code_is_bound_to_the_value_it_was_sent_to() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn a_refused_mfa_answer_commits_nothing() {
+    let s = server();
+    let app = &s.app;
+    let r = srp_sign_in(&s, "demo", "DemoPassw0rd!").await.unwrap();
+    let at = r["AuthenticationResult"]["AccessToken"].clone();
+    let secret = ok(app, "AssociateSoftwareToken", json!({"AccessToken": at})).await["SecretCode"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let key = cognito_local::util::base32_decode(&secret).unwrap();
+    let code = cognito_local::util::totp(&key, s.clock_now());
+    ok(
+        app,
+        "VerifySoftwareToken",
+        json!({"AccessToken": at, "UserCode": code}),
+    )
+    .await;
+    ok(app, "SetUserMFAPreference", json!({"AccessToken": at, "SoftwareTokenMfaSettings": {"Enabled": true, "PreferredMfa": true}})).await;
+    s.clock.advance(60);
+    let ch = srp_sign_in(&s, "demo", "DemoPassw0rd!").await.unwrap();
+    assert_eq!(ch["ChallengeName"], "SOFTWARE_TOKEN_MFA");
+    ok(
+        app,
+        "AdminDisableUser",
+        json!({"UserPoolId": POOL, "Username": "demo"}),
+    )
+    .await;
+    // A right code from a disabled user is refused after the code check and the session
+    // deletion ran: the transaction rolls back, so neither the session nor the code is spent.
+    let code = cognito_local::util::totp(&key, s.clock_now());
+    let answer = json!({"ClientId": SPA, "ChallengeName": "SOFTWARE_TOKEN_MFA", "Session": ch["Session"], "ChallengeResponses": {"USERNAME": "demo", "SOFTWARE_TOKEN_MFA_CODE": code}});
+    assert_eq!(
+        err(app, "RespondToAuthChallenge", answer.clone()).await,
+        ("NotAuthorizedException".into(), "User is disabled.".into())
+    );
+    ok(
+        app,
+        "AdminEnableUser",
+        json!({"UserPoolId": POOL, "Username": "demo"}),
+    )
+    .await;
+    let r = ok(app, "RespondToAuthChallenge", answer).await;
+    assert!(r["AuthenticationResult"]["AccessToken"].is_string());
+}
