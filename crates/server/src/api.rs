@@ -1674,7 +1674,7 @@ fn admin_create_user(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
     };
     let now = state.now();
     let pre = NewPassword::compute(pool.srp_pool_name(), username, &temp);
-    state.store.tx(|tx| {
+    let user = state.store.tx(|tx| {
         let existing = tx.get::<User>("user", &user_key(&pool.id, username))?;
         let mut user = match (existing, action) {
             (Some(u), Some("RESEND")) if u.status == "FORCE_CHANGE_PASSWORD" => u,
@@ -1705,25 +1705,18 @@ fn admin_create_user(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
         user.apply_password(pool.srp_pool_name(), &temp, Some(&pre));
         user.modified = now;
         auth::save_user(tx, pool, &user)?;
-        if action != Some("SUPPRESS") {
-            let dest = user
-                .attr("email")
-                .unwrap_or("(no email; see outbox)")
-                .to_string();
-            auth::outbox(
-                state,
-                tx,
-                pool,
-                "",
-                &user,
-                &dest,
-                "email",
-                "AdminCreateUser",
-                &temp,
-            )?;
-        }
-        Ok(json!({"User": user_type(&user, "Attributes")}))
-    })
+        Ok(user)
+    })?;
+    if action != Some("SUPPRESS") {
+        // The temporary password is a secret: it goes to the log and the in-memory outbox
+        // only, never into the database (and only once the user is committed).
+        let dest = user
+            .attr("email")
+            .unwrap_or("(no email; see outbox)")
+            .to_string();
+        auth::outbox_in_memory(state, pool, &user, &dest, "AdminCreateUser", &temp);
+    }
+    Ok(json!({"User": user_type(&user, "Attributes")}))
 }
 
 fn admin_get_user(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {

@@ -173,6 +173,36 @@ pub fn outbox(
 /// transaction commits: `Ok(Err(e))` commits then answers `e`; a plain `Err` rolls back.
 pub type Counted<T> = Result<T, ApiError>;
 
+/// Logs a temporary password and keeps it in the in-memory outbox only (never in SQLite): a
+/// deliberate development-only exception, since the point of the outbox is to show it.
+pub fn outbox_in_memory(
+    state: &AppState,
+    pool: &PoolConfig,
+    user: &User,
+    dest: &str,
+    purpose: &str,
+    secret: &str,
+) {
+    tracing::info!(
+        pool = %pool.id, username = %user.username, purpose, destination = dest,
+        "temporary password for {} ({purpose}): {secret}", user.username
+    );
+    state.memory_outbox_push(
+        &user.username,
+        json!({
+            "poolId": pool.id,
+            "clientId": "",
+            "username": user.username,
+            "destination": dest,
+            "deliveryMedium": "EMAIL",
+            "attributeName": "email",
+            "purpose": purpose,
+            "code": secret,
+            "createdAt": state.now(),
+        }),
+    );
+}
+
 /// Checks and consumes a code. A wrong guess is counted: `Ok(Err(CodeMismatchException /
 /// LimitExceededException))`, to be committed and then returned.
 ///

@@ -115,6 +115,8 @@ pub struct Inner {
     pub issuer_base: String,
     /// Keys per pool id.
     pub keys: HashMap<String, PoolKeys>,
+    /// Outbox messages that carry secrets (temporary passwords): memory only, lost on restart.
+    memory_outbox: std::sync::Mutex<Vec<(String, serde_json::Value)>>,
 }
 
 impl std::ops::Deref for AppState {
@@ -155,6 +157,7 @@ impl AppState {
             clock: opts.clock,
             issuer_base: opts.issuer_base.trim_end_matches('/').to_string(),
             keys,
+            memory_outbox: std::sync::Mutex::new(Vec::new()),
         }));
         state.seed()?;
         Ok(state)
@@ -186,6 +189,26 @@ impl AppState {
     pub fn purge_expired(&self) -> Result<usize, StoreError> {
         let now = self.now();
         self.store.tx(|t| t.purge_expired(now))
+    }
+
+    /// Adds a message to the in-memory outbox.
+    pub fn memory_outbox_push(&self, username: &str, message: serde_json::Value) {
+        self.memory_outbox
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push((username.to_string(), message));
+    }
+
+    /// The in-memory outbox, oldest first, optionally for one username.
+    #[must_use]
+    pub fn memory_outbox(&self, username: Option<&str>) -> Vec<serde_json::Value> {
+        self.memory_outbox
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .iter()
+            .filter(|(u, _)| username.is_none_or(|n| n == u))
+            .map(|(_, m)| m.clone())
+            .collect()
     }
 
     /// Current unix time.

@@ -642,3 +642,42 @@ async fn purge_keeps_a_family_while_its_latest_access_token_is_valid() {
         "the family and its refresh token"
     );
 }
+
+#[tokio::test]
+async fn temporary_passwords_never_reach_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = server_with(
+        cognito_local::config::Config::default_config().unwrap(),
+        Some(dir.path().to_path_buf()),
+    );
+    let temp = "Tmp-Zq8Xw3Secret!";
+    ok(
+        &s.app,
+        "AdminCreateUser",
+        json!({"UserPoolId": POOL, "Username": "Tina", "TemporaryPassword": temp,
+        "UserAttributes": [{"Name": "email", "Value": "tina@example.com"}]}),
+    )
+    .await;
+    // The developer still sees it in the outbox...
+    let r = send(
+        &s.app,
+        Request::get("/_dev/outbox?username=Tina")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    let msgs = r.json()["messages"].as_array().unwrap().clone();
+    assert_eq!(msgs.len(), 1);
+    assert_eq!(msgs[0]["code"], temp);
+    assert_eq!(msgs[0]["purpose"], "AdminCreateUser");
+    // ...but no file under the data directory (database, WAL) contains it.
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let path = entry.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(
+            !bytes.windows(temp.len()).any(|w| w == temp.as_bytes()),
+            "{} contains the temporary password",
+            path.display()
+        );
+    }
+}
