@@ -435,8 +435,41 @@ fn fake_delivery() -> Value {
     json!({"CodeDeliveryDetails": auth::delivery("user@example.com", "email")})
 }
 
+/// HMAC-SHA256 of `label|name` (lowercased) under the pool's fake-user secret.
+fn fake_user_mac(state: &AppState, pool: &PoolConfig, label: &str, name: &str) -> Vec<u8> {
+    use hmac::Mac as _;
+    let secret = state
+        .keys
+        .get(&pool.id)
+        .map_or(&[][..], |k| k.fake_user_secret.as_slice());
+    let Ok(mut m) = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret) else {
+        return Vec::new();
+    };
+    m.update(label.as_bytes());
+    m.update(b"|");
+    m.update(name.to_lowercase().as_bytes());
+    m.finalize().into_bytes().to_vec()
+}
+
+/// The USER_ID_FOR_SRP shown for a user that does not exist: the lowercased name (usernames are
+/// case-insensitive), or for an email-shaped name a UUID that is stable per pool and name, as an
+/// email-as-username pool shows for real users.
+fn fake_user_id(state: &AppState, pool: &PoolConfig, username: &str) -> String {
+    if username.contains('@') {
+        let mac = fake_user_mac(state, pool, "uuid", username);
+        let mut bytes = [0u8; 16];
+        bytes.copy_from_slice(&mac[..16]);
+        uuid::Builder::from_random_bytes(bytes)
+            .into_uuid()
+            .to_string()
+    } else {
+        username.to_lowercase()
+    }
+}
+
 /// A PASSWORD_VERIFIER challenge for a user that does not exist (PreventUserExistenceErrors):
-/// a salt that is stable per username and a B from a throw-away verifier.
+/// a salt and USER_ID_FOR_SRP that are stable per pool and name (across restarts), and a B from a
+/// throw-away verifier.
 fn fake_srp_challenge(
     state: &AppState,
     pool: &PoolConfig,
@@ -444,17 +477,11 @@ fn fake_srp_challenge(
     username: &str,
     a_pub: &str,
 ) -> Result<Value, ApiError> {
-    use sha2::Digest as _;
-    static KEY: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
-    let key = KEY.get_or_init(|| util::random_bytes(32));
-    let mut h = sha2::Sha256::new();
-    h.update(key);
-    h.update(pool.id.as_bytes());
-    h.update(username.to_lowercase().as_bytes());
-    let salt = h.finalize()[..16].to_vec();
+    let salt = fake_user_mac(state, pool, "salt", username)[..16].to_vec();
+    let user_id = fake_user_id(state, pool, username);
     let v = cognito_srp::make_verifier(
         pool.srp_pool_name(),
-        username,
+        &user_id,
         &util::random_token(16),
         &salt,
     );
@@ -479,8 +506,8 @@ fn fake_srp_challenge(
             "SALT": v.salt_hex,
             "SRP_B": eph.b_pub_hex(),
             "SECRET_BLOCK": secret_block,
-            "USERNAME": username,
-            "USER_ID_FOR_SRP": username,
+            "USERNAME": user_id,
+            "USER_ID_FOR_SRP": user_id,
         }
     }))
 }

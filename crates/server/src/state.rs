@@ -96,6 +96,9 @@ pub struct PoolKeys {
     pub id: KeyPair,
     /// Signs access tokens.
     pub access: KeyPair,
+    /// Keys the fake answers for unknown users (PreventUserExistenceErrors), so they are stable
+    /// across restarts: SHA-256 of the ID-token key.
+    pub fake_user_secret: Vec<u8>,
 }
 
 /// Everything a request handler needs (cheap to clone).
@@ -149,7 +152,22 @@ impl AppState {
             };
             let id = load("id")?;
             let access = load("access")?;
-            keys.insert(pool.id.clone(), PoolKeys { id, access });
+            let fake_user_secret = {
+                use sha2::Digest as _;
+                let der = id.to_der().map_err(StartError::Keys)?;
+                let mut h = sha2::Sha256::new();
+                h.update(b"cognito-local fake users|");
+                h.update(der);
+                h.finalize().to_vec()
+            };
+            keys.insert(
+                pool.id.clone(),
+                PoolKeys {
+                    id,
+                    access,
+                    fake_user_secret,
+                },
+            );
         }
         let state = Self(Arc::new(Inner {
             config,

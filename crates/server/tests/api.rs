@@ -1414,6 +1414,36 @@ async fn prevent_user_existence_errors() {
     assert_eq!(err(app, "ConfirmForgotPassword", json!({"ClientId": SPA, "Username": "ghost", "ConfirmationCode": "123456", "Password": PW})).await.0, "CodeMismatchException");
     // Real users are unaffected.
     srp_sign_in(&s, "demo", "DemoPassw0rd!").await.unwrap();
+
+    // The fake challenge does not echo the typed spelling: a real user gets the stored
+    // (canonical) name whatever case was typed, so an unknown one gets the lowercased name...
+    let uid = |v: &serde_json::Value| {
+        (
+            v["ChallengeParameters"]["USER_ID_FOR_SRP"].clone(),
+            v["ChallengeParameters"]["USERNAME"].clone(),
+        )
+    };
+    let init = |name: &str| json!({"ClientId": SPA, "AuthFlow": "USER_SRP_AUTH", "AuthParameters": {"USERNAME": name, "SRP_A": eph.a_pub_hex()}});
+    assert_eq!(
+        uid(&ok(app, "InitiateAuth", init("DEMO")).await),
+        (json!("demo"), json!("demo"))
+    );
+    assert_eq!(
+        uid(&ok(app, "InitiateAuth", init("GhOsT")).await),
+        (json!("ghost"), json!("ghost"))
+    );
+    // ...and an unknown email a UUID, the same on every attempt and whatever the case, never
+    // the email itself.
+    let first = uid(&ok(app, "InitiateAuth", init("Nobody@Example.com")).await).0;
+    let id = first.as_str().unwrap();
+    assert!(uuid::Uuid::parse_str(id).is_ok(), "{id}");
+    assert!(!id.contains('@'));
+    assert_eq!(
+        uid(&ok(app, "InitiateAuth", init("nobody@example.com")).await).0,
+        first
+    );
+    let other = uid(&ok(app, "InitiateAuth", init("someone@example.com")).await).0;
+    assert_ne!(other, first);
 }
 
 #[tokio::test]
