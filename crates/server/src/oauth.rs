@@ -369,12 +369,25 @@ fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 }
 
 /// The CSRF token for this browser, and the Set-Cookie header if it is new.
-fn csrf(headers: &HeaderMap) -> (String, Vec<String>) {
+/// `; Secure` when the server is reached over https (its issuer base), so the browser never
+/// sends the session or CSRF cookie over plain http.
+fn secure_attr(state: &AppState) -> &'static str {
+    if state.issuer_base.starts_with("https://") {
+        "; Secure"
+    } else {
+        ""
+    }
+}
+
+fn csrf(state: &AppState, headers: &HeaderMap) -> (String, Vec<String>) {
     match cookie(headers, CSRF_COOKIE).filter(|c| c.len() >= 20) {
         Some(c) => (c, vec![]),
         None => {
             let t = util::random_token(24);
-            let c = format!("{CSRF_COOKIE}={t}; Path=/; HttpOnly; SameSite=Lax");
+            let c = format!(
+                "{CSRF_COOKIE}={t}; Path=/; HttpOnly; SameSite=Lax{}",
+                secure_attr(state)
+            );
             (t, vec![c])
         }
     }
@@ -522,7 +535,7 @@ async fn login_page(
         Ok(a) => a,
         Err(e) => return authz_error_response(e, p.get("state")),
     };
-    let (token, cookies) = csrf(&headers);
+    let (token, cookies) = csrf(&state, &headers);
     let username = p
         .get("username")
         .or_else(|| p.get("login_hint"))
@@ -540,7 +553,7 @@ async fn login_post(State(state): State<AppState>, headers: HeaderMap, body: Bod
         Ok(a) => a,
         Err(e) => return authz_error_response(e, f.get("state")),
     };
-    let (token, cookies) = csrf(&headers);
+    let (token, cookies) = csrf(&state, &headers);
     if !csrf_ok(&headers, &f) {
         let body = login_form(
             &a,
@@ -577,7 +590,8 @@ async fn login_post(State(state): State<AppState>, headers: HeaderMap, body: Bod
                 return error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.message);
             }
             let c = format!(
-                "{SESSION_COOKIE}={sid}; Path=/; HttpOnly; SameSite=Lax; Max-Age={UI_SESSION_SECS}"
+                "{SESSION_COOKIE}={sid}; Path=/; HttpOnly; SameSite=Lax; Max-Age={UI_SESSION_SECS}{}",
+                secure_attr(&state)
             );
             issue_code_redirect(&state, &a, &user, auth_time, vec![c]).await
         }
@@ -918,7 +932,7 @@ async fn show(state: &AppState, headers: &HeaderMap, p: &Params, form: SimpleFor
         Ok(a) => a,
         Err(e) => return authz_error_response(e, p.get("state")),
     };
-    let (token, cookies) = csrf(headers);
+    let (token, cookies) = csrf(state, headers);
     simple_page(
         &a,
         &token,
@@ -982,7 +996,7 @@ async fn handle_post(
         Ok(a) => a,
         Err(e) => return authz_error_response(e, f.get("state")),
     };
-    let (token, cookies) = csrf(&headers);
+    let (token, cookies) = csrf(&state, &headers);
     if !csrf_ok(&headers, &f) {
         return simple_page(
             &a,
@@ -1507,6 +1521,9 @@ async fn logout(
             return error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.message);
         }
     }
-    let clear = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+    let clear = format!(
+        "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        secure_attr(&state)
+    );
     redirect(&target, &[clear])
 }

@@ -978,3 +978,60 @@ async fn disabled_user_gets_no_tokens_from_a_code_or_a_refresh() {
     .await;
     assert_eq!(ui.status, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn cookies_are_secure_when_the_issuer_is_https() {
+    let login = format!(
+        "/login?response_type=code&client_id={SPA}&redirect_uri={}",
+        enc(REDIRECT)
+    );
+    let cookies = |r: &Resp| -> Vec<String> {
+        r.headers
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_string())
+            .collect()
+    };
+    // http (the default): no Secure, or the browser would drop the cookie.
+    let s = server();
+    let r = get(&s.app, &login, "").await;
+    let c = cookies(&r);
+    assert!(!c.is_empty());
+    assert!(c.iter().all(|c| !c.contains("Secure")), "{c:?}");
+    // https: every cookie, including the session cookie and its deletion, is Secure.
+    let clock = std::sync::Arc::new(cognito_local::state::ManualClock::new(now_unix()));
+    let state = cognito_local::state::AppState::new(
+        cognito_local::config::Config::default_config().unwrap(),
+        cognito_local::state::Options {
+            data_dir: None,
+            issuer_base: "https://auth.example.test".into(),
+            clock,
+        },
+    )
+    .unwrap();
+    let app = cognito_local::app(state);
+    let r = get(&app, &login, "").await;
+    let c = cookies(&r);
+    assert!(c.iter().any(|c| c.starts_with("XSRF-TOKEN=")));
+    assert!(c.iter().all(|c| c.contains("; Secure")), "{c:?}");
+    let (_, challenge) = pkce();
+    let (r, _) = sign_in_via_form(
+        &app,
+        &authorize_url(SPA, REDIRECT, &challenge, "s"),
+        "demo",
+        "DemoPassw0rd!",
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FOUND);
+    let c = cookies(&r);
+    assert!(c
+        .iter()
+        .any(|c| c.starts_with("cognito-local-session=") && c.contains("; Secure")));
+    let r = get(
+        &app,
+        &format!("/logout?client_id={SPA}&logout_uri={}", enc(REDIRECT)),
+        "",
+    )
+    .await;
+    assert!(cookies(&r).iter().all(|c| c.contains("; Secure")));
+}
