@@ -681,3 +681,26 @@ async fn temporary_passwords_never_reach_the_database() {
         );
     }
 }
+
+#[test]
+fn binary_refuses_an_invalid_config_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.toml");
+    std::fs::write(
+        &path,
+        cognito_local::config::DEFAULT_CONFIG.replacen("\"USER_SRP_AUTH\"", "\"USER_SRP\"", 1),
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cognito-local"))
+        .args(["--in-memory", "--bind", "127.0.0.1:0", "--config"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad.toml") && err.contains("unknown auth flow \"USER_SRP\""),
+        "{err}"
+    );
+}
