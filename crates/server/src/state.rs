@@ -200,13 +200,25 @@ impl AppState {
     }
 
     /// Deletes expired SRP states, challenge sessions, codes, authorization codes, hosted-UI
-    /// sessions and refresh-token families; returns how many records went.
+    /// sessions and refresh-token families, and outbox messages older than 24 hours; returns how
+    /// many records went.
     ///
     /// # Errors
     /// Storage failure.
     pub fn purge_expired(&self) -> Result<usize, StoreError> {
         let now = self.now();
-        self.store.tx(|t| t.purge_expired(now))
+        let n = self.store.tx(|t| t.purge_expired(now))?;
+        let mut mem = self
+            .memory_outbox
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let before = mem.len();
+        mem.retain(|(_, m)| {
+            m.get("createdAt")
+                .and_then(serde_json::Value::as_i64)
+                .is_some_and(|t| t >= now - crate::store::OUTBOX_KEEP_SECS)
+        });
+        Ok(n + before - mem.len())
     }
 
     /// Adds a message to the in-memory outbox.
@@ -217,14 +229,15 @@ impl AppState {
             .push((username.to_string(), message));
     }
 
-    /// The in-memory outbox, oldest first, optionally for one username.
+    /// The in-memory outbox, oldest first, optionally for one username (case-insensitive).
     #[must_use]
     pub fn memory_outbox(&self, username: Option<&str>) -> Vec<serde_json::Value> {
+        let wanted = username.map(str::to_lowercase);
         self.memory_outbox
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .iter()
-            .filter(|(u, _)| username.is_none_or(|n| n == u))
+            .filter(|(u, _)| wanted.as_ref().is_none_or(|w| *w == u.to_lowercase()))
             .map(|(_, m)| m.clone())
             .collect()
     }

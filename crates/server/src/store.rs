@@ -20,6 +20,9 @@ pub enum StoreError {
     Io(#[from] std::io::Error),
 }
 
+/// How long dev-outbox messages are kept (24 hours).
+pub const OUTBOX_KEEP_SECS: i64 = 24 * 3600;
+
 /// The database.
 #[derive(Debug)]
 pub struct Store {
@@ -185,7 +188,8 @@ impl Tx<'_> {
     }
 
     /// Deletes records whose `expires` (JSON field) is before `now` (for refresh-token families:
-    /// also `access_expires`), and refresh tokens whose family is gone.
+    /// also `access_expires`), refresh tokens whose family is gone, and outbox messages older
+    /// than [`OUTBOX_KEEP_SECS`].
     ///
     /// # Errors
     /// SQLite failure.
@@ -201,6 +205,10 @@ impl Tx<'_> {
              AND max(json_extract(value, '$.expires'),
                      coalesce(json_extract(value, '$.access_expires'), 0)) < ?1",
             params![now],
+        )?;
+        n += self.0.execute(
+            "DELETE FROM outbox WHERE json_extract(value, '$.createdAt') < ?1",
+            params![now - OUTBOX_KEEP_SECS],
         )?;
         n += self.0.execute(
             "DELETE FROM kv WHERE kind = 'refresh'
@@ -223,18 +231,23 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// The dev outbox, oldest first, optionally for one username.
+    /// The dev outbox, oldest first, optionally for one username (case-insensitive, as
+    /// usernames are).
     ///
     /// # Errors
     /// SQLite or JSON failure.
     pub fn outbox(&self, username: Option<&str>) -> Result<Vec<serde_json::Value>, StoreError> {
+        let wanted = username.map(str::to_lowercase);
         let mut st = self
             .0
-            .prepare("SELECT value FROM outbox WHERE ?1 IS NULL OR username = ?1 ORDER BY id")?;
-        let rows = st.query_map(params![username], |r| r.get::<_, String>(0))?;
+            .prepare("SELECT username, value FROM outbox ORDER BY id")?;
+        let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
         let mut out = Vec::new();
         for row in rows {
-            out.push(serde_json::from_str(&row?)?);
+            let (u, v) = row?;
+            if wanted.as_ref().is_none_or(|w| *w == u.to_lowercase()) {
+                out.push(serde_json::from_str(&v)?);
+            }
         }
         Ok(out)
     }

@@ -704,3 +704,50 @@ fn binary_refuses_an_invalid_config_with_a_clear_message() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn outbox_matches_usernames_case_insensitively_and_forgets_after_a_day() {
+    let s = server();
+    let outbox = |q: &'static str| {
+        let app = s.app.clone();
+        async move {
+            send(
+                &app,
+                Request::get(format!("/_dev/outbox{q}"))
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .json()["messages"]
+                .as_array()
+                .unwrap()
+                .clone()
+        }
+    };
+    ok(
+        &s.app,
+        "SignUp",
+        json!({"ClientId": SPA, "Username": "Olga", "Password": "Passw0rd!x",
+        "UserAttributes": [{"Name": "email", "Value": "olga@example.com"}]}),
+    )
+    .await;
+    ok(
+        &s.app,
+        "AdminCreateUser",
+        json!({"UserPoolId": POOL, "Username": "Pavel", "TemporaryPassword": "TempPassw0rd!",
+        "UserAttributes": [{"Name": "email", "Value": "pavel@example.com"}]}),
+    )
+    .await;
+    for q in ["?username=olga", "?username=OLGA", "?username=Olga"] {
+        assert_eq!(outbox(q).await.len(), 1, "{q}");
+    }
+    assert_eq!(outbox("?username=pavel").await.len(), 1, "in-memory outbox");
+    assert_eq!(outbox("").await.len(), 2);
+    // After 24 hours the purge drops them (database and in-memory outbox alike).
+    s.clock.advance(24 * 3600 - 1);
+    s.state.purge_expired().unwrap();
+    assert_eq!(outbox("").await.len(), 2);
+    s.clock.advance(2);
+    s.state.purge_expired().unwrap();
+    assert_eq!(outbox("").await.len(), 0);
+}
