@@ -741,7 +741,7 @@ fn initiate_auth(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
                     }
                     auth::refresh(state, tx, pool, client, token)
                 })
-                .map(|t| Next::Tokens(t).finish(state))
+                .map(|t| Next::Tokens(Box::new(t)).finish(state))
         }
         "USER_SRP_AUTH" if enabled("USER_SRP_AUTH") => {
             let username = need(&params, "USERNAME")?;
@@ -860,7 +860,7 @@ fn password_result(
 /// after it has committed (RSA signing stays outside the store lock).
 enum Next<'s> {
     Reply(Value),
-    Tokens(auth::Unsigned<'s>),
+    Tokens(Box<auth::Unsigned<'s>>),
 }
 
 impl Next<'_> {
@@ -958,7 +958,7 @@ fn next_step<'s>(
         true,
         false,
     )?;
-    Ok(Next::Tokens(t))
+    Ok(Next::Tokens(Box::new(t)))
 }
 
 const CHALLENGES: &[&str] = &[
@@ -1086,7 +1086,7 @@ fn respond_to_auth_challenge(state: &AppState, r: &Req<'_>) -> Result<Value, Api
                         .map(Ok)
                     },
                 )?
-                .map(|t| Next::Tokens(t).finish(state))
+                .map(|t| Next::Tokens(Box::new(t)).finish(state))
         }
         "MFA_SETUP" => {
             let session = session.ok_or_else(|| missing_auth_param("Session"))?;
@@ -1122,7 +1122,7 @@ fn respond_to_auth_challenge(state: &AppState, r: &Req<'_>) -> Result<Value, Api
                         false,
                     )
                 })
-                .map(|t| Next::Tokens(t).finish(state))
+                .map(|t| Next::Tokens(Box::new(t)).finish(state))
         }
         _ => Err(ApiError::invalid_param(format!(
             "Challenge {name} is not supported by this local server"
