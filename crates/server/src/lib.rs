@@ -64,13 +64,24 @@ fn origin(headers: &HeaderMap) -> Option<&str> {
     headers.get(header::ORIGIN).and_then(|v| v.to_str().ok())
 }
 
-/// Whether `origin` is this server itself: the `Host` it was reached at, or the issuer base.
+/// Whether `origin` is this server itself: the issuer base, or the loopback `Host` it was
+/// reached at. A non-loopback `Host` equal to the origin is not enough: a DNS-rebinding page
+/// (`evil.example` resolving to 127.0.0.1) is same-origin with itself.
 fn same_origin(state: &AppState, headers: &HeaderMap, origin: &str) -> bool {
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
     let origin = origin.trim_end_matches('/');
-    host.is_some_and(|h| origin == format!("http://{h}") || origin == format!("https://{h}"))
-        || url::Url::parse(&state.issuer_base)
-            .is_ok_and(|u| u.origin().ascii_serialization() == origin)
+    if url::Url::parse(&state.issuer_base).is_ok_and(|u| u.origin().ascii_serialization() == origin)
+    {
+        return true;
+    }
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    let loopback = url::Url::parse(origin).is_ok_and(|u| match u.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    });
+    loopback
+        && host.is_some_and(|h| origin == format!("http://{h}") || origin == format!("https://{h}"))
 }
 
 /// Request headers a preflight may ask for besides every `x-amz-*` and `amz-sdk-*` header.

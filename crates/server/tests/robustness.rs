@@ -530,7 +530,11 @@ async fn dev_outbox_has_no_cors_and_refuses_other_origins() {
     assert!(r.header("access-control-allow-origin").is_none());
     let r = get(Some("http://localhost:8080"), Some("127.0.0.1:9229")).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    // The server's own origin (by Host or issuer base): served.
+    // DNS rebinding: a page on evil.example resolved to this server is same-origin with itself,
+    // but not a loopback name: refused.
+    let r = get(Some("http://evil.example:9229"), Some("evil.example:9229")).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // The server's own origin (by loopback Host or issuer base): served.
     let r = get(Some("http://127.0.0.1:9229"), Some("127.0.0.1:9229")).await;
     assert_eq!(r.status, StatusCode::OK);
     let r = get(Some("http://localhost:9229"), None).await;
