@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use crate::auth::{self, ADMIN_SCOPE};
 use crate::config::{ClientConfig, PoolConfig};
 use crate::error::ApiError;
-use crate::state::{user_key, AppState, SessionRec, SrpRec, User};
+use crate::state::{user_key, AppState, NewPassword, SessionRec, SrpRec, User};
 use crate::store::Tx;
 use crate::util;
 
@@ -435,8 +435,41 @@ fn fake_delivery() -> Value {
     json!({"CodeDeliveryDetails": auth::delivery("user@example.com", "email")})
 }
 
+/// HMAC-SHA256 of `label|name` (lowercased) under the pool's fake-user secret.
+fn fake_user_mac(state: &AppState, pool: &PoolConfig, label: &str, name: &str) -> Vec<u8> {
+    use hmac::Mac as _;
+    let secret = state
+        .keys
+        .get(&pool.id)
+        .map_or(&[][..], |k| k.fake_user_secret.as_slice());
+    let Ok(mut m) = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret) else {
+        return Vec::new();
+    };
+    m.update(label.as_bytes());
+    m.update(b"|");
+    m.update(name.to_lowercase().as_bytes());
+    m.finalize().into_bytes().to_vec()
+}
+
+/// The USER_ID_FOR_SRP shown for a user that does not exist: the lowercased name (usernames are
+/// case-insensitive), or for an email-shaped name a UUID that is stable per pool and name, as an
+/// email-as-username pool shows for real users.
+fn fake_user_id(state: &AppState, pool: &PoolConfig, username: &str) -> String {
+    if username.contains('@') {
+        let mac = fake_user_mac(state, pool, "uuid", username);
+        let mut bytes = [0u8; 16];
+        bytes.copy_from_slice(&mac[..16]);
+        uuid::Builder::from_random_bytes(bytes)
+            .into_uuid()
+            .to_string()
+    } else {
+        username.to_lowercase()
+    }
+}
+
 /// A PASSWORD_VERIFIER challenge for a user that does not exist (PreventUserExistenceErrors):
-/// a salt that is stable per username and a B from a throw-away verifier.
+/// a salt and USER_ID_FOR_SRP that are stable per pool and name (across restarts), and a B from a
+/// throw-away verifier.
 fn fake_srp_challenge(
     state: &AppState,
     pool: &PoolConfig,
@@ -444,17 +477,11 @@ fn fake_srp_challenge(
     username: &str,
     a_pub: &str,
 ) -> Result<Value, ApiError> {
-    use sha2::Digest as _;
-    static KEY: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
-    let key = KEY.get_or_init(|| util::random_bytes(32));
-    let mut h = sha2::Sha256::new();
-    h.update(key);
-    h.update(pool.id.as_bytes());
-    h.update(username.to_lowercase().as_bytes());
-    let salt = h.finalize()[..16].to_vec();
+    let salt = fake_user_mac(state, pool, "salt", username)[..16].to_vec();
+    let user_id = fake_user_id(state, pool, username);
     let v = cognito_srp::make_verifier(
         pool.srp_pool_name(),
-        username,
+        &user_id,
         &util::random_token(16),
         &salt,
     );
@@ -479,8 +506,8 @@ fn fake_srp_challenge(
             "SALT": v.salt_hex,
             "SRP_B": eph.b_pub_hex(),
             "SECRET_BLOCK": secret_block,
-            "USERNAME": username,
-            "USER_ID_FOR_SRP": username,
+            "USERNAME": user_id,
+            "USER_ID_FOR_SRP": user_id,
         }
     }))
 }
@@ -512,6 +539,27 @@ fn take_session(
         ));
     }
     Ok(rec)
+}
+
+/// The username of a challenge session, read without consuming it (to compute an SRP verifier
+/// before the write transaction).
+fn peek_session_user(state: &AppState, session: &str) -> Result<Option<String>, ApiError> {
+    let key = util::sha256_hex(session);
+    state
+        .store
+        .tx(|tx| Ok(tx.get::<SessionRec>("session", &key)?.map(|r| r.username)))
+}
+
+/// The stored username a request's name resolves to, if any (to compute an SRP verifier before
+/// the write transaction; the write transaction looks the user up again).
+fn peek_username(
+    state: &AppState,
+    pool: &PoolConfig,
+    name: &str,
+) -> Result<Option<String>, ApiError> {
+    state
+        .store
+        .tx(|tx| Ok(auth::find_user(tx, pool, name)?.map(|u| u.username)))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -581,25 +629,29 @@ fn confirm_sign_up(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
     let secret_hash = r.opt_str("SecretHash", 128)?;
     let _ = r.opt_bool("ForceAliasCreation")?;
     check_secret_hash(client, &[username], secret_hash)?;
-    state.store.tx_always(|tx| {
-        let mut user = load_user(tx, pool, username)
-            .map_err(|e| hide_unknown(pool, e, ApiError::code_mismatch))?;
-        if user.status != "UNCONFIRMED" {
-            return Err(ApiError::not_authorized(format!(
-                "User cannot be confirmed. Current status is {}",
-                user.status
-            )));
-        }
-        auth::take_code(state, tx, pool, &user, "SignUp", "email", code)?;
-        user.status = "CONFIRMED".into();
-        if user.attr("email").is_some() {
-            user.attributes
-                .insert("email_verified".into(), "true".into());
-        }
-        user.modified = state.now();
-        auth::save_user(tx, pool, &user)?;
-        Ok(json!({}))
-    })
+    state
+        .store
+        .tx(|tx| -> Result<auth::Counted<Value>, ApiError> {
+            let mut user = load_user(tx, pool, username)
+                .map_err(|e| hide_unknown(pool, e, ApiError::code_mismatch))?;
+            if user.status != "UNCONFIRMED" {
+                return Err(ApiError::not_authorized(format!(
+                    "User cannot be confirmed. Current status is {}",
+                    user.status
+                )));
+            }
+            if let Err(wrong) = auth::take_code(state, tx, pool, &user, "SignUp", "email", code)? {
+                return Ok(Err(wrong));
+            }
+            user.status = "CONFIRMED".into();
+            if user.attr("email").is_some() {
+                user.attributes
+                    .insert("email_verified".into(), "true".into());
+            }
+            user.modified = state.now();
+            auth::save_user(tx, pool, &user)?;
+            Ok(Ok(json!({})))
+        })?
 }
 
 fn resend_confirmation_code(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
@@ -665,26 +717,41 @@ fn initiate_auth(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
     match flow {
         "REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN" => {
             let token = need(&params, "REFRESH_TOKEN")?;
-            state.store.tx(|tx| {
-                if client.secret.is_some() {
-                    let (_, fam) = auth::refresh_family(state, tx, &client.id, token)?;
-                    // The hash may be over the username, the sub, or the email the user signed in with.
-                    let user = tx.get::<User>("user", &user_key(&pool.id, &fam.username))?;
-                    let sub = user.as_ref().map(|u| u.sub.clone()).unwrap_or_default();
-                    let email = user.as_ref().and_then(User::verified_email).unwrap_or_default().to_string();
-                    let names = [fam.username.as_str(), sub.as_str(), email.as_str()];
-                    let names: Vec<&str> = names.into_iter().filter(|n| !n.is_empty()).collect();
-                    check_secret_hash(client, &names, params.get("SECRET_HASH").map(String::as_str))?;
-                }
-                let t = auth::refresh(state, tx, pool, client, token)?;
-                Ok(json!({"AuthenticationResult": t.authentication_result(), "ChallengeParameters": {}}))
-            })
+            state
+                .store
+                .tx(|tx| {
+                    if client.secret.is_some() {
+                        let (_, fam) = auth::refresh_family(state, tx, &client.id, token)?;
+                        // The hash may be over the username, the sub, or the email the user signed in with.
+                        let user = tx.get::<User>("user", &user_key(&pool.id, &fam.username))?;
+                        let sub = user.as_ref().map(|u| u.sub.clone()).unwrap_or_default();
+                        let email = user
+                            .as_ref()
+                            .and_then(User::verified_email)
+                            .unwrap_or_default()
+                            .to_string();
+                        let names = [fam.username.as_str(), sub.as_str(), email.as_str()];
+                        let names: Vec<&str> =
+                            names.into_iter().filter(|n| !n.is_empty()).collect();
+                        check_secret_hash(
+                            client,
+                            &names,
+                            params.get("SECRET_HASH").map(String::as_str),
+                        )?;
+                    }
+                    auth::refresh(state, tx, pool, client, token)
+                })
+                .map(|t| Next::Tokens(Box::new(t)).finish(state))
         }
         "USER_SRP_AUTH" if enabled("USER_SRP_AUTH") => {
             let username = need(&params, "USERNAME")?;
             let a_pub = need(&params, "SRP_A")?;
             if a_pub.len() > 2048 || !a_pub.bytes().all(|b| b.is_ascii_hexdigit()) {
                 return Err(ApiError::invalid_param("Invalid SRP_A"));
+            }
+            // SRP-6a: A ≡ 0 (mod N) would make the session key independent of the password.
+            if !util::srp_a_is_legal(a_pub) {
+                return Err(ApiError::invalid_param("SRP_A cannot be 0 mod N"));
             }
             check_secret_hash(
                 client,
@@ -767,33 +834,54 @@ fn password_result(
     ok: bool,
 ) -> Result<Value, ApiError> {
     let now = state.now();
-    state.store.tx(|tx| {
-        let Some(mut user) = tx.get::<User>("user", &user_key(&pool.id, username))? else {
-            return Err(ApiError::user_not_found());
-        };
-        auth::check_lockout(&user, now)?;
-        if !ok {
-            auth::record_failure(&mut user, now);
-            auth::save_user(tx, pool, &user)?;
-            return Ok(Err(ApiError::bad_credentials()));
+    state
+        .store
+        .tx(|tx| {
+            let Some(mut user) = tx.get::<User>("user", &user_key(&pool.id, username))? else {
+                return Err(ApiError::user_not_found());
+            };
+            auth::check_lockout(&user, now)?;
+            if !ok {
+                auth::record_failure(&mut user, now);
+                auth::save_user(tx, pool, &user)?;
+                return Ok(Err(ApiError::bad_credentials()));
+            }
+            if user.failed_attempts != 0 || user.lockout_until != 0 {
+                user.failed_attempts = 0;
+                user.lockout_until = 0;
+                auth::save_user(tx, pool, &user)?;
+            }
+            Ok(Ok(next_step(state, tx, pool, client, &user)?))
+        })?
+        .map(|next| next.finish(state))
+}
+
+/// What a sign-in step answers: a challenge, or tokens recorded in the transaction and signed
+/// after it has committed (RSA signing stays outside the store lock).
+enum Next<'s> {
+    Reply(Value),
+    Tokens(Box<auth::Unsigned<'s>>),
+}
+
+impl Next<'_> {
+    fn finish(self, state: &AppState) -> Value {
+        match self {
+            Next::Reply(v) => v,
+            Next::Tokens(t) => {
+                json!({"AuthenticationResult": t.sign(state).authentication_result(), "ChallengeParameters": {}})
+            }
         }
-        if user.failed_attempts != 0 || user.lockout_until != 0 {
-            user.failed_attempts = 0;
-            user.lockout_until = 0;
-            auth::save_user(tx, pool, &user)?;
-        }
-        Ok(Ok(next_step(state, tx, pool, client, &user)?))
-    })?
+    }
 }
 
 /// The step after a correct password: a challenge or tokens.
-fn next_step(
+fn next_step<'s>(
     state: &AppState,
     tx: &Tx<'_>,
-    pool: &PoolConfig,
-    client: &ClientConfig,
+    pool: &'s PoolConfig,
+    client: &'s ClientConfig,
     user: &User,
-) -> Result<Value, ApiError> {
+) -> Result<Next<'s>, ApiError> {
     let now = state.now();
     let session = |challenge: &str| SessionRec {
         pool: pool.id.clone(),
@@ -830,7 +918,7 @@ fn next_step(
                 .filter(|(k, _)| !k.ends_with("_verified"))
                 .map(|(k, v)| (k.clone(), json!(v)))
                 .collect();
-            return Ok(json!({
+            return Ok(Next::Reply(json!({
                 "ChallengeName": "NEW_PASSWORD_REQUIRED",
                 "Session": s,
                 "ChallengeParameters": {
@@ -838,25 +926,25 @@ fn next_step(
                     "requiredAttributes": "[]",
                     "userAttributes": Value::Object(attrs).to_string(),
                 }
-            }));
+            })));
         }
         _ => {}
     }
     if user.totp_enabled && user.totp_secret.is_some() && pool.mfa != "OFF" {
         let s = new_session(tx, &session("SOFTWARE_TOKEN_MFA"))?;
-        return Ok(json!({
+        return Ok(Next::Reply(json!({
             "ChallengeName": "SOFTWARE_TOKEN_MFA",
             "Session": s,
             "ChallengeParameters": {"USER_ID_FOR_SRP": user.username},
-        }));
+        })));
     }
     if pool.mfa == "ON" {
         let s = new_session(tx, &session("MFA_SETUP"))?;
-        return Ok(json!({
+        return Ok(Next::Reply(json!({
             "ChallengeName": "MFA_SETUP",
             "Session": s,
             "ChallengeParameters": {"MFAS_CAN_SETUP": "[\"SOFTWARE_TOKEN_MFA\"]", "USER_ID_FOR_SRP": user.username},
-        }));
+        })));
     }
     let t = auth::issue(
         state,
@@ -868,8 +956,9 @@ fn next_step(
         vec![ADMIN_SCOPE.into()],
         None,
         true,
+        false,
     )?;
-    Ok(json!({"AuthenticationResult": t.authentication_result(), "ChallengeParameters": {}}))
+    Ok(Next::Tokens(Box::new(t)))
 }
 
 const CHALLENGES: &[&str] = &[
@@ -909,80 +998,131 @@ fn respond_to_auth_challenge(state: &AppState, r: &Req<'_>) -> Result<Value, Api
             let session = session.ok_or_else(|| missing_auth_param("Session"))?;
             let new_pw = need(&resp, "NEW_PASSWORD")?;
             let username = need(&resp, "USERNAME")?;
-            state.store.tx(|tx| {
-                let rec = take_session(state, tx, session, &client.id)?;
-                if rec.challenge != "NEW_PASSWORD_REQUIRED" {
-                    return Err(ApiError::not_authorized("Invalid session for the user."));
-                }
-                let mut user = load_user(tx, pool, &rec.username)?;
-                check_secret_hash(
-                    client,
-                    &[username, &user.username],
-                    resp.get("SECRET_HASH").map(String::as_str),
-                )?;
-                check_password_policy(pool, new_pw)?;
-                let attrs: Vec<(String, String)> = resp
-                    .iter()
-                    .filter_map(|(k, v)| {
-                        k.strip_prefix("userAttributes.")
-                            .map(|n| (n.to_string(), v.clone()))
-                    })
-                    .collect();
-                validate_attributes(&attrs)?;
-                for (n, v) in attrs {
-                    user.attributes.insert(n, v);
-                }
-                user.set_password(pool.srp_pool_name(), new_pw);
-                user.status = "CONFIRMED".into();
-                user.temp_password_expires = None;
-                user.modified = state.now();
-                auth::save_user(tx, pool, &user)?;
-                tx.delete("session", &util::sha256_hex(session))?;
-                next_step(state, tx, pool, client, &user)
-            })
+            check_password_policy(pool, new_pw)?;
+            // The SRP verifier is computed before the write transaction, outside the store lock.
+            let pre = peek_session_user(state, session)?
+                .map(|u| NewPassword::compute(pool.srp_pool_name(), &u, new_pw));
+            state
+                .store
+                .tx(|tx| {
+                    let rec = take_session(state, tx, session, &client.id)?;
+                    if rec.challenge != "NEW_PASSWORD_REQUIRED" {
+                        return Err(ApiError::not_authorized("Invalid session for the user."));
+                    }
+                    let mut user = load_user(tx, pool, &rec.username)?;
+                    check_secret_hash(
+                        client,
+                        &[username, &user.username],
+                        resp.get("SECRET_HASH").map(String::as_str),
+                    )?;
+                    let attrs: Vec<(String, String)> = resp
+                        .iter()
+                        .filter_map(|(k, v)| {
+                            k.strip_prefix("userAttributes.")
+                                .map(|n| (n.to_string(), v.clone()))
+                        })
+                        .collect();
+                    validate_attributes(&attrs)?;
+                    for (n, v) in attrs {
+                        user.attributes.insert(n, v);
+                    }
+                    user.apply_password(pool.srp_pool_name(), new_pw, pre.as_ref());
+                    user.status = "CONFIRMED".into();
+                    user.temp_password_expires = None;
+                    user.modified = state.now();
+                    auth::save_user(tx, pool, &user)?;
+                    tx.delete("session", &util::sha256_hex(session))?;
+                    next_step(state, tx, pool, client, &user)
+                })
+                .map(|next| next.finish(state))
         }
         "SOFTWARE_TOKEN_MFA" => {
             let session = session.ok_or_else(|| missing_auth_param("Session"))?;
             let code = need(&resp, "SOFTWARE_TOKEN_MFA_CODE")?;
-            state.store.tx_always(|tx| {
-                let mut rec = take_session(state, tx, session, &client.id)?;
-                if rec.challenge != "SOFTWARE_TOKEN_MFA" {
-                    return Err(ApiError::not_authorized("Invalid session for the user."));
-                }
-                let user = load_user(tx, pool, &rec.username)?;
-                let username = resp.get("USERNAME").map_or(user.username.as_str(), String::as_str);
-                check_secret_hash(client, &[username, &user.username], resp.get("SECRET_HASH").map(String::as_str))?;
-                let ok = user.totp_secret.as_deref().is_some_and(|s| util::totp_check(s, code, state.now()));
-                if !ok {
-                    rec.attempts += 1;
-                    if rec.attempts >= auth::MAX_CODE_ATTEMPTS {
+            state
+                .store
+                .tx(
+                    |tx| -> Result<auth::Counted<auth::Unsigned<'_>>, ApiError> {
+                        let mut rec = take_session(state, tx, session, &client.id)?;
+                        if rec.challenge != "SOFTWARE_TOKEN_MFA" {
+                            return Err(ApiError::not_authorized("Invalid session for the user."));
+                        }
+                        let mut user = load_user(tx, pool, &rec.username)?;
+                        let username = resp
+                            .get("USERNAME")
+                            .map_or(user.username.as_str(), String::as_str);
+                        check_secret_hash(
+                            client,
+                            &[username, &user.username],
+                            resp.get("SECRET_HASH").map(String::as_str),
+                        )?;
+                        // A code is good once: replaying it within its ±30 s window is refused.
+                        if !user.take_totp(code, state.now()) {
+                            rec.attempts += 1;
+                            if rec.attempts >= auth::MAX_CODE_ATTEMPTS {
+                                tx.delete("session", &util::sha256_hex(session))?;
+                            } else {
+                                tx.put("session", &util::sha256_hex(session), &rec)?;
+                            }
+                            return Ok(Err(ApiError::new(
+                                "CodeMismatchException",
+                                "Invalid code or auth state for the user.",
+                            )));
+                        }
+                        auth::save_user(tx, pool, &user)?;
                         tx.delete("session", &util::sha256_hex(session))?;
-                    } else {
-                        tx.put("session", &util::sha256_hex(session), &rec)?;
-                    }
-                    return Err(ApiError::new("CodeMismatchException", "Invalid code or auth state for the user."));
-                }
-                tx.delete("session", &util::sha256_hex(session))?;
-                let t = auth::issue(state, tx, pool, client, &user, state.now(), vec![ADMIN_SCOPE.into()], None, true)?;
-                Ok(json!({"AuthenticationResult": t.authentication_result(), "ChallengeParameters": {}}))
-            })
+                        auth::issue(
+                            state,
+                            tx,
+                            pool,
+                            client,
+                            &user,
+                            state.now(),
+                            vec![ADMIN_SCOPE.into()],
+                            None,
+                            true,
+                            false,
+                        )
+                        .map(Ok)
+                    },
+                )?
+                .map(|t| Next::Tokens(Box::new(t)).finish(state))
         }
         "MFA_SETUP" => {
             let session = session.ok_or_else(|| missing_auth_param("Session"))?;
-            state.store.tx(|tx| {
-                let rec = take_session(state, tx, session, &client.id)?;
-                if rec.challenge != "MFA_SETUP" || !rec.totp_verified {
-                    return Err(ApiError::not_authorized("Invalid session for the user."));
-                }
-                let mut user = load_user(tx, pool, &rec.username)?;
-                let username = resp.get("USERNAME").map_or(user.username.as_str(), String::as_str);
-                check_secret_hash(client, &[username, &user.username], resp.get("SECRET_HASH").map(String::as_str))?;
-                user.totp_enabled = true;
-                auth::save_user(tx, pool, &user)?;
-                tx.delete("session", &util::sha256_hex(session))?;
-                let t = auth::issue(state, tx, pool, client, &user, state.now(), vec![ADMIN_SCOPE.into()], None, true)?;
-                Ok(json!({"AuthenticationResult": t.authentication_result(), "ChallengeParameters": {}}))
-            })
+            state
+                .store
+                .tx(|tx| {
+                    let rec = take_session(state, tx, session, &client.id)?;
+                    if rec.challenge != "MFA_SETUP" || !rec.totp_verified {
+                        return Err(ApiError::not_authorized("Invalid session for the user."));
+                    }
+                    let mut user = load_user(tx, pool, &rec.username)?;
+                    let username = resp
+                        .get("USERNAME")
+                        .map_or(user.username.as_str(), String::as_str);
+                    check_secret_hash(
+                        client,
+                        &[username, &user.username],
+                        resp.get("SECRET_HASH").map(String::as_str),
+                    )?;
+                    user.totp_enabled = true;
+                    auth::save_user(tx, pool, &user)?;
+                    tx.delete("session", &util::sha256_hex(session))?;
+                    auth::issue(
+                        state,
+                        tx,
+                        pool,
+                        client,
+                        &user,
+                        state.now(),
+                        vec![ADMIN_SCOPE.into()],
+                        None,
+                        true,
+                        false,
+                    )
+                })
+                .map(|t| Next::Tokens(Box::new(t)).finish(state))
         }
         _ => Err(ApiError::invalid_param(format!(
             "Challenge {name} is not supported by this local server"
@@ -1076,21 +1216,24 @@ fn get_tokens_from_refresh_token(state: &AppState, r: &Req<'_>) -> Result<Value,
     let secret = r.opt_str("ClientSecret", 64)?;
     let _ = r.opt_str("DeviceKey", 55)?;
     check_client_secret(client, secret)?;
-    state.store.tx(|tx| {
-        let mut t = auth::refresh(state, tx, pool, client, token)?;
-        if client.refresh_token_rotation {
-            // Rotation: a new refresh token in the same family; the old one stops working now.
-            let old = util::sha256_hex(token);
-            let fkey: Option<String> = tx.get("refresh", &old)?;
-            if let Some(fkey) = fkey {
-                let new = util::random_token(96);
-                tx.put("refresh", &util::sha256_hex(&new), &fkey)?;
-                tx.delete("refresh", &old)?;
-                t.refresh_token = Some(new);
+    state
+        .store
+        .tx(|tx| {
+            let mut t = auth::refresh(state, tx, pool, client, token)?;
+            if client.refresh_token_rotation {
+                // Rotation: a new refresh token in the same family; the old one stops working now.
+                let old = util::sha256_hex(token);
+                let fkey: Option<String> = tx.get("refresh", &old)?;
+                if let Some(fkey) = fkey {
+                    let new = util::random_token(96);
+                    tx.put("refresh", &util::sha256_hex(&new), &fkey)?;
+                    tx.delete("refresh", &old)?;
+                    t = t.with_refresh_token(new);
+                }
             }
-        }
-        Ok(json!({"AuthenticationResult": t.authentication_result()}))
-    })
+            Ok(t)
+        })
+        .map(|t| json!({"AuthenticationResult": t.sign(state).authentication_result()}))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1103,32 +1246,6 @@ fn with_access<T>(
 ) -> Result<T, ApiError> {
     let token = r.req_str("AccessToken", 131_072)?;
     state.store.tx(|tx| {
-        let ctx = auth::validate_access(state, tx, token)?;
-        let pool = state
-            .pool(&ctx.pool_id)
-            .ok_or_else(|| ApiError::internal("pool vanished"))?;
-        let scope = ctx
-            .claims
-            .get("scope")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        if !scope.split(' ').any(|s| s == ADMIN_SCOPE) {
-            return Err(ApiError::not_authorized(
-                "Access Token does not have required scopes",
-            ));
-        }
-        f(tx, pool, ctx.user)
-    })
-}
-
-/// [`with_access`] committing even when `f` fails (wrong-code counters).
-fn with_access_always<T>(
-    state: &AppState,
-    r: &Req<'_>,
-    f: impl FnOnce(&Tx<'_>, &PoolConfig, User) -> Result<T, ApiError>,
-) -> Result<T, ApiError> {
-    let token = r.req_str("AccessToken", 131_072)?;
-    state.store.tx_always(|tx| {
         let ctx = auth::validate_access(state, tx, token)?;
         let pool = state
             .pool(&ctx.pool_id)
@@ -1250,14 +1367,18 @@ fn get_user_attribute_verification_code(state: &AppState, r: &Req<'_>) -> Result
 fn verify_user_attribute(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
     let attr = r.req_str("AttributeName", 32)?.to_string();
     let code = r.req_str("Code", 2048)?.to_string();
-    with_access_always(state, r, |tx, pool, mut user| {
-        auth::take_code(state, tx, pool, &user, "VerifyUserAttribute", &attr, &code)?;
+    with_access(state, r, |tx, pool, mut user| {
+        if let Err(wrong) =
+            auth::take_code(state, tx, pool, &user, "VerifyUserAttribute", &attr, &code)?
+        {
+            return Ok(Err(wrong));
+        }
         user.attributes
             .insert(format!("{attr}_verified"), "true".into());
         user.modified = state.now();
         auth::save_user(tx, pool, &user)?;
-        Ok(json!({}))
-    })
+        Ok(Ok(json!({})))
+    })?
 }
 
 fn change_password(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
@@ -1373,20 +1494,28 @@ fn confirm_forgot_password(state: &AppState, r: &Req<'_>) -> Result<Value, ApiEr
     let secret_hash = r.opt_str("SecretHash", 128)?;
     check_secret_hash(client, &[username], secret_hash)?;
     check_password_policy(pool, password)?;
-    state.store.tx_always(|tx| {
-        let mut user = load_user(tx, pool, username)
-            .map_err(|e| hide_unknown(pool, e, ApiError::code_mismatch))?;
-        auth::take_code(state, tx, pool, &user, "ForgotPassword", "email", code)?;
-        user.set_password(pool.srp_pool_name(), password);
-        if user.status != "UNCONFIRMED" {
-            user.status = "CONFIRMED".into();
-        }
-        user.failed_attempts = 0;
-        user.lockout_until = 0;
-        user.modified = state.now();
-        auth::save_user(tx, pool, &user)?;
-        Ok(json!({}))
-    })
+    let pre = peek_username(state, pool, username)?
+        .map(|u| NewPassword::compute(pool.srp_pool_name(), &u, password));
+    state
+        .store
+        .tx(|tx| -> Result<auth::Counted<Value>, ApiError> {
+            let mut user = load_user(tx, pool, username)
+                .map_err(|e| hide_unknown(pool, e, ApiError::code_mismatch))?;
+            if let Err(wrong) =
+                auth::take_code(state, tx, pool, &user, "ForgotPassword", "email", code)?
+            {
+                return Ok(Err(wrong));
+            }
+            user.apply_password(pool.srp_pool_name(), password, pre.as_ref());
+            if user.status != "UNCONFIRMED" {
+                user.status = "CONFIRMED".into();
+            }
+            user.failed_attempts = 0;
+            user.lockout_until = 0;
+            user.modified = state.now();
+            auth::save_user(tx, pool, &user)?;
+            Ok(Ok(json!({})))
+        })?
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1446,14 +1575,16 @@ fn verify_software_token(state: &AppState, r: &Req<'_>) -> Result<Value, ApiErro
                 "Software token has not been associated; call AssociateSoftwareToken first",
             )
         })?;
-        if !util::totp_check(&pending, &code, now) {
+        let Some(step) = util::totp_step(&pending, &code, now) else {
             return Err(ApiError::new(
                 "EnableSoftwareTokenMFAException",
                 "Code mismatch and fail enable Software Token MFA",
             ));
-        }
+        };
         user.totp_secret = Some(pending);
         user.totp_pending = None;
+        // The code that proved the new secret cannot also answer the next sign-in.
+        user.totp_last_step = Some(step);
         Ok(())
     };
     if r.opt_str("AccessToken", 131_072)?.is_some() {
@@ -1569,7 +1700,8 @@ fn admin_create_user(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
         None => util::temporary_password(),
     };
     let now = state.now();
-    state.store.tx(|tx| {
+    let pre = NewPassword::compute(pool.srp_pool_name(), username, &temp);
+    let user = state.store.tx(|tx| {
         let existing = tx.get::<User>("user", &user_key(&pool.id, username))?;
         let mut user = match (existing, action) {
             (Some(u), Some("RESEND")) if u.status == "FORCE_CHANGE_PASSWORD" => u,
@@ -1597,28 +1729,21 @@ fn admin_create_user(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
         user.status = "FORCE_CHANGE_PASSWORD".into();
         user.temp_password_expires =
             Some(now + pool.password_policy.temporary_password_validity_days * 86_400);
-        user.set_password(pool.srp_pool_name(), &temp);
+        user.apply_password(pool.srp_pool_name(), &temp, Some(&pre));
         user.modified = now;
         auth::save_user(tx, pool, &user)?;
-        if action != Some("SUPPRESS") {
-            let dest = user
-                .attr("email")
-                .unwrap_or("(no email; see outbox)")
-                .to_string();
-            auth::outbox(
-                state,
-                tx,
-                pool,
-                "",
-                &user,
-                &dest,
-                "email",
-                "AdminCreateUser",
-                &temp,
-            )?;
-        }
-        Ok(json!({"User": user_type(&user, "Attributes")}))
-    })
+        Ok(user)
+    })?;
+    if action != Some("SUPPRESS") {
+        // The temporary password is a secret: it goes to the log and the in-memory outbox
+        // only, never into the database (and only once the user is committed).
+        let dest = user
+            .attr("email")
+            .unwrap_or("(no email; see outbox)")
+            .to_string();
+        auth::outbox_in_memory(state, pool, &user, &dest, "AdminCreateUser", &temp);
+    }
+    Ok(json!({"User": user_type(&user, "Attributes")}))
 }
 
 fn admin_get_user(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
@@ -1671,9 +1796,11 @@ fn admin_set_user_password(state: &AppState, r: &Req<'_>) -> Result<Value, ApiEr
     let password = r.req_str("Password", 256)?;
     let permanent = r.opt_bool("Permanent")?.unwrap_or(false);
     check_password_policy(pool, password)?;
+    let pre = peek_username(state, pool, username)?
+        .map(|u| NewPassword::compute(pool.srp_pool_name(), &u, password));
     state.store.tx(|tx| {
         let mut user = load_user(tx, pool, username)?;
-        user.set_password(pool.srp_pool_name(), password);
+        user.apply_password(pool.srp_pool_name(), password, pre.as_ref());
         if permanent {
             user.status = "CONFIRMED".into();
             user.temp_password_expires = None;
@@ -1698,6 +1825,10 @@ fn admin_set_enabled(state: &AppState, r: &Req<'_>, enabled: bool) -> Result<Val
         user.enabled = enabled;
         user.modified = state.now();
         auth::save_user(tx, pool, &user)?;
+        if !enabled {
+            // AWS: "deactivates a user and revokes all access tokens for the user".
+            auth::revoke_all(tx, &pool.id, &user.username)?;
+        }
         Ok(json!({}))
     })
 }

@@ -99,6 +99,7 @@ pub fn send_code(
             code: code.clone(),
             expires: now + lifetime,
             attribute: Some(attribute.into()),
+            value: Some(dest.clone()),
             attempts: 0,
         },
     )?;
@@ -168,10 +169,45 @@ pub fn outbox(
     Ok(())
 }
 
-/// Checks and consumes a code.
+/// A refusal whose writes must be committed (a counted wrong guess), inside `Ok` so that the
+/// transaction commits: `Ok(Err(e))` commits then answers `e`; a plain `Err` rolls back.
+pub type Counted<T> = Result<T, ApiError>;
+
+/// Logs a temporary password and keeps it in the in-memory outbox only (never in SQLite): a
+/// deliberate development-only exception, since the point of the outbox is to show it.
+pub fn outbox_in_memory(
+    state: &AppState,
+    pool: &PoolConfig,
+    user: &User,
+    dest: &str,
+    purpose: &str,
+    secret: &str,
+) {
+    tracing::info!(
+        pool = %pool.id, username = %user.username, purpose, destination = dest,
+        "temporary password for {} ({purpose}): {secret}", user.username
+    );
+    state.memory_outbox_push(
+        &user.username,
+        json!({
+            "poolId": pool.id,
+            "clientId": "",
+            "username": user.username,
+            "destination": dest,
+            "deliveryMedium": "EMAIL",
+            "attributeName": "email",
+            "purpose": purpose,
+            "code": secret,
+            "createdAt": state.now(),
+        }),
+    );
+}
+
+/// Checks and consumes a code. A wrong guess is counted: `Ok(Err(CodeMismatchException /
+/// LimitExceededException))`, to be committed and then returned.
 ///
 /// # Errors
-/// CodeMismatchException, ExpiredCodeException.
+/// CodeMismatchException (no such code), ExpiredCodeException; storage failure.
 pub fn take_code(
     state: &AppState,
     tx: &Tx<'_>,
@@ -180,7 +216,7 @@ pub fn take_code(
     purpose: &str,
     attribute: &str,
     given: &str,
-) -> Result<(), ApiError> {
+) -> Result<Counted<()>, ApiError> {
     let key = format!(
         "{}|{}",
         user_key(&pool.id, &user.username),
@@ -190,23 +226,32 @@ pub fn take_code(
         return Err(ApiError::code_mismatch());
     };
     if !util::ct_eq(&rec.code, given) {
-        // Run inside `Store::tx_always` so the counter sticks.
         rec.attempts += 1;
         if rec.attempts >= MAX_CODE_ATTEMPTS {
             tx.delete("code", &key)?;
-            return Err(ApiError::new(
+            return Ok(Err(ApiError::new(
                 "LimitExceededException",
                 "Attempt limit exceeded, please try after some time.",
-            ));
+            )));
         }
         tx.put("code", &key, &rec)?;
-        return Err(ApiError::code_mismatch());
+        return Ok(Err(ApiError::code_mismatch()));
     }
     if state.now() > rec.expires {
         return Err(ApiError::expired_code());
     }
+    // An attribute-verification code proves the value it was sent to, not whatever the
+    // attribute holds now (e.g. an email changed afterwards without a new code).
+    if purpose == "VerifyUserAttribute" {
+        if let Some(sent_to) = &rec.value {
+            if user.attr(attribute) != Some(sent_to.as_str()) {
+                tx.delete("code", &key)?;
+                return Ok(Err(ApiError::code_mismatch()));
+            }
+        }
+    }
     tx.delete("code", &key)?;
-    Ok(())
+    Ok(Ok(()))
 }
 
 /// Tokens issued for one sign-in or refresh.
@@ -259,22 +304,70 @@ impl Tokens {
 /// The native API scope.
 pub const ADMIN_SCOPE: &str = "aws.cognito.signin.user.admin";
 
-/// Starts a new refresh-token family and issues ID, access and refresh tokens.
+/// Tokens recorded in the store but not signed yet: RS256 signing is slow, so it happens after
+/// the transaction has committed and released the store lock ([`Unsigned::sign`]).
+#[derive(Debug, Clone)]
+#[must_use = "the tokens still have to be signed"]
+pub struct Unsigned<'s> {
+    pool: &'s PoolConfig,
+    client: &'s ClientConfig,
+    user: User,
+    family: Family,
+    nonce: Option<String>,
+    with_id_token: bool,
+    with_at_hash: bool,
+    refresh_token: Option<String>,
+    /// `iat`, fixed in the transaction that recorded the family's `access_expires`.
+    now: i64,
+}
+
+impl Unsigned<'_> {
+    /// Signs the ID and access tokens.
+    #[must_use]
+    pub fn sign(self, state: &AppState) -> Tokens {
+        let mut t = mint(
+            state,
+            self.now,
+            self.pool,
+            self.client,
+            &self.user,
+            &self.family,
+            self.nonce.as_deref(),
+            self.with_id_token,
+            self.with_at_hash,
+        );
+        t.refresh_token = self.refresh_token;
+        t
+    }
+
+    /// Adds a (rotated) refresh token to the result.
+    pub fn with_refresh_token(mut self, token: String) -> Self {
+        self.refresh_token = Some(token);
+        self
+    }
+}
+
+/// Starts a new refresh-token family (stored in `tx`) for ID, access and refresh tokens; sign
+/// them with [`Unsigned::sign`] after the transaction commits.
 ///
 /// # Errors
-/// Storage failure.
+/// NotAuthorizedException `User is disabled.`; storage failure.
 #[allow(clippy::too_many_arguments)]
-pub fn issue(
+pub fn issue<'s>(
     state: &AppState,
     tx: &Tx<'_>,
-    pool: &PoolConfig,
-    client: &ClientConfig,
+    pool: &'s PoolConfig,
+    client: &'s ClientConfig,
     user: &User,
     auth_time: i64,
     scope: Vec<String>,
     nonce: Option<&str>,
     with_id_token: bool,
-) -> Result<Tokens, ApiError> {
+    with_at_hash: bool,
+) -> Result<Unsigned<'s>, ApiError> {
+    if !user.enabled {
+        return Err(ApiError::not_authorized("User is disabled."));
+    }
     let now = state.now();
     let family = Family {
         pool: pool.id.clone(),
@@ -285,20 +378,30 @@ pub fn issue(
         scope,
         revoked: false,
         expires: now + client.refresh_token_validity_seconds,
+        access_expires: now + client.access_token_validity_seconds,
     };
     let fkey = family_key(&pool.id, &user.username, &family.origin_jti);
     tx.put("family", &fkey, &family)?;
     let refresh = util::random_token(96);
     tx.put("refresh", &util::sha256_hex(&refresh), &fkey)?;
-    let mut t = mint(state, pool, client, user, &family, nonce, with_id_token);
-    t.refresh_token = Some(refresh);
-    Ok(t)
+    Ok(Unsigned {
+        pool,
+        client,
+        user: user.clone(),
+        family,
+        nonce: nonce.map(str::to_string),
+        with_id_token,
+        with_at_hash,
+        refresh_token: Some(refresh),
+        now,
+    })
 }
 
 /// Looks up a live refresh token: its family key and family.
 ///
 /// # Errors
-/// NotAuthorizedException `Invalid Refresh Token` / `Refresh Token has been revoked`.
+/// NotAuthorizedException `Invalid Refresh Token` / `User is disabled.` /
+/// `Refresh Token has been revoked`.
 pub fn refresh_family(
     state: &AppState,
     tx: &Tx<'_>,
@@ -315,6 +418,10 @@ pub fn refresh_family(
     if family.client_id != client_id {
         return Err(invalid());
     }
+    let user = tx.get::<User>("user", &user_key(&family.pool, &family.username))?;
+    if user.is_some_and(|u| !u.enabled) {
+        return Err(ApiError::not_authorized("User is disabled."));
+    }
     if family.revoked {
         return Err(ApiError::not_authorized("Refresh Token has been revoked"));
     }
@@ -324,18 +431,19 @@ pub fn refresh_family(
     Ok((fkey, family))
 }
 
-/// Issues new ID and access tokens from a refresh token (the refresh token is not rotated).
+/// New ID and access tokens from a refresh token (the refresh token is not rotated); sign them
+/// with [`Unsigned::sign`] after the transaction.
 ///
 /// # Errors
 /// As [`refresh_family`]; NotAuthorizedException if the user is gone or disabled.
-pub fn refresh(
+pub fn refresh<'s>(
     state: &AppState,
     tx: &Tx<'_>,
-    pool: &PoolConfig,
-    client: &ClientConfig,
+    pool: &'s PoolConfig,
+    client: &'s ClientConfig,
     token: &str,
-) -> Result<Tokens, ApiError> {
-    let (_, family) = refresh_family(state, tx, &client.id, token)?;
+) -> Result<Unsigned<'s>, ApiError> {
+    let (fkey, mut family) = refresh_family(state, tx, &client.id, token)?;
     let Some(user) = tx.get::<User>("user", &user_key(&pool.id, &family.username))? else {
         return Err(ApiError::not_authorized("Refresh Token has been revoked"));
     };
@@ -346,21 +454,49 @@ pub fn refresh(
         .scope
         .iter()
         .any(|s| s == "openid" || s == ADMIN_SCOPE);
-    Ok(mint(state, pool, client, &user, &family, None, with_id))
+    let now = state.now();
+    let access_expires = now + client.access_token_validity_seconds;
+    if access_expires > family.access_expires {
+        family.access_expires = access_expires;
+        tx.put("family", &fkey, &family)?;
+    }
+    Ok(Unsigned {
+        pool,
+        client,
+        user,
+        family,
+        nonce: None,
+        with_id_token: with_id,
+        with_at_hash: false,
+        refresh_token: None,
+        now,
+    })
 }
 
-/// Signs an ID token and an access token for a family.
+/// `at_hash` of an access token (OIDC Core 3.1.3.6): the left half of its SHA-256, base64url.
 #[must_use]
+pub fn at_hash(access_token: &str) -> String {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let h = sha2::Sha256::digest(access_token.as_bytes());
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&h[..16])
+}
+
+/// Signs an ID token and an access token for a family, issued at `now`; `with_at_hash` puts the
+/// access token's `at_hash` into the ID token (hosted-UI authorization-code grant, as AWS).
+#[must_use]
+#[allow(clippy::too_many_arguments)]
 pub fn mint(
     state: &AppState,
+    now: i64,
     pool: &PoolConfig,
     client: &ClientConfig,
     user: &User,
     family: &Family,
     nonce: Option<&str>,
     with_id_token: bool,
+    with_at_hash: bool,
 ) -> Tokens {
-    let now = state.now();
     let iss = state.issuer(&pool.id);
     let event_id = uuid::Uuid::new_v4().to_string();
     let keys = &state.keys[&pool.id];
@@ -406,6 +542,9 @@ pub fn mint(
         if let Some(n) = nonce {
             id.insert("nonce".into(), json!(n));
         }
+        if with_at_hash {
+            id.insert("at_hash".into(), json!(at_hash(&access_token)));
+        }
         id.insert("origin_jti".into(), json!(family.origin_jti));
         id.insert("aud".into(), json!(client.id));
         id.insert("event_id".into(), json!(event_id));
@@ -436,11 +575,12 @@ pub struct AccessContext {
     pub claims: Map<String, Value>,
 }
 
-/// Validates an access token: signature, `token_use`, `exp`, not revoked, user exists.
+/// Validates an access token: signature, `token_use`, `exp`, not revoked, user exists and is
+/// enabled.
 ///
 /// # Errors
 /// NotAuthorizedException (`Invalid Access Token`, `Access Token has expired`,
-/// `Access Token has been revoked`), UserNotFoundException.
+/// `Access Token has been revoked`, `User is disabled.`), UserNotFoundException.
 pub fn validate_access(
     state: &AppState,
     tx: &Tx<'_>,
@@ -471,16 +611,20 @@ pub fn validate_access(
         .get("origin_jti")
         .and_then(Value::as_str)
         .unwrap_or_default();
+    let user = tx
+        .get::<User>("user", &user_key(&pool_id, username))?
+        .filter(|u| claims.get("sub").and_then(Value::as_str) == Some(u.sub.as_str()));
+    // Disabling also revokes, but the disabled state is the more useful answer.
+    if user.as_ref().is_some_and(|u| !u.enabled) {
+        return Err(ApiError::not_authorized("User is disabled."));
+    }
     let family: Option<Family> = tx.get("family", &family_key(&pool_id, username, origin))?;
     if family.is_none_or(|f| f.revoked) {
         return Err(ApiError::not_authorized("Access Token has been revoked"));
     }
-    let Some(user) = tx.get::<User>("user", &user_key(&pool_id, username))? else {
+    let Some(user) = user else {
         return Err(ApiError::user_not_found());
     };
-    if claims.get("sub").and_then(Value::as_str) != Some(user.sub.as_str()) {
-        return Err(ApiError::user_not_found());
-    }
     Ok(AccessContext {
         pool_id,
         user,

@@ -17,6 +17,26 @@ pub enum ConfigError {
     Invalid(String),
 }
 
+/// `auth_flows` values (AWS ExplicitAuthFlows), each also accepted with an `ALLOW_` prefix.
+pub const KNOWN_AUTH_FLOWS: &[&str] = &[
+    "USER_SRP_AUTH",
+    "USER_PASSWORD_AUTH",
+    "REFRESH_TOKEN_AUTH",
+    "CUSTOM_AUTH",
+    "ADMIN_USER_PASSWORD_AUTH",
+    "USER_AUTH",
+    "ADMIN_NO_SRP_AUTH",
+    "CUSTOM_AUTH_FLOW_ONLY",
+];
+
+/// Seed-user `status` values.
+pub const SEED_STATUSES: &[&str] = &[
+    "CONFIRMED",
+    "UNCONFIRMED",
+    "FORCE_CHANGE_PASSWORD",
+    "RESET_REQUIRED",
+];
+
 /// Longest token lifetime accepted (10 years, AWS's refresh-token maximum).
 pub const MAX_VALIDITY_SECS: i64 = 10 * 365 * 86_400;
 
@@ -24,8 +44,22 @@ pub const MAX_VALIDITY_SECS: i64 = 10 * 365 * 86_400;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
+    /// Server-wide settings (`[server]`).
+    #[serde(default)]
+    pub server: ServerConfig,
     /// User pools served.
     pub pools: Vec<PoolConfig>,
+}
+
+/// Server-wide settings.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerConfig {
+    /// Accept `Admin*` operations from browsers (requests with an `Origin` header). Off by
+    /// default: the local server has no SigV4/IAM, so with CORS open to every origin any web
+    /// page the developer visits could otherwise call `AdminSetUserPassword`.
+    #[serde(default)]
+    pub allow_browser_admin: bool,
 }
 
 /// One user pool.
@@ -236,6 +270,33 @@ impl Config {
                         c.id
                     )));
                 }
+                for f in &c.auth_flows {
+                    if !KNOWN_AUTH_FLOWS.contains(&f.strip_prefix("ALLOW_").unwrap_or(f)) {
+                        return Err(ConfigError::Invalid(format!(
+                            "client {}: unknown auth flow {f:?} (known: {}, each also with an ALLOW_ prefix)",
+                            c.id,
+                            KNOWN_AUTH_FLOWS.join(", ")
+                        )));
+                    }
+                }
+                for (what, urls) in [
+                    ("callback_urls", &c.callback_urls),
+                    ("logout_urls", &c.logout_urls),
+                ] {
+                    for u in urls {
+                        let problem = match url::Url::parse(u) {
+                            Err(e) => Some(e.to_string()),
+                            Ok(p) if !p.has_host() => Some("no host".into()),
+                            Ok(_) => None,
+                        };
+                        if let Some(e) = problem {
+                            return Err(ConfigError::Invalid(format!(
+                                "client {}: {what}: {u:?} is not an absolute URL with a host ({e})",
+                                c.id
+                            )));
+                        }
+                    }
+                }
                 for (what, v) in [
                     ("id_token_validity_seconds", c.id_token_validity_seconds),
                     (
@@ -253,6 +314,17 @@ impl Config {
                             c.id
                         )));
                     }
+                }
+            }
+            for u in &p.users {
+                if !SEED_STATUSES.contains(&u.status.as_str()) {
+                    return Err(ConfigError::Invalid(format!(
+                        "pool {}: seed user {:?}: unknown status {:?} (known: {})",
+                        p.id,
+                        u.username,
+                        u.status,
+                        SEED_STATUSES.join(", ")
+                    )));
                 }
             }
             if !(0..=365).contains(&p.password_policy.temporary_password_validity_days) {
@@ -281,7 +353,7 @@ impl PoolConfig {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 
@@ -305,6 +377,41 @@ mod tests {
             "access_token_validity_seconds = 0",
         );
         assert!(Config::parse(&zero).is_err());
+    }
+
+    #[test]
+    fn unknown_flows_bad_urls_and_unknown_statuses_rejected() {
+        let msg = |text: &str| match Config::parse(text) {
+            Err(ConfigError::Invalid(m)) => m,
+            other => panic!("expected Invalid, got {other:?}"),
+        };
+        let m = msg(&DEFAULT_CONFIG.replacen("\"USER_PASSWORD_AUTH\"", "\"USER_PASWORD_AUTH\"", 1));
+        assert!(m.contains("unknown auth flow \"USER_PASWORD_AUTH\""), "{m}");
+        let m = msg(&DEFAULT_CONFIG.replacen(
+            "callback_urls = [\"http://localhost:8080/\"",
+            "callback_urls = [\"localhost:8080/\"",
+            1,
+        ));
+        assert!(m.contains("callback_urls"), "{m}");
+        let m = msg(&DEFAULT_CONFIG.replacen(
+            "logout_urls = [\"http://localhost:8080/\"",
+            "logout_urls = [\"/signed-out\"",
+            1,
+        ));
+        assert!(m.contains("logout_urls"), "{m}");
+        let m = msg(&DEFAULT_CONFIG.replace(
+            "password = \"DemoPassw0rd!\"",
+            "password = \"DemoPassw0rd!\"\nstatus = \"CONFIRMD\"",
+        ));
+        assert!(m.contains("unknown status \"CONFIRMD\""), "{m}");
+        // The ALLOW_ spelling of a known flow and every known status are fine.
+        let ok = DEFAULT_CONFIG
+            .replacen("\"USER_SRP_AUTH\"", "\"ALLOW_USER_SRP_AUTH\"", 1)
+            .replace(
+                "password = \"DemoPassw0rd!\"",
+                "password = \"DemoPassw0rd!\"\nstatus = \"FORCE_CHANGE_PASSWORD\"",
+            );
+        Config::parse(&ok).expect("valid");
     }
 
     #[test]

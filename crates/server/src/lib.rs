@@ -32,7 +32,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde_json::{json, Value};
 use std::collections::HashMap;
-use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::cors::{AllowHeaders, AllowOrigin, CorsLayer};
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -49,29 +49,75 @@ pub fn app(state: AppState) -> Router {
             "/{pool_id}/.well-known/openid-configuration",
             get(discovery),
         )
-        .route("/_dev/outbox", get(outbox))
         .merge(oauth::routes())
         .fallback(not_found)
         .layer(cors())
+        .layer(axum::middleware::map_request(filter_requested_headers))
+        // Added after the CORS layer: `/_dev/*` sends no CORS headers, so other origins
+        // cannot read the codes and temporary passwords.
+        .route("/_dev/outbox", get(outbox))
         .with_state(state)
+}
+
+/// The `Origin` of a browser request, if any.
+fn origin(headers: &HeaderMap) -> Option<&str> {
+    headers.get(header::ORIGIN).and_then(|v| v.to_str().ok())
+}
+
+/// Whether `origin` is this server itself: the issuer base, or the loopback `Host` it was
+/// reached at. A non-loopback `Host` equal to the origin is not enough: a DNS-rebinding page
+/// (`evil.example` resolving to 127.0.0.1) is same-origin with itself.
+fn same_origin(state: &AppState, headers: &HeaderMap, origin: &str) -> bool {
+    let origin = origin.trim_end_matches('/');
+    if url::Url::parse(&state.issuer_base).is_ok_and(|u| u.origin().ascii_serialization() == origin)
+    {
+        return true;
+    }
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    let loopback = url::Url::parse(origin).is_ok_and(|u| match u.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    });
+    loopback
+        && host.is_some_and(|h| origin == format!("http://{h}") || origin == format!("https://{h}"))
+}
+
+/// Request headers a preflight may ask for besides every `x-amz-*` and `amz-sdk-*` header.
+const ALLOWED_HEADERS: &[&str] = &["content-type", "cache-control", "authorization"];
+
+/// Whether a browser may send this request header cross-origin.
+fn header_allowed(name: &str) -> bool {
+    let n = name.trim().to_ascii_lowercase();
+    ALLOWED_HEADERS.contains(&n.as_str()) || n.starts_with("x-amz-") || n.starts_with("amz-sdk-")
+}
+
+/// Keeps only the allowed names in a preflight's `Access-Control-Request-Headers`, which the
+/// CORS layer then mirrors: every `x-amz-*` / `amz-sdk-*` header the AWS SDKs add (e.g.
+/// `x-amz-content-sha256`) is granted without a fixed list, anything else is not.
+async fn filter_requested_headers(mut req: axum::http::Request<Body>) -> axum::http::Request<Body> {
+    let name = header::ACCESS_CONTROL_REQUEST_HEADERS;
+    if let Some(v) = req.headers().get(&name).and_then(|v| v.to_str().ok()) {
+        let kept: Vec<&str> = v
+            .split(',')
+            .map(str::trim)
+            .filter(|h| !h.is_empty() && header_allowed(h))
+            .collect();
+        match HeaderValue::from_str(&kept.join(",")) {
+            Ok(hv) if !kept.is_empty() => {
+                req.headers_mut().insert(&name, hv);
+            }
+            _ => {
+                req.headers_mut().remove(&name);
+            }
+        }
+    }
+    req
 }
 
 /// CORS like AWS: any origin, the SDK headers, and the `x-amzn-*` response headers exposed.
 fn cors() -> CorsLayer {
-    let allow: Vec<HeaderName> = [
-        "content-type",
-        "x-amz-target",
-        "x-amz-user-agent",
-        "cache-control",
-        "amz-sdk-invocation-id",
-        "amz-sdk-request",
-        "authorization",
-        "x-amz-date",
-        "x-amz-security-token",
-    ]
-    .iter()
-    .map(|h| HeaderName::from_static(h))
-    .collect();
     let expose: Vec<HeaderName> = [
         "x-amzn-requestid",
         "x-amzn-errortype",
@@ -84,9 +130,26 @@ fn cors() -> CorsLayer {
     CorsLayer::new()
         .allow_origin(AllowOrigin::any())
         .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
-        .allow_headers(allow)
+        .allow_headers(AllowHeaders::mirror_request())
         .expose_headers(expose)
         .max_age(std::time::Duration::from_secs(86_400))
+}
+
+/// Runs store work (SQLite behind the global lock) on tokio's blocking pool, so that waiting for
+/// the lock or the disk never stalls an async worker.
+pub(crate) async fn blocking<T, F>(state: &AppState, f: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&AppState) -> Result<T, ApiError> + Send + 'static,
+    T: Send + 'static,
+{
+    let st = state.clone();
+    match tokio::task::spawn_blocking(move || f(&st)).await {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::error!("blocking task failed: {e}");
+            Err(ApiError::internal("Internal server error."))
+        }
+    }
 }
 
 fn request_id() -> HeaderValue {
@@ -103,28 +166,47 @@ async fn api_handler(State(state): State<AppState>, headers: HeaderMap, body: Bo
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
-    let result = match to_bytes(body, MAX_BODY).await {
-        Err(_) => Err(ApiError::invalid_param(
-            "Request body too large or unreadable",
-        )),
-        Ok(bytes) => {
-            let op = target.clone().unwrap_or_default();
-            let st = state.clone();
-            match tokio::task::spawn_blocking(move || {
-                api::handle(&st, target.as_deref(), ct.as_deref(), &bytes)
-            })
-            .await
-            {
-                Ok(r) => {
-                    match &r {
-                        Ok(_) => tracing::debug!(op, "ok"),
-                        Err(e) => tracing::info!(op, "{e}"),
+    let browser_admin = target
+        .as_deref()
+        .and_then(|t| t.strip_prefix(api::TARGET_PREFIX))
+        .is_some_and(|op| op.starts_with("Admin"))
+        && origin(&headers).is_some()
+        && !state.config.server.allow_browser_admin;
+    let result = if browser_admin {
+        tracing::warn!(
+            origin = origin(&headers).unwrap_or_default(),
+            "refused an Admin* operation from a browser (set [server] allow_browser_admin = true to allow)"
+        );
+        Err(ApiError::new(
+            "AccessDeniedException",
+            "Admin operations are not accepted from browsers (the request has an Origin header); \
+             cognito-local has no IAM. Call them from a server or script, or set \
+             [server] allow_browser_admin = true.",
+        ))
+    } else {
+        match to_bytes(body, MAX_BODY).await {
+            Err(_) => Err(ApiError::invalid_param(
+                "Request body too large or unreadable",
+            )),
+            Ok(bytes) => {
+                let op = target.clone().unwrap_or_default();
+                let st = state.clone();
+                match tokio::task::spawn_blocking(move || {
+                    api::handle(&st, target.as_deref(), ct.as_deref(), &bytes)
+                })
+                .await
+                {
+                    Ok(r) => {
+                        match &r {
+                            Ok(_) => tracing::debug!(op, "ok"),
+                            Err(e) => tracing::info!(op, "{e}"),
+                        }
+                        r
                     }
-                    r
-                }
-                Err(e) => {
-                    tracing::error!(op, "operation panicked: {e}");
-                    Err(ApiError::internal("Internal server error."))
+                    Err(e) => {
+                        tracing::error!(op, "operation panicked: {e}");
+                        Err(ApiError::internal("Internal server error."))
+                    }
                 }
             }
         }
@@ -211,12 +293,32 @@ async fn discovery(State(state): State<AppState>, Path(pool_id): Path<String>) -
 
 async fn outbox(
     State(state): State<AppState>,
+    headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let username = q.get("username").map(String::as_str);
-    match state.store.tx(|t| t.outbox(username)) {
+    if let Some(o) = origin(&headers) {
+        if !same_origin(&state, &headers, o) {
+            tracing::warn!(origin = o, "refused /_dev/outbox to another origin");
+            return (
+                StatusCode::FORBIDDEN,
+                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+                "The dev outbox is not available to other origins.\n",
+            )
+                .into_response();
+        }
+    }
+    let username = q.get("username").cloned();
+    match blocking(&state, move |st| {
+        let mut messages = st.store.tx(|t| t.outbox(username.as_deref()))?;
+        messages.extend(st.memory_outbox(username.as_deref()));
+        // Stable: equal times keep the database messages first.
+        messages.sort_by_key(|m| m.get("createdAt").and_then(Value::as_i64).unwrap_or(0));
+        Ok::<_, ApiError>(messages)
+    })
+    .await
+    {
         Ok(messages) => json_response(StatusCode::OK, &json!({"messages": messages})),
-        Err(e) => ApiError::from(e).into_response(),
+        Err(e) => e.into_response(),
     }
 }
 

@@ -40,12 +40,28 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let args = Args::parse();
-    let config = match &args.config {
-        Some(p) => Config::parse(&std::fs::read_to_string(p)?)?,
-        None => Config::default_config()?,
+    let parsed = match &args.config {
+        Some(p) => std::fs::read_to_string(p)
+            .map_err(|e| format!("cannot read {}: {e}", p.display()))
+            .and_then(|text| Config::parse(&text).map_err(|e| format!("{}: {e}", p.display()))),
+        None => Config::default_config().map_err(|e| e.to_string()),
+    };
+    let config = match parsed {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("cognito-local: {e}");
+            std::process::exit(2);
+        }
     };
     let listener = tokio::net::TcpListener::bind(&args.bind).await?;
     let addr = listener.local_addr()?;
+    if !addr.ip().is_loopback() {
+        tracing::warn!(
+            "listening on {addr}, which is not a loopback address: Admin* operations and \
+             /_dev/outbox need no credentials, so anyone who can reach this port can take over \
+             the pool's users"
+        );
+    }
     let issuer_base = args
         .issuer_base
         .clone()

@@ -22,7 +22,7 @@ use std::collections::HashMap;
 use crate::auth::{self, ADMIN_SCOPE};
 use crate::config::{ClientConfig, PoolConfig};
 use crate::error::ApiError;
-use crate::state::{AppState, AuthCode, SessionRec, UiSession, User};
+use crate::state::{AppState, AuthCode, NewPassword, SessionRec, UiSession, User};
 use crate::util::{self, html_escape};
 
 /// Authorization-code lifetime.
@@ -369,12 +369,25 @@ fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 }
 
 /// The CSRF token for this browser, and the Set-Cookie header if it is new.
-fn csrf(headers: &HeaderMap) -> (String, Vec<String>) {
+/// `; Secure` when the server is reached over https (its issuer base), so the browser never
+/// sends the session or CSRF cookie over plain http.
+fn secure_attr(state: &AppState) -> &'static str {
+    if state.issuer_base.starts_with("https://") {
+        "; Secure"
+    } else {
+        ""
+    }
+}
+
+fn csrf(state: &AppState, headers: &HeaderMap) -> (String, Vec<String>) {
     match cookie(headers, CSRF_COOKIE).filter(|c| c.len() >= 20) {
         Some(c) => (c, vec![]),
         None => {
             let t = util::random_token(24);
-            let c = format!("{CSRF_COOKIE}={t}; Path=/; HttpOnly; SameSite=Lax");
+            let c = format!(
+                "{CSRF_COOKIE}={t}; Path=/; HttpOnly; SameSite=Lax{}",
+                secure_attr(state)
+            );
             (t, vec![c])
         }
     }
@@ -431,19 +444,23 @@ async fn authorize(
         .is_some_and(|v| v.split(' ').any(|x| x == "login"));
     if let Some(sid) = cookie(&headers, SESSION_COOKIE).filter(|_| !force_login) {
         let now = state.now();
-        let found = state.store.tx(|tx| {
-            let s: Option<UiSession> = tx.get("uisession", &util::sha256_hex(&sid))?;
-            let Some(s) = s.filter(|s| s.pool == a.pool.id && s.expires > now) else {
-                return Ok::<_, ApiError>(None);
-            };
-            let user = tx.get::<User>("user", &crate::state::user_key(&s.pool, &s.username))?;
-            Ok(user
-                .filter(|u| u.enabled && u.status == "CONFIRMED")
-                .map(|u| (u, s.auth_time)))
-        });
+        let pool_id = a.pool.id.clone();
+        let found = crate::blocking(&state, move |state| {
+            state.store.tx(|tx| {
+                let s: Option<UiSession> = tx.get("uisession", &util::sha256_hex(&sid))?;
+                let Some(s) = s.filter(|s| s.pool == pool_id && s.expires > now) else {
+                    return Ok::<_, ApiError>(None);
+                };
+                let user = tx.get::<User>("user", &crate::state::user_key(&s.pool, &s.username))?;
+                Ok(user
+                    .filter(|u| u.enabled && u.status == "CONFIRMED")
+                    .map(|u| (u, s.auth_time)))
+            })
+        })
+        .await;
         match found {
             Ok(Some((user, auth_time))) => {
-                return issue_code_redirect(&state, &a, &user, auth_time, vec![])
+                return issue_code_redirect(&state, &a, &user, auth_time, vec![]).await
             }
             Ok(None) => {}
             Err(e) => return error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.message),
@@ -452,7 +469,7 @@ async fn authorize(
     redirect(&format!("/login?{}", query_string(&a.raw, &[])), &[])
 }
 
-fn issue_code_redirect(
+async fn issue_code_redirect(
     state: &AppState,
     a: &Authz<'_>,
     user: &User,
@@ -472,14 +489,13 @@ fn issue_code_redirect(
         auth_time,
         expires: state.now() + CODE_SECS,
     };
-    if let Err(e) = state
-        .store
-        .tx(|tx| tx.put("authcode", &util::sha256_hex(&code), &rec))
+    let key = util::sha256_hex(&code);
+    if let Err(e) = crate::blocking(state, move |st| {
+        Ok(st.store.tx(|tx| tx.put("authcode", &key, &rec))?)
+    })
+    .await
     {
-        return error_page(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            &ApiError::from(e).message,
-        );
+        return error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.message);
     }
     let mut pairs = vec![("code", code)];
     if let Some(s) = &a.state {
@@ -519,7 +535,7 @@ async fn login_page(
         Ok(a) => a,
         Err(e) => return authz_error_response(e, p.get("state")),
     };
-    let (token, cookies) = csrf(&headers);
+    let (token, cookies) = csrf(&state, &headers);
     let username = p
         .get("username")
         .or_else(|| p.get("login_hint"))
@@ -537,7 +553,7 @@ async fn login_post(State(state): State<AppState>, headers: HeaderMap, body: Bod
         Ok(a) => a,
         Err(e) => return authz_error_response(e, f.get("state")),
     };
-    let (token, cookies) = csrf(&headers);
+    let (token, cookies) = csrf(&state, &headers);
     if !csrf_ok(&headers, &f) {
         let body = login_form(
             &a,
@@ -565,19 +581,19 @@ async fn login_post(State(state): State<AppState>, headers: HeaderMap, body: Bod
                 auth_time,
                 expires: state.now() + UI_SESSION_SECS,
             };
-            if let Err(e) = state
-                .store
-                .tx(|tx| tx.put("uisession", &util::sha256_hex(&sid), &rec))
+            let key = util::sha256_hex(&sid);
+            if let Err(e) = crate::blocking(&state, move |st| {
+                Ok(st.store.tx(|tx| tx.put("uisession", &key, &rec))?)
+            })
+            .await
             {
-                return error_page(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    &ApiError::from(e).message,
-                );
+                return error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.message);
             }
             let c = format!(
-                "{SESSION_COOKIE}={sid}; Path=/; HttpOnly; SameSite=Lax; Max-Age={UI_SESSION_SECS}"
+                "{SESSION_COOKIE}={sid}; Path=/; HttpOnly; SameSite=Lax; Max-Age={UI_SESSION_SECS}{}",
+                secure_attr(&state)
             );
-            issue_code_redirect(&state, &a, &user, auth_time, vec![c])
+            issue_code_redirect(&state, &a, &user, auth_time, vec![c]).await
         }
         Ok(Ok(LoginOutcome::Unconfirmed(username))) => redirect(
             &format!(
@@ -639,6 +655,17 @@ fn login_step(state: &AppState, f: &Params) -> Result<LoginOutcome, ApiError> {
     let now = state.now();
     if let Some(session) = f.get("session") {
         let key = util::sha256_hex(session);
+        // A new password's SRP verifier is computed before the write transaction.
+        let new_pw = f.get("new_password").map_or("", String::as_str);
+        let pre = if util::check_password_policy(&pool.password_policy, new_pw).is_ok() {
+            state
+                .store
+                .tx(|tx| Ok::<_, ApiError>(tx.get::<SessionRec>("session", &key)?))?
+                .filter(|r| r.challenge == "HUI_NEW_PASSWORD")
+                .map(|r| NewPassword::compute(pool.srp_pool_name(), &r.username, new_pw))
+        } else {
+            None
+        };
         return state.store.tx(|tx| {
             let rec = tx
                 .get::<SessionRec>("session", &key)?
@@ -657,7 +684,7 @@ fn login_step(state: &AppState, f: &Params) -> Result<LoginOutcome, ApiError> {
                     if let Err(m) = util::check_password_policy(&pool.password_policy, pw) {
                         return Ok(LoginOutcome::NewPassword(session.clone(), Some(m)));
                     }
-                    user.set_password(pool.srp_pool_name(), pw);
+                    user.apply_password(pool.srp_pool_name(), pw, pre.as_ref());
                     user.status = "CONFIRMED".into();
                     user.temp_password_expires = None;
                     user.modified = now;
@@ -905,7 +932,7 @@ async fn show(state: &AppState, headers: &HeaderMap, p: &Params, form: SimpleFor
         Ok(a) => a,
         Err(e) => return authz_error_response(e, p.get("state")),
     };
-    let (token, cookies) = csrf(headers);
+    let (token, cookies) = csrf(state, headers);
     simple_page(
         &a,
         &token,
@@ -969,7 +996,7 @@ async fn handle_post(
         Ok(a) => a,
         Err(e) => return authz_error_response(e, f.get("state")),
     };
-    let (token, cookies) = csrf(&headers);
+    let (token, cookies) = csrf(&state, &headers);
     if !csrf_ok(&headers, &f) {
         return simple_page(
             &a,
@@ -1222,63 +1249,81 @@ fn token_grant(
             let now = state.now();
             state
                 .store
-                .tx(|tx| -> Result<GrantResult, ApiError> {
-                    let key = util::sha256_hex(code);
-                    // Single use: the code is consumed by any redemption attempt.
-                    let Some(rec) = tx.get::<AuthCode>("authcode", &key)? else {
-                        return Ok(Err((
-                            "invalid_grant",
-                            "invalid or already used code".into(),
-                        )));
-                    };
-                    tx.delete("authcode", &key)?;
-                    if rec.client_id != client.id || rec.pool != pool.id {
-                        return Ok(Err((
-                            "invalid_grant",
-                            "code was issued to another client".into(),
-                        )));
-                    }
-                    if rec.redirect_uri != *redirect_uri {
-                        return Ok(Err(("invalid_grant", "redirect_uri does not match".into())));
-                    }
-                    if now > rec.expires {
-                        return Ok(Err(("invalid_grant", "code expired".into())));
-                    }
-                    if let Some(ch) = &rec.code_challenge {
-                        let Some(v) = f.get("code_verifier") else {
-                            return Ok(Err(("invalid_grant", "code_verifier is required".into())));
-                        };
-                        let computed = match rec.code_challenge_method.as_deref() {
-                            Some("S256") => URL_SAFE_NO_PAD.encode(Sha256::digest(v.as_bytes())),
-                            _ => v.clone(),
-                        };
-                        if !util::ct_eq(&computed, ch) {
+                .tx(
+                    |tx| -> Result<Result<auth::Unsigned<'_>, (&'static str, String)>, ApiError> {
+                        let key = util::sha256_hex(code);
+                        // Single use: the code is consumed by any redemption attempt.
+                        let Some(rec) = tx.get::<AuthCode>("authcode", &key)? else {
                             return Ok(Err((
                                 "invalid_grant",
-                                "code_verifier does not match the code_challenge".into(),
+                                "invalid or already used code".into(),
+                            )));
+                        };
+                        tx.delete("authcode", &key)?;
+                        if rec.client_id != client.id || rec.pool != pool.id {
+                            return Ok(Err((
+                                "invalid_grant",
+                                "code was issued to another client".into(),
                             )));
                         }
-                    }
-                    let Some(user) =
-                        tx.get::<User>("user", &crate::state::user_key(&pool.id, &rec.username))?
-                    else {
-                        return Ok(Err(("invalid_grant", "user no longer exists".into())));
-                    };
-                    let with_id = rec.scope.iter().any(|s| s == "openid");
-                    let t = auth::issue(
-                        state,
-                        tx,
-                        pool,
-                        client,
-                        &user,
-                        rec.auth_time,
-                        rec.scope.clone(),
-                        rec.nonce.as_deref(),
-                        with_id,
-                    )?;
-                    Ok(Ok(t.oauth_json()))
-                })
+                        if rec.redirect_uri != *redirect_uri {
+                            return Ok(Err((
+                                "invalid_grant",
+                                "redirect_uri does not match".into(),
+                            )));
+                        }
+                        if now > rec.expires {
+                            return Ok(Err(("invalid_grant", "code expired".into())));
+                        }
+                        if let Some(ch) = &rec.code_challenge {
+                            let Some(v) = f.get("code_verifier") else {
+                                return Ok(Err((
+                                    "invalid_grant",
+                                    "code_verifier is required".into(),
+                                )));
+                            };
+                            let computed = match rec.code_challenge_method.as_deref() {
+                                Some("S256") => {
+                                    URL_SAFE_NO_PAD.encode(Sha256::digest(v.as_bytes()))
+                                }
+                                _ => v.clone(),
+                            };
+                            if !util::ct_eq(&computed, ch) {
+                                return Ok(Err((
+                                    "invalid_grant",
+                                    "code_verifier does not match the code_challenge".into(),
+                                )));
+                            }
+                        }
+                        let Some(user) = tx.get::<User>(
+                            "user",
+                            &crate::state::user_key(&pool.id, &rec.username),
+                        )?
+                        else {
+                            return Ok(Err(("invalid_grant", "user no longer exists".into())));
+                        };
+                        if !user.enabled {
+                            return Ok(Err(("invalid_grant", "User is disabled.".into())));
+                        }
+                        let with_id = rec.scope.iter().any(|s| s == "openid");
+                        let t = auth::issue(
+                            state,
+                            tx,
+                            pool,
+                            client,
+                            &user,
+                            rec.auth_time,
+                            rec.scope.clone(),
+                            rec.nonce.as_deref(),
+                            with_id,
+                            true,
+                        )?;
+                        Ok(Ok(t))
+                    },
+                )
                 .map_err(internal)?
+                // Signed after the commit, outside the store lock.
+                .map(|t| t.sign(state).oauth_json())
         }
         Some("refresh_token") => {
             let rt = f
@@ -1288,13 +1333,14 @@ fn token_grant(
             state
                 .store
                 .tx(|tx| match auth::refresh(state, tx, pool, client, rt) {
-                    Ok(t) => Ok(Ok(t.oauth_json())),
+                    Ok(t) => Ok(Ok(t)),
                     Err(e) if e.code == "NotAuthorizedException" => {
                         Ok(Err(("invalid_grant", e.message)))
                     }
                     Err(e) => Err(e),
                 })
                 .map_err(internal)?
+                .map(|t| t.sign(state).oauth_json())
         }
         Some("client_credentials") => Err((
             "unauthorized_client",
@@ -1344,9 +1390,10 @@ async fn user_info(State(state): State<AppState>, headers: HeaderMap) -> Respons
         );
         return r;
     };
-    let ctx = match state
-        .store
-        .tx(|tx| auth::validate_access(&state, tx, &token))
+    let ctx = match crate::blocking(&state, move |st| {
+        st.store.tx(|tx| auth::validate_access(st, tx, &token))
+    })
+    .await
     {
         Ok(c) => c,
         Err(e) if e.code == "InternalErrorException" => {
@@ -1409,17 +1456,21 @@ async fn revoke(State(state): State<AppState>, headers: HeaderMap, body: Body) -
             "only refresh tokens can be revoked",
         );
     }
-    let r = state.store.tx(|tx| {
-        if let Some(fkey) = tx.get::<String>("refresh", &util::sha256_hex(t))? {
-            if let Some(mut fam) = tx.get::<crate::state::Family>("family", &fkey)? {
-                if fam.client_id == client.id {
-                    fam.revoked = true;
-                    tx.put("family", &fkey, &fam)?;
+    let (t, client_id) = (t.clone(), client.id.clone());
+    let r = crate::blocking(&state, move |st| {
+        st.store.tx(|tx| {
+            if let Some(fkey) = tx.get::<String>("refresh", &util::sha256_hex(&t))? {
+                if let Some(mut fam) = tx.get::<crate::state::Family>("family", &fkey)? {
+                    if fam.client_id == client_id {
+                        fam.revoked = true;
+                        tx.put("family", &fkey, &fam)?;
+                    }
                 }
             }
-        }
-        Ok::<_, ApiError>(())
-    });
+            Ok::<_, ApiError>(())
+        })
+    })
+    .await;
     match r {
         Ok(()) => StatusCode::OK.into_response(),
         Err(e) => oauth_error(
@@ -1461,16 +1512,18 @@ async fn logout(
         );
     };
     if let Some(sid) = cookie(&headers, SESSION_COOKIE) {
-        if let Err(e) = state
-            .store
-            .tx(|tx| tx.delete("uisession", &util::sha256_hex(&sid)))
+        let key = util::sha256_hex(&sid);
+        if let Err(e) = crate::blocking(&state, move |st| {
+            Ok(st.store.tx(|tx| tx.delete("uisession", &key))?)
+        })
+        .await
         {
-            return error_page(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                &ApiError::from(e).message,
-            );
+            return error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.message);
         }
     }
-    let clear = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+    let clear = format!(
+        "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        secure_attr(&state)
+    );
     redirect(&target, &[clear])
 }

@@ -96,6 +96,9 @@ pub struct PoolKeys {
     pub id: KeyPair,
     /// Signs access tokens.
     pub access: KeyPair,
+    /// Keys the fake answers for unknown users (PreventUserExistenceErrors), so they are stable
+    /// across restarts: SHA-256 of the ID-token key.
+    pub fake_user_secret: Vec<u8>,
 }
 
 /// Everything a request handler needs (cheap to clone).
@@ -115,6 +118,8 @@ pub struct Inner {
     pub issuer_base: String,
     /// Keys per pool id.
     pub keys: HashMap<String, PoolKeys>,
+    /// Outbox messages that carry secrets (temporary passwords): memory only, lost on restart.
+    memory_outbox: std::sync::Mutex<Vec<(String, serde_json::Value)>>,
 }
 
 impl std::ops::Deref for AppState {
@@ -147,7 +152,22 @@ impl AppState {
             };
             let id = load("id")?;
             let access = load("access")?;
-            keys.insert(pool.id.clone(), PoolKeys { id, access });
+            let fake_user_secret = {
+                use sha2::Digest as _;
+                let der = id.to_der().map_err(StartError::Keys)?;
+                let mut h = sha2::Sha256::new();
+                h.update(b"cognito-local fake users|");
+                h.update(der);
+                h.finalize().to_vec()
+            };
+            keys.insert(
+                pool.id.clone(),
+                PoolKeys {
+                    id,
+                    access,
+                    fake_user_secret,
+                },
+            );
         }
         let state = Self(Arc::new(Inner {
             config,
@@ -155,6 +175,7 @@ impl AppState {
             clock: opts.clock,
             issuer_base: opts.issuer_base.trim_end_matches('/').to_string(),
             keys,
+            memory_outbox: std::sync::Mutex::new(Vec::new()),
         }));
         state.seed()?;
         Ok(state)
@@ -179,13 +200,46 @@ impl AppState {
     }
 
     /// Deletes expired SRP states, challenge sessions, codes, authorization codes, hosted-UI
-    /// sessions and refresh-token families; returns how many records went.
+    /// sessions and refresh-token families, and outbox messages older than 24 hours; returns how
+    /// many records went.
     ///
     /// # Errors
     /// Storage failure.
     pub fn purge_expired(&self) -> Result<usize, StoreError> {
         let now = self.now();
-        self.store.tx(|t| t.purge_expired(now))
+        let n = self.store.tx(|t| t.purge_expired(now))?;
+        let mut mem = self
+            .memory_outbox
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let before = mem.len();
+        mem.retain(|(_, m)| {
+            m.get("createdAt")
+                .and_then(serde_json::Value::as_i64)
+                .is_some_and(|t| t >= now - crate::store::OUTBOX_KEEP_SECS)
+        });
+        Ok(n + before - mem.len())
+    }
+
+    /// Adds a message to the in-memory outbox.
+    pub fn memory_outbox_push(&self, username: &str, message: serde_json::Value) {
+        self.memory_outbox
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push((username.to_string(), message));
+    }
+
+    /// The in-memory outbox, oldest first, optionally for one username (case-insensitive).
+    #[must_use]
+    pub fn memory_outbox(&self, username: Option<&str>) -> Vec<serde_json::Value> {
+        let wanted = username.map(str::to_lowercase);
+        self.memory_outbox
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .iter()
+            .filter(|(u, _)| wanted.as_ref().is_none_or(|w| *w == u.to_lowercase()))
+            .map(|(_, m)| m.clone())
+            .collect()
     }
 
     /// Current unix time.
@@ -255,6 +309,9 @@ pub struct User {
     pub totp_secret: Option<String>,
     /// TOTP MFA turned on.
     pub totp_enabled: bool,
+    /// The last TOTP time step accepted (a code is good once).
+    #[serde(default)]
+    pub totp_last_step: Option<i64>,
     /// Consecutive failed password attempts.
     pub failed_attempts: u32,
     /// Sign-in refused until this time.
@@ -281,6 +338,7 @@ impl User {
             totp_pending: None,
             totp_secret: None,
             totp_enabled: false,
+            totp_last_step: None,
             failed_attempts: 0,
             lockout_until: 0,
         }
@@ -295,6 +353,25 @@ impl User {
         self.verifier_hex = v.verifier_hex;
     }
 
+    /// Sets a new password from a salt and verifier computed beforehand (outside the store lock)
+    /// for this user's exact username; otherwise (the user was renamed or recreated meanwhile)
+    /// computes them now.
+    pub fn apply_password(
+        &mut self,
+        srp_pool_name: &str,
+        password: &str,
+        pre: Option<&NewPassword>,
+    ) {
+        match pre {
+            Some(p) if p.username == self.username => {
+                self.salt_raw.clone_from(&p.salt_raw);
+                self.salt_hex.clone_from(&p.salt_hex);
+                self.verifier_hex.clone_from(&p.verifier_hex);
+            }
+            _ => self.set_password(srp_pool_name, password),
+        }
+    }
+
     /// Checks a password by recomputing the verifier (constant-time compare).
     #[must_use]
     pub fn check_password(&self, srp_pool_name: &str, password: &str) -> bool {
@@ -306,6 +383,21 @@ impl User {
         }
         let v = cognito_srp::make_verifier(srp_pool_name, &self.username, password, &salt);
         util::ct_eq(&v.verifier_hex, &self.verifier_hex)
+    }
+
+    /// Checks a TOTP code against the verified secret and consumes its time step: a code
+    /// already used (or an older one) is refused. The caller saves the user.
+    pub fn take_totp(&mut self, code: &str, now: i64) -> bool {
+        let Some(secret) = self.totp_secret.as_deref() else {
+            return false;
+        };
+        match util::totp_step(secret, code, now) {
+            Some(step) if self.totp_last_step.is_none_or(|last| step > last) => {
+                self.totp_last_step = Some(step);
+                true
+            }
+            _ => false,
+        }
     }
 
     /// The SRP verifier.
@@ -342,6 +434,31 @@ impl User {
     }
 }
 
+/// A salt and SRP verifier computed for one username before the transaction that stores them
+/// (the modular exponentiation is slow; the store lock is global).
+#[derive(Debug, Clone)]
+pub struct NewPassword {
+    username: String,
+    salt_raw: String,
+    salt_hex: String,
+    verifier_hex: String,
+}
+
+impl NewPassword {
+    /// A fresh salt and the verifier of `password` for `username` (the exact stored spelling).
+    #[must_use]
+    pub fn compute(srp_pool_name: &str, username: &str, password: &str) -> Self {
+        let mut u = User::new(username, 0);
+        u.set_password(srp_pool_name, password);
+        Self {
+            username: username.to_string(),
+            salt_raw: u.salt_raw,
+            salt_hex: u.salt_hex,
+            verifier_hex: u.verifier_hex,
+        }
+    }
+}
+
 /// A one-time code (sign-up, forgot password, attribute verification).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CodeRec {
@@ -351,6 +468,9 @@ pub struct CodeRec {
     pub expires: i64,
     /// Attribute being verified, if any.
     pub attribute: Option<String>,
+    /// The attribute's value the code was sent to: verifying binds the code to it.
+    #[serde(default)]
+    pub value: Option<String>,
     /// Wrong guesses so far.
     #[serde(default)]
     pub attempts: u32,
@@ -413,6 +533,10 @@ pub struct Family {
     pub revoked: bool,
     /// Refresh token expiry.
     pub expires: i64,
+    /// Expiry of the latest access token minted in this family: the family (which access
+    /// tokens are checked against) is kept until both this and `expires` have passed.
+    #[serde(default)]
+    pub access_expires: i64,
 }
 
 /// Store key of a family.
@@ -457,4 +581,25 @@ pub struct UiSession {
     pub auth_time: i64,
     /// Expiry.
     pub expires: i64,
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn precomputed_password_is_used_only_for_the_same_username() {
+        let pre = NewPassword::compute("Pool1", "alice", "Passw0rd!");
+        let mut alice = User::new("alice", 0);
+        alice.apply_password("Pool1", "Passw0rd!", Some(&pre));
+        assert_eq!(alice.verifier_hex, pre.verifier_hex);
+        assert!(alice.check_password("Pool1", "Passw0rd!"));
+        // Stored as "Alice": the verifier must be over "Alice", so it is computed afresh.
+        let mut other = User::new("Alice", 0);
+        other.apply_password("Pool1", "Passw0rd!", Some(&pre));
+        assert_ne!(other.verifier_hex, pre.verifier_hex);
+        assert!(other.check_password("Pool1", "Passw0rd!"));
+        assert!(!other.check_password("Pool1", "wrong"));
+    }
 }

@@ -4,7 +4,7 @@
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{de::DeserializeOwned, Serialize};
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 /// A storage failure (reported to clients as InternalErrorException).
 #[derive(Debug, thiserror::Error)]
@@ -15,13 +15,13 @@ pub enum StoreError {
     /// A stored value no longer deserialises.
     #[error("stored json: {0}")]
     Json(#[from] serde_json::Error),
-    /// The mutex was poisoned by a panic elsewhere.
-    #[error("store lock poisoned")]
-    Poisoned,
     /// Creating the data directory failed.
     #[error("data dir: {0}")]
     Io(#[from] std::io::Error),
 }
+
+/// How long dev-outbox messages are kept (24 hours).
+pub const OUTBOX_KEEP_SECS: i64 = 24 * 3600;
 
 /// The database.
 #[derive(Debug)]
@@ -66,7 +66,15 @@ impl Store {
         })
     }
 
-    /// Runs `f` in one transaction; commits if it returns `Ok`, rolls back otherwise.
+    /// The connection. A panic in another request poisons the mutex, but its transaction was
+    /// rolled back when the `Transaction` dropped during unwinding, so the connection is
+    /// consistent: take it anyway rather than failing every later request.
+    fn lock(&self) -> MutexGuard<'_, Connection> {
+        self.conn.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Runs `f` in one transaction; commits if it returns `Ok`, rolls back otherwise. A refusal
+    /// that must leave a trace (a counted wrong guess) is returned as `Ok(Err(e))`.
     ///
     /// # Errors
     /// Whatever `f` returns, or a storage error converted with `From`.
@@ -74,37 +82,12 @@ impl Store {
         &self,
         f: impl FnOnce(&Tx<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
-        let mut guard = self
-            .conn
-            .lock()
-            .map_err(|_| E::from(StoreError::Poisoned))?;
+        let mut guard = self.lock();
         let t = guard.transaction().map_err(|e| E::from(e.into()))?;
         let tx = Tx(t);
         let out = f(&tx)?;
         tx.0.commit().map_err(|e| E::from(e.into()))?;
         Ok(out)
-    }
-}
-
-impl Store {
-    /// Like [`Store::tx`] but also commits when `f` fails, for operations whose failure must
-    /// leave a trace (wrong-code counters).
-    ///
-    /// # Errors
-    /// Whatever `f` returns, or a storage error converted with `From`.
-    pub fn tx_always<T, E: From<StoreError>>(
-        &self,
-        f: impl FnOnce(&Tx<'_>) -> Result<T, E>,
-    ) -> Result<T, E> {
-        let mut guard = self
-            .conn
-            .lock()
-            .map_err(|_| E::from(StoreError::Poisoned))?;
-        let t = guard.transaction().map_err(|e| E::from(e.into()))?;
-        let tx = Tx(t);
-        let out = f(&tx);
-        tx.0.commit().map_err(|e| E::from(e.into()))?;
-        out
     }
 }
 
@@ -204,16 +187,28 @@ impl Tx<'_> {
         Ok(out)
     }
 
-    /// Deletes records whose `expires` (JSON field) is before `now`, and refresh tokens whose
-    /// family is gone.
+    /// Deletes records whose `expires` (JSON field) is before `now` (for refresh-token families:
+    /// also `access_expires`), refresh tokens whose family is gone, and outbox messages older
+    /// than [`OUTBOX_KEEP_SECS`].
     ///
     /// # Errors
     /// SQLite failure.
     pub fn purge_expired(&self, now: i64) -> Result<usize, StoreError> {
         let mut n = self.0.execute(
-            "DELETE FROM kv WHERE kind IN ('srp', 'session', 'code', 'authcode', 'uisession', 'family')
+            "DELETE FROM kv WHERE kind IN ('srp', 'session', 'code', 'authcode', 'uisession')
              AND json_extract(value, '$.expires') < ?1",
             params![now],
+        )?;
+        // A family outlives its refresh token while an access token minted from it is valid.
+        n += self.0.execute(
+            "DELETE FROM kv WHERE kind = 'family'
+             AND max(json_extract(value, '$.expires'),
+                     coalesce(json_extract(value, '$.access_expires'), 0)) < ?1",
+            params![now],
+        )?;
+        n += self.0.execute(
+            "DELETE FROM outbox WHERE json_extract(value, '$.createdAt') < ?1",
+            params![now - OUTBOX_KEEP_SECS],
         )?;
         n += self.0.execute(
             "DELETE FROM kv WHERE kind = 'refresh'
@@ -236,18 +231,23 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// The dev outbox, oldest first, optionally for one username.
+    /// The dev outbox, oldest first, optionally for one username (case-insensitive, as
+    /// usernames are).
     ///
     /// # Errors
     /// SQLite or JSON failure.
     pub fn outbox(&self, username: Option<&str>) -> Result<Vec<serde_json::Value>, StoreError> {
+        let wanted = username.map(str::to_lowercase);
         let mut st = self
             .0
-            .prepare("SELECT value FROM outbox WHERE ?1 IS NULL OR username = ?1 ORDER BY id")?;
-        let rows = st.query_map(params![username], |r| r.get::<_, String>(0))?;
+            .prepare("SELECT username, value FROM outbox ORDER BY id")?;
+        let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
         let mut out = Vec::new();
         for row in rows {
-            out.push(serde_json::from_str(&row?)?);
+            let (u, v) = row?;
+            if wanted.as_ref().is_none_or(|w| *w == u.to_lowercase()) {
+                out.push(serde_json::from_str(&v)?);
+            }
         }
         Ok(out)
     }

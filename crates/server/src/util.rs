@@ -147,15 +147,24 @@ pub fn totp(secret: &[u8], unix: i64) -> String {
 /// Checks a TOTP code for the base32 secret at `now`, allowing one step of drift either way.
 #[must_use]
 pub fn totp_check(secret_b32: &str, code: &str, now: i64) -> bool {
-    let Some(secret) = base32_decode(secret_b32) else {
-        return false;
-    };
+    totp_step(secret_b32, code, now).is_some()
+}
+
+/// The 30-second time step a TOTP code belongs to (one step of drift either way), if valid.
+/// Callers refuse a step at or before the last one they accepted (RFC 6238 §5.2: no replay).
+#[must_use]
+pub fn totp_step(secret_b32: &str, code: &str, now: i64) -> Option<i64> {
+    let secret = base32_decode(secret_b32)?;
     if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
-        return false;
+        return None;
     }
-    [-30, 0, 30]
-        .iter()
-        .any(|d| ct_eq(&totp(&secret, now + d), code))
+    let mut found = None;
+    for d in [-30, 0, 30] {
+        if ct_eq(&totp(&secret, now + d), code) {
+            found = Some((now + d).div_euclid(30));
+        }
+    }
+    found
 }
 
 const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
@@ -243,6 +252,40 @@ pub fn html_escape(s: &str) -> String {
         }
     }
     out
+}
+
+/// The RFC 5054 Appendix A 3072-bit prime Cognito's SRP uses.
+const SRP_N_HEX: &str = concat!(
+    "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD1",
+    "29024E088A67CC74020BBEA63B139B22514A08798E3404DD",
+    "EF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245",
+    "E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED",
+    "EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3D",
+    "C2007CB8A163BF0598DA48361C55D39A69163FA8FD24CF5F",
+    "83655D23DCA3AD961C62F356208552BB9ED529077096966D",
+    "670C354E4ABC9804F1746C08CA18217C32905E462E36CE3B",
+    "E39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9",
+    "DE2BCBF6955817183995497CEA956AE515D2261898FA0510",
+    "15728E5A8AAAC42DAD33170D04507A33A85521ABDF1CBA64",
+    "ECFB850458DBEF0A8AEA71575D060C7DB3970F85A6E1E4C7",
+    "ABF5AE8CDB0933D71E8C94E04A25619DCEE3D2261AD2EE6B",
+    "F12FFA06D98A0864D87602733EC86A64521F2B18177B200C",
+    "BBE117577A615D6C770988C0BAD946E208E24FA074E5AB31",
+    "43DB5BFCE0FD108E4B82D120A93AD2CAFFFFFFFFFFFFFFFF",
+);
+
+/// Whether an SRP public value (hex) is a legal `A`: non-empty hex with `A mod N != 0` (SRP-6a:
+/// the server must abort otherwise, or `S` no longer depends on the password).
+#[must_use]
+pub fn srp_a_is_legal(a_hex: &str) -> bool {
+    use rsa::BigUint;
+    let (Some(a), Some(n)) = (
+        BigUint::parse_bytes(a_hex.as_bytes(), 16),
+        BigUint::parse_bytes(SRP_N_HEX.as_bytes(), 16),
+    ) else {
+        return false;
+    };
+    a % n != BigUint::default()
 }
 
 #[cfg(test)]

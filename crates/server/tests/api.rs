@@ -535,9 +535,31 @@ async fn totp_mfa_setup_and_sign_in() {
             "Invalid code or auth state for the user.".into()
         )
     );
-    // One step of drift is accepted.
-    let code = cognito_local::util::totp(&key, s.clock_now() - 30);
+    // The code that verified the token cannot answer a sign-in (same time step).
+    let used = cognito_local::util::totp(&key, s.clock_now());
+    let e = err(app, "RespondToAuthChallenge", json!({"ClientId": SPA, "ChallengeName": "SOFTWARE_TOKEN_MFA", "Session": session, "ChallengeResponses": {"USERNAME": "erin", "SOFTWARE_TOKEN_MFA_CODE": used}})).await;
+    assert_eq!(e.0, "CodeMismatchException");
+    // A later step is accepted (one step of drift ahead).
+    let code = cognito_local::util::totp(&key, s.clock_now() + 30);
     let r = ok(app, "RespondToAuthChallenge", json!({"ClientId": SPA, "ChallengeName": "SOFTWARE_TOKEN_MFA", "Session": session, "ChallengeResponses": {"USERNAME": "erin", "SOFTWARE_TOKEN_MFA_CODE": code}})).await;
+    assert!(r["AuthenticationResult"]["IdToken"].is_string());
+    // Replaying that code within its ±30 s window, in a new sign-in, is refused...
+    let ch = srp_sign_in(&s, "erin", PW).await.unwrap();
+    let e = err(app, "RespondToAuthChallenge", json!({"ClientId": SPA, "ChallengeName": "SOFTWARE_TOKEN_MFA", "Session": ch["Session"], "ChallengeResponses": {"USERNAME": "erin", "SOFTWARE_TOKEN_MFA_CODE": code}})).await;
+    assert_eq!(
+        e,
+        (
+            "CodeMismatchException".into(),
+            "Invalid code or auth state for the user.".into()
+        )
+    );
+    // ...and so is an older step; the next step's code works.
+    let older = cognito_local::util::totp(&key, s.clock_now());
+    let e = err(app, "RespondToAuthChallenge", json!({"ClientId": SPA, "ChallengeName": "SOFTWARE_TOKEN_MFA", "Session": ch["Session"], "ChallengeResponses": {"USERNAME": "erin", "SOFTWARE_TOKEN_MFA_CODE": older}})).await;
+    assert_eq!(e.0, "CodeMismatchException");
+    s.clock.advance(60);
+    let fresh = cognito_local::util::totp(&key, s.clock_now());
+    let r = ok(app, "RespondToAuthChallenge", json!({"ClientId": SPA, "ChallengeName": "SOFTWARE_TOKEN_MFA", "Session": ch["Session"], "ChallengeResponses": {"USERNAME": "erin", "SOFTWARE_TOKEN_MFA_CODE": fresh}})).await;
     assert!(r["AuthenticationResult"]["IdToken"].is_string());
     // Two steps is not.
     let ch = srp_sign_in(&s, "erin", PW).await.unwrap();
@@ -954,8 +976,10 @@ async fn admin_operations_groups_and_disabled_users() {
             .is_none()
     );
     let refresh = r["AuthenticationResult"]["RefreshToken"].clone();
+    let at_before_disable = r["AuthenticationResult"]["AccessToken"].clone();
+    ok(app, "GetUser", json!({"AccessToken": at_before_disable})).await;
 
-    // Disabled users cannot sign in or refresh.
+    // Disabled users cannot sign in, refresh or use their access tokens.
     ok(
         app,
         "AdminDisableUser",
@@ -972,22 +996,45 @@ async fn admin_operations_groups_and_disabled_users() {
             "GetTokensFromRefreshToken",
             json!({"ClientId": SPA, "RefreshToken": refresh})
         )
-        .await
-        .1,
-        "User is disabled."
+        .await,
+        ("NotAuthorizedException".into(), "User is disabled.".into())
     );
+    assert_eq!(
+        err(app, "InitiateAuth", json!({"ClientId": SPA, "AuthFlow": "REFRESH_TOKEN_AUTH", "AuthParameters": {"REFRESH_TOKEN": refresh}})).await,
+        ("NotAuthorizedException".into(), "User is disabled.".into())
+    );
+    assert_eq!(
+        err(app, "GetUser", json!({"AccessToken": at_before_disable})).await,
+        ("NotAuthorizedException".into(), "User is disabled.".into())
+    );
+    // Re-enabling does not bring the old tokens back: disabling revoked them (as AWS).
     ok(
         app,
         "AdminEnableUser",
         json!({"UserPoolId": POOL, "Username": "jack"}),
     )
     .await;
-    ok(
-        app,
-        "GetTokensFromRefreshToken",
-        json!({"ClientId": SPA, "RefreshToken": refresh}),
-    )
-    .await;
+    assert_eq!(
+        err(
+            app,
+            "GetTokensFromRefreshToken",
+            json!({"ClientId": SPA, "RefreshToken": refresh})
+        )
+        .await
+        .1,
+        "Refresh Token has been revoked"
+    );
+    assert_eq!(
+        err(app, "GetUser", json!({"AccessToken": at_before_disable}))
+            .await
+            .1,
+        "Access Token has been revoked"
+    );
+    let r = srp_sign_in(&s, "jack", PW).await.unwrap();
+    let at = r["AuthenticationResult"]["AccessToken"]
+        .as_str()
+        .unwrap()
+        .to_string();
 
     // AdminUserGlobalSignOut revokes; AdminSetUserPassword (temporary) forces a new password.
     ok(
@@ -1367,4 +1414,165 @@ async fn prevent_user_existence_errors() {
     assert_eq!(err(app, "ConfirmForgotPassword", json!({"ClientId": SPA, "Username": "ghost", "ConfirmationCode": "123456", "Password": PW})).await.0, "CodeMismatchException");
     // Real users are unaffected.
     srp_sign_in(&s, "demo", "DemoPassw0rd!").await.unwrap();
+
+    // The fake challenge does not echo the typed spelling: a real user gets the stored
+    // (canonical) name whatever case was typed, so an unknown one gets the lowercased name...
+    let uid = |v: &serde_json::Value| {
+        (
+            v["ChallengeParameters"]["USER_ID_FOR_SRP"].clone(),
+            v["ChallengeParameters"]["USERNAME"].clone(),
+        )
+    };
+    let init = |name: &str| json!({"ClientId": SPA, "AuthFlow": "USER_SRP_AUTH", "AuthParameters": {"USERNAME": name, "SRP_A": eph.a_pub_hex()}});
+    assert_eq!(
+        uid(&ok(app, "InitiateAuth", init("DEMO")).await),
+        (json!("demo"), json!("demo"))
+    );
+    assert_eq!(
+        uid(&ok(app, "InitiateAuth", init("GhOsT")).await),
+        (json!("ghost"), json!("ghost"))
+    );
+    // ...and an unknown email a UUID, the same on every attempt and whatever the case, never
+    // the email itself.
+    let first = uid(&ok(app, "InitiateAuth", init("Nobody@Example.com")).await).0;
+    let id = first.as_str().unwrap();
+    assert!(uuid::Uuid::parse_str(id).is_ok(), "{id}");
+    assert!(!id.contains('@'));
+    assert_eq!(
+        uid(&ok(app, "InitiateAuth", init("nobody@example.com")).await).0,
+        first
+    );
+    let other = uid(&ok(app, "InitiateAuth", init("someone@example.com")).await).0;
+    assert_ne!(other, first);
+}
+
+#[tokio::test]
+async fn srp_a_congruent_to_zero_mod_n_is_rejected() {
+    let s = server();
+    // N as cognito-srp prints it (lowercase) and as the RFC spells it, 0, 00 and 2N.
+    let n_lower = N_HEX.to_lowercase();
+    for (user, a) in [
+        ("demo", "0"),
+        ("demo", "0000"),
+        ("demo", N_HEX),
+        ("demo", n_lower.as_str()),
+        ("demo", TWO_N_HEX),
+        ("nobody", N_HEX),
+    ] {
+        let e = err(&s.app, "InitiateAuth", json!({"ClientId": SPA, "AuthFlow": "USER_SRP_AUTH", "AuthParameters": {"USERNAME": user, "SRP_A": a}})).await;
+        assert_eq!(e.0, "InvalidParameterException", "A = {a}");
+    }
+    // N + 1 is legal input (A mod N = 1 != 0) and gets a challenge.
+    let ok_a = ok(&s.app, "InitiateAuth", json!({"ClientId": SPA, "AuthFlow": "USER_SRP_AUTH", "AuthParameters": {"USERNAME": "demo", "SRP_A": N_PLUS_ONE_HEX}})).await;
+    assert_eq!(ok_a["ChallengeName"], "PASSWORD_VERIFIER");
+}
+
+const N_HEX: &str = "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DDEF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7EDEE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3DC2007CB8A163BF0598DA48361C55D39A69163FA8FD24CF5F83655D23DCA3AD961C62F356208552BB9ED529077096966D670C354E4ABC9804F1746C08CA18217C32905E462E36CE3BE39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9DE2BCBF6955817183995497CEA956AE515D2261898FA051015728E5A8AAAC42DAD33170D04507A33A85521ABDF1CBA64ECFB850458DBEF0A8AEA71575D060C7DB3970F85A6E1E4C7ABF5AE8CDB0933D71E8C94E04A25619DCEE3D2261AD2EE6BF12FFA06D98A0864D87602733EC86A64521F2B18177B200CBBE117577A615D6C770988C0BAD946E208E24FA074E5AB3143DB5BFCE0FD108E4B82D120A93AD2CAFFFFFFFFFFFFFFFF";
+const TWO_N_HEX: &str = "1ffffffffffffffff921fb54442d18469898cc51701b839a252049c1114cf98e804177d4c76273644a29410f31c6809bbdf2a33679a748636605614dbe4be286e9fc26adadaa3848bc90b6aecc4bcfd8de89885d34c6fdad617feb96de80d6fdbdc70d7f6b5133f4b5d3e4822f8963fcc9250cca3d9c8b67b8400f97142c77e0b31b4906c38aba734d22c7f51fa499ebf06caba47b9475b2c38c5e6ac410aa5773daa520ee12d2cdace186a9c95793009e2e8d811943042f86520bc8c5c6d9c77c73cee58301d0c07364f0745d80f451f6b8abbe0de98a593bc5797ed2ab02e30732a92f9d52ad5ca2ba44c3131f40a202ae51cb51555885b5a662e1a08a0f46750aa4357be3974c9d9f70a08b1b7de1515d4e2aeba0c18fb672e1f0b4dc3c98f57eb5d19b61267ae3d1929c0944ac33b9dc7a44c35a5dcd7e25ff40db31410c9b0ec04e67d90d4c8a43e56302ef6401977c22eaef4c2bad8ee13118175b28dc411c49f40e9cb566287b6b7f9c1fa211c9705a2415275a595fffffffffffffffe";
+const N_PLUS_ONE_HEX: &str = "ffffffffffffffffc90fdaa22168c234c4c6628b80dc1cd129024e088a67cc74020bbea63b139b22514a08798e3404ddef9519b3cd3a431b302b0a6df25f14374fe1356d6d51c245e485b576625e7ec6f44c42e9a637ed6b0bff5cb6f406b7edee386bfb5a899fa5ae9f24117c4b1fe649286651ece45b3dc2007cb8a163bf0598da48361c55d39a69163fa8fd24cf5f83655d23dca3ad961c62f356208552bb9ed529077096966d670c354e4abc9804f1746c08ca18217c32905e462e36ce3be39e772c180e86039b2783a2ec07a28fb5c55df06f4c52c9de2bcbf6955817183995497cea956ae515d2261898fa051015728e5a8aaac42dad33170d04507a33a85521abdf1cba64ecfb850458dbef0a8aea71575d060c7db3970f85a6e1e4c7abf5ae8cdb0933d71e8c94e04a25619dcee3d2261ad2ee6bf12ffa06d98a0864d87602733ec86a64521f2b18177b200cbbe117577a615d6c770988c0bad946e208e24fa074e5ab3143db5bfce0fd108e4b82d120a93ad2cb0000000000000000";
+
+#[tokio::test]
+async fn attribute_verification_code_is_bound_to_the_value_it_was_sent_to() {
+    // Without auto-verification, changing the email sends no new code.
+    let mut cfg = cognito_local::config::Config::default_config().unwrap();
+    cfg.pools[0].auto_verified_attributes = vec![];
+    let s = server_with(cfg, None);
+    let app = &s.app;
+    let r = srp_sign_in(&s, "demo", "DemoPassw0rd!").await.unwrap();
+    let at = r["AuthenticationResult"]["AccessToken"].clone();
+    ok(
+        app,
+        "UpdateUserAttributes",
+        json!({"AccessToken": at, "UserAttributes": [{"Name": "email", "Value": "mine@example.com"}]}),
+    )
+    .await;
+    ok(
+        app,
+        "GetUserAttributeVerificationCode",
+        json!({"AccessToken": at, "AttributeName": "email"}),
+    )
+    .await;
+    let code = last_code(app, "demo").await;
+    // Switch to an address the user does not own, then use the code sent to the old one.
+    ok(
+        app,
+        "UpdateUserAttributes",
+        json!({"AccessToken": at, "UserAttributes": [{"Name": "email", "Value": "victim@example.com"}]}),
+    )
+    .await;
+    let e = err(
+        app,
+        "VerifyUserAttribute",
+        json!({"AccessToken": at, "AttributeName": "email", "Code": code}),
+    )
+    .await;
+    assert_eq!(e.0, "CodeMismatchException");
+    let u = ok(app, "GetUser", json!({"AccessToken": at})).await;
+    let verified = u["UserAttributes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["Name"] == "email_verified")
+        .map(|a| a["Value"].clone());
+    assert_eq!(verified, Some(json!("false")));
+    // A code sent to the current address verifies it.
+    ok(
+        app,
+        "GetUserAttributeVerificationCode",
+        json!({"AccessToken": at, "AttributeName": "email"}),
+    )
+    .await;
+    let code = last_code(app, "demo").await;
+    ok(
+        app,
+        "VerifyUserAttribute",
+        json!({"AccessToken": at, "AttributeName": "email", "Code": code}),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_refused_mfa_answer_commits_nothing() {
+    let s = server();
+    let app = &s.app;
+    let r = srp_sign_in(&s, "demo", "DemoPassw0rd!").await.unwrap();
+    let at = r["AuthenticationResult"]["AccessToken"].clone();
+    let secret = ok(app, "AssociateSoftwareToken", json!({"AccessToken": at})).await["SecretCode"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let key = cognito_local::util::base32_decode(&secret).unwrap();
+    let code = cognito_local::util::totp(&key, s.clock_now());
+    ok(
+        app,
+        "VerifySoftwareToken",
+        json!({"AccessToken": at, "UserCode": code}),
+    )
+    .await;
+    ok(app, "SetUserMFAPreference", json!({"AccessToken": at, "SoftwareTokenMfaSettings": {"Enabled": true, "PreferredMfa": true}})).await;
+    s.clock.advance(60);
+    let ch = srp_sign_in(&s, "demo", "DemoPassw0rd!").await.unwrap();
+    assert_eq!(ch["ChallengeName"], "SOFTWARE_TOKEN_MFA");
+    ok(
+        app,
+        "AdminDisableUser",
+        json!({"UserPoolId": POOL, "Username": "demo"}),
+    )
+    .await;
+    // A right code from a disabled user is refused after the code check and the session
+    // deletion ran: the transaction rolls back, so neither the session nor the code is spent.
+    let code = cognito_local::util::totp(&key, s.clock_now());
+    let answer = json!({"ClientId": SPA, "ChallengeName": "SOFTWARE_TOKEN_MFA", "Session": ch["Session"], "ChallengeResponses": {"USERNAME": "demo", "SOFTWARE_TOKEN_MFA_CODE": code}});
+    assert_eq!(
+        err(app, "RespondToAuthChallenge", answer.clone()).await,
+        ("NotAuthorizedException".into(), "User is disabled.".into())
+    );
+    ok(
+        app,
+        "AdminEnableUser",
+        json!({"UserPoolId": POOL, "Username": "demo"}),
+    )
+    .await;
+    let r = ok(app, "RespondToAuthChallenge", answer).await;
+    assert!(r["AuthenticationResult"]["AccessToken"].is_string());
 }

@@ -219,6 +219,10 @@ async fn code_pkce_s256_full_flow() {
     assert_eq!(id["nonce"], "n-123");
     assert_eq!(id["aud"], SPA);
     assert_eq!(id["cognito:username"], "demo");
+    // at_hash = base64url(left half of SHA-256(access_token)), recomputed here.
+    let at = t["access_token"].as_str().unwrap();
+    let expected_at_hash = URL_SAFE_NO_PAD.encode(&Sha256::digest(at.as_bytes())[..16]);
+    assert_eq!(id["at_hash"], expected_at_hash.as_str());
     let access = verify_jwt(app, t["access_token"].as_str().unwrap()).await;
     assert_eq!(access["scope"], "openid email profile");
     assert_eq!(access["client_id"], SPA);
@@ -282,6 +286,10 @@ async fn code_pkce_s256_full_flow() {
     .await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.json().get("refresh_token").is_none());
+    // The refresh grant's ID token carries no at_hash (only the code grant's does).
+    assert!(claims(r.json()["id_token"].as_str().unwrap())
+        .get("at_hash")
+        .is_none());
     assert_eq!(
         claims(r.json()["id_token"].as_str().unwrap())["auth_time"],
         id["auth_time"]
@@ -892,4 +900,138 @@ async fn prompt_login_login_hint_and_identity_provider() {
     )
     .await;
     assert!(location(&r).starts_with("/login?"));
+}
+
+#[tokio::test]
+async fn disabled_user_gets_no_tokens_from_a_code_or_a_refresh() {
+    let s = server();
+    let app = &s.app;
+    let (verifier, challenge) = pkce();
+    let redeem = |code: String| {
+        let verifier = verifier.clone();
+        async move {
+            token_request(
+                app,
+                &[
+                    ("grant_type", "authorization_code"),
+                    ("client_id", SPA),
+                    ("code", &code),
+                    ("redirect_uri", REDIRECT),
+                    ("code_verifier", &verifier),
+                ],
+                None,
+            )
+            .await
+        }
+    };
+    // First sign-in: tokens, including a refresh token.
+    let (r, _) = sign_in_via_form(
+        app,
+        &authorize_url(SPA, REDIRECT, &challenge, "a"),
+        "demo",
+        "DemoPassw0rd!",
+    )
+    .await;
+    let t = redeem(query_param(&location(&r), "code").unwrap()).await;
+    assert_eq!(t.status, StatusCode::OK, "{}", t.text());
+    let refresh = t.json()["refresh_token"].as_str().unwrap().to_string();
+    let access = t.json()["access_token"].as_str().unwrap().to_string();
+
+    // A code issued while enabled, redeemed after AdminDisableUser: invalid_grant.
+    let (r, _) = sign_in_via_form(
+        app,
+        &authorize_url(SPA, REDIRECT, &challenge, "b"),
+        "demo",
+        "DemoPassw0rd!",
+    )
+    .await;
+    let code = query_param(&location(&r), "code").unwrap();
+    ok(
+        app,
+        "AdminDisableUser",
+        json!({"UserPoolId": POOL, "Username": "demo"}),
+    )
+    .await;
+    let bad = redeem(code).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert_eq!(bad.json()["error"], "invalid_grant");
+    assert_eq!(bad.json()["error_description"], "User is disabled.");
+    let bad = token_request(
+        app,
+        &[
+            ("grant_type", "refresh_token"),
+            ("client_id", SPA),
+            ("refresh_token", &refresh),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert_eq!(bad.json()["error"], "invalid_grant");
+    let ui = send(
+        app,
+        Request::get("/oauth2/userInfo")
+            .header("authorization", format!("Bearer {access}"))
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(ui.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn cookies_are_secure_when_the_issuer_is_https() {
+    let login = format!(
+        "/login?response_type=code&client_id={SPA}&redirect_uri={}",
+        enc(REDIRECT)
+    );
+    let cookies = |r: &Resp| -> Vec<String> {
+        r.headers
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_string())
+            .collect()
+    };
+    // http (the default): no Secure, or the browser would drop the cookie.
+    let s = server();
+    let r = get(&s.app, &login, "").await;
+    let c = cookies(&r);
+    assert!(!c.is_empty());
+    assert!(c.iter().all(|c| !c.contains("Secure")), "{c:?}");
+    // https: every cookie, including the session cookie and its deletion, is Secure.
+    let clock = std::sync::Arc::new(cognito_local::state::ManualClock::new(now_unix()));
+    let state = cognito_local::state::AppState::new(
+        cognito_local::config::Config::default_config().unwrap(),
+        cognito_local::state::Options {
+            data_dir: None,
+            issuer_base: "https://auth.example.test".into(),
+            clock,
+        },
+    )
+    .unwrap();
+    let app = cognito_local::app(state);
+    let r = get(&app, &login, "").await;
+    let c = cookies(&r);
+    assert!(c.iter().any(|c| c.starts_with("XSRF-TOKEN=")));
+    assert!(c.iter().all(|c| c.contains("; Secure")), "{c:?}");
+    let (_, challenge) = pkce();
+    let (r, _) = sign_in_via_form(
+        &app,
+        &authorize_url(SPA, REDIRECT, &challenge, "s"),
+        "demo",
+        "DemoPassw0rd!",
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FOUND);
+    let c = cookies(&r);
+    assert!(c
+        .iter()
+        .any(|c| c.starts_with("cognito-local-session=") && c.contains("; Secure")));
+    let r = get(
+        &app,
+        &format!("/logout?client_id={SPA}&logout_uri={}", enc(REDIRECT)),
+        "",
+    )
+    .await;
+    assert!(cookies(&r).iter().all(|c| c.contains("; Secure")));
 }

@@ -407,3 +407,351 @@ async fn expired_records_are_purged() {
         "Invalid Refresh Token"
     );
 }
+
+async fn admin_get_user(s: &Server, origin: Option<&str>) -> Resp {
+    let mut b = Request::post("/")
+        .header("content-type", "application/x-amz-json-1.1")
+        .header(
+            "x-amz-target",
+            "AWSCognitoIdentityProviderService.AdminGetUser",
+        );
+    if let Some(o) = origin {
+        b = b.header("origin", o);
+    }
+    send(
+        &s.app,
+        b.body(Body::from(
+            json!({"UserPoolId": POOL, "Username": "demo"}).to_string(),
+        ))
+        .unwrap(),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn admin_operations_are_refused_from_browsers_by_default() {
+    let s = server();
+    // A script or SDK (no Origin header) may administer the pool.
+    let r = admin_get_user(&s, None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.json()["Username"], "demo");
+    // A web page (Origin header) may not, whatever the origin.
+    for origin in ["https://evil.example", "http://localhost:8080"] {
+        let r = admin_get_user(&s, Some(origin)).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        assert_eq!(r.json()["__type"], "AccessDeniedException");
+        assert_eq!(
+            r.header("x-amzn-errortype").as_deref(),
+            Some("AccessDeniedException:")
+        );
+    }
+    // Nor can it change a password.
+    let r = send(
+        &s.app,
+        Request::post("/")
+            .header("origin", "https://evil.example")
+            .header("content-type", "application/x-amz-json-1.1")
+            .header(
+                "x-amz-target",
+                "AWSCognitoIdentityProviderService.AdminSetUserPassword",
+            )
+            .body(Body::from(
+                json!({"UserPoolId": POOL, "Username": "demo", "Password": "Evil-Passw0rd!", "Permanent": true})
+                    .to_string(),
+            ))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.json()["__type"], "AccessDeniedException");
+    srp_sign_in(&s, "demo", "DemoPassw0rd!").await.unwrap();
+
+    // Public operations from a browser still work (and still get CORS headers).
+    let r = send(
+        &s.app,
+        Request::post("/")
+            .header("origin", "http://localhost:8080")
+            .header("content-type", "application/x-amz-json-1.1")
+            .header(
+                "x-amz-target",
+                "AWSCognitoIdentityProviderService.ForgotPassword",
+            )
+            .body(Body::from(
+                json!({"ClientId": SPA, "Username": "demo"}).to_string(),
+            ))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(
+        r.header("access-control-allow-origin").as_deref(),
+        Some("*")
+    );
+
+    // The opt-in.
+    let cfg = cognito_local::config::Config::parse(
+        &cognito_local::config::DEFAULT_CONFIG
+            .replace("allow_browser_admin = false", "allow_browser_admin = true"),
+    )
+    .unwrap();
+    assert!(cfg.server.allow_browser_admin);
+    let s = server_with(cfg, None);
+    let r = admin_get_user(&s, Some("http://localhost:8080")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+}
+
+#[tokio::test]
+async fn dev_outbox_has_no_cors_and_refuses_other_origins() {
+    let s = server();
+    ok(
+        &s.app,
+        "ForgotPassword",
+        json!({"ClientId": SPA, "Username": "demo"}),
+    )
+    .await;
+    let get = |origin: Option<&'static str>, host: Option<&'static str>| {
+        let mut b = Request::get("/_dev/outbox?username=demo");
+        if let Some(o) = origin {
+            b = b.header("origin", o);
+        }
+        if let Some(h) = host {
+            b = b.header("host", h);
+        }
+        send(&s.app, b.body(Body::empty()).unwrap())
+    };
+    // No Origin (curl, Node's fetch, the tests): served, without CORS headers.
+    let r = get(None, None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.json()["messages"].as_array().unwrap().len(), 1);
+    assert!(r.header("access-control-allow-origin").is_none());
+    // Another origin: refused.
+    let r = get(Some("https://evil.example"), Some("localhost:9229")).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(!r.text().contains("code"));
+    assert!(r.header("access-control-allow-origin").is_none());
+    let r = get(Some("http://localhost:8080"), Some("127.0.0.1:9229")).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // DNS rebinding: a page on evil.example resolved to this server is same-origin with itself,
+    // but not a loopback name: refused.
+    let r = get(Some("http://evil.example:9229"), Some("evil.example:9229")).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // The server's own origin (by loopback Host or issuer base): served.
+    let r = get(Some("http://127.0.0.1:9229"), Some("127.0.0.1:9229")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let r = get(Some("http://localhost:9229"), None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.header("access-control-allow-origin").is_none());
+    // A preflight gets no CORS grant either.
+    let r = send(
+        &s.app,
+        Request::options("/_dev/outbox")
+            .header("origin", "https://evil.example")
+            .header("access-control-request-method", "GET")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert!(r.header("access-control-allow-origin").is_none());
+}
+
+#[tokio::test]
+async fn a_panic_inside_a_transaction_does_not_break_the_store() {
+    let s = server();
+    let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        s.state
+            .store
+            .tx(|t| -> Result<(), cognito_local::store::StoreError> {
+                t.put("test", "half-written", &1)?;
+                panic!("a bug in a handler");
+            })
+    }));
+    assert!(panicked.is_err());
+    // The mutex is poisoned now; the store still serves, and the half-done write was rolled back.
+    let v: Option<i32> = s.state.store.tx(|t| t.get("test", "half-written")).unwrap();
+    assert_eq!(v, None);
+    let r = srp_sign_in(&s, "demo", "DemoPassw0rd!").await.unwrap();
+    assert!(r["AuthenticationResult"]["AccessToken"].is_string());
+}
+
+#[tokio::test]
+async fn cors_preflight_grants_any_amz_header_and_nothing_else() {
+    let s = server();
+    let r = send(
+        &s.app,
+        Request::options("/")
+            .header("origin", "http://localhost:8080")
+            .header("access-control-request-method", "POST")
+            .header(
+                "access-control-request-headers",
+                "content-type, X-Amz-Content-Sha256, x-amz-target, amz-sdk-retry-attempt, x-evil-header",
+            )
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert!(r.status.is_success(), "{}", r.status);
+    let allowed: Vec<String> = r
+        .header("access-control-allow-headers")
+        .unwrap()
+        .to_lowercase()
+        .split(',')
+        .map(|h| h.trim().to_string())
+        .collect();
+    for h in [
+        "content-type",
+        "x-amz-content-sha256",
+        "x-amz-target",
+        "amz-sdk-retry-attempt",
+    ] {
+        assert!(allowed.iter().any(|a| a == h), "{h} not in {allowed:?}");
+    }
+    assert!(!allowed.iter().any(|a| a == "x-evil-header"), "{allowed:?}");
+}
+
+#[tokio::test]
+async fn purge_keeps_a_family_while_its_latest_access_token_is_valid() {
+    let s = server();
+    let r = srp_sign_in(&s, "demo", "DemoPassw0rd!").await.unwrap();
+    let refresh = r["AuthenticationResult"]["RefreshToken"].clone();
+    // Ten minutes before the refresh token (30 days) expires, refresh: a 1-hour access token.
+    s.clock.advance(30 * 86_400 - 600);
+    let t = ok(
+        &s.app,
+        "GetTokensFromRefreshToken",
+        json!({"ClientId": SPA, "RefreshToken": refresh}),
+    )
+    .await;
+    let at = t["AuthenticationResult"]["AccessToken"].clone();
+    // The refresh token has expired; the access token has 49 minutes left.
+    s.clock.advance(660);
+    s.state.purge_expired().unwrap();
+    assert_eq!(
+        err(
+            &s.app,
+            "GetTokensFromRefreshToken",
+            json!({"ClientId": SPA, "RefreshToken": refresh})
+        )
+        .await
+        .1,
+        "Refresh Token has expired"
+    );
+    assert_eq!(
+        ok(&s.app, "GetUser", json!({"AccessToken": at})).await["Username"],
+        "demo"
+    );
+    // Once the access token has expired too, the family goes.
+    s.clock.advance(3600);
+    assert_eq!(
+        s.state.purge_expired().unwrap(),
+        2,
+        "the family and its refresh token"
+    );
+}
+
+#[tokio::test]
+async fn temporary_passwords_never_reach_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = server_with(
+        cognito_local::config::Config::default_config().unwrap(),
+        Some(dir.path().to_path_buf()),
+    );
+    let temp = "Tmp-Zq8Xw3Secret!";
+    ok(
+        &s.app,
+        "AdminCreateUser",
+        json!({"UserPoolId": POOL, "Username": "Tina", "TemporaryPassword": temp,
+        "UserAttributes": [{"Name": "email", "Value": "tina@example.com"}]}),
+    )
+    .await;
+    // The developer still sees it in the outbox...
+    let r = send(
+        &s.app,
+        Request::get("/_dev/outbox?username=Tina")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    let msgs = r.json()["messages"].as_array().unwrap().clone();
+    assert_eq!(msgs.len(), 1);
+    assert_eq!(msgs[0]["code"], temp);
+    assert_eq!(msgs[0]["purpose"], "AdminCreateUser");
+    // ...but no file under the data directory (database, WAL) contains it.
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let path = entry.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(
+            !bytes.windows(temp.len()).any(|w| w == temp.as_bytes()),
+            "{} contains the temporary password",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn binary_refuses_an_invalid_config_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.toml");
+    std::fs::write(
+        &path,
+        cognito_local::config::DEFAULT_CONFIG.replacen("\"USER_SRP_AUTH\"", "\"USER_SRP\"", 1),
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cognito-local"))
+        .args(["--in-memory", "--bind", "127.0.0.1:0", "--config"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad.toml") && err.contains("unknown auth flow \"USER_SRP\""),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn outbox_matches_usernames_case_insensitively_and_forgets_after_a_day() {
+    let s = server();
+    let outbox = |q: &'static str| {
+        let app = s.app.clone();
+        async move {
+            send(
+                &app,
+                Request::get(format!("/_dev/outbox{q}"))
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .json()["messages"]
+                .as_array()
+                .unwrap()
+                .clone()
+        }
+    };
+    ok(
+        &s.app,
+        "SignUp",
+        json!({"ClientId": SPA, "Username": "Olga", "Password": "Passw0rd!x",
+        "UserAttributes": [{"Name": "email", "Value": "olga@example.com"}]}),
+    )
+    .await;
+    ok(
+        &s.app,
+        "AdminCreateUser",
+        json!({"UserPoolId": POOL, "Username": "Pavel", "TemporaryPassword": "TempPassw0rd!",
+        "UserAttributes": [{"Name": "email", "Value": "pavel@example.com"}]}),
+    )
+    .await;
+    for q in ["?username=olga", "?username=OLGA", "?username=Olga"] {
+        assert_eq!(outbox(q).await.len(), 1, "{q}");
+    }
+    assert_eq!(outbox("?username=pavel").await.len(), 1, "in-memory outbox");
+    assert_eq!(outbox("").await.len(), 2);
+    // After 24 hours the purge drops them (database and in-memory outbox alike).
+    s.clock.advance(24 * 3600 - 1);
+    s.state.purge_expired().unwrap();
+    assert_eq!(outbox("").await.len(), 2);
+    s.clock.advance(2);
+    s.state.purge_expired().unwrap();
+    assert_eq!(outbox("").await.len(), 0);
+}
