@@ -217,12 +217,6 @@ test('resendConfirmationCode, updateAttributes + verifyAttribute, signOut revoke
 
 test(
   'deleteAttributes (DeleteUserAttributes)',
-  {
-    todo:
-      'SERVER GAP: cognito-local answers DeleteUserAttributes with UnknownOperationException; the library ' +
-      '(CognitoUser.deleteAttributes) sends it, and it is a public no-SigV4 operation of the AWS API. ' +
-      "Not in the server README's known differences.",
-  },
   async () => {
     const password = newPassword();
     const username = await newConfirmedUser(password);

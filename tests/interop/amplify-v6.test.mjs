@@ -438,8 +438,6 @@ const DOCUMENTED_GAPS = new Set([
   'ConfirmDevice', 'ForgetDevice', 'UpdateDeviceStatus', 'ListDevices',
   'StartWebAuthnRegistration', 'CompleteWebAuthnRegistration', 'ListWebAuthnCredentials', 'DeleteWebAuthnCredential',
 ]);
-// Not implemented and not documented: see the todo test below.
-const UNDOCUMENTED_GAPS = new Set(['DeleteUserAttributes']);
 
 test('every user-pool operation Amplify can send is known to the server (bar documented gaps)', async () => {
   const ops = amplifyOperations();
@@ -452,7 +450,7 @@ test('every user-pool operation Amplify can send is known to the server (bar doc
     if (r.body.__type === 'UnknownOperationException') unknown.push(op);
   }
   // No gap beyond the listed ones (a listed gap that gets implemented does not fail this test).
-  assert.deepEqual(unknown.filter((op) => !DOCUMENTED_GAPS.has(op) && !UNDOCUMENTED_GAPS.has(op)), []);
+  assert.deepEqual(unknown.filter((op) => !DOCUMENTED_GAPS.has(op)), []);
 });
 
 test('sendUserAttributeVerificationCode (GetUserAttributeVerificationCode) → confirmUserAttribute', async () => {
@@ -469,12 +467,6 @@ test('sendUserAttributeVerificationCode (GetUserAttributeVerificationCode) → c
 
 test(
   'deleteUserAttributes (DeleteUserAttributes)',
-  {
-    todo:
-      'SERVER GAP: cognito-local answers DeleteUserAttributes with UnknownOperationException; Amplify v6 ' +
-      '(deleteUserAttributes) and amazon-cognito-identity-js (deleteAttributes) send it, and it is a public ' +
-      'no-SigV4 operation of the AWS API (botocore cognito-idp service-2.json). Not in the README\'s known differences.',
-  },
   async () => {
     const username = uniqueName('ampdel');
     const password = newPassword();

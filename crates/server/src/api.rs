@@ -94,6 +94,7 @@ pub fn handle(
         "GetTokensFromRefreshToken" => get_tokens_from_refresh_token(state, &r),
         "GetUser" => get_user(state, &r),
         "UpdateUserAttributes" => update_user_attributes(state, &r),
+        "DeleteUserAttributes" => delete_user_attributes(state, &r),
         "VerifyUserAttribute" => verify_user_attribute(state, &r),
         "GetUserAttributeVerificationCode" => get_user_attribute_verification_code(state, &r),
         "ForgotPassword" => forgot_password(state, &r),
@@ -132,6 +133,7 @@ pub const OPERATIONS: &[&str] = &[
     "GetTokensFromRefreshToken",
     "GetUser",
     "UpdateUserAttributes",
+    "DeleteUserAttributes",
     "VerifyUserAttribute",
     "GetUserAttributeVerificationCode",
     "ForgotPassword",
@@ -245,6 +247,26 @@ impl Req<'_> {
                 Ok(out)
             }
             Some(v) => Err(type_error(Some(v), "map")),
+        }
+    }
+
+    /// A list of strings, each 1..=`max` characters (`UserAttributeNames`).
+    fn opt_str_list(&self, name: &str, max: usize) -> Result<Option<Vec<String>>, ApiError> {
+        match self.0.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Array(a)) => a
+                .iter()
+                .map(|item| match item {
+                    Value::String(s) if !s.is_empty() && s.chars().count() <= max => Ok(s.clone()),
+                    Value::String(_) => Err(ApiError::invalid_param(format!(
+                        "1 validation error detected: Value at '{}' failed to satisfy constraint: Member must satisfy constraint: [Member must have length less than or equal to {max}, Member must have length greater than or equal to 1]",
+                        member(name)
+                    ))),
+                    other => Err(type_error(Some(other), "string")),
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .map(Some),
+            Some(v) => Err(type_error(Some(v), "list")),
         }
     }
 
@@ -1449,6 +1471,30 @@ fn revoke_token(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
                 tx.put("family", &fkey, &fam)?;
             }
         }
+        Ok(json!({}))
+    })
+}
+
+/// DeleteUserAttributes: removes attributes of the signed-in user. `sub` cannot be removed;
+/// removing `email` / `phone_number` also removes its `_verified` flag.
+fn delete_user_attributes(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
+    let names = r.opt_str_list("UserAttributeNames", 32)?.ok_or_else(|| {
+        ApiError::invalid_param("1 validation error detected: Value null at 'userAttributeNames' failed to satisfy constraint: Member must not be null")
+    })?;
+    if let Some(n) = names.iter().find(|n| n.as_str() == "sub") {
+        return Err(ApiError::invalid_param(format!(
+            "Cannot delete the non-mutable attribute {n}"
+        )));
+    }
+    with_access(state, r, |tx, pool, mut user| {
+        for n in &names {
+            user.attributes.remove(n);
+            if n == "email" || n == "phone_number" {
+                user.attributes.remove(&format!("{n}_verified"));
+            }
+        }
+        user.modified = state.now();
+        auth::save_user(tx, pool, &user)?;
         Ok(json!({}))
     })
 }

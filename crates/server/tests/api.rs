@@ -1576,3 +1576,98 @@ async fn a_refused_mfa_answer_commits_nothing() {
     let r = ok(app, "RespondToAuthChallenge", answer).await;
     assert!(r["AuthenticationResult"]["AccessToken"].is_string());
 }
+
+#[tokio::test]
+async fn delete_user_attributes() {
+    let s = server();
+    let app = &s.app;
+    sign_up_confirmed(app, "iris", PW, "iris@example.com").await;
+    let r = srp_sign_in(&s, "iris", PW).await.unwrap();
+    let at = r["AuthenticationResult"]["AccessToken"].clone();
+    ok(
+        app,
+        "UpdateUserAttributes",
+        json!({"AccessToken": at, "UserAttributes": [{"Name": "name", "Value": "Iris"}, {"Name": "custom:team", "Value": "blue"}]}),
+    )
+    .await;
+    let attr = |u: &serde_json::Value, n: &str| {
+        u["UserAttributes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["Name"] == n)
+            .map(|a| a["Value"].as_str().unwrap().to_owned())
+    };
+    let before = ok(app, "GetUser", json!({"AccessToken": at})).await;
+    assert_eq!(attr(&before, "name").as_deref(), Some("Iris"));
+
+    let out = ok(
+        app,
+        "DeleteUserAttributes",
+        json!({"AccessToken": at, "UserAttributeNames": ["name", "email"]}),
+    )
+    .await;
+    assert_eq!(out, json!({}));
+    let after = ok(app, "GetUser", json!({"AccessToken": at})).await;
+    assert_eq!(attr(&after, "name"), None, "name removed");
+    assert_eq!(attr(&after, "email"), None, "email removed");
+    assert_eq!(
+        attr(&after, "email_verified"),
+        None,
+        "its verified flag too"
+    );
+    assert_eq!(
+        attr(&after, "custom:team").as_deref(),
+        Some("blue"),
+        "others kept"
+    );
+    assert!(attr(&after, "sub").is_some());
+
+    // sub is not deletable; bad shapes are validation errors; a bad token is refused.
+    assert_eq!(
+        err(
+            app,
+            "DeleteUserAttributes",
+            json!({"AccessToken": at, "UserAttributeNames": ["sub"]})
+        )
+        .await
+        .0,
+        "InvalidParameterException"
+    );
+    assert_eq!(
+        err(app, "DeleteUserAttributes", json!({"AccessToken": at}))
+            .await
+            .0,
+        "InvalidParameterException"
+    );
+    assert_eq!(
+        err(
+            app,
+            "DeleteUserAttributes",
+            json!({"AccessToken": at, "UserAttributeNames": [""]})
+        )
+        .await
+        .0,
+        "InvalidParameterException"
+    );
+    assert_eq!(
+        err(
+            app,
+            "DeleteUserAttributes",
+            json!({"AccessToken": at, "UserAttributeNames": "name"})
+        )
+        .await
+        .0,
+        "SerializationException"
+    );
+    assert_eq!(
+        err(
+            app,
+            "DeleteUserAttributes",
+            json!({"AccessToken": "not.a.token", "UserAttributeNames": ["name"]})
+        )
+        .await
+        .0,
+        "NotAuthorizedException"
+    );
+}
