@@ -529,6 +529,12 @@ fn run(server: &FakeCognito, signin: &mut SignIn, mut step: Step) -> Result<Next
     }
 }
 
+/// Answers the paused step with `code` and runs to the next step (or a failure).
+fn confirm_code(server: &FakeCognito, signin: &mut SignIn, code: &str) -> Result<NextStep, Error> {
+    let step = signin.confirm(ChallengeAnswer::Code(code.into())).unwrap();
+    run(server, signin, step)
+}
+
 fn assert_done(next: &NextStep) {
     match next {
         NextStep::Done(tokens) => {
@@ -636,10 +642,7 @@ fn srp_with_client_secret_hashes_typed_then_internal_username() {
     let (mut signin, step) = start(&server, ALIAS, PASSWORD, SignInFlow::UserSrpAuth);
     let next = run(&server, &mut signin, step).unwrap();
     assert_eq!(next.sign_in_step(), "CONFIRM_SIGN_IN_WITH_TOTP_CODE");
-    let step = signin
-        .confirm(ChallengeAnswer::Code(TOTP_CODE.into()))
-        .unwrap();
-    assert_done(&run(&server, &mut signin, step).unwrap());
+    assert_done(&confirm_code(&server, &mut signin, TOTP_CODE).unwrap());
 }
 
 #[test]
@@ -759,10 +762,7 @@ fn totp_mfa_retries_after_a_wrong_code() {
     let next = run(&server, &mut signin, step).unwrap();
     assert_eq!(next, NextStep::ConfirmSignInWithTotpCode);
 
-    let step = signin
-        .confirm(ChallengeAnswer::Code("000000".into()))
-        .unwrap();
-    let err = run(&server, &mut signin, step).unwrap_err();
+    let err = confirm_code(&server, &mut signin, "000000").unwrap_err();
     assert_eq!(
         err.service_code(),
         Some(&CognitoErrorCode::CodeMismatchException)
@@ -772,10 +772,7 @@ fn totp_mfa_retries_after_a_wrong_code() {
         Some(&NextStep::ConfirmSignInWithTotpCode)
     );
 
-    let step = signin
-        .confirm(ChallengeAnswer::Code(TOTP_CODE.into()))
-        .unwrap();
-    assert_done(&run(&server, &mut signin, step).unwrap());
+    assert_done(&confirm_code(&server, &mut signin, TOTP_CODE).unwrap());
 }
 
 #[test]
@@ -804,10 +801,7 @@ fn mfa_setup_totp_associates_verifies_then_answers_with_the_new_session() {
     }
 
     // A wrong first code: VerifySoftwareToken says ERROR, the setup step stays.
-    let step = signin
-        .confirm(ChallengeAnswer::Code("999999".into()))
-        .unwrap();
-    let err = run(&server, &mut signin, step).unwrap_err();
+    let err = confirm_code(&server, &mut signin, "999999").unwrap_err();
     assert_eq!(
         err.service_code(),
         Some(&CognitoErrorCode::CodeMismatchException)
@@ -817,10 +811,7 @@ fn mfa_setup_totp_associates_verifies_then_answers_with_the_new_session() {
         Some(NextStep::ContinueSignInWithTotpSetup(_))
     ));
 
-    let step = signin
-        .confirm(ChallengeAnswer::Code(TOTP_CODE.into()))
-        .unwrap();
-    assert_done(&run(&server, &mut signin, step).unwrap());
+    assert_done(&confirm_code(&server, &mut signin, TOTP_CODE).unwrap());
     assert_eq!(
         *server.log.borrow(),
         [
@@ -865,10 +856,7 @@ fn mfa_setup_selection_email_path() {
         ),
         other => panic!("unexpected {}", other.sign_in_step()),
     }
-    let step = signin
-        .confirm(ChallengeAnswer::Code("777888".into()))
-        .unwrap();
-    assert_done(&run(&server, &mut signin, step).unwrap());
+    assert_done(&confirm_code(&server, &mut signin, "777888").unwrap());
 }
 
 #[test]
@@ -898,10 +886,7 @@ fn select_mfa_type_then_sms_code() {
         ),
         other => panic!("unexpected {}", other.sign_in_step()),
     }
-    let step = signin
-        .confirm(ChallengeAnswer::Code("654321".into()))
-        .unwrap();
-    assert_done(&run(&server, &mut signin, step).unwrap());
+    assert_done(&confirm_code(&server, &mut signin, "654321").unwrap());
 }
 
 #[test]
@@ -914,10 +899,7 @@ fn select_mfa_type_then_totp() {
         run(&server, &mut signin, step).unwrap(),
         NextStep::ConfirmSignInWithTotpCode
     );
-    let step = signin
-        .confirm(ChallengeAnswer::Code(TOTP_CODE.into()))
-        .unwrap();
-    assert_done(&run(&server, &mut signin, step).unwrap());
+    assert_done(&confirm_code(&server, &mut signin, TOTP_CODE).unwrap());
 }
 
 // ---------------------------------------------------------------------------------------------
