@@ -503,7 +503,13 @@ fn config_of(server: &FakeCognito) -> ClientConfig {
         .unwrap()
 }
 
-fn start(server: &FakeCognito, username: &str, password: &str, flow: SignInFlow) -> (SignIn, Step) {
+/// Starts a sign-in and feeds it the server's answer to the first request; that step may fail.
+fn begin(
+    server: &FakeCognito,
+    username: &str,
+    password: &str,
+    flow: SignInFlow,
+) -> (SignIn, Result<Step, Error>) {
     let (mut signin, first) = SignIn::start(
         &config_of(server),
         Username::new(username),
@@ -513,6 +519,12 @@ fn start(server: &FakeCognito, username: &str, password: &str, flow: SignInFlow)
     )
     .unwrap();
     let step = signin.handle(&server.handle(&first), NOW);
+    (signin, step)
+}
+
+/// [`begin`], for a first answer that is not an error.
+fn start(server: &FakeCognito, username: &str, password: &str, flow: SignInFlow) -> (SignIn, Step) {
+    let (signin, step) = begin(server, username, password, flow);
     (
         signin,
         step.unwrap_or_else(|e| panic!("first response: {e}")),
@@ -671,15 +683,8 @@ fn wrong_password_is_not_authorized_from_the_header() {
 #[test]
 fn unknown_user_is_read_from_a_namespaced_body_type() {
     let server = FakeCognito::new(After::Tokens);
-    let (mut signin, first) = SignIn::start(
-        &config_of(&server),
-        Username::new("nobody"),
-        Password::new(PASSWORD),
-        SignInOptions::default(),
-        &[0x17; 128],
-    )
-    .unwrap();
-    let err = signin.handle(&server.handle(&first), NOW).unwrap_err();
+    let (_, first) = begin(&server, "nobody", PASSWORD, SignInFlow::UserSrpAuth);
+    let err = first.unwrap_err();
     assert_eq!(
         err.service_code(),
         Some(&CognitoErrorCode::UserNotFoundException)
@@ -694,15 +699,8 @@ fn unknown_user_is_read_from_a_namespaced_body_type() {
 #[test]
 fn unconfirmed_user_is_the_confirm_sign_up_step() {
     let server = FakeCognito::new(After::Tokens);
-    let (mut signin, first) = SignIn::start(
-        &config_of(&server),
-        Username::new("pending"),
-        Password::new(PASSWORD),
-        SignInOptions::default(),
-        &[0x17; 128],
-    )
-    .unwrap();
-    match signin.handle(&server.handle(&first), NOW).unwrap() {
+    let (_, first) = begin(&server, "pending", PASSWORD, SignInFlow::UserSrpAuth);
+    match first.unwrap() {
         Step::Next(next) => {
             assert_eq!(next.sign_in_step(), "CONFIRM_SIGN_UP");
             assert!(next.is_terminal());
