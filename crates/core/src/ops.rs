@@ -530,10 +530,11 @@ pub struct ConfirmSignUpResponse {
     pub session: Option<ChallengeSession>,
 }
 
-/// `ResendConfirmationCode` input.
+/// Input of the operations that take only the app client and a username
+/// ([`ResendConfirmationCodeRequest`], [`ForgotPasswordRequest`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct ResendConfirmationCodeRequest {
+pub struct UsernameRequest {
     /// The app client.
     pub client_id: ClientId,
     /// `SECRET_HASH` of the username.
@@ -546,8 +547,9 @@ pub struct ResendConfirmationCodeRequest {
     pub client_metadata: Option<ParamMap>,
 }
 
-impl ResendConfirmationCodeRequest {
-    /// Resends the sign-up code; fills `ClientId` and `SecretHash`.
+impl UsernameRequest {
+    /// Names `username` (resend its sign-up code, send it a reset code); fills `ClientId` and
+    /// `SecretHash`.
     #[must_use]
     pub fn new(config: &ClientConfig, username: Username) -> Self {
         Self {
@@ -558,6 +560,9 @@ impl ResendConfirmationCodeRequest {
         }
     }
 }
+
+/// `ResendConfirmationCode` input.
+pub type ResendConfirmationCodeRequest = UsernameRequest;
 
 // ---------------------------------------------------------------------------------------------
 // Sign-in and refresh.
@@ -795,33 +800,7 @@ pub struct GetUserAttributeVerificationCodeRequest {
 // ---------------------------------------------------------------------------------------------
 
 /// `ForgotPassword` input.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct ForgotPasswordRequest {
-    /// The app client.
-    pub client_id: ClientId,
-    /// `SECRET_HASH` of the username.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret_hash: Option<String>,
-    /// The username.
-    pub username: Username,
-    /// Data for Lambda triggers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_metadata: Option<ParamMap>,
-}
-
-impl ForgotPasswordRequest {
-    /// Sends a reset code to `username`; fills `ClientId` and `SecretHash`.
-    #[must_use]
-    pub fn new(config: &ClientConfig, username: Username) -> Self {
-        Self {
-            client_id: config.client_id.clone(),
-            secret_hash: config.secret_hash(username.as_str()),
-            username,
-            client_metadata: None,
-        }
-    }
-}
+pub type ForgotPasswordRequest = UsernameRequest;
 
 /// `ConfirmForgotPassword` input.
 #[derive(Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -63,41 +63,26 @@ pub trait Storage {
     fn remove(&self, key: &str) -> Result<(), Error>;
 }
 
-impl<T: Storage + ?Sized> Storage for &T {
-    fn get(&self, key: &str) -> Result<Option<String>, Error> {
-        (**self).get(key)
-    }
-    fn set(&self, key: &str, value: &str) -> Result<(), Error> {
-        (**self).set(key, value)
-    }
-    fn remove(&self, key: &str) -> Result<(), Error> {
-        (**self).remove(key)
-    }
+/// `Storage` for a pointer to a store: each method forwards to the store it points at.
+macro_rules! forward_storage {
+    ($($ptr:ty),*) => {
+        $(
+            impl<T: Storage + ?Sized> Storage for $ptr {
+                fn get(&self, key: &str) -> Result<Option<String>, Error> {
+                    (**self).get(key)
+                }
+                fn set(&self, key: &str, value: &str) -> Result<(), Error> {
+                    (**self).set(key, value)
+                }
+                fn remove(&self, key: &str) -> Result<(), Error> {
+                    (**self).remove(key)
+                }
+            }
+        )*
+    };
 }
 
-impl<T: Storage + ?Sized> Storage for Rc<T> {
-    fn get(&self, key: &str) -> Result<Option<String>, Error> {
-        (**self).get(key)
-    }
-    fn set(&self, key: &str, value: &str) -> Result<(), Error> {
-        (**self).set(key, value)
-    }
-    fn remove(&self, key: &str) -> Result<(), Error> {
-        (**self).remove(key)
-    }
-}
-
-impl<T: Storage + ?Sized> Storage for Box<T> {
-    fn get(&self, key: &str) -> Result<Option<String>, Error> {
-        (**self).get(key)
-    }
-    fn set(&self, key: &str, value: &str) -> Result<(), Error> {
-        (**self).set(key, value)
-    }
-    fn remove(&self, key: &str) -> Result<(), Error> {
-        (**self).remove(key)
-    }
-}
+forward_storage!(&T, Rc<T>, Box<T>);
 
 /// An in-memory [`Storage`]; the session ends with the value.
 #[derive(Debug, Default)]

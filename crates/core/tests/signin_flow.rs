@@ -503,7 +503,13 @@ fn config_of(server: &FakeCognito) -> ClientConfig {
         .unwrap()
 }
 
-fn start(server: &FakeCognito, username: &str, password: &str, flow: SignInFlow) -> (SignIn, Step) {
+/// Starts a sign-in and feeds it the server's answer to the first request; that step may fail.
+fn begin(
+    server: &FakeCognito,
+    username: &str,
+    password: &str,
+    flow: SignInFlow,
+) -> (SignIn, Result<Step, Error>) {
     let (mut signin, first) = SignIn::start(
         &config_of(server),
         Username::new(username),
@@ -513,6 +519,12 @@ fn start(server: &FakeCognito, username: &str, password: &str, flow: SignInFlow)
     )
     .unwrap();
     let step = signin.handle(&server.handle(&first), NOW);
+    (signin, step)
+}
+
+/// [`begin`], for a first answer that is not an error.
+fn start(server: &FakeCognito, username: &str, password: &str, flow: SignInFlow) -> (SignIn, Step) {
+    let (signin, step) = begin(server, username, password, flow);
     (
         signin,
         step.unwrap_or_else(|e| panic!("first response: {e}")),
@@ -527,6 +539,12 @@ fn run(server: &FakeCognito, signin: &mut SignIn, mut step: Step) -> Result<Next
             Step::Next(next) => return Ok(next),
         }
     }
+}
+
+/// Answers the paused step with `code` and runs to the next step (or a failure).
+fn confirm_code(server: &FakeCognito, signin: &mut SignIn, code: &str) -> Result<NextStep, Error> {
+    let step = signin.confirm(ChallengeAnswer::Code(code.into())).unwrap();
+    run(server, signin, step)
 }
 
 fn assert_done(next: &NextStep) {
@@ -636,10 +654,7 @@ fn srp_with_client_secret_hashes_typed_then_internal_username() {
     let (mut signin, step) = start(&server, ALIAS, PASSWORD, SignInFlow::UserSrpAuth);
     let next = run(&server, &mut signin, step).unwrap();
     assert_eq!(next.sign_in_step(), "CONFIRM_SIGN_IN_WITH_TOTP_CODE");
-    let step = signin
-        .confirm(ChallengeAnswer::Code(TOTP_CODE.into()))
-        .unwrap();
-    assert_done(&run(&server, &mut signin, step).unwrap());
+    assert_done(&confirm_code(&server, &mut signin, TOTP_CODE).unwrap());
 }
 
 #[test]
@@ -668,15 +683,8 @@ fn wrong_password_is_not_authorized_from_the_header() {
 #[test]
 fn unknown_user_is_read_from_a_namespaced_body_type() {
     let server = FakeCognito::new(After::Tokens);
-    let (mut signin, first) = SignIn::start(
-        &config_of(&server),
-        Username::new("nobody"),
-        Password::new(PASSWORD),
-        SignInOptions::default(),
-        &[0x17; 128],
-    )
-    .unwrap();
-    let err = signin.handle(&server.handle(&first), NOW).unwrap_err();
+    let (_, first) = begin(&server, "nobody", PASSWORD, SignInFlow::UserSrpAuth);
+    let err = first.unwrap_err();
     assert_eq!(
         err.service_code(),
         Some(&CognitoErrorCode::UserNotFoundException)
@@ -691,15 +699,8 @@ fn unknown_user_is_read_from_a_namespaced_body_type() {
 #[test]
 fn unconfirmed_user_is_the_confirm_sign_up_step() {
     let server = FakeCognito::new(After::Tokens);
-    let (mut signin, first) = SignIn::start(
-        &config_of(&server),
-        Username::new("pending"),
-        Password::new(PASSWORD),
-        SignInOptions::default(),
-        &[0x17; 128],
-    )
-    .unwrap();
-    match signin.handle(&server.handle(&first), NOW).unwrap() {
+    let (_, first) = begin(&server, "pending", PASSWORD, SignInFlow::UserSrpAuth);
+    match first.unwrap() {
         Step::Next(next) => {
             assert_eq!(next.sign_in_step(), "CONFIRM_SIGN_UP");
             assert!(next.is_terminal());
@@ -759,10 +760,7 @@ fn totp_mfa_retries_after_a_wrong_code() {
     let next = run(&server, &mut signin, step).unwrap();
     assert_eq!(next, NextStep::ConfirmSignInWithTotpCode);
 
-    let step = signin
-        .confirm(ChallengeAnswer::Code("000000".into()))
-        .unwrap();
-    let err = run(&server, &mut signin, step).unwrap_err();
+    let err = confirm_code(&server, &mut signin, "000000").unwrap_err();
     assert_eq!(
         err.service_code(),
         Some(&CognitoErrorCode::CodeMismatchException)
@@ -772,10 +770,7 @@ fn totp_mfa_retries_after_a_wrong_code() {
         Some(&NextStep::ConfirmSignInWithTotpCode)
     );
 
-    let step = signin
-        .confirm(ChallengeAnswer::Code(TOTP_CODE.into()))
-        .unwrap();
-    assert_done(&run(&server, &mut signin, step).unwrap());
+    assert_done(&confirm_code(&server, &mut signin, TOTP_CODE).unwrap());
 }
 
 #[test]
@@ -804,10 +799,7 @@ fn mfa_setup_totp_associates_verifies_then_answers_with_the_new_session() {
     }
 
     // A wrong first code: VerifySoftwareToken says ERROR, the setup step stays.
-    let step = signin
-        .confirm(ChallengeAnswer::Code("999999".into()))
-        .unwrap();
-    let err = run(&server, &mut signin, step).unwrap_err();
+    let err = confirm_code(&server, &mut signin, "999999").unwrap_err();
     assert_eq!(
         err.service_code(),
         Some(&CognitoErrorCode::CodeMismatchException)
@@ -817,10 +809,7 @@ fn mfa_setup_totp_associates_verifies_then_answers_with_the_new_session() {
         Some(NextStep::ContinueSignInWithTotpSetup(_))
     ));
 
-    let step = signin
-        .confirm(ChallengeAnswer::Code(TOTP_CODE.into()))
-        .unwrap();
-    assert_done(&run(&server, &mut signin, step).unwrap());
+    assert_done(&confirm_code(&server, &mut signin, TOTP_CODE).unwrap());
     assert_eq!(
         *server.log.borrow(),
         [
@@ -865,10 +854,7 @@ fn mfa_setup_selection_email_path() {
         ),
         other => panic!("unexpected {}", other.sign_in_step()),
     }
-    let step = signin
-        .confirm(ChallengeAnswer::Code("777888".into()))
-        .unwrap();
-    assert_done(&run(&server, &mut signin, step).unwrap());
+    assert_done(&confirm_code(&server, &mut signin, "777888").unwrap());
 }
 
 #[test]
@@ -898,10 +884,7 @@ fn select_mfa_type_then_sms_code() {
         ),
         other => panic!("unexpected {}", other.sign_in_step()),
     }
-    let step = signin
-        .confirm(ChallengeAnswer::Code("654321".into()))
-        .unwrap();
-    assert_done(&run(&server, &mut signin, step).unwrap());
+    assert_done(&confirm_code(&server, &mut signin, "654321").unwrap());
 }
 
 #[test]
@@ -914,10 +897,7 @@ fn select_mfa_type_then_totp() {
         run(&server, &mut signin, step).unwrap(),
         NextStep::ConfirmSignInWithTotpCode
     );
-    let step = signin
-        .confirm(ChallengeAnswer::Code(TOTP_CODE.into()))
-        .unwrap();
-    assert_done(&run(&server, &mut signin, step).unwrap());
+    assert_done(&confirm_code(&server, &mut signin, TOTP_CODE).unwrap());
 }
 
 // ---------------------------------------------------------------------------------------------
