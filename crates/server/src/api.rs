@@ -772,7 +772,8 @@ fn initiate_auth(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
                 return Err(ApiError::invalid_param("Invalid SRP_A"));
             }
             // SRP-6a: A ≡ 0 (mod N) would make the session key independent of the password.
-            if !util::srp_a_is_legal(a_pub) {
+            // (Bad hex cannot reach here: the line above let only non-empty hex digits through.)
+            if cognito_srp::check_client_public(a_pub).is_err() {
                 return Err(ApiError::invalid_param("SRP_A cannot be 0 mod N"));
             }
             check_secret_hash(

@@ -72,6 +72,15 @@ impl Group {
         Ok(a_pub)
     }
 
+    /// Rejects a client public value with `A mod N == 0` (RFC 5054 §2.5.4: the server must
+    /// abort, or `S` no longer depends on the password).
+    pub(crate) fn check_client_public(&self, a_pub: &Big) -> Result<(), SrpError> {
+        if self.reduce(a_pub)?.is_zero() {
+            return Err(SrpError::IllegalClientPublic);
+        }
+        Ok(())
+    }
+
     /// `B = (k·v + g^b) mod N`, rejecting `B mod N == 0`.
     pub(crate) fn server_public(&self, v: &Big, b: &Big) -> Result<Big, SrpError> {
         let b_pub = self.reduce(&self.k.mul(v).add(&self.pow_g(b)?))?;
