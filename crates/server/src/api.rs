@@ -969,19 +969,33 @@ fn next_step<'s>(
             "ChallengeParameters": {"MFAS_CAN_SETUP": "[\"SOFTWARE_TOKEN_MFA\"]", "USER_ID_FOR_SRP": user.username},
         })));
     }
-    let t = auth::issue(
+    let t = api_tokens(state, tx, pool, client, user, now)?;
+    Ok(Next::Tokens(Box::new(t)))
+}
+
+/// The tokens of a sign-in through the user-pool API (not the hosted UI): scope
+/// `aws.cognito.signin.user.admin`, an ID token, no nonce, no `at_hash`; signed after the
+/// transaction.
+fn api_tokens<'s>(
+    state: &AppState,
+    tx: &Tx<'_>,
+    pool: &'s PoolConfig,
+    client: &'s ClientConfig,
+    user: &User,
+    auth_time: i64,
+) -> Result<auth::Unsigned<'s>, ApiError> {
+    auth::issue(
         state,
         tx,
         pool,
         client,
         user,
-        now,
+        auth_time,
         vec![ADMIN_SCOPE.into()],
         None,
         true,
         false,
-    )?;
-    Ok(Next::Tokens(Box::new(t)))
+    )
 }
 
 const CHALLENGES: &[&str] = &[
@@ -1094,19 +1108,7 @@ fn respond_to_auth_challenge(state: &AppState, r: &Req<'_>) -> Result<Value, Api
                         }
                         auth::save_user(tx, pool, &user)?;
                         tx.delete("session", &util::sha256_hex(session))?;
-                        auth::issue(
-                            state,
-                            tx,
-                            pool,
-                            client,
-                            &user,
-                            state.now(),
-                            vec![ADMIN_SCOPE.into()],
-                            None,
-                            true,
-                            false,
-                        )
-                        .map(Ok)
+                        api_tokens(state, tx, pool, client, &user, state.now()).map(Ok)
                     },
                 )?
                 .map(|t| Next::Tokens(Box::new(t)).finish(state))
@@ -1132,18 +1134,7 @@ fn respond_to_auth_challenge(state: &AppState, r: &Req<'_>) -> Result<Value, Api
                     user.totp_enabled = true;
                     auth::save_user(tx, pool, &user)?;
                     tx.delete("session", &util::sha256_hex(session))?;
-                    auth::issue(
-                        state,
-                        tx,
-                        pool,
-                        client,
-                        &user,
-                        state.now(),
-                        vec![ADMIN_SCOPE.into()],
-                        None,
-                        true,
-                        false,
-                    )
+                    api_tokens(state, tx, pool, client, &user, state.now())
                 })
                 .map(|t| Next::Tokens(Box::new(t)).finish(state))
         }
