@@ -915,6 +915,7 @@ fn next_step<'s>(
         totp_verified: false,
         attempts: 0,
     };
+    auth::check_password_status(user, now)?;
     match user.status.as_str() {
         "UNCONFIRMED" => {
             return Err(ApiError::new(
@@ -922,18 +923,7 @@ fn next_step<'s>(
                 "User is not confirmed.",
             ))
         }
-        "RESET_REQUIRED" => {
-            return Err(ApiError::new(
-                "PasswordResetRequiredException",
-                "Password reset required for the user",
-            ))
-        }
         "FORCE_CHANGE_PASSWORD" => {
-            if user.temp_password_expires.is_some_and(|e| now > e) {
-                return Err(ApiError::not_authorized(
-                    "Temporary password has expired and must be reset by an administrator.",
-                ));
-            }
             let s = new_session(tx, &session("NEW_PASSWORD_REQUIRED"))?;
             let attrs: Map<String, Value> = user
                 .attributes

@@ -776,6 +776,7 @@ fn after_password(
         )?;
         Ok(s)
     };
+    auth::check_password_status(user, now)?;
     match user.status.as_str() {
         "UNCONFIRMED" => {
             if user.attr("email").is_some() {
@@ -792,18 +793,7 @@ fn after_password(
             }
             Ok(LoginOutcome::Unconfirmed(user.username.clone()))
         }
-        "RESET_REQUIRED" => Err(ApiError::new(
-            "PasswordResetRequiredException",
-            "Password reset required for the user",
-        )),
-        "FORCE_CHANGE_PASSWORD" => {
-            if user.temp_password_expires.is_some_and(|e| now > e) {
-                return Err(ApiError::not_authorized(
-                    "Temporary password has expired and must be reset by an administrator.",
-                ));
-            }
-            Ok(LoginOutcome::NewPassword(mk("HUI_NEW_PASSWORD")?, None))
-        }
+        "FORCE_CHANGE_PASSWORD" => Ok(LoginOutcome::NewPassword(mk("HUI_NEW_PASSWORD")?, None)),
         _ if user.totp_enabled && user.totp_secret.is_some() && pool.mfa != "OFF" => {
             Ok(LoginOutcome::Totp(mk("HUI_TOTP")?, None))
         }
