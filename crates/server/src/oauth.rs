@@ -11,7 +11,7 @@ use axum::body::{to_bytes, Body};
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, MethodRouter};
 use axum::Router;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine as _;
@@ -42,16 +42,16 @@ pub fn routes() -> Router<AppState> {
         .route("/oauth2/authorize", get(authorize))
         .route("/authorize", get(authorize))
         .route("/login", get(login_page).post(login_post))
-        .route("/signup", get(signup_page).post(signup_post))
-        .route("/confirmUser", get(confirm_page).post(confirm_post))
-        .route("/forgotPassword", get(forgot_page).post(forgot_post))
+        .route("/signup", form_page(signup_form).post(signup_post))
+        .route("/confirmUser", form_page(confirm_form).post(confirm_post))
+        .route("/forgotPassword", form_page(forgot_form).post(forgot_post))
         .route(
             "/confirmForgotPassword",
-            get(confirm_forgot_page).post(confirm_forgot_post),
+            form_page(confirm_forgot_form).post(confirm_forgot_post),
         )
         .route(
             "/confirmforgotPassword",
-            get(confirm_forgot_page).post(confirm_forgot_post),
+            form_page(confirm_forgot_form).post(confirm_forgot_post),
         )
         .route("/oauth2/token", post(token))
         .route("/oauth2/userInfo", get(user_info).post(user_info))
@@ -935,33 +935,13 @@ async fn show(state: &AppState, headers: &HeaderMap, p: &Params, form: SimpleFor
     )
 }
 
-async fn signup_page(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Query(p): Query<Params>,
-) -> Response {
-    show(&state, &headers, &p, signup_form()).await
-}
-async fn confirm_page(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Query(p): Query<Params>,
-) -> Response {
-    show(&state, &headers, &p, confirm_form()).await
-}
-async fn forgot_page(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Query(p): Query<Params>,
-) -> Response {
-    show(&state, &headers, &p, forgot_form()).await
-}
-async fn confirm_forgot_page(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Query(p): Query<Params>,
-) -> Response {
-    show(&state, &headers, &p, confirm_forgot_form()).await
+/// The GET route of a simple form page: shows `form` with the query's values and notice.
+fn form_page(form: fn() -> SimpleForm<'static>) -> MethodRouter<AppState> {
+    get(
+        move |State(state): State<AppState>, headers: HeaderMap, Query(p): Query<Params>| async move {
+            show(&state, &headers, &p, form()).await
+        },
+    )
 }
 
 /// Where a successful form goes: path and extra query parameters.
