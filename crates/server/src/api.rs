@@ -443,6 +443,21 @@ fn load_user(tx: &Tx<'_>, pool: &PoolConfig, name: &str) -> Result<User, ApiErro
     auth::find_user(tx, pool, name)?.ok_or_else(ApiError::user_not_found)
 }
 
+/// Loads a user; `None` for an unknown one where the pool hides that
+/// (`prevent_user_existence_errors`), so the caller can answer as if the user existed.
+fn load_user_unless_hidden(
+    tx: &Tx<'_>,
+    pool: &PoolConfig,
+    name: &str,
+) -> Result<Option<User>, ApiError> {
+    match load_user(tx, pool, name) {
+        Err(e) if pool.prevent_user_existence_errors && e.code == "UserNotFoundException" => {
+            Ok(None)
+        }
+        r => r.map(Some),
+    }
+}
+
 /// With `prevent_user_existence_errors`, turns UserNotFoundException into `hidden`.
 fn hide_unknown(pool: &PoolConfig, e: ApiError, hidden: fn() -> ApiError) -> ApiError {
     if pool.prevent_user_existence_errors && e.code == "UserNotFoundException" {
@@ -682,11 +697,8 @@ fn resend_confirmation_code(state: &AppState, r: &Req<'_>) -> Result<Value, ApiE
     let secret_hash = r.opt_str("SecretHash", 128)?;
     check_secret_hash(client, &[username], secret_hash)?;
     state.store.tx(|tx| {
-        let user = match load_user(tx, pool, username) {
-            Err(e) if pool.prevent_user_existence_errors && e.code == "UserNotFoundException" => {
-                return Ok(fake_delivery());
-            }
-            r => r?,
+        let Some(user) = load_user_unless_hidden(tx, pool, username)? else {
+            return Ok(fake_delivery());
         };
         if user.status != "UNCONFIRMED" {
             return Err(ApiError::invalid_param("User is already confirmed."));
@@ -781,13 +793,11 @@ fn initiate_auth(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
                 &[username],
                 params.get("SECRET_HASH").map(String::as_str),
             )?;
-            let user = match state.store.tx(|tx| load_user(tx, pool, username)) {
-                Err(e)
-                    if pool.prevent_user_existence_errors && e.code == "UserNotFoundException" =>
-                {
-                    return fake_srp_challenge(state, pool, client, username, a_pub);
-                }
-                r => r?,
+            let Some(user) = state
+                .store
+                .tx(|tx| load_user_unless_hidden(tx, pool, username))?
+            else {
+                return fake_srp_challenge(state, pool, client, username, a_pub);
             };
             if !user.enabled {
                 return Err(ApiError::not_authorized("User is disabled."));
@@ -1498,11 +1508,8 @@ fn forgot_password(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
     let secret_hash = r.opt_str("SecretHash", 128)?;
     check_secret_hash(client, &[username], secret_hash)?;
     state.store.tx(|tx| {
-        let user = match load_user(tx, pool, username) {
-            Err(e) if pool.prevent_user_existence_errors && e.code == "UserNotFoundException" => {
-                return Ok(fake_delivery());
-            }
-            r => r?,
+        let Some(user) = load_user_unless_hidden(tx, pool, username)? else {
+            return Ok(fake_delivery());
         };
         if user.attr("email").is_none() || (user.verified_email().is_none() && user.status == "CONFIRMED") {
             return Err(ApiError::invalid_param(
