@@ -74,13 +74,7 @@ impl ServerEphemeral {
     /// [`SrpError::InvalidHex`] (`"verifier"`) if `verifier.verifier_hex` is not hex;
     /// [`SrpError::IllegalServerPublic`] if `B mod N == 0`.
     pub fn new(b: &[u8], verifier: &Verifier) -> Result<Self, SrpError> {
-        if b.len() < crate::MIN_EPHEMERAL_BYTES {
-            return Err(SrpError::EphemeralTooShort(b.len()));
-        }
-        let b = Big::from_be_bytes(b);
-        if group::is_weak_exponent(&b) {
-            return Err(SrpError::WeakEphemeral);
-        }
+        let b = group::ephemeral_secret(b)?;
         let v = group::parse_hex(&verifier.verifier_hex, "verifier")?;
         let b_pub = Group::cognito().server_public(&v, &b)?;
         Ok(Self { b, b_pub })
