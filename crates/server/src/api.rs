@@ -1080,7 +1080,7 @@ fn respond_to_auth_challenge(state: &AppState, r: &Req<'_>) -> Result<Value, Api
                 .store
                 .tx(
                     |tx| -> Result<auth::Counted<auth::Unsigned<'_>>, ApiError> {
-                        let mut rec = take_session(state, tx, session, &client.id)?;
+                        let rec = take_session(state, tx, session, &client.id)?;
                         if rec.challenge != "SOFTWARE_TOKEN_MFA" {
                             return Err(ApiError::not_authorized("Invalid session for the user."));
                         }
@@ -1095,12 +1095,7 @@ fn respond_to_auth_challenge(state: &AppState, r: &Req<'_>) -> Result<Value, Api
                         )?;
                         // A code is good once: replaying it within its ±30 s window is refused.
                         if !user.take_totp(code, state.now()) {
-                            rec.attempts += 1;
-                            if rec.attempts >= auth::MAX_CODE_ATTEMPTS {
-                                tx.delete("session", &util::sha256_hex(session))?;
-                            } else {
-                                tx.put("session", &util::sha256_hex(session), &rec)?;
-                            }
+                            auth::count_wrong_session_code(tx, &util::sha256_hex(session), rec)?;
                             return Ok(Err(ApiError::new(
                                 "CodeMismatchException",
                                 "Invalid code or auth state for the user.",

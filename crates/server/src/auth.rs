@@ -5,7 +5,7 @@ use serde_json::{json, Map, Value};
 
 use crate::config::{ClientConfig, PoolConfig};
 use crate::error::ApiError;
-use crate::state::{family_key, user_key, AppState, CodeRec, Family, User};
+use crate::state::{family_key, user_key, AppState, CodeRec, Family, SessionRec, User};
 use crate::store::Tx;
 use crate::util;
 
@@ -74,6 +74,25 @@ pub fn check_password_status(user: &User, now: i64) -> Result<(), ApiError> {
         }
         _ => Ok(()),
     }
+}
+
+/// Counts a wrong MFA code against the challenge session stored under `key` (the hash of the
+/// session token): the session ends at the [`MAX_CODE_ATTEMPTS`]th wrong code.
+///
+/// # Errors
+/// Storage failure.
+pub fn count_wrong_session_code(
+    tx: &Tx<'_>,
+    key: &str,
+    mut rec: SessionRec,
+) -> Result<(), ApiError> {
+    rec.attempts += 1;
+    if rec.attempts >= MAX_CODE_ATTEMPTS {
+        tx.delete("session", key)?;
+    } else {
+        tx.put("session", key, &rec)?;
+    }
+    Ok(())
 }
 
 /// Counts a wrong password: from the 5th failure on, a lockout of 1 s doubling up to 15 min.

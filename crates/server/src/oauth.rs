@@ -699,13 +699,7 @@ fn login_step(state: &AppState, f: &Params) -> Result<LoginOutcome, ApiError> {
                         .as_deref()
                         .is_some_and(|s| util::totp_check(s, code, now));
                     if !ok {
-                        let mut rec = rec;
-                        rec.attempts += 1;
-                        if rec.attempts >= auth::MAX_CODE_ATTEMPTS {
-                            tx.delete("session", &key)?;
-                        } else {
-                            tx.put("session", &key, &rec)?;
-                        }
+                        auth::count_wrong_session_code(tx, &key, rec)?;
                         return Ok(LoginOutcome::Totp(
                             session.clone(),
                             Some("Invalid code or auth state for the user.".into()),
