@@ -360,6 +360,23 @@ fn check_secret_hash(
     }
 }
 
+/// Checks the SECRET_HASH of an MFA challenge answer: computed over the answer's `USERNAME`
+/// (the session's user when absent) or over the session's user.
+fn check_challenge_secret_hash(
+    client: &ClientConfig,
+    resp: &BTreeMap<String, String>,
+    user: &User,
+) -> Result<(), ApiError> {
+    let username = resp
+        .get("USERNAME")
+        .map_or(user.username.as_str(), String::as_str);
+    check_secret_hash(
+        client,
+        &[username, &user.username],
+        resp.get("SECRET_HASH").map(String::as_str),
+    )
+}
+
 fn check_client_secret(client: &ClientConfig, given: Option<&str>) -> Result<(), ApiError> {
     match (&client.secret, given) {
         (None, _) => Ok(()),
@@ -1085,14 +1102,7 @@ fn respond_to_auth_challenge(state: &AppState, r: &Req<'_>) -> Result<Value, Api
                             return Err(ApiError::not_authorized("Invalid session for the user."));
                         }
                         let mut user = load_user(tx, pool, &rec.username)?;
-                        let username = resp
-                            .get("USERNAME")
-                            .map_or(user.username.as_str(), String::as_str);
-                        check_secret_hash(
-                            client,
-                            &[username, &user.username],
-                            resp.get("SECRET_HASH").map(String::as_str),
-                        )?;
+                        check_challenge_secret_hash(client, &resp, &user)?;
                         // A code is good once: replaying it within its ±30 s window is refused.
                         if !user.take_totp(code, state.now()) {
                             auth::count_wrong_session_code(tx, &util::sha256_hex(session), rec)?;
@@ -1118,14 +1128,7 @@ fn respond_to_auth_challenge(state: &AppState, r: &Req<'_>) -> Result<Value, Api
                         return Err(ApiError::not_authorized("Invalid session for the user."));
                     }
                     let mut user = load_user(tx, pool, &rec.username)?;
-                    let username = resp
-                        .get("USERNAME")
-                        .map_or(user.username.as_str(), String::as_str);
-                    check_secret_hash(
-                        client,
-                        &[username, &user.username],
-                        resp.get("SECRET_HASH").map(String::as_str),
-                    )?;
+                    check_challenge_secret_hash(client, &resp, &user)?;
                     user.totp_enabled = true;
                     auth::save_user(tx, pool, &user)?;
                     tx.delete("session", &util::sha256_hex(session))?;
