@@ -539,14 +539,30 @@ fn fake_srp_challenge(
         &util::random_token(16),
         &salt,
     );
+    srp_challenge(state, pool, client, a_pub, &v, "", &user_id)
+}
+
+/// A PASSWORD_VERIFIER challenge, real or fake alike: a new `b` and SECRET_BLOCK, the SRP state
+/// stored under the block's hash. `username` is the stored user (empty for one that does not
+/// exist), `user_id` the USER_ID_FOR_SRP shown.
+fn srp_challenge(
+    state: &AppState,
+    pool: &PoolConfig,
+    client: &ClientConfig,
+    a_pub: &str,
+    verifier: &cognito_srp::Verifier,
+    username: &str,
+    user_id: &str,
+) -> Result<Value, ApiError> {
+    // b: 256 bits, RFC 5054's minimum; the modular exponentiation runs outside the store lock.
     let b = util::random_bytes(32);
-    let eph = cognito_srp::ServerEphemeral::new(&b, &v)
+    let eph = cognito_srp::ServerEphemeral::new(&b, verifier)
         .map_err(|e| ApiError::internal(format!("SRP: {e}")))?;
     let secret_block = STANDARD.encode(util::random_bytes(128));
     let rec = SrpRec {
         pool: pool.id.clone(),
         client_id: client.id.clone(),
-        username: String::new(),
+        username: username.to_string(),
         b_hex: hex::encode(&b),
         a_pub_hex: a_pub.to_string(),
         expires: state.now() + SESSION_SECS,
@@ -557,7 +573,7 @@ fn fake_srp_challenge(
     Ok(json!({
         "ChallengeName": "PASSWORD_VERIFIER",
         "ChallengeParameters": {
-            "SALT": v.salt_hex,
+            "SALT": verifier.salt_hex,
             "SRP_B": eph.b_pub_hex(),
             "SECRET_BLOCK": secret_block,
             "USERNAME": user_id,
@@ -820,32 +836,15 @@ fn initiate_auth(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
                 return Err(ApiError::not_authorized("User is disabled."));
             }
             auth::check_lockout(&user, state.now())?;
-            // b: 256 bits, RFC 5054's minimum; the modular exponentiation runs outside the store lock.
-            let b = util::random_bytes(32);
-            let eph = cognito_srp::ServerEphemeral::new(&b, &user.verifier())
-                .map_err(|e| ApiError::internal(format!("SRP: {e}")))?;
-            let secret_block = STANDARD.encode(util::random_bytes(128));
-            let rec = SrpRec {
-                pool: pool.id.clone(),
-                client_id: client.id.clone(),
-                username: user.username.clone(),
-                b_hex: hex::encode(&b),
-                a_pub_hex: a_pub.to_string(),
-                expires: state.now() + SESSION_SECS,
-            };
-            state
-                .store
-                .tx(|tx| tx.put("srp", &util::sha256_hex(&secret_block), &rec))?;
-            Ok(json!({
-                "ChallengeName": "PASSWORD_VERIFIER",
-                "ChallengeParameters": {
-                    "SALT": user.salt_hex,
-                    "SRP_B": eph.b_pub_hex(),
-                    "SECRET_BLOCK": secret_block,
-                    "USERNAME": user.username,
-                    "USER_ID_FOR_SRP": user.username,
-                }
-            }))
+            srp_challenge(
+                state,
+                pool,
+                client,
+                a_pub,
+                &user.verifier(),
+                &user.username,
+                &user.username,
+            )
         }
         "USER_PASSWORD_AUTH" if enabled("USER_PASSWORD_AUTH") => {
             let username = need(&params, "USERNAME")?;
