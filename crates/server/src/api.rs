@@ -360,6 +360,23 @@ fn check_secret_hash(
     }
 }
 
+/// Checks the SECRET_HASH of an MFA challenge answer: computed over the answer's `USERNAME`
+/// (the session's user when absent) or over the session's user.
+fn check_challenge_secret_hash(
+    client: &ClientConfig,
+    resp: &BTreeMap<String, String>,
+    user: &User,
+) -> Result<(), ApiError> {
+    let username = resp
+        .get("USERNAME")
+        .map_or(user.username.as_str(), String::as_str);
+    check_secret_hash(
+        client,
+        &[username, &user.username],
+        resp.get("SECRET_HASH").map(String::as_str),
+    )
+}
+
 fn check_client_secret(client: &ClientConfig, given: Option<&str>) -> Result<(), ApiError> {
     match (&client.secret, given) {
         (None, _) => Ok(()),
@@ -443,6 +460,21 @@ fn load_user(tx: &Tx<'_>, pool: &PoolConfig, name: &str) -> Result<User, ApiErro
     auth::find_user(tx, pool, name)?.ok_or_else(ApiError::user_not_found)
 }
 
+/// Loads a user; `None` for an unknown one where the pool hides that
+/// (`prevent_user_existence_errors`), so the caller can answer as if the user existed.
+fn load_user_unless_hidden(
+    tx: &Tx<'_>,
+    pool: &PoolConfig,
+    name: &str,
+) -> Result<Option<User>, ApiError> {
+    match load_user(tx, pool, name) {
+        Err(e) if pool.prevent_user_existence_errors && e.code == "UserNotFoundException" => {
+            Ok(None)
+        }
+        r => r.map(Some),
+    }
+}
+
 /// With `prevent_user_existence_errors`, turns UserNotFoundException into `hidden`.
 fn hide_unknown(pool: &PoolConfig, e: ApiError, hidden: fn() -> ApiError) -> ApiError {
     if pool.prevent_user_existence_errors && e.code == "UserNotFoundException" {
@@ -507,14 +539,30 @@ fn fake_srp_challenge(
         &util::random_token(16),
         &salt,
     );
+    srp_challenge(state, pool, client, a_pub, &v, "", &user_id)
+}
+
+/// A PASSWORD_VERIFIER challenge, real or fake alike: a new `b` and SECRET_BLOCK, the SRP state
+/// stored under the block's hash. `username` is the stored user (empty for one that does not
+/// exist), `user_id` the USER_ID_FOR_SRP shown.
+fn srp_challenge(
+    state: &AppState,
+    pool: &PoolConfig,
+    client: &ClientConfig,
+    a_pub: &str,
+    verifier: &cognito_srp::Verifier,
+    username: &str,
+    user_id: &str,
+) -> Result<Value, ApiError> {
+    // b: 256 bits, RFC 5054's minimum; the modular exponentiation runs outside the store lock.
     let b = util::random_bytes(32);
-    let eph = cognito_srp::ServerEphemeral::new(&b, &v)
+    let eph = cognito_srp::ServerEphemeral::new(&b, verifier)
         .map_err(|e| ApiError::internal(format!("SRP: {e}")))?;
     let secret_block = STANDARD.encode(util::random_bytes(128));
     let rec = SrpRec {
         pool: pool.id.clone(),
         client_id: client.id.clone(),
-        username: String::new(),
+        username: username.to_string(),
         b_hex: hex::encode(&b),
         a_pub_hex: a_pub.to_string(),
         expires: state.now() + SESSION_SECS,
@@ -525,7 +573,7 @@ fn fake_srp_challenge(
     Ok(json!({
         "ChallengeName": "PASSWORD_VERIFIER",
         "ChallengeParameters": {
-            "SALT": v.salt_hex,
+            "SALT": verifier.salt_hex,
             "SRP_B": eph.b_pub_hex(),
             "SECRET_BLOCK": secret_block,
             "USERNAME": user_id,
@@ -682,11 +730,8 @@ fn resend_confirmation_code(state: &AppState, r: &Req<'_>) -> Result<Value, ApiE
     let secret_hash = r.opt_str("SecretHash", 128)?;
     check_secret_hash(client, &[username], secret_hash)?;
     state.store.tx(|tx| {
-        let user = match load_user(tx, pool, username) {
-            Err(e) if pool.prevent_user_existence_errors && e.code == "UserNotFoundException" => {
-                return Ok(fake_delivery());
-            }
-            r => r?,
+        let Some(user) = load_user_unless_hidden(tx, pool, username)? else {
+            return Ok(fake_delivery());
         };
         if user.status != "UNCONFIRMED" {
             return Err(ApiError::invalid_param("User is already confirmed."));
@@ -772,7 +817,8 @@ fn initiate_auth(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
                 return Err(ApiError::invalid_param("Invalid SRP_A"));
             }
             // SRP-6a: A ≡ 0 (mod N) would make the session key independent of the password.
-            if !util::srp_a_is_legal(a_pub) {
+            // (Bad hex cannot reach here: the line above let only non-empty hex digits through.)
+            if cognito_srp::check_client_public(a_pub).is_err() {
                 return Err(ApiError::invalid_param("SRP_A cannot be 0 mod N"));
             }
             check_secret_hash(
@@ -780,44 +826,25 @@ fn initiate_auth(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
                 &[username],
                 params.get("SECRET_HASH").map(String::as_str),
             )?;
-            let user = match state.store.tx(|tx| load_user(tx, pool, username)) {
-                Err(e)
-                    if pool.prevent_user_existence_errors && e.code == "UserNotFoundException" =>
-                {
-                    return fake_srp_challenge(state, pool, client, username, a_pub);
-                }
-                r => r?,
+            let Some(user) = state
+                .store
+                .tx(|tx| load_user_unless_hidden(tx, pool, username))?
+            else {
+                return fake_srp_challenge(state, pool, client, username, a_pub);
             };
             if !user.enabled {
                 return Err(ApiError::not_authorized("User is disabled."));
             }
             auth::check_lockout(&user, state.now())?;
-            // b: 256 bits, RFC 5054's minimum; the modular exponentiation runs outside the store lock.
-            let b = util::random_bytes(32);
-            let eph = cognito_srp::ServerEphemeral::new(&b, &user.verifier())
-                .map_err(|e| ApiError::internal(format!("SRP: {e}")))?;
-            let secret_block = STANDARD.encode(util::random_bytes(128));
-            let rec = SrpRec {
-                pool: pool.id.clone(),
-                client_id: client.id.clone(),
-                username: user.username.clone(),
-                b_hex: hex::encode(&b),
-                a_pub_hex: a_pub.to_string(),
-                expires: state.now() + SESSION_SECS,
-            };
-            state
-                .store
-                .tx(|tx| tx.put("srp", &util::sha256_hex(&secret_block), &rec))?;
-            Ok(json!({
-                "ChallengeName": "PASSWORD_VERIFIER",
-                "ChallengeParameters": {
-                    "SALT": user.salt_hex,
-                    "SRP_B": eph.b_pub_hex(),
-                    "SECRET_BLOCK": secret_block,
-                    "USERNAME": user.username,
-                    "USER_ID_FOR_SRP": user.username,
-                }
-            }))
+            srp_challenge(
+                state,
+                pool,
+                client,
+                a_pub,
+                &user.verifier(),
+                &user.username,
+                &user.username,
+            )
         }
         "USER_PASSWORD_AUTH" if enabled("USER_PASSWORD_AUTH") => {
             let username = need(&params, "USERNAME")?;
@@ -914,6 +941,7 @@ fn next_step<'s>(
         totp_verified: false,
         attempts: 0,
     };
+    auth::check_password_status(user, now)?;
     match user.status.as_str() {
         "UNCONFIRMED" => {
             return Err(ApiError::new(
@@ -921,18 +949,7 @@ fn next_step<'s>(
                 "User is not confirmed.",
             ))
         }
-        "RESET_REQUIRED" => {
-            return Err(ApiError::new(
-                "PasswordResetRequiredException",
-                "Password reset required for the user",
-            ))
-        }
         "FORCE_CHANGE_PASSWORD" => {
-            if user.temp_password_expires.is_some_and(|e| now > e) {
-                return Err(ApiError::not_authorized(
-                    "Temporary password has expired and must be reset by an administrator.",
-                ));
-            }
             let s = new_session(tx, &session("NEW_PASSWORD_REQUIRED"))?;
             let attrs: Map<String, Value> = user
                 .attributes
@@ -968,19 +985,33 @@ fn next_step<'s>(
             "ChallengeParameters": {"MFAS_CAN_SETUP": "[\"SOFTWARE_TOKEN_MFA\"]", "USER_ID_FOR_SRP": user.username},
         })));
     }
-    let t = auth::issue(
+    let t = api_tokens(state, tx, pool, client, user, now)?;
+    Ok(Next::Tokens(Box::new(t)))
+}
+
+/// The tokens of a sign-in through the user-pool API (not the hosted UI): scope
+/// `aws.cognito.signin.user.admin`, an ID token, no nonce, no `at_hash`; signed after the
+/// transaction.
+fn api_tokens<'s>(
+    state: &AppState,
+    tx: &Tx<'_>,
+    pool: &'s PoolConfig,
+    client: &'s ClientConfig,
+    user: &User,
+    auth_time: i64,
+) -> Result<auth::Unsigned<'s>, ApiError> {
+    auth::issue(
         state,
         tx,
         pool,
         client,
         user,
-        now,
+        auth_time,
         vec![ADMIN_SCOPE.into()],
         None,
         true,
         false,
-    )?;
-    Ok(Next::Tokens(Box::new(t)))
+    )
 }
 
 const CHALLENGES: &[&str] = &[
@@ -1065,27 +1096,15 @@ fn respond_to_auth_challenge(state: &AppState, r: &Req<'_>) -> Result<Value, Api
                 .store
                 .tx(
                     |tx| -> Result<auth::Counted<auth::Unsigned<'_>>, ApiError> {
-                        let mut rec = take_session(state, tx, session, &client.id)?;
+                        let rec = take_session(state, tx, session, &client.id)?;
                         if rec.challenge != "SOFTWARE_TOKEN_MFA" {
                             return Err(ApiError::not_authorized("Invalid session for the user."));
                         }
                         let mut user = load_user(tx, pool, &rec.username)?;
-                        let username = resp
-                            .get("USERNAME")
-                            .map_or(user.username.as_str(), String::as_str);
-                        check_secret_hash(
-                            client,
-                            &[username, &user.username],
-                            resp.get("SECRET_HASH").map(String::as_str),
-                        )?;
+                        check_challenge_secret_hash(client, &resp, &user)?;
                         // A code is good once: replaying it within its ±30 s window is refused.
                         if !user.take_totp(code, state.now()) {
-                            rec.attempts += 1;
-                            if rec.attempts >= auth::MAX_CODE_ATTEMPTS {
-                                tx.delete("session", &util::sha256_hex(session))?;
-                            } else {
-                                tx.put("session", &util::sha256_hex(session), &rec)?;
-                            }
+                            auth::count_wrong_session_code(tx, &util::sha256_hex(session), rec)?;
                             return Ok(Err(ApiError::new(
                                 "CodeMismatchException",
                                 "Invalid code or auth state for the user.",
@@ -1093,19 +1112,7 @@ fn respond_to_auth_challenge(state: &AppState, r: &Req<'_>) -> Result<Value, Api
                         }
                         auth::save_user(tx, pool, &user)?;
                         tx.delete("session", &util::sha256_hex(session))?;
-                        auth::issue(
-                            state,
-                            tx,
-                            pool,
-                            client,
-                            &user,
-                            state.now(),
-                            vec![ADMIN_SCOPE.into()],
-                            None,
-                            true,
-                            false,
-                        )
-                        .map(Ok)
+                        api_tokens(state, tx, pool, client, &user, state.now()).map(Ok)
                     },
                 )?
                 .map(|t| Next::Tokens(Box::new(t)).finish(state))
@@ -1120,29 +1127,11 @@ fn respond_to_auth_challenge(state: &AppState, r: &Req<'_>) -> Result<Value, Api
                         return Err(ApiError::not_authorized("Invalid session for the user."));
                     }
                     let mut user = load_user(tx, pool, &rec.username)?;
-                    let username = resp
-                        .get("USERNAME")
-                        .map_or(user.username.as_str(), String::as_str);
-                    check_secret_hash(
-                        client,
-                        &[username, &user.username],
-                        resp.get("SECRET_HASH").map(String::as_str),
-                    )?;
+                    check_challenge_secret_hash(client, &resp, &user)?;
                     user.totp_enabled = true;
                     auth::save_user(tx, pool, &user)?;
                     tx.delete("session", &util::sha256_hex(session))?;
-                    auth::issue(
-                        state,
-                        tx,
-                        pool,
-                        client,
-                        &user,
-                        state.now(),
-                        vec![ADMIN_SCOPE.into()],
-                        None,
-                        true,
-                        false,
-                    )
+                    api_tokens(state, tx, pool, client, &user, state.now())
                 })
                 .map(|t| Next::Tokens(Box::new(t)).finish(state))
         }
@@ -1516,11 +1505,8 @@ fn forgot_password(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
     let secret_hash = r.opt_str("SecretHash", 128)?;
     check_secret_hash(client, &[username], secret_hash)?;
     state.store.tx(|tx| {
-        let user = match load_user(tx, pool, username) {
-            Err(e) if pool.prevent_user_existence_errors && e.code == "UserNotFoundException" => {
-                return Ok(fake_delivery());
-            }
-            r => r?,
+        let Some(user) = load_user_unless_hidden(tx, pool, username)? else {
+            return Ok(fake_delivery());
         };
         if user.attr("email").is_none() || (user.verified_email().is_none() && user.status == "CONFIRMED") {
             return Err(ApiError::invalid_param(

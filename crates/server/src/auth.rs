@@ -5,7 +5,7 @@ use serde_json::{json, Map, Value};
 
 use crate::config::{ClientConfig, PoolConfig};
 use crate::error::ApiError;
-use crate::state::{family_key, user_key, AppState, CodeRec, Family, User};
+use crate::state::{family_key, user_key, AppState, CodeRec, Family, SessionRec, User};
 use crate::store::Tx;
 use crate::util;
 
@@ -51,6 +51,46 @@ pub fn save_user(tx: &Tx<'_>, pool: &PoolConfig, user: &User) -> Result<(), ApiE
 pub fn check_lockout(user: &User, now: i64) -> Result<(), ApiError> {
     if now < user.lockout_until {
         return Err(ApiError::not_authorized("Password attempts exceeded"));
+    }
+    Ok(())
+}
+
+/// Refuses to go on after a correct password while an administrator's demand stands: a
+/// password reset (`RESET_REQUIRED`), or a new password for an expired temporary one
+/// (`FORCE_CHANGE_PASSWORD`). Shared by the user-pool API and the hosted UI.
+///
+/// # Errors
+/// PasswordResetRequiredException; NotAuthorizedException `Temporary password has expired …`.
+pub fn check_password_status(user: &User, now: i64) -> Result<(), ApiError> {
+    match user.status.as_str() {
+        "RESET_REQUIRED" => Err(ApiError::new(
+            "PasswordResetRequiredException",
+            "Password reset required for the user",
+        )),
+        "FORCE_CHANGE_PASSWORD" if user.temp_password_expires.is_some_and(|e| now > e) => {
+            Err(ApiError::not_authorized(
+                "Temporary password has expired and must be reset by an administrator.",
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Counts a wrong MFA code against the challenge session stored under `key` (the hash of the
+/// session token): the session ends at the [`MAX_CODE_ATTEMPTS`]th wrong code.
+///
+/// # Errors
+/// Storage failure.
+pub fn count_wrong_session_code(
+    tx: &Tx<'_>,
+    key: &str,
+    mut rec: SessionRec,
+) -> Result<(), ApiError> {
+    rec.attempts += 1;
+    if rec.attempts >= MAX_CODE_ATTEMPTS {
+        tx.delete("session", key)?;
+    } else {
+        tx.put("session", key, &rec)?;
     }
     Ok(())
 }
@@ -647,4 +687,31 @@ pub fn revoke_all(tx: &Tx<'_>, pool_id: &str, username: &str) -> Result<(), ApiE
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn password_status_refuses_reset_and_expired_temporary_password() {
+        let mut user = User::new("u", 0);
+        for status in ["UNCONFIRMED", "CONFIRMED", "FORCE_CHANGE_PASSWORD"] {
+            user.status = status.into();
+            assert!(check_password_status(&user, 100).is_ok(), "{status}");
+        }
+        user.temp_password_expires = Some(100);
+        assert!(check_password_status(&user, 100).is_ok(), "at expiry");
+        let e = check_password_status(&user, 101).unwrap_err();
+        assert_eq!(e.code, "NotAuthorizedException");
+        assert_eq!(
+            e.message,
+            "Temporary password has expired and must be reset by an administrator."
+        );
+        user.status = "RESET_REQUIRED".into();
+        let e = check_password_status(&user, 0).unwrap_err();
+        assert_eq!(e.code, "PasswordResetRequiredException");
+        assert_eq!(e.message, "Password reset required for the user");
+    }
 }

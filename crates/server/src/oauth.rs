@@ -11,7 +11,7 @@ use axum::body::{to_bytes, Body};
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, MethodRouter};
 use axum::Router;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine as _;
@@ -42,16 +42,16 @@ pub fn routes() -> Router<AppState> {
         .route("/oauth2/authorize", get(authorize))
         .route("/authorize", get(authorize))
         .route("/login", get(login_page).post(login_post))
-        .route("/signup", get(signup_page).post(signup_post))
-        .route("/confirmUser", get(confirm_page).post(confirm_post))
-        .route("/forgotPassword", get(forgot_page).post(forgot_post))
+        .route("/signup", form_page(signup_form).post(signup_post))
+        .route("/confirmUser", form_page(confirm_form).post(confirm_post))
+        .route("/forgotPassword", form_page(forgot_form).post(forgot_post))
         .route(
             "/confirmForgotPassword",
-            get(confirm_forgot_page).post(confirm_forgot_post),
+            form_page(confirm_forgot_form).post(confirm_forgot_post),
         )
         .route(
             "/confirmforgotPassword",
-            get(confirm_forgot_page).post(confirm_forgot_post),
+            form_page(confirm_forgot_form).post(confirm_forgot_post),
         )
         .route("/oauth2/token", post(token))
         .route("/oauth2/userInfo", get(user_info).post(user_info))
@@ -699,13 +699,7 @@ fn login_step(state: &AppState, f: &Params) -> Result<LoginOutcome, ApiError> {
                         .as_deref()
                         .is_some_and(|s| util::totp_check(s, code, now));
                     if !ok {
-                        let mut rec = rec;
-                        rec.attempts += 1;
-                        if rec.attempts >= auth::MAX_CODE_ATTEMPTS {
-                            tx.delete("session", &key)?;
-                        } else {
-                            tx.put("session", &key, &rec)?;
-                        }
+                        auth::count_wrong_session_code(tx, &key, rec)?;
                         return Ok(LoginOutcome::Totp(
                             session.clone(),
                             Some("Invalid code or auth state for the user.".into()),
@@ -776,6 +770,7 @@ fn after_password(
         )?;
         Ok(s)
     };
+    auth::check_password_status(user, now)?;
     match user.status.as_str() {
         "UNCONFIRMED" => {
             if user.attr("email").is_some() {
@@ -792,18 +787,7 @@ fn after_password(
             }
             Ok(LoginOutcome::Unconfirmed(user.username.clone()))
         }
-        "RESET_REQUIRED" => Err(ApiError::new(
-            "PasswordResetRequiredException",
-            "Password reset required for the user",
-        )),
-        "FORCE_CHANGE_PASSWORD" => {
-            if user.temp_password_expires.is_some_and(|e| now > e) {
-                return Err(ApiError::not_authorized(
-                    "Temporary password has expired and must be reset by an administrator.",
-                ));
-            }
-            Ok(LoginOutcome::NewPassword(mk("HUI_NEW_PASSWORD")?, None))
-        }
+        "FORCE_CHANGE_PASSWORD" => Ok(LoginOutcome::NewPassword(mk("HUI_NEW_PASSWORD")?, None)),
         _ if user.totp_enabled && user.totp_secret.is_some() && pool.mfa != "OFF" => {
             Ok(LoginOutcome::Totp(mk("HUI_TOTP")?, None))
         }
@@ -945,33 +929,13 @@ async fn show(state: &AppState, headers: &HeaderMap, p: &Params, form: SimpleFor
     )
 }
 
-async fn signup_page(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Query(p): Query<Params>,
-) -> Response {
-    show(&state, &headers, &p, signup_form()).await
-}
-async fn confirm_page(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Query(p): Query<Params>,
-) -> Response {
-    show(&state, &headers, &p, confirm_form()).await
-}
-async fn forgot_page(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Query(p): Query<Params>,
-) -> Response {
-    show(&state, &headers, &p, forgot_form()).await
-}
-async fn confirm_forgot_page(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Query(p): Query<Params>,
-) -> Response {
-    show(&state, &headers, &p, confirm_forgot_form()).await
+/// The GET route of a simple form page: shows `form` with the query's values and notice.
+fn form_page(form: fn() -> SimpleForm<'static>) -> MethodRouter<AppState> {
+    get(
+        move |State(state): State<AppState>, headers: HeaderMap, Query(p): Query<Params>| async move {
+            show(&state, &headers, &p, form()).await
+        },
+    )
 }
 
 /// Where a successful form goes: path and extra query parameters.

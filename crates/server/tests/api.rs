@@ -1211,17 +1211,7 @@ async fn wrong_code_guesses_are_limited() {
     // MFA codes: five wrong answers end the session.
     let r = srp_sign_in(&s, "kim", PW).await.unwrap();
     let at = r["AuthenticationResult"]["AccessToken"].clone();
-    let secret = ok(app, "AssociateSoftwareToken", json!({"AccessToken": at})).await["SecretCode"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let key = cognito_local::util::base32_decode(&secret).unwrap();
-    ok(
-        app,
-        "VerifySoftwareToken",
-        json!({"AccessToken": at, "UserCode": cognito_local::util::totp(&key, s.clock_now())}),
-    )
-    .await;
+    let key = set_up_totp(&s, &at).await;
     ok(app, "SetUserMFAPreference", json!({"AccessToken": at, "SoftwareTokenMfaSettings": {"Enabled": true, "PreferredMfa": true}})).await;
     let ch = srp_sign_in(&s, "kim", PW).await.unwrap();
     let good = cognito_local::util::totp(&key, s.clock_now());
@@ -1537,18 +1527,7 @@ async fn a_refused_mfa_answer_commits_nothing() {
     let app = &s.app;
     let r = srp_sign_in(&s, "demo", "DemoPassw0rd!").await.unwrap();
     let at = r["AuthenticationResult"]["AccessToken"].clone();
-    let secret = ok(app, "AssociateSoftwareToken", json!({"AccessToken": at})).await["SecretCode"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let key = cognito_local::util::base32_decode(&secret).unwrap();
-    let code = cognito_local::util::totp(&key, s.clock_now());
-    ok(
-        app,
-        "VerifySoftwareToken",
-        json!({"AccessToken": at, "UserCode": code}),
-    )
-    .await;
+    let key = set_up_totp(&s, &at).await;
     ok(app, "SetUserMFAPreference", json!({"AccessToken": at, "SoftwareTokenMfaSettings": {"Enabled": true, "PreferredMfa": true}})).await;
     s.clock.advance(60);
     let ch = srp_sign_in(&s, "demo", "DemoPassw0rd!").await.unwrap();

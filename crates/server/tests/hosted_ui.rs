@@ -740,17 +740,7 @@ async fn hosted_ui_new_password_and_totp() {
     // TOTP via the API, then the hosted UI asks for the code.
     let t = srp_sign_in(&s, "temp", "NewPassw0rd!").await.unwrap();
     let at = t["AuthenticationResult"]["AccessToken"].clone();
-    let secret = ok(app, "AssociateSoftwareToken", json!({"AccessToken": at})).await["SecretCode"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let key = cognito_local::util::base32_decode(&secret).unwrap();
-    ok(
-        app,
-        "VerifySoftwareToken",
-        json!({"AccessToken": at, "UserCode": cognito_local::util::totp(&key, s.clock_now())}),
-    )
-    .await;
+    let key = set_up_totp(&s, &at).await;
     ok(
         app,
         "SetUserMFAPreference",

@@ -26,13 +26,7 @@ impl ClientEphemeral {
     /// least 256 bits); [`SrpError::WeakEphemeral`] if `a ≤ 1` (then `A` is 1 or `g`);
     /// [`SrpError::IllegalClientPublic`] if `A mod N == 0`.
     pub fn from_bytes(a: &[u8]) -> Result<Self, SrpError> {
-        if a.len() < crate::MIN_EPHEMERAL_BYTES {
-            return Err(SrpError::EphemeralTooShort(a.len()));
-        }
-        let a = Big::from_be_bytes(a);
-        if group::is_weak_exponent(&a) {
-            return Err(SrpError::WeakEphemeral);
-        }
+        let a = group::ephemeral_secret(a)?;
         let a_pub = Group::cognito().client_public(&a)?;
         Ok(Self { a, a_pub })
     }

@@ -72,6 +72,15 @@ impl Group {
         Ok(a_pub)
     }
 
+    /// Rejects a client public value with `A mod N == 0` (RFC 5054 §2.5.4: the server must
+    /// abort, or `S` no longer depends on the password).
+    pub(crate) fn check_client_public(&self, a_pub: &Big) -> Result<(), SrpError> {
+        if self.reduce(a_pub)?.is_zero() {
+            return Err(SrpError::IllegalClientPublic);
+        }
+        Ok(())
+    }
+
     /// `B = (k·v + g^b) mod N`, rejecting `B mod N == 0`.
     pub(crate) fn server_public(&self, v: &Big, b: &Big) -> Result<Big, SrpError> {
         let b_pub = self.reduce(&self.k.mul(v).add(&self.pow_g(b)?))?;
@@ -109,10 +118,19 @@ impl Group {
     }
 }
 
-/// Whether an ephemeral secret (`a` or `b`) is 0 or 1: `g^0 = 1` and `g^1 = g` are public, so
-/// such a value gives away the session key.
-pub(crate) fn is_weak_exponent(e: &Big) -> bool {
-    e.is_zero() || *e == Big::from_u32(1)
+/// An ephemeral secret (`a` or `b`) read as a big-endian integer, rejecting fewer than
+/// [`MIN_EPHEMERAL_BYTES`](crate::MIN_EPHEMERAL_BYTES) bytes (RFC 5054 §3.1: at least 256 bits)
+/// and the values 0 and 1: `g^0 = 1` and `g^1 = g` are public, so such a value gives away the
+/// session key.
+pub(crate) fn ephemeral_secret(bytes: &[u8]) -> Result<Big, SrpError> {
+    if bytes.len() < crate::MIN_EPHEMERAL_BYTES {
+        return Err(SrpError::EphemeralTooShort(bytes.len()));
+    }
+    let e = Big::from_be_bytes(bytes);
+    if e.is_zero() || e == Big::from_u32(1) {
+        return Err(SrpError::WeakEphemeral);
+    }
+    Ok(e)
 }
 
 /// PAD(x) as bytes: the bytes of Cognito's `padHex` — minimal big-endian bytes of `x`, with a

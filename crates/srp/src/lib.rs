@@ -85,7 +85,10 @@ mod server;
 mod timestamp;
 
 pub use client::{password_claim, ClaimInput, ClientEphemeral, PasswordClaim};
-pub use server::{make_verifier, verify_password_claim, ClaimCheck, ServerEphemeral, Verifier};
+pub use server::{
+    check_client_public, make_verifier, verify_password_claim, ClaimCheck, ServerEphemeral,
+    Verifier,
+};
 pub use timestamp::cognito_timestamp;
 
 /// Ephemeral secret size the browser module uses: 128 bytes (1024 bits), like

@@ -74,13 +74,7 @@ impl ServerEphemeral {
     /// [`SrpError::InvalidHex`] (`"verifier"`) if `verifier.verifier_hex` is not hex;
     /// [`SrpError::IllegalServerPublic`] if `B mod N == 0`.
     pub fn new(b: &[u8], verifier: &Verifier) -> Result<Self, SrpError> {
-        if b.len() < crate::MIN_EPHEMERAL_BYTES {
-            return Err(SrpError::EphemeralTooShort(b.len()));
-        }
-        let b = Big::from_be_bytes(b);
-        if group::is_weak_exponent(&b) {
-            return Err(SrpError::WeakEphemeral);
-        }
+        let b = group::ephemeral_secret(b)?;
         let v = group::parse_hex(&verifier.verifier_hex, "verifier")?;
         let b_pub = Group::cognito().server_public(&v, &b)?;
         Ok(Self { b, b_pub })
@@ -100,6 +94,20 @@ impl fmt::Debug for ServerEphemeral {
             .field("b_pub", &self.b_pub.to_hex())
             .finish()
     }
+}
+
+/// Checks `SRP_A` when it arrives in `InitiateAuth`: `A mod N != 0`.
+///
+/// SRP-6a has the server abort on `A ≡ 0 (mod N)` (RFC 5054 §2.5.4), since `S` would then not
+/// depend on the password. [`verify_password_claim`] checks this again; this function lets the
+/// server refuse such an `A` before it issues a challenge.
+///
+/// # Errors
+/// [`SrpError::InvalidHex`] (`"SRP_A"`) if `a_pub_hex` is empty or not hex;
+/// [`SrpError::IllegalClientPublic`] if `A mod N == 0`.
+pub fn check_client_public(a_pub_hex: &str) -> Result<(), SrpError> {
+    let a_pub = group::parse_hex(a_pub_hex, "SRP_A")?;
+    Group::cognito().check_client_public(&a_pub)
 }
 
 /// The `PASSWORD_VERIFIER` challenge responses the server checks, plus the pool name.
@@ -151,9 +159,7 @@ pub fn verify_password_claim(
     let v = group::parse_hex(&verifier.verifier_hex, "verifier")?;
     let secret_block = group::decode_base64(check.secret_block_b64, "SECRET_BLOCK")?;
     let signature = group::decode_base64(check.signature_b64, "PASSWORD_CLAIM_SIGNATURE")?;
-    if grp.reduce(&a_pub)?.is_zero() {
-        return Err(SrpError::IllegalClientPublic);
-    }
+    grp.check_client_public(&a_pub)?;
     let u = group::scrambler(&a_pub, &eph.b_pub)?;
     let s = grp.server_premaster(&a_pub, &v, &u, &eph.b)?;
     let key = group::derive_key(&u, &s);
@@ -183,5 +189,35 @@ mod tests {
         assert!(d.contains(&v.salt_hex), "salt missing from {d}");
         assert!(!d.contains(&v.verifier_hex), "verifier leaked in {d}");
         assert!(d.contains("verifier_hex: \"[redacted]\""), "{d}");
+    }
+
+    #[test]
+    fn check_client_public_rejects_multiples_of_n_and_bad_hex() {
+        let n = &Group::cognito().n;
+        let two_n = n.add(n).to_hex();
+        let n_plus_one = n.add(&Big::from_u32(1)).to_hex();
+        let n_upper = n.to_hex().to_uppercase();
+        for (label, a) in [
+            ("0", "0"),
+            ("000", "000"),
+            ("N", n_upper.as_str()),
+            ("2N", two_n.as_str()),
+        ] {
+            assert_eq!(
+                check_client_public(a),
+                Err(SrpError::IllegalClientPublic),
+                "A = {label}"
+            );
+        }
+        for (label, a) in [("1", "1"), ("2", "2"), ("N + 1", n_plus_one.as_str())] {
+            assert_eq!(check_client_public(a), Ok(()), "A = {label}");
+        }
+        for bad in ["", "xyz", "+1", "0x1"] {
+            assert_eq!(
+                check_client_public(bad),
+                Err(SrpError::InvalidHex("SRP_A")),
+                "A = {bad:?}"
+            );
+        }
     }
 }

@@ -257,6 +257,30 @@ pub async fn srp_full(
     call(&s.app, "RespondToAuthChallenge", json!({"ClientId": client_id, "ChallengeName": "PASSWORD_VERIFIER", "ChallengeResponses": resp})).await
 }
 
+/// Sets up TOTP for the signed-in user: AssociateSoftwareToken, then VerifySoftwareToken with
+/// the current code. Returns the TOTP key.
+pub async fn set_up_totp(s: &Server, access_token: &Value) -> Vec<u8> {
+    let app = &s.app;
+    let secret = ok(
+        app,
+        "AssociateSoftwareToken",
+        json!({"AccessToken": access_token}),
+    )
+    .await["SecretCode"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let key = cognito_local::util::base32_decode(&secret).unwrap();
+    let code = cognito_local::util::totp(&key, s.clock_now());
+    ok(
+        app,
+        "VerifySoftwareToken",
+        json!({"AccessToken": access_token, "UserCode": code}),
+    )
+    .await;
+    key
+}
+
 pub async fn srp_sign_in(
     s: &Server,
     username: &str,
