@@ -694,17 +694,16 @@ fn login_step(state: &AppState, f: &Params) -> Result<LoginOutcome, ApiError> {
                 }
                 "HUI_TOTP" => {
                     let code = f.get("totp_code").map_or("", String::as_str);
-                    let ok = user
-                        .totp_secret
-                        .as_deref()
-                        .is_some_and(|s| util::totp_check(s, code, now));
-                    if !ok {
+                    // Consumes the code's time step, as the API's SOFTWARE_TOKEN_MFA does:
+                    // a code already used (here or there) is refused.
+                    if !user.take_totp(code, now) {
                         auth::count_wrong_session_code(tx, &key, rec)?;
                         return Ok(LoginOutcome::Totp(
                             session.clone(),
                             Some("Invalid code or auth state for the user.".into()),
                         ));
                     }
+                    auth::save_user(tx, pool, &user)?;
                     tx.delete("session", &key)?;
                     Ok(LoginOutcome::Done(Box::new(user), now))
                 }

@@ -144,12 +144,6 @@ pub fn totp(secret: &[u8], unix: i64) -> String {
     format!("{:06}", bin % 1_000_000)
 }
 
-/// Checks a TOTP code for the base32 secret at `now`, allowing one step of drift either way.
-#[must_use]
-pub fn totp_check(secret_b32: &str, code: &str, now: i64) -> bool {
-    totp_step(secret_b32, code, now).is_some()
-}
-
 /// The 30-second time step a TOTP code belongs to (one step of drift either way), if valid.
 /// Callers refuse a step at or before the last one they accepted (RFC 6238 §5.2: no replay).
 #[must_use]

@@ -763,6 +763,20 @@ async fn hosted_ui_new_password_and_totp() {
     )
     .await;
     assert!(r.text().contains("Invalid code"));
+    // The setup code's time step is spent: the code of the same step is refused as a replay.
+    let spent = cognito_local::util::totp(&key, s.clock_now());
+    let r = post_form(
+        app,
+        "/login",
+        &ck,
+        format!(
+            "{q}&_csrf={csrf}&session={}&totp_code={spent}",
+            enc(&session)
+        ),
+    )
+    .await;
+    assert!(r.text().contains("Invalid code"), "replayed code accepted");
+    s.clock.advance(30);
     let code = cognito_local::util::totp(&key, s.clock_now());
     let r = post_form(
         app,
@@ -776,6 +790,22 @@ async fn hosted_ui_new_password_and_totp() {
     .await;
     assert_eq!(r.status, StatusCode::FOUND, "{}", r.text());
     assert!(location(&r).starts_with(REDIRECT));
+
+    // A second hosted-UI sign-in cannot reuse the code that was just accepted.
+    let (r, csrf) = sign_in_via_form(app, &url, "temp", "NewPassw0rd!").await;
+    let session = hidden_value(&r.text(), "session");
+    let ck = format!("XSRF-TOKEN={csrf}");
+    let r = post_form(
+        app,
+        "/login",
+        &ck,
+        format!(
+            "{q}&_csrf={csrf}&session={}&totp_code={code}",
+            enc(&session)
+        ),
+    )
+    .await;
+    assert!(r.text().contains("Invalid code"), "replayed code accepted");
 }
 
 #[tokio::test]
