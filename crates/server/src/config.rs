@@ -286,12 +286,24 @@ impl Config {
                     for u in urls {
                         let problem = match url::Url::parse(u) {
                             Err(e) => Some(e.to_string()),
-                            Ok(p) if !p.has_host() => Some("no host".into()),
+                            // Web URLs need a host; native-app schemes (`myapp://`,
+                            // RFC 8252's `com.example.app:/cb`) are compared as exact strings.
+                            Ok(p) if matches!(p.scheme(), "http" | "https") && !p.has_host() => {
+                                Some("no host".into())
+                            }
+                            // `localhost:8080/` parses as scheme `localhost`: a forgotten
+                            // `http://`, not an app scheme.
+                            Ok(p)
+                                if !p.has_host()
+                                    && p.path().starts_with(|c: char| c.is_ascii_digit()) =>
+                            {
+                                Some("looks like host:port without http://".into())
+                            }
                             Ok(_) => None,
                         };
                         if let Some(e) = problem {
                             return Err(ConfigError::Invalid(format!(
-                                "client {}: {what}: {u:?} is not an absolute URL with a host ({e})",
+                                "client {}: {what}: {u:?} is not an absolute URL (with a host, for http/https) ({e})",
                                 c.id
                             )));
                         }
@@ -412,6 +424,19 @@ mod tests {
                 "password = \"DemoPassw0rd!\"\nstatus = \"FORCE_CHANGE_PASSWORD\"",
             );
         Config::parse(&ok).expect("valid");
+        // Native-app redirect URIs (private-use schemes, RFC 8252 §7.1) are accepted.
+        for native in [
+            "myapp://",
+            "myapp://callback",
+            "com.example.app:/oauth2redirect",
+        ] {
+            let cfg = DEFAULT_CONFIG.replacen(
+                "callback_urls = [\"http://localhost:8080/\"",
+                &format!("callback_urls = [\"{native}\", \"http://localhost:8080/\""),
+                1,
+            );
+            Config::parse(&cfg).unwrap_or_else(|e| panic!("{native}: {e:?}"));
+        }
     }
 
     #[test]

@@ -84,6 +84,33 @@ fn same_origin(state: &AppState, headers: &HeaderMap, origin: &str) -> bool {
         && host.is_some_and(|h| origin == format!("http://{h}") || origin == format!("https://{h}"))
 }
 
+/// Whether the `Host` the request was sent to names this server: absent (in-process callers),
+/// a loopback name or address, or the issuer base's host. Browsers send no `Origin` on a
+/// same-origin `GET`, so a DNS-rebinding page (`evil.example` re-pointed at 127.0.0.1) is only
+/// recognisable by its `Host`.
+fn trusted_host(state: &AppState, headers: &HeaderMap) -> bool {
+    let Some(host) = headers.get(header::HOST) else {
+        return true;
+    };
+    let Some(parsed) = host
+        .to_str()
+        .ok()
+        .and_then(|h| url::Url::parse(&format!("http://{h}")).ok())
+    else {
+        return false;
+    };
+    let loopback = match parsed.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    loopback
+        || url::Url::parse(&state.issuer_base).is_ok_and(|issuer| {
+            issuer.host_str().is_some() && issuer.host_str() == parsed.host_str()
+        })
+}
+
 /// Request headers a preflight may ask for besides every `x-amz-*` and `amz-sdk-*` header.
 const ALLOWED_HEADERS: &[&str] = &["content-type", "cache-control", "authorization"];
 
@@ -296,16 +323,18 @@ async fn outbox(
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    if let Some(o) = origin(&headers) {
-        if !same_origin(&state, &headers, o) {
-            tracing::warn!(origin = o, "refused /_dev/outbox to another origin");
-            return (
-                StatusCode::FORBIDDEN,
-                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-                "The dev outbox is not available to other origins.\n",
-            )
-                .into_response();
-        }
+    let foreign_origin = origin(&headers).filter(|o| !same_origin(&state, &headers, o));
+    if foreign_origin.is_some() || !trusted_host(&state, &headers) {
+        tracing::warn!(
+            origin = foreign_origin,
+            "refused /_dev/outbox to another origin or host"
+        );
+        return (
+            StatusCode::FORBIDDEN,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            "The dev outbox is only served on this server's own host, to its own origin.\n",
+        )
+            .into_response();
     }
     let username = q.get("username").cloned();
     match blocking(&state, move |st| {

@@ -534,6 +534,14 @@ async fn dev_outbox_has_no_cors_and_refuses_other_origins() {
     // but not a loopback name: refused.
     let r = get(Some("http://evil.example:9229"), Some("evil.example:9229")).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // ... and browsers send no Origin on a same-origin GET: the Host alone must refuse it.
+    let r = get(None, Some("evil.example:9229")).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(!r.text().contains("code"));
+    let r = get(None, Some("[::1]:9229")).await;
+    assert_eq!(r.status, StatusCode::OK, "IPv6 loopback Host is served");
+    let r = get(None, Some("localhost:9229")).await;
+    assert_eq!(r.status, StatusCode::OK, "loopback name is served");
     // The server's own origin (by loopback Host or issuer base): served.
     let r = get(Some("http://127.0.0.1:9229"), Some("127.0.0.1:9229")).await;
     assert_eq!(r.status, StatusCode::OK);
