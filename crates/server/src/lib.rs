@@ -74,14 +74,19 @@ fn same_origin(state: &AppState, headers: &HeaderMap, origin: &str) -> bool {
         return true;
     }
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
-    let loopback = url::Url::parse(origin).is_ok_and(|u| match u.host() {
+    let loopback = url::Url::parse(origin).is_ok_and(|u| is_loopback(u.host()));
+    loopback
+        && host.is_some_and(|h| origin == format!("http://{h}") || origin == format!("https://{h}"))
+}
+
+/// `localhost` or a loopback address.
+fn is_loopback(host: Option<url::Host<&str>>) -> bool {
+    match host {
         Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
         None => false,
-    });
-    loopback
-        && host.is_some_and(|h| origin == format!("http://{h}") || origin == format!("https://{h}"))
+    }
 }
 
 /// Whether the `Host` the request was sent to names this server: absent (in-process callers),
@@ -99,13 +104,7 @@ fn trusted_host(state: &AppState, headers: &HeaderMap) -> bool {
     else {
         return false;
     };
-    let loopback = match parsed.host() {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
-    };
-    loopback
+    is_loopback(parsed.host())
         || url::Url::parse(&state.issuer_base).is_ok_and(|issuer| {
             issuer.host_str().is_some() && issuer.host_str() == parsed.host_str()
         })
