@@ -170,6 +170,18 @@ fn member(name: &str) -> String {
     }
 }
 
+/// InvalidParameterException, in AWS's wording, unless `value` is one of the member's `allowed`.
+fn check_enum(name: &str, value: &str, allowed: &[&str]) -> Result<(), ApiError> {
+    if allowed.contains(&value) {
+        return Ok(());
+    }
+    Err(ApiError::invalid_param(format!(
+        "1 validation error detected: Value '{value}' at '{}' failed to satisfy constraint: Member must satisfy enum value set: [{}]",
+        member(name),
+        allowed.join(", ")
+    )))
+}
+
 /// SerializationException with the Coral phrasing for what was found instead.
 fn type_error(found: Option<&Value>, expected: &str) -> ApiError {
     let message = match (found, expected) {
@@ -769,12 +781,7 @@ fn initiate_auth(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
     let flow = r.req_str("AuthFlow", 64)?;
     let params = r.map("AuthParameters")?;
     let _ = r.map("ClientMetadata")?;
-    if !AUTH_FLOWS.contains(&flow) {
-        return Err(ApiError::invalid_param(format!(
-            "1 validation error detected: Value '{flow}' at 'authFlow' failed to satisfy constraint: Member must satisfy enum value set: [{}]",
-            AUTH_FLOWS.join(", ")
-        )));
-    }
+    check_enum("AuthFlow", flow, AUTH_FLOWS)?;
     let enabled = |f: &str| {
         client
             .auth_flows
@@ -1039,12 +1046,7 @@ fn respond_to_auth_challenge(state: &AppState, r: &Req<'_>) -> Result<Value, Api
     let resp = r.map("ChallengeResponses")?;
     let session = r.opt_str("Session", 2048)?;
     let _ = r.map("ClientMetadata")?;
-    if !CHALLENGES.contains(&name) {
-        return Err(ApiError::invalid_param(format!(
-            "1 validation error detected: Value '{name}' at 'challengeName' failed to satisfy constraint: Member must satisfy enum value set: [{}]",
-            CHALLENGES.join(", ")
-        )));
-    }
+    check_enum("ChallengeName", name, CHALLENGES)?;
     match name {
         "PASSWORD_VERIFIER" => password_verifier(state, pool, client, &resp),
         "NEW_PASSWORD_REQUIRED" => {
@@ -1718,11 +1720,7 @@ fn admin_create_user(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
     check_username(username)?;
     validate_attributes(&attrs)?;
     if let Some(a) = action {
-        if a != "RESEND" && a != "SUPPRESS" {
-            return Err(ApiError::invalid_param(format!(
-                "1 validation error detected: Value '{a}' at 'messageAction' failed to satisfy constraint: Member must satisfy enum value set: [RESEND, SUPPRESS]"
-            )));
-        }
+        check_enum("MessageAction", a, &["RESEND", "SUPPRESS"])?;
     }
     let temp = match temp {
         Some(t) => {

@@ -1239,6 +1239,35 @@ async fn wrong_code_guesses_are_limited() {
 async fn aws_wording_of_validation_errors() {
     let s = server();
     let app = &s.app;
+    // Enum members: the value, the camelCase member name and the allowed set, as AWS words it.
+    let (code, msg) = err(
+        app,
+        "InitiateAuth",
+        json!({"ClientId": SPA, "AuthFlow": "SRP", "AuthParameters": {}}),
+    )
+    .await;
+    assert_eq!(code, "InvalidParameterException");
+    assert!(
+        msg.starts_with("1 validation error detected: Value 'SRP' at 'authFlow' failed to satisfy constraint: Member must satisfy enum value set: [USER_SRP_AUTH, REFRESH_TOKEN_AUTH,"),
+        "{msg}"
+    );
+    let (_, msg) = err(
+        app,
+        "RespondToAuthChallenge",
+        json!({"ClientId": SPA, "ChallengeName": "NOPE", "ChallengeResponses": {}}),
+    )
+    .await;
+    assert!(
+        msg.starts_with("1 validation error detected: Value 'NOPE' at 'challengeName' failed to satisfy constraint: Member must satisfy enum value set: ["),
+        "{msg}"
+    );
+    assert_eq!(
+        err(app, "AdminCreateUser", json!({"UserPoolId": POOL, "Username": "enumtest", "MessageAction": "EMAIL"})).await,
+        (
+            "InvalidParameterException".into(),
+            "1 validation error detected: Value 'EMAIL' at 'messageAction' failed to satisfy constraint: Member must satisfy enum value set: [RESEND, SUPPRESS]".into()
+        )
+    );
     assert_eq!(
         err(
             app,
