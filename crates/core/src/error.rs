@@ -55,6 +55,14 @@ pub enum Error {
     /// A token storage backend failed.
     #[error("storage error: {0}")]
     Storage(String),
+    /// The call needs a signed-in user and there is none (never signed in, signed out, or the
+    /// session ended). Amplify v6 reports the same case as `UserUnAuthenticatedException`.
+    #[error("no signed-in user: {0}")]
+    NoSession(String),
+    /// `signIn` was called while a user is signed in; sign out first (Amplify v6's
+    /// `UserAlreadyAuthenticatedException`).
+    #[error("a user is already signed in: sign out before signing in again")]
+    AlreadySignedIn,
 }
 
 impl Error {
@@ -146,6 +154,8 @@ impl Error {
             Error::InvalidState(_) => "InvalidStateError",
             Error::InvalidArgument(_) => "InvalidArgumentError",
             Error::Storage(_) => "StorageError",
+            Error::NoSession(_) => "NoSessionError",
+            Error::AlreadySignedIn => "UserAlreadyAuthenticatedException",
         }
     }
 }

@@ -92,6 +92,8 @@ operations! {
     SetUserMFAPreference => SetUserMfaPreferenceRequest, Empty;
     /// `DeleteUser`: delete the signed-in user.
     DeleteUser => DeleteUserRequest, Empty;
+    /// `DeleteUserAttributes`: remove attributes of the signed-in user.
+    DeleteUserAttributes => DeleteUserAttributesRequest, Empty;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -793,6 +795,16 @@ pub struct GetUserAttributeVerificationCodeRequest {
     /// Data for Lambda triggers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_metadata: Option<ParamMap>,
+}
+
+/// `DeleteUserAttributes` input: the names to remove (`sub` cannot be removed).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DeleteUserAttributesRequest {
+    /// Attribute names, e.g. `custom:nickname`.
+    pub user_attribute_names: Vec<String>,
+    /// The signed-in user's access token.
+    pub access_token: AccessToken,
 }
 
 // ---------------------------------------------------------------------------------------------

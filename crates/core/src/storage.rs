@@ -210,6 +210,20 @@ impl Keys {
     }
 }
 
+/// Every per-user key name (`<prefix>.<username>.<name>`) that [`save_session`],
+/// [`load_session`] and [`clear_session`] read or write. An adapter over an asynchronous
+/// store can read exactly these (and [`Keys::last_auth_user`]) into a [`MemoryStorage`], run
+/// the functions of this module on it and write the changes back.
+pub const SESSION_KEY_NAMES: [&str; 7] = [
+    "idToken",
+    "accessToken",
+    "refreshToken",
+    "clockDrift",
+    "userData",
+    "signInDetails",
+    "oauthMetadata",
+];
+
 /// Amplify v6's per-user keys; their presence marks a `clockDrift` in Amplify's format.
 const AMPLIFY_V6_MARKERS: [&str; 2] = ["signInDetails", "oauthMetadata"];
 
@@ -392,15 +406,7 @@ pub fn clear_session<S: Storage + ?Sized>(storage: &S, client_id: &ClientId) -> 
     let keys = Keys::new(client_id);
     let mut to_remove = Vec::new();
     if let Some(user) = storage.get(&keys.last_auth_user())? {
-        for name in [
-            "idToken",
-            "accessToken",
-            "refreshToken",
-            "clockDrift",
-            "userData",
-            "signInDetails",
-            "oauthMetadata",
-        ] {
+        for name in SESSION_KEY_NAMES {
             to_remove.push(keys.user(&user, name));
         }
     }

@@ -1,0 +1,1051 @@
+//! The client: core's pieces put together over a [`Transport`], an [`AsyncStorage`], a
+//! [`Clock`], a [`Random`] source and a [`Coordinator`].
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::{Rc, Weak};
+
+use cognito_core::oauth::{AuthorizeOptions, OAuthConfig, AUTHORIZE_RANDOM_LEN};
+use cognito_core::ops::{
+    AccessTokenRequest, AssociateSoftwareToken, AssociateSoftwareTokenRequest, AttributeType,
+    ChangePassword, ChangePasswordRequest, CodeDeliveryDetails, ConfirmForgotPassword,
+    ConfirmForgotPasswordRequest, ConfirmSignUp, ConfirmSignUpRequest, DeleteUser,
+    DeleteUserAttributes, DeleteUserAttributesRequest, ForgotPassword, GetUser,
+    GetUserAttributeVerificationCode, GetUserAttributeVerificationCodeRequest, MfaSettings,
+    Operation, ResendConfirmationCode, SetUserMFAPreference, SetUserMfaPreferenceRequest, SignUp,
+    SignUpRequest, UpdateUserAttributes, UpdateUserAttributesRequest, UsernameRequest,
+    VerifySoftwareToken, VerifySoftwareTokenRequest, VerifySoftwareTokenStatus,
+    VerifyUserAttribute, VerifyUserAttributeRequest,
+};
+use cognito_core::refresh::{self, RefreshMethod};
+use cognito_core::session::{Session, DEFAULT_REFRESH_LEEWAY_SECS};
+use cognito_core::signin::{ChallengeAnswer, MfaType, NextStep, SignIn, Step, TotpSetupDetails};
+use cognito_core::signout::{SignOut, SignOutOptions};
+use cognito_core::storage::{
+    save_pending_authorization, take_pending_authorization, MemoryStorage, Storage,
+};
+use cognito_core::types::{AccessToken, OneTimeCode, Password, Username};
+use cognito_core::wire::{parse_response, request, ClientConfig, HttpRequest, HttpResponse};
+use cognito_core::{CognitoErrorCode, Error};
+
+use crate::events::{AuthEvent, Listeners, Subscription};
+use crate::outputs::{
+    AuthSession, AuthUser, MfaPreference, MfaPreferenceOutput, RedirectOutput, ResetPasswordOutput,
+    ResetPasswordStep, SignInInput, SignInOutput, SignOutOutput, SignUpInput, SignUpOutput,
+    SignUpStep, UpdateAttributeStep, UpdateMfaPreferenceInput, UpdateUserAttributeOutput,
+    UserAttributes,
+};
+use crate::platform::{
+    AsyncStorage, Clock, Coordinator, MemoryCoordinator, Random, SessionChange, SystemClock,
+    Transport,
+};
+use crate::store;
+
+/// Length of the SRP ephemeral secret `a` drawn for each sign-in, in bytes: 128 (1024 bits),
+/// as amazon-cognito-identity-js and Amplify v6 draw. RFC 5054 asks for at least 256 bits;
+/// [`Config::srp_ephemeral_bytes`] can lower it to 32 for a faster sign-in.
+pub const DEFAULT_SRP_EPHEMERAL_BYTES: usize = 128;
+
+/// What the client talks to and how.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Config {
+    /// Pool, app client, optional secret and endpoint.
+    pub client: ClientConfig,
+    /// The hosted UI, for `sign_in_with_redirect` and hosted-UI sign-out.
+    pub oauth: Option<OAuthConfig>,
+    /// How user-pool sessions are refreshed: `GetTokensFromRefreshToken` by default (Amplify ≥
+    /// 6.14; rotates the refresh token when the app client does), or `InitiateAuth`
+    /// (`REFRESH_TOKEN_AUTH`). Hosted-UI sessions use the OAuth grant when `oauth` is set.
+    pub refresh_method: RefreshMethod,
+    /// Refresh this many seconds before the tokens expire.
+    pub refresh_leeway_secs: i64,
+    /// Length of the SRP ephemeral secret, in bytes (at least 32).
+    pub srp_ephemeral_bytes: usize,
+}
+
+impl Config {
+    /// Defaults for `client`.
+    #[must_use]
+    pub fn new(client: ClientConfig) -> Self {
+        Self {
+            client,
+            oauth: None,
+            refresh_method: RefreshMethod::GetTokensFromRefreshToken,
+            refresh_leeway_secs: DEFAULT_REFRESH_LEEWAY_SECS,
+            srp_ephemeral_bytes: DEFAULT_SRP_EPHEMERAL_BYTES,
+        }
+    }
+
+    /// With a hosted UI.
+    #[must_use]
+    pub fn with_oauth(mut self, oauth: OAuthConfig) -> Self {
+        self.oauth = Some(oauth);
+        self
+    }
+
+    /// With another refresh method.
+    #[must_use]
+    pub fn with_refresh_method(mut self, method: RefreshMethod) -> Self {
+        self.refresh_method = method;
+        self
+    }
+}
+
+/// The platform pieces a [`Client`] runs on.
+#[non_exhaustive]
+pub struct Platform<T, S, K = MemoryCoordinator> {
+    /// Sends HTTP requests.
+    pub transport: T,
+    /// Where tokens live (`localStorage`, an app's async store, memory).
+    pub storage: S,
+    /// Where a hosted-UI sign-in keeps its state, PKCE verifier and nonce across the redirect:
+    /// `sessionStorage` in a browser (they are used once, then deleted).
+    pub transient_storage: Rc<dyn Storage>,
+    /// Lock and broadcast shared with other clients of the same storage.
+    pub coordinator: K,
+    /// The wall clock.
+    pub clock: Rc<dyn Clock>,
+    /// The CSPRNG.
+    pub random: Rc<dyn Random>,
+}
+
+impl<T, S> Platform<T, S, MemoryCoordinator> {
+    /// A platform with the system clock, an in-memory transient store and a coordinator of
+    /// its own.
+    pub fn new(transport: T, storage: S, random: Rc<dyn Random>) -> Self {
+        Self {
+            transport,
+            storage,
+            transient_storage: Rc::new(MemoryStorage::new()),
+            coordinator: MemoryCoordinator::new(),
+            clock: Rc::new(SystemClock),
+            random,
+        }
+    }
+}
+
+impl<T, S, K> Platform<T, S, K> {
+    /// The same platform with another coordinator.
+    pub fn with_coordinator<K2>(self, coordinator: K2) -> Platform<T, S, K2> {
+        Platform {
+            transport: self.transport,
+            storage: self.storage,
+            transient_storage: self.transient_storage,
+            coordinator,
+            clock: self.clock,
+            random: self.random,
+        }
+    }
+
+    /// The same platform with another clock.
+    #[must_use]
+    pub fn with_clock(mut self, clock: Rc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The same platform with another store for the hosted-UI redirect state.
+    #[must_use]
+    pub fn with_transient_storage(mut self, storage: Rc<dyn Storage>) -> Self {
+        self.transient_storage = storage;
+        self
+    }
+}
+
+impl<T, S, K> std::fmt::Debug for Platform<T, S, K> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Platform").finish_non_exhaustive()
+    }
+}
+
+struct Inner<T, S, K> {
+    config: Config,
+    platform: Platform<T, S, K>,
+    pending: RefCell<Option<SignIn>>,
+    listeners: Rc<Listeners>,
+}
+
+/// An Amazon Cognito user-pool client. Cheap to clone (clones share everything); every method
+/// takes `&self` and no borrow is held across an `.await`, so calls may overlap.
+///
+/// See the [crate docs](crate) for an example.
+pub struct Client<T, S, K = MemoryCoordinator> {
+    inner: Rc<Inner<T, S, K>>,
+}
+
+impl<T, S, K> Clone for Client<T, S, K> {
+    fn clone(&self) -> Self {
+        Self {
+            inner: self.inner.clone(),
+        }
+    }
+}
+
+impl<T, S, K> std::fmt::Debug for Client<T, S, K> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("config", &self.inner.config)
+            .finish_non_exhaustive()
+    }
+}
+
+fn lock_name(client: &ClientConfig) -> String {
+    format!("cognito-refresh:{}", client.client_id.as_str())
+}
+
+impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
+    /// A client for `config` on `platform`. It starts listening to the coordinator at once,
+    /// so other clients' sign-in and sign-out reach its listeners.
+    pub fn new(config: Config, platform: Platform<T, S, K>) -> Self {
+        let listeners: Rc<Listeners> = Rc::default();
+        let weak: Weak<Listeners> = Rc::downgrade(&listeners);
+        platform.coordinator.set_listener(Box::new(move |change| {
+            if let Some(l) = weak.upgrade() {
+                l.emit(&match change {
+                    SessionChange::SignedIn { username } => AuthEvent::SignedIn { username },
+                    SessionChange::SignedOut => AuthEvent::SignedOut,
+                    SessionChange::TokenRefresh => AuthEvent::TokenRefresh,
+                });
+            }
+        }));
+        Self {
+            inner: Rc::new(Inner {
+                config,
+                platform,
+                pending: RefCell::new(None),
+                listeners,
+            }),
+        }
+    }
+
+    /// The configuration.
+    #[must_use]
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// Calls `listener` for every [`AuthEvent`], until [`Subscription::unsubscribe`].
+    pub fn listen(&self, listener: impl Fn(&AuthEvent<'_>) + 'static) -> Subscription {
+        self.inner.listeners.add(Rc::new(listener))
+    }
+
+    fn client_config(&self) -> &ClientConfig {
+        &self.inner.config.client
+    }
+
+    fn now(&self) -> i64 {
+        self.inner.platform.clock.now()
+    }
+
+    fn emit(&self, event: AuthEvent<'_>) {
+        self.inner.listeners.emit(&event);
+    }
+
+    fn announce(&self, change: SessionChange, event: AuthEvent<'_>) {
+        self.inner.platform.coordinator.publish(&change);
+        self.emit(event);
+    }
+
+    async fn send(&self, req: HttpRequest) -> Result<HttpResponse, Error> {
+        self.inner.platform.transport.send(req).await
+    }
+
+    async fn call<O: Operation>(&self, req: &O::Request) -> Result<O::Response, Error> {
+        let req = request::<O>(self.client_config(), req)?;
+        let resp = self.send(req).await?;
+        parse_response::<O>(&resp)
+    }
+
+    fn random(&self, len: usize) -> Result<Vec<u8>, Error> {
+        let mut buf = vec![0u8; len];
+        self.inner.platform.random.fill(&mut buf)?;
+        Ok(buf)
+    }
+
+    async fn load(&self) -> Result<Option<Session>, Error> {
+        store::load(
+            &self.inner.platform.storage,
+            &self.client_config().client_id,
+        )
+        .await
+    }
+
+    async fn save(&self, session: &Session) -> Result<(), Error> {
+        store::save(
+            &self.inner.platform.storage,
+            &self.client_config().client_id,
+            session,
+        )
+        .await
+    }
+
+    async fn clear(&self) -> Result<(), Error> {
+        store::clear(
+            &self.inner.platform.storage,
+            &self.client_config().client_id,
+        )
+        .await
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Sign-up.
+    // -----------------------------------------------------------------------------------------
+
+    /// `signUp`: registers a user. `CONFIRM_SIGN_UP` follows unless the pool confirms at once.
+    ///
+    /// # Errors
+    /// [`Error::Service`] (`UsernameExistsException`, `InvalidPasswordException`,
+    /// `InvalidParameterException`, ...), [`Error::Transport`], [`Error::InvalidArgument`]
+    /// for an empty username.
+    pub async fn sign_up(&self, input: SignUpInput) -> Result<SignUpOutput, Error> {
+        let username = non_empty_username(&input.username)?;
+        let mut req = SignUpRequest::new(
+            self.client_config(),
+            username,
+            input.password,
+            input.attributes,
+        );
+        req.client_metadata = input.client_metadata;
+        req.validation_data = input.validation_data;
+        let resp = self.call::<SignUp>(&req).await?;
+        let next_step = if resp.user_confirmed {
+            SignUpStep::Done
+        } else {
+            SignUpStep::ConfirmSignUp {
+                code_delivery_details: resp.code_delivery_details,
+            }
+        };
+        Ok(SignUpOutput {
+            is_sign_up_complete: resp.user_confirmed,
+            user_id: Some(resp.user_sub),
+            next_step,
+        })
+    }
+
+    /// `confirmSignUp`: confirms a registration with the emailed or texted code.
+    ///
+    /// # Errors
+    /// [`Error::Service`] (`CodeMismatchException`, `ExpiredCodeException`, ...),
+    /// [`Error::Transport`].
+    pub async fn confirm_sign_up(&self, username: &str, code: &str) -> Result<SignUpOutput, Error> {
+        let username = non_empty_username(username)?;
+        let req = ConfirmSignUpRequest::new(self.client_config(), username, code);
+        self.call::<ConfirmSignUp>(&req).await?;
+        Ok(SignUpOutput {
+            is_sign_up_complete: true,
+            user_id: None,
+            next_step: SignUpStep::Done,
+        })
+    }
+
+    /// `resendSignUpCode`.
+    ///
+    /// # Errors
+    /// [`Error::Service`] (`LimitExceededException`, ...), [`Error::Transport`].
+    pub async fn resend_sign_up_code(&self, username: &str) -> Result<CodeDeliveryDetails, Error> {
+        let req = UsernameRequest::new(self.client_config(), non_empty_username(username)?);
+        let resp = self.call::<ResendConfirmationCode>(&req).await?;
+        Ok(resp.code_delivery_details.unwrap_or_default())
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Sign-in.
+    // -----------------------------------------------------------------------------------------
+
+    /// `signIn`: SRP by default. Stops at the first step the user must answer (new password,
+    /// MFA code, MFA setup, ...) or at `DONE`, with the tokens stored and `signedIn` emitted.
+    ///
+    /// # Errors
+    /// [`Error::AlreadySignedIn`] when a session is stored; [`Error::Service`]
+    /// (`NotAuthorizedException` for a wrong password, ...); [`Error::Transport`];
+    /// [`Error::Srp`] for bad SRP values from the server.
+    pub async fn sign_in(&self, input: SignInInput) -> Result<SignInOutput, Error> {
+        if self.load().await?.is_some() {
+            return Err(Error::AlreadySignedIn);
+        }
+        let a = self.random(self.inner.config.srp_ephemeral_bytes)?;
+        let (signin, first) = SignIn::start(
+            self.client_config(),
+            Username::new(input.username),
+            input.password,
+            input.options,
+            &a,
+        )?;
+        self.drive(signin, Step::Send(first)).await
+    }
+
+    /// `confirmSignIn`: answers the step `sign_in` stopped at. A wrong code or a rejected new
+    /// password leaves the step open, so the user can try again.
+    ///
+    /// # Errors
+    /// [`Error::InvalidState`] when no sign-in is waiting; [`Error::InvalidArgument`] when the
+    /// answer does not fit the step; as [`Client::sign_in`].
+    pub async fn confirm_sign_in(&self, answer: ChallengeAnswer) -> Result<SignInOutput, Error> {
+        let mut signin = self.take_pending()?;
+        match signin.confirm(answer) {
+            Ok(step) => self.drive(signin, step).await,
+            Err(e) => {
+                self.keep_pending(signin);
+                Err(e)
+            }
+        }
+    }
+
+    /// `confirmSignIn({ challengeResponse })` with plain text, read as the step expects: a
+    /// code, a new password (with `attributes`), an MFA type (`SMS`, `TOTP`, `EMAIL`) or an
+    /// email address.
+    ///
+    /// # Errors
+    /// As [`Client::confirm_sign_in`].
+    pub async fn confirm_sign_in_text(
+        &self,
+        response: &str,
+        attributes: Vec<AttributeType>,
+    ) -> Result<SignInOutput, Error> {
+        let mut signin = self.take_pending()?;
+        match signin.confirm_text(response, attributes) {
+            Ok(step) => self.drive(signin, step).await,
+            Err(e) => {
+                self.keep_pending(signin);
+                Err(e)
+            }
+        }
+    }
+
+    /// The step a sign-in is waiting at, if any.
+    #[must_use]
+    pub fn pending_sign_in_step(&self) -> Option<NextStep> {
+        self.inner
+            .pending
+            .borrow()
+            .as_ref()
+            .and_then(|s| s.pending_step().cloned())
+    }
+
+    fn take_pending(&self) -> Result<SignIn, Error> {
+        self.inner.pending.borrow_mut().take().ok_or_else(|| {
+            Error::InvalidState(
+                "confirmSignIn called with no sign-in waiting for an answer (call signIn first)"
+                    .into(),
+            )
+        })
+    }
+
+    fn keep_pending(&self, signin: SignIn) {
+        if !signin.is_finished() {
+            *self.inner.pending.borrow_mut() = Some(signin);
+        }
+    }
+
+    /// Sends until the sign-in stops; stores the session at `DONE`.
+    async fn drive(&self, mut signin: SignIn, mut step: Step) -> Result<SignInOutput, Error> {
+        let next = loop {
+            step = match step {
+                Step::Send(req) => {
+                    let resp = match self.send(req).await {
+                        Ok(r) => r,
+                        // The request may or may not have reached Cognito; the sign-in
+                        // cannot go on from here, so it is dropped.
+                        Err(e) => return Err(e),
+                    };
+                    match signin.handle(&resp, self.now()) {
+                        Ok(s) => s,
+                        Err(e) => {
+                            self.keep_pending(signin);
+                            return Err(e);
+                        }
+                    }
+                }
+                Step::Next(next) => break next,
+            }
+        };
+        match &next {
+            NextStep::Done(result) => {
+                let session = signin.session(result.clone(), self.now())?;
+                self.save(&session).await?;
+                let username = session.username().to_owned();
+                self.announce(
+                    SessionChange::SignedIn {
+                        username: username.clone(),
+                    },
+                    AuthEvent::SignedIn { username },
+                );
+                Ok(SignInOutput {
+                    is_signed_in: true,
+                    next_step: next,
+                })
+            }
+            _ => {
+                self.keep_pending(signin);
+                Ok(SignInOutput {
+                    is_signed_in: false,
+                    next_step: next,
+                })
+            }
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Hosted UI.
+    // -----------------------------------------------------------------------------------------
+
+    fn oauth(&self) -> Result<&OAuthConfig, Error> {
+        self.inner.config.oauth.as_ref().ok_or_else(|| {
+            Error::Config("no hosted UI configured (oauth: domain, redirect URIs, scopes)".into())
+        })
+    }
+
+    /// `signInWithRedirect`: the `/oauth2/authorize` URL to open. Its state, nonce and PKCE
+    /// verifier are kept in the transient store until [`Client::handle_redirect`].
+    ///
+    /// # Errors
+    /// [`Error::Config`] without a hosted UI; [`Error::AlreadySignedIn`]; [`Error::Storage`].
+    pub async fn sign_in_with_redirect(&self, options: &AuthorizeOptions) -> Result<String, Error> {
+        let oauth = self.oauth()?;
+        if self.load().await?.is_some() {
+            return Err(Error::AlreadySignedIn);
+        }
+        let mut random = [0u8; AUTHORIZE_RANDOM_LEN];
+        self.inner.platform.random.fill(&mut random)?;
+        let auth = oauth.authorize(&random, options);
+        save_pending_authorization(
+            &*self.inner.platform.transient_storage,
+            &self.client_config().client_id,
+            &auth.pending,
+        )?;
+        Ok(auth.url)
+    }
+
+    /// Whether a hosted-UI sign-in is waiting for its redirect back.
+    ///
+    /// # Errors
+    /// [`Error::Storage`].
+    pub fn is_redirect_pending(&self) -> Result<bool, Error> {
+        cognito_core::storage::is_oauth_in_flight(
+            &*self.inner.platform.transient_storage,
+            &self.client_config().client_id,
+        )
+    }
+
+    /// Completes a hosted-UI sign-in from the URL the browser came back to: checks the state
+    /// (the pending sign-in is used once, whatever happens), exchanges the code with the PKCE
+    /// verifier, checks the nonce, stores the session, emits `signInWithRedirect` and
+    /// `signedIn` (or `signInWithRedirect_failure`).
+    ///
+    /// # Errors
+    /// [`Error::InvalidState`] with no sign-in pending (a replayed callback), a wrong state or
+    /// nonce; [`Error::OAuth`] for an error in the callback or from `/oauth2/token`;
+    /// [`Error::Transport`].
+    pub async fn handle_redirect(&self, callback_url: &str) -> Result<RedirectOutput, Error> {
+        let result = self.complete_redirect(callback_url).await;
+        match &result {
+            Ok(out) => {
+                self.emit(AuthEvent::SignInWithRedirect);
+                self.announce(
+                    SessionChange::SignedIn {
+                        username: out.username.clone(),
+                    },
+                    AuthEvent::SignedIn {
+                        username: out.username.clone(),
+                    },
+                );
+            }
+            Err(e) => self.emit(AuthEvent::SignInWithRedirectFailure { error: e }),
+        }
+        result
+    }
+
+    async fn complete_redirect(&self, callback_url: &str) -> Result<RedirectOutput, Error> {
+        let oauth = self.oauth()?.clone();
+        let pending = take_pending_authorization(
+            &*self.inner.platform.transient_storage,
+            &self.client_config().client_id,
+        )?
+        .ok_or_else(|| {
+            Error::InvalidState(
+                "no hosted-UI sign-in is pending (the callback was already used, or came from \
+                 another browser)"
+                    .into(),
+            )
+        })?;
+        let exchange = pending.complete(&oauth, callback_url)?;
+        let custom_state = exchange.custom_state.clone();
+        let resp = self.send(exchange.request.clone()).await?;
+        let tokens = exchange.finish(&resp)?;
+        let session = Session::from_hosted_ui(tokens, self.now())?;
+        session.check_client(&self.client_config().client_id)?;
+        self.save(&session).await?;
+        Ok(RedirectOutput {
+            username: session.username().to_owned(),
+            custom_state,
+        })
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Session.
+    // -----------------------------------------------------------------------------------------
+
+    /// `fetchAuthSession`: the current tokens, refreshed first when they expire within the
+    /// leeway (or always, with `force_refresh`). Nobody signed in is not an error: the result
+    /// has no tokens.
+    ///
+    /// One refresh at a time between all clients of the same storage (the coordinator's
+    /// lock): a call that waited for another's refresh uses its result instead of sending its
+    /// own, so overlapping calls share one request and a rotated refresh token is never sent
+    /// twice.
+    ///
+    /// # Errors
+    /// [`Error::Transport`] (and other transient errors) when a due refresh could not reach
+    /// Cognito: the stored session is kept, and `tokenRefresh_failure` is emitted. When
+    /// Cognito says the refresh token is dead, the session is cleared, `signedOut` follows,
+    /// and the service error is returned. [`Error::Storage`].
+    pub async fn fetch_auth_session(&self, force_refresh: bool) -> Result<AuthSession, Error> {
+        let Some(seen) = self.load().await? else {
+            return Ok(AuthSession::signed_out());
+        };
+        let leeway = self.inner.config.refresh_leeway_secs;
+        if !force_refresh && !seen.refresh_due(self.now(), leeway) {
+            return Ok(AuthSession::of(seen));
+        }
+        let _guard = self
+            .inner
+            .platform
+            .coordinator
+            .lock(&lock_name(self.client_config()))
+            .await?;
+        // Read again under the lock: another call or tab may have refreshed or signed out
+        // while this one waited.
+        let Some(current) = self.load().await? else {
+            return Ok(AuthSession::signed_out());
+        };
+        let refreshed_meanwhile = current.access_token().secret() != seen.access_token().secret();
+        if refreshed_meanwhile && !current.refresh_due(self.now(), leeway) {
+            return Ok(AuthSession::of(current));
+        }
+        if !current.can_refresh() {
+            return if current.is_valid(self.now()) {
+                Ok(AuthSession::of(current))
+            } else {
+                Err(Error::NoSession(
+                    "the session expired and has no refresh token; sign in again".into(),
+                ))
+            };
+        }
+        self.refresh_locked(&current).await.map(AuthSession::of)
+    }
+
+    /// Refreshes `session`; the caller holds the refresh lock.
+    async fn refresh_locked(&self, session: &Session) -> Result<Session, Error> {
+        let config = &self.inner.config;
+        let method = RefreshMethod::for_session(
+            session,
+            config.refresh_method.clone(),
+            config.oauth.as_ref(),
+        );
+        let req = refresh::build_request(session, &config.client, &method)?;
+        let outcome = match self.send(req).await {
+            Ok(resp) => refresh::apply_response(session, &method, &resp, self.now()),
+            Err(e) => Err(e),
+        };
+        match outcome {
+            Ok(new) => {
+                self.save(&new).await?;
+                self.announce(SessionChange::TokenRefresh, AuthEvent::TokenRefresh);
+                Ok(new)
+            }
+            Err(e) => {
+                self.emit(AuthEvent::TokenRefreshFailure { error: &e });
+                if e.is_session_ended() {
+                    // A storage failure here does not hide the refresh error.
+                    let _ = self.clear().await;
+                    self.announce(SessionChange::SignedOut, AuthEvent::SignedOut);
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// A valid access token, refreshing first if due.
+    async fn access_token(&self) -> Result<AccessToken, Error> {
+        self.fetch_auth_session(false)
+            .await?
+            .tokens
+            .map(|s| s.access_token().clone())
+            .ok_or_else(|| Error::NoSession("nobody is signed in".into()))
+    }
+
+    /// `getCurrentUser`: who is signed in (from the stored tokens; no request).
+    ///
+    /// # Errors
+    /// [`Error::NoSession`] when nobody is; [`Error::Storage`].
+    pub async fn get_current_user(&self) -> Result<AuthUser, Error> {
+        let session = self
+            .load()
+            .await?
+            .ok_or_else(|| Error::NoSession("nobody is signed in".into()))?;
+        let user_id = AuthSession::of(session.clone())
+            .user_sub
+            .unwrap_or_default();
+        Ok(AuthUser {
+            username: session.username().to_owned(),
+            user_id,
+        })
+    }
+
+    /// `signOut`: revokes the refresh token (`RevokeToken`), or with `global` every token of
+    /// the user (`GlobalSignOut`); then clears the stored session whatever the server said,
+    /// and emits `signedOut` here and in the other clients. For a hosted-UI session the result
+    /// carries the `/logout` URL to navigate to.
+    ///
+    /// # Errors
+    /// With `global`, the `GlobalSignOut` error (the local session is cleared all the same:
+    /// the other devices may still be signed in, which the caller should say). A failed
+    /// `RevokeToken` is not reported (Amplify does the same). [`Error::Storage`].
+    pub async fn sign_out(&self, options: SignOutOptions) -> Result<SignOutOutput, Error> {
+        self.inner.pending.borrow_mut().take();
+        let session = self.load().await?;
+        let mut server_error = None;
+        let mut logout_url = None;
+        if let Some(session) = &session {
+            let plan = SignOut::new(
+                session,
+                self.client_config(),
+                self.inner.config.oauth.as_ref(),
+                options,
+            )?;
+            for req in plan.requests() {
+                let result = match self.send(req.clone()).await {
+                    Ok(resp) => SignOut::parse_response(&resp),
+                    Err(e) => Err(e),
+                };
+                if let (Err(e), true) = (result, options.global) {
+                    server_error = Some(e);
+                }
+            }
+            logout_url = plan.logout_url().map(str::to_owned);
+        }
+        self.clear().await?;
+        if session.is_some() {
+            self.announce(SessionChange::SignedOut, AuthEvent::SignedOut);
+        }
+        match server_error {
+            Some(e) => Err(e),
+            None => Ok(SignOutOutput { logout_url }),
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Passwords.
+    // -----------------------------------------------------------------------------------------
+
+    /// `resetPassword`: sends a reset code.
+    ///
+    /// # Errors
+    /// [`Error::Service`] (`UserNotFoundException`, `LimitExceededException`, ...),
+    /// [`Error::Transport`].
+    pub async fn reset_password(&self, username: &str) -> Result<ResetPasswordOutput, Error> {
+        let req = UsernameRequest::new(self.client_config(), non_empty_username(username)?);
+        let resp = self.call::<ForgotPassword>(&req).await?;
+        Ok(ResetPasswordOutput {
+            is_password_reset: false,
+            next_step: ResetPasswordStep::ConfirmResetPasswordWithCode {
+                code_delivery_details: resp.code_delivery_details,
+            },
+        })
+    }
+
+    /// `confirmResetPassword`: sets the new password with the code.
+    ///
+    /// # Errors
+    /// [`Error::Service`] (`CodeMismatchException`, `InvalidPasswordException`, ...),
+    /// [`Error::Transport`].
+    pub async fn confirm_reset_password(
+        &self,
+        username: &str,
+        code: &str,
+        new_password: Password,
+    ) -> Result<(), Error> {
+        let req = ConfirmForgotPasswordRequest::new(
+            self.client_config(),
+            non_empty_username(username)?,
+            code,
+            new_password,
+        );
+        self.call::<ConfirmForgotPassword>(&req).await.map(drop)
+    }
+
+    /// `updatePassword`: changes the signed-in user's password.
+    ///
+    /// # Errors
+    /// [`Error::NoSession`]; [`Error::Service`] (`NotAuthorizedException` for a wrong old
+    /// password, `InvalidPasswordException`, ...); [`Error::Transport`].
+    pub async fn update_password(&self, old: Password, new: Password) -> Result<(), Error> {
+        let access_token = self.access_token().await?;
+        self.call::<ChangePassword>(&ChangePasswordRequest {
+            previous_password: Some(old),
+            proposed_password: new,
+            access_token,
+        })
+        .await
+        .map(drop)
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Attributes.
+    // -----------------------------------------------------------------------------------------
+
+    /// `fetchUserAttributes`.
+    ///
+    /// # Errors
+    /// [`Error::NoSession`]; [`Error::Service`]; [`Error::Transport`].
+    pub async fn fetch_user_attributes(&self) -> Result<UserAttributes, Error> {
+        let access_token = self.access_token().await?;
+        let user = self
+            .call::<GetUser>(&AccessTokenRequest { access_token })
+            .await?;
+        Ok(user
+            .user_attributes
+            .into_iter()
+            .filter_map(|a| a.value.map(|v| (a.name, v)))
+            .collect())
+    }
+
+    /// `updateUserAttributes`: per attribute, `DONE` or `CONFIRM_ATTRIBUTE_WITH_CODE` when a
+    /// verification code was sent for the new value.
+    ///
+    /// # Errors
+    /// [`Error::NoSession`]; [`Error::Service`]; [`Error::Transport`].
+    pub async fn update_user_attributes(
+        &self,
+        attributes: Vec<AttributeType>,
+    ) -> Result<BTreeMap<String, UpdateUserAttributeOutput>, Error> {
+        let access_token = self.access_token().await?;
+        let names: Vec<String> = attributes.iter().map(|a| a.name.clone()).collect();
+        let resp = self
+            .call::<UpdateUserAttributes>(&UpdateUserAttributesRequest {
+                user_attributes: attributes,
+                access_token,
+                client_metadata: None,
+            })
+            .await?;
+        let deliveries = resp.code_delivery_details_list.unwrap_or_default();
+        Ok(names
+            .into_iter()
+            .map(|name| {
+                let delivery = deliveries
+                    .iter()
+                    .find(|d| d.attribute_name.as_deref() == Some(name.as_str()));
+                let out = match delivery {
+                    Some(d) => UpdateUserAttributeOutput {
+                        is_updated: false,
+                        next_step: UpdateAttributeStep::ConfirmAttributeWithCode {
+                            code_delivery_details: d.clone(),
+                        },
+                    },
+                    None => UpdateUserAttributeOutput {
+                        is_updated: true,
+                        next_step: UpdateAttributeStep::Done,
+                    },
+                };
+                (name, out)
+            })
+            .collect())
+    }
+
+    /// `sendUserAttributeVerificationCode`.
+    ///
+    /// # Errors
+    /// [`Error::NoSession`]; [`Error::Service`]; [`Error::Transport`].
+    pub async fn send_user_attribute_verification_code(
+        &self,
+        attribute_name: &str,
+    ) -> Result<CodeDeliveryDetails, Error> {
+        let access_token = self.access_token().await?;
+        let resp = self
+            .call::<GetUserAttributeVerificationCode>(&GetUserAttributeVerificationCodeRequest {
+                access_token,
+                attribute_name: attribute_name.to_owned(),
+                client_metadata: None,
+            })
+            .await?;
+        Ok(resp.code_delivery_details.unwrap_or_default())
+    }
+
+    /// `confirmUserAttribute`: verifies an attribute with its code.
+    ///
+    /// # Errors
+    /// [`Error::NoSession`]; [`Error::Service`] (`CodeMismatchException`, ...);
+    /// [`Error::Transport`].
+    pub async fn confirm_user_attribute(
+        &self,
+        attribute_name: &str,
+        code: &str,
+    ) -> Result<(), Error> {
+        let access_token = self.access_token().await?;
+        self.call::<VerifyUserAttribute>(&VerifyUserAttributeRequest {
+            access_token,
+            attribute_name: attribute_name.to_owned(),
+            code: OneTimeCode::new(code),
+        })
+        .await
+        .map(drop)
+    }
+
+    /// `deleteUserAttributes`.
+    ///
+    /// # Errors
+    /// [`Error::NoSession`]; [`Error::Service`]; [`Error::Transport`].
+    pub async fn delete_user_attributes(&self, names: Vec<String>) -> Result<(), Error> {
+        let access_token = self.access_token().await?;
+        self.call::<DeleteUserAttributes>(&DeleteUserAttributesRequest {
+            user_attribute_names: names,
+            access_token,
+        })
+        .await
+        .map(drop)
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // MFA.
+    // -----------------------------------------------------------------------------------------
+
+    /// `setUpTOTP`: a new TOTP secret for the signed-in user, to show as a QR code
+    /// ([`TotpSetupDetails::setup_uri`]); [`Client::verify_totp_setup`] finishes.
+    ///
+    /// # Errors
+    /// [`Error::NoSession`]; [`Error::Service`]; [`Error::Transport`].
+    pub async fn set_up_totp(&self) -> Result<TotpSetupDetails, Error> {
+        let session = self
+            .fetch_auth_session(false)
+            .await?
+            .tokens
+            .ok_or_else(|| Error::NoSession("nobody is signed in".into()))?;
+        let resp = self
+            .call::<AssociateSoftwareToken>(&AssociateSoftwareTokenRequest {
+                access_token: Some(session.access_token().clone()),
+                session: None,
+            })
+            .await?;
+        Ok(TotpSetupDetails {
+            shared_secret: resp.secret_code,
+            username: session.username().to_owned(),
+        })
+    }
+
+    /// `verifyTOTPSetup`: the first code from the authenticator app.
+    ///
+    /// # Errors
+    /// [`Error::NoSession`]; [`Error::Service`] (`CodeMismatchException`, ...);
+    /// [`Error::Transport`].
+    pub async fn verify_totp_setup(
+        &self,
+        code: &str,
+        friendly_device_name: Option<String>,
+    ) -> Result<(), Error> {
+        let access_token = self.access_token().await?;
+        let resp = self
+            .call::<VerifySoftwareToken>(&VerifySoftwareTokenRequest {
+                access_token: Some(access_token),
+                session: None,
+                user_code: OneTimeCode::new(code),
+                friendly_device_name,
+            })
+            .await?;
+        if resp.status == Some(VerifySoftwareTokenStatus::Error) {
+            return Err(Error::Service {
+                code: CognitoErrorCode::CodeMismatchException,
+                message: "the code does not match the TOTP secret".into(),
+                status: 200,
+            });
+        }
+        Ok(())
+    }
+
+    /// `updateMFAPreference`.
+    ///
+    /// # Errors
+    /// [`Error::NoSession`]; [`Error::Service`]; [`Error::Transport`].
+    pub async fn update_mfa_preference(
+        &self,
+        input: UpdateMfaPreferenceInput,
+    ) -> Result<(), Error> {
+        let access_token = self.access_token().await?;
+        let settings = |p: Option<MfaPreference>| {
+            p.map(|p| match p {
+                MfaPreference::Enabled => MfaSettings {
+                    enabled: Some(true),
+                    preferred_mfa: None,
+                },
+                MfaPreference::Disabled => MfaSettings {
+                    enabled: Some(false),
+                    preferred_mfa: None,
+                },
+                MfaPreference::Preferred => MfaSettings {
+                    enabled: Some(true),
+                    preferred_mfa: Some(true),
+                },
+                MfaPreference::NotPreferred => MfaSettings {
+                    enabled: Some(true),
+                    preferred_mfa: Some(false),
+                },
+            })
+        };
+        self.call::<SetUserMFAPreference>(&SetUserMfaPreferenceRequest {
+            sms_mfa_settings: settings(input.sms),
+            software_token_mfa_settings: settings(input.totp),
+            email_mfa_settings: settings(input.email),
+            access_token,
+        })
+        .await
+        .map(drop)
+    }
+
+    /// `fetchMFAPreference`.
+    ///
+    /// # Errors
+    /// [`Error::NoSession`]; [`Error::Service`]; [`Error::Transport`].
+    pub async fn fetch_mfa_preference(&self) -> Result<MfaPreferenceOutput, Error> {
+        let access_token = self.access_token().await?;
+        let user = self
+            .call::<GetUser>(&AccessTokenRequest { access_token })
+            .await?;
+        Ok(MfaPreferenceOutput {
+            enabled: user
+                .user_mfa_setting_list
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|m| MfaType::parse(m))
+                .collect(),
+            preferred: user
+                .preferred_mfa_setting
+                .as_deref()
+                .and_then(MfaType::parse),
+        })
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Account.
+    // -----------------------------------------------------------------------------------------
+
+    /// `deleteUser`: deletes the signed-in user, then signs out here and in the other clients.
+    ///
+    /// # Errors
+    /// [`Error::NoSession`]; [`Error::Service`]; [`Error::Transport`] (nothing is cleared
+    /// then: the user still exists).
+    pub async fn delete_user(&self) -> Result<(), Error> {
+        let access_token = self.access_token().await?;
+        self.call::<DeleteUser>(&AccessTokenRequest { access_token })
+            .await?;
+        self.clear().await?;
+        self.announce(SessionChange::SignedOut, AuthEvent::SignedOut);
+        Ok(())
+    }
+}
+
+fn non_empty_username(username: &str) -> Result<Username, Error> {
+    if username.is_empty() {
+        return Err(Error::InvalidArgument("username is empty".into()));
+    }
+    Ok(Username::new(username))
+}

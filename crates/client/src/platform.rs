@@ -1,0 +1,406 @@
+//! What the client needs from the platform it runs on: one HTTP exchange, a key-value store,
+//! the time, random bytes and, for several clients sharing one store (browser tabs), a lock
+//! and a broadcast.
+//!
+//! None of the traits has a `Send` bound and none needs a runtime: the browser adapter
+//! implements them with `fetch`, Web Storage, `Date.now()`, `crypto.getRandomValues`, Web
+//! Locks and `BroadcastChannel`; the native tests with an in-process server and
+//! [`MemoryCoordinator`].
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::future::{ready, Future};
+use std::pin::Pin;
+use std::rc::{Rc, Weak};
+use std::task::{Context, Poll, Waker};
+
+use cognito_core::storage::Storage;
+use cognito_core::wire::{HttpRequest, HttpResponse};
+use cognito_core::Error;
+
+/// Sends one HTTP request and returns the response, whatever its status.
+///
+/// # Errors
+/// [`Error::Transport`] when no HTTP answer came (network down, DNS, CORS, a timeout the
+/// implementation enforces, a body cut short). A 4xx or 5xx is a response, not an error.
+pub trait Transport {
+    /// Sends `req`.
+    fn send(&self, req: HttpRequest) -> impl Future<Output = Result<HttpResponse, Error>>;
+}
+
+impl<T: Transport + ?Sized> Transport for Rc<T> {
+    fn send(&self, req: HttpRequest) -> impl Future<Output = Result<HttpResponse, Error>> {
+        (**self).send(req)
+    }
+}
+
+impl<T: Transport + ?Sized> Transport for &T {
+    fn send(&self, req: HttpRequest) -> impl Future<Output = Result<HttpResponse, Error>> {
+        (**self).send(req)
+    }
+}
+
+/// A string key-value store that may answer later: Amplify v6's `KeyValueStorageInterface`
+/// (`getItem` returns a Promise) fits, and so does every synchronous [`Storage`]
+/// (`localStorage`, [`cognito_core::storage::MemoryStorage`]) through the blanket impl, whose
+/// futures are ready at once.
+pub trait AsyncStorage {
+    /// The value at `key`, or `None` (`getItem`).
+    fn get_item(&self, key: &str) -> impl Future<Output = Result<Option<String>, Error>>;
+    /// Stores `value` at `key` (`setItem`).
+    fn set_item(&self, key: &str, value: &str) -> impl Future<Output = Result<(), Error>>;
+    /// Removes `key`; a missing key is not an error (`removeItem`).
+    fn remove_item(&self, key: &str) -> impl Future<Output = Result<(), Error>>;
+}
+
+impl<S: Storage + ?Sized> AsyncStorage for S {
+    fn get_item(&self, key: &str) -> impl Future<Output = Result<Option<String>, Error>> {
+        ready(self.get(key))
+    }
+    fn set_item(&self, key: &str, value: &str) -> impl Future<Output = Result<(), Error>> {
+        ready(self.set(key, value))
+    }
+    fn remove_item(&self, key: &str) -> impl Future<Output = Result<(), Error>> {
+        ready(self.remove(key))
+    }
+}
+
+/// The wall clock, Unix seconds. Tests pass a manual one.
+pub trait Clock {
+    /// Seconds since 1970-01-01 UTC.
+    fn now(&self) -> i64;
+}
+
+/// The system clock.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> i64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+    }
+}
+
+/// A clock that moves only when told to, shareable between clients.
+#[derive(Debug, Default)]
+pub struct ManualClock(Cell<i64>);
+
+impl ManualClock {
+    /// A clock showing `now`.
+    #[must_use]
+    pub fn new(now: i64) -> Self {
+        Self(Cell::new(now))
+    }
+    /// Moves the clock by `secs`.
+    pub fn advance(&self, secs: i64) {
+        self.0.set(self.0.get() + secs);
+    }
+    /// Sets the clock.
+    pub fn set(&self, now: i64) {
+        self.0.set(now);
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> i64 {
+        self.0.get()
+    }
+}
+
+/// A cryptographically secure random-number source (`crypto.getRandomValues`, the OS).
+///
+/// # Security
+/// The bytes become the SRP ephemeral secret, the OAuth `state`, the nonce and the PKCE
+/// verifier: they must come from a CSPRNG.
+pub trait Random {
+    /// Fills `dest` with random bytes.
+    ///
+    /// # Errors
+    /// [`Error::Config`] (or any error) when no secure source is available; the client then
+    /// refuses the operation rather than go on with weak randomness.
+    fn fill(&self, dest: &mut [u8]) -> Result<(), Error>;
+}
+
+/// A change another client of the same storage made, carried by [`Coordinator::publish`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SessionChange {
+    /// A user signed in (or signed in through the hosted UI).
+    SignedIn {
+        /// The username the tokens are stored under.
+        username: String,
+    },
+    /// The user signed out, was deleted, or their session ended.
+    SignedOut,
+    /// The tokens were refreshed and stored.
+    TokenRefresh,
+}
+
+impl SessionChange {
+    /// A compact text form for a message channel (`signedIn:<username>`, `signedOut`,
+    /// `tokenRefresh`).
+    #[must_use]
+    pub fn to_message(&self) -> String {
+        match self {
+            SessionChange::SignedIn { username } => format!("signedIn:{username}"),
+            SessionChange::SignedOut => "signedOut".to_owned(),
+            SessionChange::TokenRefresh => "tokenRefresh".to_owned(),
+        }
+    }
+
+    /// Reads [`SessionChange::to_message`]'s form; anything else is `None` (messages come from
+    /// other pages and are not trusted to be well-formed).
+    #[must_use]
+    pub fn from_message(message: &str) -> Option<Self> {
+        match message {
+            "signedOut" => Some(SessionChange::SignedOut),
+            "tokenRefresh" => Some(SessionChange::TokenRefresh),
+            m => m
+                .strip_prefix("signedIn:")
+                .filter(|u| !u.is_empty())
+                .map(|u| SessionChange::SignedIn {
+                    username: u.to_owned(),
+                }),
+        }
+    }
+}
+
+/// What several clients sharing one storage (tabs of one origin) use to act as one: an
+/// exclusive named lock held around every refresh, so only one of them spends a refresh
+/// token, and a broadcast of [`SessionChange`]s so each follows the others' sign-in and
+/// sign-out.
+///
+/// The browser adapter implements it with Web Locks (`navigator.locks.request`) and
+/// `BroadcastChannel`; [`MemoryCoordinator`] does it in memory for one client or for tests.
+pub trait Coordinator {
+    /// Held while the lock is; dropping it releases the lock.
+    type Guard;
+
+    /// Waits for the exclusive lock `name`, shared by every client of the same storage.
+    ///
+    /// # Errors
+    /// Whatever stops the lock from being taken (the implementation's own failure).
+    fn lock(&self, name: &str) -> impl Future<Output = Result<Self::Guard, Error>>;
+
+    /// Tells every *other* client of the same storage about `change`.
+    fn publish(&self, change: &SessionChange);
+
+    /// Sets the function that receives what other clients publish. The client sets it once,
+    /// when it is built.
+    fn set_listener(&self, listener: Box<dyn Fn(SessionChange)>);
+}
+
+type Listener = Rc<dyn Fn(SessionChange)>;
+
+#[derive(Default)]
+struct Group {
+    locks: RefCell<HashMap<String, LockState>>,
+    members: RefCell<Vec<(u64, Weak<Member>)>>,
+    next_id: Cell<u64>,
+}
+
+#[derive(Default)]
+struct LockState {
+    held: bool,
+    waiters: Vec<Waker>,
+}
+
+#[derive(Default)]
+struct Member {
+    listener: RefCell<Option<Listener>>,
+}
+
+/// An in-memory [`Coordinator`]: every coordinator made by [`MemoryCoordinator::join`] from the
+/// same one shares its locks and hears the others' broadcasts, as the tabs of one origin do.
+///
+/// A client built with its own `MemoryCoordinator::new()` still gets one refresh at a time
+/// between its own overlapping calls.
+pub struct MemoryCoordinator {
+    group: Rc<Group>,
+    id: u64,
+    member: Rc<Member>,
+}
+
+impl std::fmt::Debug for MemoryCoordinator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MemoryCoordinator")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for MemoryCoordinator {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl MemoryCoordinator {
+    /// A coordinator in a group of its own.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::in_group(Rc::new(Group::default()))
+    }
+
+    /// Another member of this coordinator's group ("another tab").
+    #[must_use]
+    pub fn join(&self) -> Self {
+        Self::in_group(self.group.clone())
+    }
+
+    fn in_group(group: Rc<Group>) -> Self {
+        let id = group.next_id.get();
+        group.next_id.set(id + 1);
+        let member = Rc::new(Member::default());
+        group
+            .members
+            .borrow_mut()
+            .push((id, Rc::downgrade(&member)));
+        Self { group, id, member }
+    }
+}
+
+/// The guard of a [`MemoryCoordinator`] lock.
+pub struct MemoryGuard {
+    group: Rc<Group>,
+    name: String,
+}
+
+impl std::fmt::Debug for MemoryGuard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MemoryGuard")
+            .field("name", &self.name)
+            .finish()
+    }
+}
+
+impl Drop for MemoryGuard {
+    fn drop(&mut self) {
+        let waiters = {
+            let mut locks = self.group.locks.borrow_mut();
+            match locks.get_mut(&self.name) {
+                Some(state) => {
+                    state.held = false;
+                    std::mem::take(&mut state.waiters)
+                }
+                None => Vec::new(),
+            }
+        };
+        // Every waiter polls again; the first one takes the lock, the others wait anew. Waking
+        // all of them means a waiter whose future was dropped cannot strand the rest.
+        for w in waiters {
+            w.wake();
+        }
+    }
+}
+
+struct LockFuture {
+    group: Rc<Group>,
+    name: String,
+}
+
+impl Future for LockFuture {
+    type Output = Result<MemoryGuard, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let mut locks = self.group.locks.borrow_mut();
+        let state = locks.entry(self.name.clone()).or_default();
+        if state.held {
+            state.waiters.push(cx.waker().clone());
+            return Poll::Pending;
+        }
+        state.held = true;
+        drop(locks);
+        Poll::Ready(Ok(MemoryGuard {
+            group: self.group.clone(),
+            name: self.name.clone(),
+        }))
+    }
+}
+
+impl Coordinator for MemoryCoordinator {
+    type Guard = MemoryGuard;
+
+    fn lock(&self, name: &str) -> impl Future<Output = Result<MemoryGuard, Error>> {
+        LockFuture {
+            group: self.group.clone(),
+            name: name.to_owned(),
+        }
+    }
+
+    fn publish(&self, change: &SessionChange) {
+        let listeners: Vec<Listener> = {
+            let mut members = self.group.members.borrow_mut();
+            members.retain(|(_, m)| m.strong_count() > 0);
+            members
+                .iter()
+                .filter(|(id, _)| *id != self.id)
+                .filter_map(|(_, m)| m.upgrade())
+                .filter_map(|m| m.listener.borrow().clone())
+                .collect()
+        };
+        for l in listeners {
+            l(change.clone());
+        }
+    }
+
+    fn set_listener(&self, listener: Box<dyn Fn(SessionChange)>) {
+        *self.member.listener.borrow_mut() = Some(Rc::from(listener));
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_round_trip_and_junk_is_ignored() {
+        for c in [
+            SessionChange::SignedIn {
+                username: "alice.b".into(),
+            },
+            SessionChange::SignedOut,
+            SessionChange::TokenRefresh,
+        ] {
+            assert_eq!(SessionChange::from_message(&c.to_message()), Some(c));
+        }
+        for junk in ["", "signedIn:", "signedin:x", "{}", "tokenRefresh "] {
+            assert_eq!(SessionChange::from_message(junk), None, "{junk:?}");
+        }
+    }
+
+    #[test]
+    fn publish_reaches_the_other_members_only() {
+        let a = MemoryCoordinator::new();
+        let b = a.join();
+        let c = MemoryCoordinator::new();
+        let seen: Rc<RefCell<Vec<(char, SessionChange)>>> = Rc::default();
+        for (name, m) in [('a', &a), ('b', &b), ('c', &c)] {
+            let seen = seen.clone();
+            m.set_listener(Box::new(move |ch| seen.borrow_mut().push((name, ch))));
+        }
+        a.publish(&SessionChange::SignedOut);
+        assert_eq!(*seen.borrow(), vec![('b', SessionChange::SignedOut)]);
+    }
+
+    #[test]
+    fn the_lock_is_exclusive_across_members() {
+        let a = MemoryCoordinator::new();
+        let b = a.join();
+        let waker = Waker::noop();
+        let mut cx = Context::from_waker(waker);
+        let mut first = Box::pin(a.lock("refresh"));
+        let Poll::Ready(Ok(guard)) = first.as_mut().poll(&mut cx) else {
+            unreachable!("a free lock is taken at once")
+        };
+        let mut second = Box::pin(b.lock("refresh"));
+        assert!(second.as_mut().poll(&mut cx).is_pending());
+        let mut other = Box::pin(b.lock("another"));
+        assert!(matches!(other.as_mut().poll(&mut cx), Poll::Ready(Ok(_))));
+        drop(guard);
+        assert!(matches!(second.as_mut().poll(&mut cx), Poll::Ready(Ok(_))));
+    }
+}
