@@ -25,7 +25,7 @@ use cognito_core::storage::{
     save_pending_authorization, take_pending_authorization, MemoryStorage, Storage,
 };
 use cognito_core::types::{AccessToken, OneTimeCode, Password, Username};
-use cognito_core::wire::{parse_response, request, ClientConfig, HttpRequest, HttpResponse};
+use cognito_core::wire::{self, ClientConfig, HttpRequest, HttpResponse, Transport};
 use cognito_core::{CognitoErrorCode, Error};
 
 use crate::events::{AuthEvent, Listeners, Subscription};
@@ -37,7 +37,6 @@ use crate::outputs::{
 };
 use crate::platform::{
     AsyncStorage, Clock, Coordinator, MemoryCoordinator, Random, SessionChange, SystemClock,
-    Transport,
 };
 use crate::store;
 
@@ -252,9 +251,7 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
     }
 
     async fn call<O: Operation>(&self, req: &O::Request) -> Result<O::Response, Error> {
-        let req = request::<O>(self.client_config(), req)?;
-        let resp = self.send(req).await?;
-        parse_response::<O>(&resp)
+        wire::call::<O, T>(&self.inner.platform.transport, self.client_config(), req).await
     }
 
     fn random(&self, len: usize) -> Result<Vec<u8>, Error> {

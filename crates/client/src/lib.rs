@@ -6,7 +6,7 @@
 //! crate is the layer above it, in the way `quinn` sits over `quinn-proto`: it drives the
 //! sign-in loop, stores sessions, refreshes them once between every client that shares a
 //! storage, signs out, and emits Amplify v6's auth events. It has no runtime and no `Send`
-//! bounds; the platform comes in through small traits ([`Transport`], [`AsyncStorage`],
+//! bounds; the platform comes in through small traits ([`Transport`] from core, [`AsyncStorage`],
 //! [`Clock`], [`Random`], [`Coordinator`]), so the same code runs in native tests against
 //! `cognito-local` and in the browser behind `fetch`, Web Storage, Web Locks and
 //! `BroadcastChannel`.
@@ -68,8 +68,12 @@ pub use outputs::{
 };
 pub use platform::{
     AsyncStorage, Clock, Coordinator, ManualClock, MemoryCoordinator, MemoryGuard, Random,
-    SessionChange, SystemClock, Transport,
+    SessionChange, SystemClock,
 };
+
+/// The one piece of HTTP I/O: core's trait, implemented by the browser's `fetch` adapter and by
+/// the tests' in-process server.
+pub use cognito_core::wire::Transport;
 
 pub use cognito_core;
 pub use cognito_core::Error;

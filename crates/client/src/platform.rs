@@ -15,30 +15,7 @@ use std::rc::{Rc, Weak};
 use std::task::{Context, Poll, Waker};
 
 use cognito_core::storage::Storage;
-use cognito_core::wire::{HttpRequest, HttpResponse};
 use cognito_core::Error;
-
-/// Sends one HTTP request and returns the response, whatever its status.
-///
-/// # Errors
-/// [`Error::Transport`] when no HTTP answer came (network down, DNS, CORS, a timeout the
-/// implementation enforces, a body cut short). A 4xx or 5xx is a response, not an error.
-pub trait Transport {
-    /// Sends `req`.
-    fn send(&self, req: HttpRequest) -> impl Future<Output = Result<HttpResponse, Error>>;
-}
-
-impl<T: Transport + ?Sized> Transport for Rc<T> {
-    fn send(&self, req: HttpRequest) -> impl Future<Output = Result<HttpResponse, Error>> {
-        (**self).send(req)
-    }
-}
-
-impl<T: Transport + ?Sized> Transport for &T {
-    fn send(&self, req: HttpRequest) -> impl Future<Output = Result<HttpResponse, Error>> {
-        (**self).send(req)
-    }
-}
 
 /// A string key-value store that may answer later: Amplify v6's `KeyValueStorageInterface`
 /// (`getItem` returns a Promise) fits, and so does every synchronous [`Storage`]

@@ -1219,7 +1219,7 @@ mod tests {
     #[test]
     fn operation_names_match_targets() {
         assert_eq!(SetUserMFAPreference::NAME, "SetUserMFAPreference");
-        assert_eq!(OPERATION_NAMES.len(), 19);
+        assert_eq!(OPERATION_NAMES.len(), 20);
         assert!(OPERATION_NAMES.contains(&"GetTokensFromRefreshToken"));
     }
 }

@@ -396,8 +396,10 @@ pub(crate) fn body_excerpt(body: &str) -> String {
 ///
 /// The code is read from header `x-amzn-errortype`, else body `code`, else body `__type`, and
 /// normalized by [`normalize_error_code`]; the message from body `message` / `Message`, else header
-/// `x-amzn-errormessage`. A response carrying no code at all yields [`Error::Parse`] with the raw
-/// body (a proxy's HTML page, a truncated body), so the caller never mistakes it for Cognito.
+/// `x-amzn-errormessage`. A response carrying no code at all yields [`Error::Transport`] when
+/// its status is 5xx (a proxy's or load balancer's page: the request did not get through), else
+/// [`Error::Parse`] with the body as [`redacted_excerpt`] keeps it, so the caller never mistakes
+/// it for Cognito.
 #[must_use]
 pub fn parse_error(resp: &HttpResponse) -> Error {
     let body: Option<serde_json::Map<String, serde_json::Value>> =
@@ -417,10 +419,19 @@ pub fn parse_error(resp: &HttpResponse) -> Error {
         .or_else(|| body_str("__type").map(|c| normalize_error_code(&c)))
         .filter(|c| !c.is_empty());
     let Some(code) = code else {
+        // A 5xx that Cognito did not write (a proxy's or load balancer's page) means the
+        // request did not get through: to the caller that is a network failure, so it is
+        // reported as one (and, like one, never ends a session).
+        if resp.status >= 500 {
+            return Error::Transport(format!(
+                "HTTP {} without a Cognito error type (a proxy or load balancer answered)",
+                resp.status
+            ));
+        }
         return Error::parse(
             "error response",
             format!("HTTP {} without a Cognito error type", resp.status),
-            resp.body_text(),
+            redacted_excerpt(&resp.body_text()),
         );
     };
     let message = body_str("message")
@@ -727,13 +738,33 @@ mod tests {
 
     #[test]
     fn error_without_code_is_parse_error_keeping_body() {
-        match parse_error(&resp(502, &[], "<html>Bad Gateway</html>")) {
+        match parse_error(&resp(403, &[], "<html>Forbidden</html>")) {
             Error::Parse { raw, reason, .. } => {
-                assert_eq!(raw, "<html>Bad Gateway</html>");
-                assert!(reason.contains("502"));
+                assert_eq!(raw, "<html>Forbidden</html>");
+                assert!(reason.contains("403"));
             }
             other => panic!("unexpected {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_5xx_without_code_is_a_network_error() {
+        for status in [500, 502, 503, 504] {
+            let e = parse_error(&resp(status, &[], "<html>Bad Gateway</html>"));
+            assert!(
+                matches!(&e, Error::Transport(m) if m.contains(&status.to_string())),
+                "{e:?}"
+            );
+            assert_eq!(e.name(), "NetworkError");
+            assert!(e.is_transient() && !e.is_session_ended());
+        }
+        // Cognito's own 500 keeps its code.
+        let e = parse_error(&resp(
+            500,
+            &[],
+            r#"{"__type":"InternalErrorException","message":"x"}"#,
+        ));
+        assert_eq!(e.name(), "InternalErrorException");
     }
 
     #[test]

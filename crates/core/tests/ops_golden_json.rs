@@ -95,7 +95,7 @@ fn assert_tokens(a: Option<&AuthenticationResult>, op: &str) {
 }
 
 /// The operations this file covers; must be all of [`OPERATION_NAMES`].
-const COVERED: [&str; 19] = [
+const COVERED: [&str; 20] = [
     "SignUp",
     "ConfirmSignUp",
     "ResendConfirmationCode",
@@ -115,6 +115,7 @@ const COVERED: [&str; 19] = [
     "VerifySoftwareToken",
     "SetUserMFAPreference",
     "DeleteUser",
+    "DeleteUserAttributes",
 ];
 
 #[test]
@@ -541,4 +542,16 @@ fn delete_user() {
     );
     // The model has no output shape: Cognito answers 200 with an empty body.
     let _: Empty = response::<DeleteUser>("");
+}
+
+#[test]
+fn delete_user_attributes() {
+    assert_request::<DeleteUserAttributes>(
+        &DeleteUserAttributesRequest {
+            user_attribute_names: vec!["custom:nickname".into(), "name".into()],
+            access_token: AccessToken::new("access.jwt"),
+        },
+        r#"{"UserAttributeNames": ["custom:nickname", "name"], "AccessToken": "access.jwt"}"#,
+    );
+    let _: Empty = response::<DeleteUserAttributes>("{}");
 }

@@ -66,6 +66,7 @@ fn parse_all(resp: &HttpResponse) {
     if !resp.is_success() {
         match parse_error(resp) {
             Error::Service { .. } | Error::Parse { .. } => {}
+            Error::Transport(_) if resp.status >= 500 => {}
             other => panic!("unexpected error kind {other:?}"),
         }
     }
