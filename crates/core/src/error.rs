@@ -66,7 +66,13 @@ pub enum Error {
 }
 
 impl Error {
-    /// A parse error that keeps the raw input.
+    /// A parse error that keeps (some of) the raw input.
+    ///
+    /// # Security
+    /// `raw` goes through [`crate::wire::redacted_excerpt`] whatever the caller passed: cut to
+    /// 512 bytes, and replaced by its length when it mentions a token, a session, a secret code
+    /// or a password. Callers still redact what the markers cannot see (a callback URL's code,
+    /// a suspended sign-in).
     pub fn parse(
         what: impl Into<String>,
         reason: impl fmt::Display,
@@ -75,7 +81,7 @@ impl Error {
         Error::Parse {
             what: what.into(),
             reason: reason.to_string(),
-            raw: raw.into(),
+            raw: crate::wire::redacted_excerpt(&raw.into()),
         }
     }
 

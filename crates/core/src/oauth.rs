@@ -733,7 +733,7 @@ pub struct CallbackParams {
 /// (query and fragment count together).
 pub fn parse_callback(callback_url: &str) -> Result<CallbackParams, Error> {
     let url = url::Url::parse(callback_url)
-        .map_err(|e| Error::parse("OAuth callback URL", e, callback_url))?;
+        .map_err(|e| Error::parse("OAuth callback URL", e, redacted_url(callback_url)))?;
     let mut p = CallbackParams::default();
     let sources = [url.query(), url.fragment()];
     for (k, v) in sources
@@ -752,7 +752,7 @@ pub fn parse_callback(callback_url: &str) -> Result<CallbackParams, Error> {
             return Err(Error::parse(
                 "OAuth callback URL",
                 format!("parameter {k} repeated"),
-                callback_url,
+                redacted_url(callback_url),
             ));
         }
         *slot = Some(v.into_owned());
@@ -762,6 +762,18 @@ pub fn parse_callback(callback_url: &str) -> Result<CallbackParams, Error> {
 
 /// Whether `url` looks like a redirect back from the hosted UI (has `code` or `error` with a
 /// `state`), so the app knows to call [`PendingAuthorization::complete`] on load.
+/// What an error keeps of a callback URL: everything before the query or fragment (which carry
+/// the authorization code, tokens and state), cut to 512 bytes.
+fn redacted_url(url: &str) -> String {
+    let end = url.find(['?', '#']).unwrap_or(url.len());
+    let kept = crate::wire::body_excerpt(&url[..end]);
+    if end < url.len() {
+        format!("{kept}[query and fragment redacted]")
+    } else {
+        kept
+    }
+}
+
 #[must_use]
 pub fn is_callback(url: &str) -> bool {
     parse_callback(url).is_ok_and(|p| (p.code.is_some() || p.error.is_some()) && p.state.is_some())

@@ -1111,13 +1111,16 @@ impl SignIn {
     /// [`Error::Parse`] for malformed JSON; [`Error::InvalidState`] when it has expired or was
     /// saved for another user pool or app client.
     pub fn resume(config: &ClientConfig, saved: &str, now: i64) -> Result<(Self, NextStep), Error> {
-        let s: Saved =
-            serde_json::from_str(saved).map_err(|e| Error::parse("suspended sign-in", e, saved))?;
+        // The saved JSON holds the challenge Session and possibly a TOTP secret: it is never
+        // kept in the error, only its length.
+        let redacted = || format!("[{} bytes redacted: a suspended sign-in]", saved.len());
+        let s: Saved = serde_json::from_str(saved)
+            .map_err(|e| Error::parse("suspended sign-in", e, redacted()))?;
         if s.version != 1 {
             return Err(Error::parse(
                 "suspended sign-in",
                 format!("unknown version {}", s.version),
-                saved,
+                redacted(),
             ));
         }
         if s.pool_id != config.pool_id.as_str() || s.client_id != config.client_id.as_str() {

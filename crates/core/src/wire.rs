@@ -356,13 +356,15 @@ pub fn parse_json_body<T: DeserializeOwned>(what: &str, body: &[u8]) -> Result<T
 
 /// Names that mark a body as possibly carrying tokens or secrets, lowercase: the JSON 1.1
 /// members (`AuthenticationResult`, `AccessToken`, `RefreshToken`, `IdToken`, `SecretCode`,
-/// `Session`) and the OAuth ones (`access_token`, `refresh_token`, `id_token`).
+/// `Session`, `Password`, `ProposedPassword`) and the OAuth ones (`access_token`,
+/// `refresh_token`, `id_token`).
 const SECRET_MARKERS: &[&str] = &[
     "authenticationresult",
     "token",
     "secretcode",
     "secret_code",
     "session",
+    "password",
 ];
 
 /// What an [`Error::Parse`] keeps of a body it could not read: a placeholder giving only the
@@ -373,6 +375,10 @@ const SECRET_MARKERS: &[&str] = &[
 /// counts; a false positive only costs the diagnostic text.
 #[must_use]
 pub fn redacted_excerpt(body: &str) -> String {
+    // Already a placeholder of ours: keep it (it names the original length).
+    if body.starts_with('[') && body.ends_with(']') && body.contains(" bytes redacted") {
+        return body.to_owned();
+    }
     let lower = body.to_ascii_lowercase();
     if SECRET_MARKERS.iter().any(|m| lower.contains(m)) {
         return format!(
