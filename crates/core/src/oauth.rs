@@ -760,8 +760,6 @@ pub fn parse_callback(callback_url: &str) -> Result<CallbackParams, Error> {
     Ok(p)
 }
 
-/// Whether `url` looks like a redirect back from the hosted UI (has `code` or `error` with a
-/// `state`), so the app knows to call [`PendingAuthorization::complete`] on load.
 /// What an error keeps of a callback URL: everything before the query or fragment (which carry
 /// the authorization code, tokens and state), cut to 512 bytes.
 fn redacted_url(url: &str) -> String {
@@ -774,6 +772,8 @@ fn redacted_url(url: &str) -> String {
     }
 }
 
+/// Whether `url` looks like a redirect back from the hosted UI (has `code` or `error` with a
+/// `state`), so the app knows to call [`PendingAuthorization::complete`] on load.
 #[must_use]
 pub fn is_callback(url: &str) -> bool {
     parse_callback(url).is_ok_and(|p| (p.code.is_some() || p.error.is_some()) && p.state.is_some())
