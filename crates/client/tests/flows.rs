@@ -625,3 +625,99 @@ async fn confidential_client_sends_secret_hash() {
         .unwrap_err();
     assert_eq!(code(&e), "NotAuthorizedException");
 }
+
+#[tokio::test]
+async fn an_unconfirmed_user_gets_the_confirm_sign_up_step() {
+    let local = Local::new();
+    let client = spa_client(&local);
+    client
+        .sign_up(SignUpInput::new(
+            "hank",
+            Password::new(PASSWORD),
+            vec![AttributeType::new("email", "hank@example.com")],
+        ))
+        .await
+        .unwrap();
+    let out = client
+        .sign_in(SignInInput::new("hank", Password::new(PASSWORD)))
+        .await
+        .unwrap();
+    assert!(!out.is_signed_in);
+    assert_eq!(out.next_step.sign_in_step(), "CONFIRM_SIGN_UP");
+    assert!(out.next_step.is_terminal());
+    assert!(
+        client.pending_sign_in_step().is_none(),
+        "nothing to confirm in sign-in"
+    );
+    let c = local.last_code("hank").await;
+    client.confirm_sign_up("hank", &c).await.unwrap();
+    assert!(
+        client
+            .sign_in(SignInInput::new("hank", Password::new(PASSWORD)))
+            .await
+            .unwrap()
+            .is_signed_in
+    );
+}
+
+#[tokio::test]
+async fn required_mfa_is_set_up_during_sign_in() {
+    let mut config = cognito_local::config::Config::default_config().unwrap();
+    config.pools[0].mfa = "ON".into();
+    let local = Local::with_config(config);
+    seed_user(&local, "ida", "ida@example.com").await;
+    let client = spa_client(&local);
+    let out = client
+        .sign_in(SignInInput::new("ida", Password::new(PASSWORD)))
+        .await
+        .unwrap();
+    let NextStep::ContinueSignInWithTotpSetup(details) = &out.next_step else {
+        panic!("{out:?}")
+    };
+    let secret = details.shared_secret.secret().to_owned();
+    let wrong = client
+        .confirm_sign_in(ChallengeAnswer::Code("000000".into()))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            code(&wrong),
+            "CodeMismatchException" | "EnableSoftwareTokenMFAException"
+        ),
+        "{wrong}"
+    );
+    assert!(matches!(
+        client.pending_sign_in_step(),
+        Some(NextStep::ContinueSignInWithTotpSetup(_))
+    ));
+    let out = client
+        .confirm_sign_in(ChallengeAnswer::Code(totp_now(&local, &secret)))
+        .await
+        .unwrap();
+    assert!(out.is_signed_in, "{out:?}");
+    assert_eq!(
+        local
+            .log
+            .borrow()
+            .iter()
+            .filter(|n| n.contains("SoftwareToken"))
+            .count(),
+        3,
+        "Associate, a refused Verify, a good Verify: {:?}",
+        local.log.borrow()
+    );
+    client.sign_out(SignOutOptions::default()).await.unwrap();
+    local.advance(30);
+    let out = client
+        .sign_in(SignInInput::new("ida", Password::new(PASSWORD)))
+        .await
+        .unwrap();
+    assert_eq!(out.next_step, NextStep::ConfirmSignInWithTotpCode);
+    assert!(
+        client
+            .confirm_sign_in(ChallengeAnswer::Code(totp_now(&local, &secret)))
+            .await
+            .unwrap()
+            .is_signed_in
+    );
+}

@@ -747,9 +747,12 @@ impl SignIn {
                 self.state = State::Finished;
                 Ok(Step::Next(NextStep::ResetPassword))
             }
+            // `EnableSoftwareTokenMFAException` is how Cognito refuses a wrong first code
+            // while setting up TOTP (`VerifySoftwareToken`): the same secret can be tried again.
             Some(
                 CognitoErrorCode::CodeMismatchException
-                | CognitoErrorCode::InvalidPasswordException,
+                | CognitoErrorCode::InvalidPasswordException
+                | CognitoErrorCode::EnableSoftwareTokenMFAException,
             ) if retry.is_some() => {
                 if let Some(p) = retry {
                     self.state = State::Paused(p);
