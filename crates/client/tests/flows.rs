@@ -721,3 +721,59 @@ async fn required_mfa_is_set_up_during_sign_in() {
             .is_signed_in
     );
 }
+
+/// A store that answers later, like Amplify v6's `KeyValueStorageInterface`: every call yields
+/// to the runtime before touching the map.
+struct LaterStorage(Rc<MemoryStorage>);
+
+impl cognito_client::AsyncStorage for LaterStorage {
+    async fn get_item(&self, key: &str) -> Result<Option<String>, Error> {
+        tokio::task::yield_now().await;
+        self.0.get(key)
+    }
+    async fn set_item(&self, key: &str, value: &str) -> Result<(), Error> {
+        tokio::task::yield_now().await;
+        self.0.set(key, value)
+    }
+    async fn remove_item(&self, key: &str) -> Result<(), Error> {
+        tokio::task::yield_now().await;
+        self.0.remove(key)
+    }
+}
+
+#[tokio::test]
+async fn an_asynchronous_store_and_unsubscribing() {
+    let local = Local::new();
+    seed_user(&local, "jay", "jay@example.com").await;
+    let memory = Rc::new(MemoryStorage::new());
+    let client = client_on(
+        &local,
+        spa_config(),
+        InProcess(local.clone()),
+        LaterStorage(memory.clone()),
+        MemoryCoordinator::new(),
+    );
+    let seen: Rc<RefCell<Vec<String>>> = Rc::default();
+    let s = seen.clone();
+    let sub = client.listen(move |e: &AuthEvent<'_>| s.borrow_mut().push(e.name().to_owned()));
+    client
+        .sign_in(SignInInput::new("jay", Password::new(PASSWORD)))
+        .await
+        .unwrap();
+    let keys = Keys::new(&ClientId::new(SPA));
+    assert_eq!(
+        memory.get(&keys.last_auth_user()).unwrap().as_deref(),
+        Some("jay")
+    );
+    local.advance(3);
+    client.fetch_auth_session(true).await.unwrap();
+    sub.unsubscribe();
+    sub.unsubscribe();
+    client.sign_out(SignOutOptions::default()).await.unwrap();
+    assert!(memory.is_empty(), "{:?}", memory.keys());
+    assert_eq!(
+        *seen.borrow(),
+        ["signedIn", "tokenRefresh"],
+        "nothing after unsubscribe"
+    );
+}
