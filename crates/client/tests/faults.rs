@@ -118,16 +118,8 @@ async fn a_revoked_refresh_token_ends_the_session() {
     let local = Local::with_client_settings(false, 300);
     seed_user(&local, "ivy", "ivy@example.com").await;
     let storage = Rc::new(MemoryStorage::new());
-    let client = client_on(
-        &local,
-        spa_config(),
-        InProcess(local.clone()),
-        storage.clone(),
-        MemoryCoordinator::new(),
-    );
-    let events: Rc<RefCell<Vec<String>>> = Rc::default();
-    let e2 = events.clone();
-    let _sub = client.listen(move |e: &AuthEvent<'_>| e2.borrow_mut().push(e.name().to_owned()));
+    let client = spa_client_over(&local, storage.clone());
+    let events = record_events(&client);
     client
         .sign_in(SignInInput::new("ivy", Password::new(PASSWORD)))
         .await
@@ -169,13 +161,7 @@ async fn unreadable_stored_tokens_read_as_signed_out_and_are_not_deleted() {
     let keys = Keys::new(&ClientId::new(SPA));
     storage.set(&keys.last_auth_user(), "zed").unwrap();
     storage.set(&keys.access_token("zed"), "not-a-jwt").unwrap();
-    let client = client_on(
-        &local,
-        spa_config(),
-        InProcess(local.clone()),
-        storage.clone(),
-        MemoryCoordinator::new(),
-    );
+    let client = spa_client_over(&local, storage.clone());
     assert!(client
         .fetch_auth_session(true)
         .await

@@ -22,19 +22,6 @@ use cognito_core::{CognitoErrorCode, Error};
 use common::*;
 use serde_json::json;
 
-/// Records event names.
-fn record<T, S, K>(client: &cognito_client::Client<T, S, K>) -> Rc<RefCell<Vec<String>>>
-where
-    T: cognito_client::Transport,
-    S: cognito_client::AsyncStorage,
-    K: cognito_client::Coordinator,
-{
-    let seen: Rc<RefCell<Vec<String>>> = Rc::default();
-    let s = seen.clone();
-    let _sub = client.listen(move |e: &AuthEvent<'_>| s.borrow_mut().push(e.name().to_owned()));
-    seen
-}
-
 fn code(e: &Error) -> &str {
     e.service_code()
         .map(CognitoErrorCode::as_str)
@@ -45,22 +32,12 @@ fn code(e: &Error) -> &str {
 async fn sign_up_confirm_sign_in_refresh_attributes_password_and_global_sign_out() {
     let local = Local::new();
     let storage = Rc::new(MemoryStorage::new());
-    let client = client_on(
-        &local,
-        spa_config(),
-        InProcess(local.clone()),
-        storage.clone(),
-        MemoryCoordinator::new(),
-    );
-    let events = record(&client);
+    let client = spa_client_over(&local, storage.clone());
+    let events = record_events(&client);
 
     // Sign-up, with the code the server "emails".
     let out = client
-        .sign_up(SignUpInput::new(
-            "alice",
-            Password::new(PASSWORD),
-            vec![AttributeType::new("email", "alice@example.com")],
-        ))
+        .sign_up(sign_up_input("alice", "alice@example.com"))
         .await
         .unwrap();
     assert!(!out.is_sign_up_complete);
@@ -471,7 +448,7 @@ async fn delete_user_signs_out() {
     let local = Local::new();
     seed_user(&local, "frank", "frank@example.com").await;
     let client = spa_client(&local);
-    let events = record(&client);
+    let events = record_events(&client);
     client
         .sign_in(SignInInput::new("frank", Password::new(PASSWORD)))
         .await
@@ -502,7 +479,7 @@ async fn hosted_ui_code_and_pkce_through_the_real_login_form() {
     let local = Local::new();
     seed_user(&local, "gina", "gina@example.com").await;
     let client = spa_client(&local);
-    let events = record(&client);
+    let events = record_events(&client);
     assert!(!client.is_redirect_pending().unwrap());
     let url = client
         .sign_in_with_redirect(&AuthorizeOptions::default().custom_state("/notes"))
@@ -631,11 +608,7 @@ async fn an_unconfirmed_user_gets_the_confirm_sign_up_step() {
     let local = Local::new();
     let client = spa_client(&local);
     client
-        .sign_up(SignUpInput::new(
-            "hank",
-            Password::new(PASSWORD),
-            vec![AttributeType::new("email", "hank@example.com")],
-        ))
+        .sign_up(sign_up_input("hank", "hank@example.com"))
         .await
         .unwrap();
     let out = client
@@ -746,13 +719,7 @@ async fn an_asynchronous_store_and_unsubscribing() {
     let local = Local::new();
     seed_user(&local, "jay", "jay@example.com").await;
     let memory = Rc::new(MemoryStorage::new());
-    let client = client_on(
-        &local,
-        spa_config(),
-        InProcess(local.clone()),
-        LaterStorage(memory.clone()),
-        MemoryCoordinator::new(),
-    );
+    let client = spa_client_over(&local, LaterStorage(memory.clone()));
     let seen: Rc<RefCell<Vec<String>>> = Rc::default();
     let s = seen.clone();
     let sub = client.listen(move |e: &AuthEvent<'_>| s.borrow_mut().push(e.name().to_owned()));

@@ -351,15 +351,41 @@ pub fn client_on<T: Transport, S: AsyncStorage, K: Coordinator>(
     Client::new(config, platform)
 }
 
-/// A SPA client with memory storage of its own.
-pub fn spa_client(local: &Rc<Local>) -> TestClient {
+/// A SPA client over `storage`, with a coordinator of its own.
+pub fn spa_client_over<S: AsyncStorage>(local: &Rc<Local>, storage: S) -> Client<InProcess, S> {
     client_on(
         local,
         spa_config(),
         InProcess(local.clone()),
-        Rc::new(MemoryStorage::new()),
+        storage,
         MemoryCoordinator::new(),
     )
+}
+
+/// The names of the events `client` emits from now on (the subscription stays).
+pub fn record_events<T: Transport, S: AsyncStorage, K: Coordinator>(
+    client: &Client<T, S, K>,
+) -> Rc<RefCell<Vec<String>>> {
+    let seen: Rc<RefCell<Vec<String>>> = Rc::default();
+    let s = seen.clone();
+    let _kept = client.listen(move |e: &cognito_client::AuthEvent<'_>| {
+        s.borrow_mut().push(e.name().to_owned());
+    });
+    seen
+}
+
+/// `signUp` input with an email and the test password.
+pub fn sign_up_input(username: &str, email: &str) -> cognito_client::SignUpInput {
+    cognito_client::SignUpInput::new(
+        username,
+        cognito_core::types::Password::new(PASSWORD),
+        vec![cognito_core::ops::AttributeType::new("email", email)],
+    )
+}
+
+/// A SPA client with memory storage of its own.
+pub fn spa_client(local: &Rc<Local>) -> TestClient {
+    spa_client_over(local, Rc::new(MemoryStorage::new()))
 }
 
 /// A confirmed user signed up through the API (not through the client under test).
