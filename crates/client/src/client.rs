@@ -672,6 +672,13 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
             .ok_or_else(|| Error::NoSession("nobody is signed in".into()))
     }
 
+    /// `GetUser` for the signed-in user.
+    async fn get_user(&self) -> Result<cognito_core::ops::GetUserResponse, Error> {
+        let access_token = self.access_token().await?;
+        self.call::<GetUser>(&AccessTokenRequest { access_token })
+            .await
+    }
+
     /// `getCurrentUser`: who is signed in (from the stored tokens; no request).
     ///
     /// # Errors
@@ -797,10 +804,7 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
     /// # Errors
     /// [`Error::NoSession`]; [`Error::Service`]; [`Error::Transport`].
     pub async fn fetch_user_attributes(&self) -> Result<UserAttributes, Error> {
-        let access_token = self.access_token().await?;
-        let user = self
-            .call::<GetUser>(&AccessTokenRequest { access_token })
-            .await?;
+        let user = self.get_user().await?;
         Ok(user
             .user_attributes
             .into_iter()
@@ -1003,10 +1007,7 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
     /// # Errors
     /// [`Error::NoSession`]; [`Error::Service`]; [`Error::Transport`].
     pub async fn fetch_mfa_preference(&self) -> Result<MfaPreferenceOutput, Error> {
-        let access_token = self.access_token().await?;
-        let user = self
-            .call::<GetUser>(&AccessTokenRequest { access_token })
-            .await?;
+        let user = self.get_user().await?;
         Ok(MfaPreferenceOutput {
             enabled: user
                 .user_mfa_setting_list

@@ -6,10 +6,10 @@ mod common;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use cognito_client::{AuthEvent, MemoryCoordinator, SignInInput};
+use cognito_client::{AuthEvent, MemoryCoordinator};
 use cognito_core::refresh::RefreshMethod;
 use cognito_core::storage::{Keys, MemoryStorage, Storage};
-use cognito_core::types::{ClientId, Password};
+use cognito_core::types::ClientId;
 use common::*;
 use serde_json::json;
 
@@ -52,10 +52,7 @@ async fn network_faults_during_refresh_keep_the_session() {
             };
             e2.borrow_mut().push(text);
         });
-        client
-            .sign_in(SignInInput::new("hal", Password::new(PASSWORD)))
-            .await
-            .unwrap();
+        client.sign_in(with_password("hal")).await.unwrap();
         local.advance(301); // expired: the next fetch must refresh
         let stored = snapshot(&storage);
 
@@ -99,12 +96,7 @@ async fn network_faults_during_refresh_keep_the_session() {
 
         // Back online: the same session refreshes.
         transport.fault.set(Fault::None);
-        let s = client
-            .fetch_auth_session(false)
-            .await
-            .unwrap()
-            .tokens
-            .unwrap();
+        let s = tokens(&client, false).await;
         assert!(s.is_valid(local.now()));
         assert_eq!(
             events.borrow().last().map(String::as_str),
@@ -120,17 +112,10 @@ async fn a_revoked_refresh_token_ends_the_session() {
     let storage = Rc::new(MemoryStorage::new());
     let client = spa_client_over(&local, storage.clone());
     let events = record_events(&client);
-    client
-        .sign_in(SignInInput::new("ivy", Password::new(PASSWORD)))
-        .await
-        .unwrap();
+    client.sign_in(with_password("ivy")).await.unwrap();
     // Signed out everywhere from another device.
-    let access = client
-        .fetch_auth_session(false)
+    let access = tokens(&client, false)
         .await
-        .unwrap()
-        .tokens
-        .unwrap()
         .access_token()
         .secret()
         .to_owned();

@@ -75,10 +75,7 @@ async fn sign_up_confirm_sign_in_refresh_attributes_password_and_global_sign_out
         .unwrap_err();
     assert_eq!(code(&wrong), "NotAuthorizedException");
     let out = client
-        .sign_in(SignInInput::new(
-            "alice@example.com",
-            Password::new(PASSWORD),
-        ))
+        .sign_in(with_password("alice@example.com"))
         .await
         .unwrap();
     assert!(out.is_signed_in, "{out:?}");
@@ -92,28 +89,15 @@ async fn sign_up_confirm_sign_in_refresh_attributes_password_and_global_sign_out
     let user = client.get_current_user().await.unwrap();
     assert_eq!(user.username, "alice");
     assert_eq!(Some(user.user_id.clone()), out_user_sub(&client).await);
-    let again = client
-        .sign_in(SignInInput::new("alice", Password::new(PASSWORD)))
-        .await
-        .unwrap_err();
+    let again = client.sign_in(with_password("alice")).await.unwrap_err();
     assert_eq!(again.name(), "UserAlreadyAuthenticatedException");
 
     // A fresh session is served from storage; a forced one refreshes, once.
     let before = local.refreshes();
-    let s1 = client
-        .fetch_auth_session(false)
-        .await
-        .unwrap()
-        .tokens
-        .unwrap();
+    let s1 = tokens(&client, false).await;
     assert_eq!(local.refreshes(), before);
     local.advance(5);
-    let s2 = client
-        .fetch_auth_session(true)
-        .await
-        .unwrap()
-        .tokens
-        .unwrap();
+    let s2 = tokens(&client, true).await;
     assert_eq!(local.count("GetTokensFromRefreshToken"), before + 1);
     assert_ne!(s1.access_token().secret(), s2.access_token().secret());
     assert_eq!(
@@ -187,10 +171,7 @@ async fn sign_up_confirm_sign_in_refresh_attributes_password_and_global_sign_out
     );
 
     // The new password works, the old one does not.
-    let old = client
-        .sign_in(SignInInput::new("alice", Password::new(PASSWORD)))
-        .await
-        .unwrap_err();
+    let old = client.sign_in(with_password("alice")).await.unwrap_err();
     assert_eq!(code(&old), "NotAuthorizedException");
     assert!(
         client
@@ -220,24 +201,11 @@ async fn refresh_by_initiate_auth_keeps_the_refresh_token() {
         Rc::new(MemoryStorage::new()),
         MemoryCoordinator::new(),
     );
-    client
-        .sign_in(SignInInput::new("bob", Password::new(PASSWORD)))
-        .await
-        .unwrap();
-    let s1 = client
-        .fetch_auth_session(false)
-        .await
-        .unwrap()
-        .tokens
-        .unwrap();
+    client.sign_in(with_password("bob")).await.unwrap();
+    let s1 = tokens(&client, false).await;
     local.advance(3600);
     // Expired: refreshed without being asked to.
-    let s2 = client
-        .fetch_auth_session(false)
-        .await
-        .unwrap()
-        .tokens
-        .unwrap();
+    let s2 = tokens(&client, false).await;
     assert_eq!(local.count("InitiateAuth:REFRESH_TOKEN_AUTH"), 1);
     assert!(s2.is_valid(local.now()));
     assert_eq!(
@@ -251,24 +219,11 @@ async fn refresh_token_rotation_spends_each_token_once() {
     let local = Local::with_client_settings(true, 3600);
     seed_user(&local, "rot", "rot@example.com").await;
     let client = spa_client(&local);
-    client
-        .sign_in(SignInInput::new("rot", Password::new(PASSWORD)))
-        .await
-        .unwrap();
-    let mut previous = client
-        .fetch_auth_session(false)
-        .await
-        .unwrap()
-        .tokens
-        .unwrap();
+    client.sign_in(with_password("rot")).await.unwrap();
+    let mut previous = tokens(&client, false).await;
     for _ in 0..3 {
         local.advance(2);
-        let next = client
-            .fetch_auth_session(true)
-            .await
-            .unwrap()
-            .tokens
-            .unwrap();
+        let next = tokens(&client, true).await;
         let (old_rt, new_rt) = (
             previous.refresh_token().unwrap().secret().to_owned(),
             next.refresh_token().unwrap().secret().to_owned(),
@@ -342,10 +297,7 @@ async fn totp_setup_then_a_totp_sign_in() {
     let local = Local::new();
     seed_user(&local, "dave", "dave@example.com").await;
     let client = spa_client(&local);
-    client
-        .sign_in(SignInInput::new("dave", Password::new(PASSWORD)))
-        .await
-        .unwrap();
+    client.sign_in(with_password("dave")).await.unwrap();
     let setup = client.set_up_totp().await.unwrap();
     assert!(setup
         .setup_uri("Demo", None)
@@ -373,10 +325,7 @@ async fn totp_setup_then_a_totp_sign_in() {
     client.sign_out(SignOutOptions::default()).await.unwrap();
 
     local.advance(30); // the set-up code's time step is spent
-    let out = client
-        .sign_in(SignInInput::new("dave", Password::new(PASSWORD)))
-        .await
-        .unwrap();
+    let out = client.sign_in(with_password("dave")).await.unwrap();
     assert_eq!(out.next_step, NextStep::ConfirmSignInWithTotpCode);
     let wrong = client
         .confirm_sign_in(ChallengeAnswer::Code("000000".into()))
@@ -449,10 +398,7 @@ async fn delete_user_signs_out() {
     seed_user(&local, "frank", "frank@example.com").await;
     let client = spa_client(&local);
     let events = record_events(&client);
-    client
-        .sign_in(SignInInput::new("frank", Password::new(PASSWORD)))
-        .await
-        .unwrap();
+    client.sign_in(with_password("frank")).await.unwrap();
     client.delete_user().await.unwrap();
     assert!(client
         .fetch_auth_session(false)
@@ -461,10 +407,7 @@ async fn delete_user_signs_out() {
         .tokens
         .is_none());
     assert_eq!(*events.borrow(), ["signedIn", "signedOut"]);
-    let gone = client
-        .sign_in(SignInInput::new("frank", Password::new(PASSWORD)))
-        .await
-        .unwrap_err();
+    let gone = client.sign_in(with_password("frank")).await.unwrap_err();
     assert!(
         matches!(
             code(&gone),
@@ -523,12 +466,7 @@ async fn hosted_ui_code_and_pkce_through_the_real_login_form() {
         ("gina", Some("/notes"))
     );
     assert_eq!(*events.borrow(), ["signInWithRedirect", "signedIn"]);
-    let session = client
-        .fetch_auth_session(false)
-        .await
-        .unwrap()
-        .tokens
-        .unwrap();
+    let session = tokens(&client, false).await;
     assert_eq!(session.source(), SessionSource::HostedUi);
     let replay = client.handle_redirect(&callback).await.unwrap_err();
     assert_eq!(replay.name(), "InvalidStateError");
@@ -577,10 +515,7 @@ async fn confidential_client_sends_secret_hash() {
             .unwrap();
         let c = local.last_code(&name).await;
         client.confirm_sign_up(&name, &c).await.unwrap();
-        client
-            .sign_in(SignInInput::new(name.clone(), Password::new(PASSWORD)))
-            .await
-            .unwrap();
+        client.sign_in(with_password(name.clone())).await.unwrap();
         local.advance(2);
         client.fetch_auth_session(true).await.unwrap();
         client.sign_out(SignOutOptions::default()).await.unwrap();
@@ -594,10 +529,7 @@ async fn confidential_client_sends_secret_hash() {
         MemoryCoordinator::new(),
     );
     let e = client
-        .sign_in(SignInInput::new(
-            "conf-InitiateAuth",
-            Password::new(PASSWORD),
-        ))
+        .sign_in(with_password("conf-InitiateAuth"))
         .await
         .unwrap_err();
     assert_eq!(code(&e), "NotAuthorizedException");
@@ -611,10 +543,7 @@ async fn an_unconfirmed_user_gets_the_confirm_sign_up_step() {
         .sign_up(sign_up_input("hank", "hank@example.com"))
         .await
         .unwrap();
-    let out = client
-        .sign_in(SignInInput::new("hank", Password::new(PASSWORD)))
-        .await
-        .unwrap();
+    let out = client.sign_in(with_password("hank")).await.unwrap();
     assert!(!out.is_signed_in);
     assert_eq!(out.next_step.sign_in_step(), "CONFIRM_SIGN_UP");
     assert!(out.next_step.is_terminal());
@@ -626,7 +555,7 @@ async fn an_unconfirmed_user_gets_the_confirm_sign_up_step() {
     client.confirm_sign_up("hank", &c).await.unwrap();
     assert!(
         client
-            .sign_in(SignInInput::new("hank", Password::new(PASSWORD)))
+            .sign_in(with_password("hank"))
             .await
             .unwrap()
             .is_signed_in
@@ -640,10 +569,7 @@ async fn required_mfa_is_set_up_during_sign_in() {
     let local = Local::with_config(config);
     seed_user(&local, "ida", "ida@example.com").await;
     let client = spa_client(&local);
-    let out = client
-        .sign_in(SignInInput::new("ida", Password::new(PASSWORD)))
-        .await
-        .unwrap();
+    let out = client.sign_in(with_password("ida")).await.unwrap();
     let NextStep::ContinueSignInWithTotpSetup(details) = &out.next_step else {
         panic!("{out:?}")
     };
@@ -681,10 +607,7 @@ async fn required_mfa_is_set_up_during_sign_in() {
     );
     client.sign_out(SignOutOptions::default()).await.unwrap();
     local.advance(30);
-    let out = client
-        .sign_in(SignInInput::new("ida", Password::new(PASSWORD)))
-        .await
-        .unwrap();
+    let out = client.sign_in(with_password("ida")).await.unwrap();
     assert_eq!(out.next_step, NextStep::ConfirmSignInWithTotpCode);
     assert!(
         client
@@ -723,10 +646,7 @@ async fn an_asynchronous_store_and_unsubscribing() {
     let seen: Rc<RefCell<Vec<String>>> = Rc::default();
     let s = seen.clone();
     let sub = client.listen(move |e: &AuthEvent<'_>| s.borrow_mut().push(e.name().to_owned()));
-    client
-        .sign_in(SignInInput::new("jay", Password::new(PASSWORD)))
-        .await
-        .unwrap();
+    client.sign_in(with_password("jay")).await.unwrap();
     let keys = Keys::new(&ClientId::new(SPA));
     assert_eq!(
         memory.get(&keys.last_auth_user()).unwrap().as_deref(),

@@ -6,10 +6,9 @@ mod common;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use cognito_client::{AuthEvent, MemoryCoordinator, SignInInput};
+use cognito_client::{AuthEvent, MemoryCoordinator};
 use cognito_core::signout::SignOutOptions;
 use cognito_core::storage::MemoryStorage;
-use cognito_core::types::Password;
 use common::*;
 
 struct Tabs {
@@ -42,9 +41,7 @@ async fn two_tabs(rotation: bool) -> Tabs {
     let b_events: Rc<RefCell<Vec<String>>> = Rc::default();
     let e = b_events.clone();
     let _sub = b.listen(move |ev: &AuthEvent<'_>| e.borrow_mut().push(ev.name().to_owned()));
-    a.sign_in(SignInInput::new("tab", Password::new(PASSWORD)))
-        .await
-        .unwrap();
+    a.sign_in(with_password("tab")).await.unwrap();
     Tabs {
         local,
         a,

@@ -374,6 +374,24 @@ pub fn record_events<T: Transport, S: AsyncStorage, K: Coordinator>(
     seen
 }
 
+/// `fetch_auth_session(force)`'s tokens; panics when there are none.
+pub async fn tokens<T: Transport, S: AsyncStorage, K: Coordinator>(
+    client: &Client<T, S, K>,
+    force: bool,
+) -> cognito_core::session::Session {
+    client
+        .fetch_auth_session(force)
+        .await
+        .unwrap()
+        .tokens
+        .expect("signed in")
+}
+
+/// `signIn` input for `username` with the test password.
+pub fn with_password(username: impl Into<String>) -> cognito_client::SignInInput {
+    cognito_client::SignInInput::new(username, cognito_core::types::Password::new(PASSWORD))
+}
+
 /// `signUp` input with an email and the test password.
 pub fn sign_up_input(username: &str, email: &str) -> cognito_client::SignUpInput {
     cognito_client::SignUpInput::new(
