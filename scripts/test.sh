@@ -28,7 +28,7 @@ step() {
 step "cargo fmt --check" cargo fmt --all -- --check
 step "cargo clippy -D warnings" cargo clippy --workspace --all-targets --locked -- -D warnings
 step "cargo test" cargo test --workspace --locked
-step "wasm32 check (srp, core)" cargo check --locked --target wasm32-unknown-unknown -p cognito-srp -p cognito-core
+step "wasm32 check (srp, core, client)" cargo check --locked --target wasm32-unknown-unknown -p cognito-srp -p cognito-core -p cognito-client
 if [ -f tests/vectors/srp/generate.mjs ]; then
   step "SRP vectors match amazon-cognito-identity-js" node tests/vectors/srp/generate.mjs --check
 fi
