@@ -1,10 +1,69 @@
 #!/usr/bin/env bash
-# The one demo command (README). Installs what it needs, builds and starts the local
-# Cognito-compatible server on loopback, and prints where it listens. Ctrl-C stops it.
-# (The Leptos SPA and the protected API join this script when their crates land.)
+# The one demo command (README). Installs what it needs, builds and starts on loopback:
+#   - cognito-local, the local Cognito-compatible server      http://127.0.0.1:9229
+#   - cognito-api, the protected API (verifies ID tokens)     http://127.0.0.1:8081
+# prints the URLs and the demo credentials, and stops everything on Ctrl-C.
+# (The Leptos SPA joins this script when crates/demo lands.)
+#
+#   scripts/demo.sh [--in-memory]      --in-memory: a throw-away user store
+#
+# Against a real Cognito pool, run the API alone:
+#   cargo run -p cognito-api -- --pool-id <region>_<id> --client-id <app client> \
+#       --allow-origin <your app's origin>
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
+
+COGNITO_PORT="${COGNITO_PORT:-9229}"
+API_PORT="${API_PORT:-8081}"
+APP_ORIGIN="${APP_ORIGIN:-http://127.0.0.1:8080}"
+POOL_ID="us-east-1_LocalPool1"
+CLIENT_ID="localspaclient000000000001"
+
 ./scripts/install.sh rust
-cargo build --locked --release -p cognito-local --bin cognito-local
-exec cargo run --locked --release -q -p cognito-local --bin cognito-local -- --data-dir "$ROOT/.cognito-local" "$@"
+cargo build --locked --release -p cognito-local -p cognito-api
+
+store_args=(--data-dir "$ROOT/.cognito-local")
+notes_args=(--db "$ROOT/.cognito-local/notes.sqlite3")
+for a in "$@"; do
+  case "$a" in
+    --in-memory) store_args=(--in-memory); notes_args=() ;;
+    *) echo "unknown argument $a" >&2; exit 2 ;;
+  esac
+done
+
+mkdir -p "$ROOT/.cognito-local"
+pids=()
+stop() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap stop EXIT
+trap 'exit 130' INT TERM
+
+bin="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/release"
+"$bin/cognito-local" "${store_args[@]}" --bind "127.0.0.1:$COGNITO_PORT" &
+pids+=($!)
+"$bin/cognito-api" --issuer "http://127.0.0.1:$COGNITO_PORT/$POOL_ID" --client-id "$CLIENT_ID" \
+  --allow-origin "$APP_ORIGIN" --allow-origin "http://localhost:${APP_ORIGIN##*:}" \
+  --listen "127.0.0.1:$API_PORT" "${notes_args[@]}" &
+pids+=($!)
+
+# Wait until both answer.
+for url in "http://127.0.0.1:$COGNITO_PORT/$POOL_ID/.well-known/jwks.json" "http://127.0.0.1:$API_PORT/health"; do
+  for _ in $(seq 1 100); do
+    python3 -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1], timeout=1)" "$url" 2>/dev/null && break
+    sleep 0.1
+  done
+done
+
+cat <<EOF
+
+  cognito-local   http://127.0.0.1:$COGNITO_PORT   (codes it would email: http://127.0.0.1:$COGNITO_PORT/_dev/outbox)
+  protected API   http://127.0.0.1:$API_PORT       (GET/POST /notes, DELETE /notes/{id}, GET /me; Bearer <ID token>)
+  demo user       demo / DemoPassw0rd!
+  pool / client   $POOL_ID / $CLIENT_ID
+
+  Ctrl-C stops everything.
+EOF
+wait -n "${pids[@]}"
