@@ -185,6 +185,9 @@ macro_rules! codes {
 }
 
 codes!(
+    /// Not in the user-pool model: AWS's answer to a caller its IAM policy does not allow (the
+    /// local server sends it for `Admin*` calls from a browser).
+    AccessDeniedException,
     AliasExistsException,
     CodeDeliveryFailureException,
     CodeMismatchException,
@@ -206,6 +209,9 @@ codes!(
     PasswordHistoryPolicyViolationException,
     PasswordResetRequiredException,
     ResourceNotFoundException,
+    /// Not in the user-pool model: the JSON 1.1 protocol's answer to a body that is not JSON or
+    /// has a member of the wrong type.
+    SerializationException,
     SoftwareTokenMFANotFoundException,
     TooManyFailedAttemptsException,
     TooManyRequestsException,
@@ -214,6 +220,7 @@ codes!(
     UnknownOperationException,
     UnsupportedOperationException,
     UnsupportedTokenTypeException,
+    UnsupportedUserStateException,
     UserLambdaValidationException,
     UserNotConfirmedException,
     UserNotFoundException,
