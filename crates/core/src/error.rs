@@ -201,6 +201,9 @@ macro_rules! codes {
 }
 
 codes!(
+    /// Not in the user-pool model: AWS's answer to a caller its IAM policy does not allow (the
+    /// local server sends it for `Admin*` calls from a browser).
+    AccessDeniedException,
     AliasExistsException,
     CodeDeliveryFailureException,
     CodeMismatchException,
@@ -222,6 +225,9 @@ codes!(
     PasswordHistoryPolicyViolationException,
     PasswordResetRequiredException,
     ResourceNotFoundException,
+    /// Not in the user-pool model: the JSON 1.1 protocol's answer to a body that is not JSON or
+    /// has a member of the wrong type.
+    SerializationException,
     SoftwareTokenMFANotFoundException,
     TooManyFailedAttemptsException,
     TooManyRequestsException,
@@ -230,6 +236,7 @@ codes!(
     UnknownOperationException,
     UnsupportedOperationException,
     UnsupportedTokenTypeException,
+    UnsupportedUserStateException,
     UserLambdaValidationException,
     UserNotConfirmedException,
     UserNotFoundException,

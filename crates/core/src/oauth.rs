@@ -796,6 +796,43 @@ pub struct TokenResponse {
     pub expires_in: Option<u64>,
 }
 
+impl TokenResponse {
+    /// A `Bearer` answer with an access token valid for `expires_in` seconds, without ID or
+    /// refresh token (the server side of `/oauth2/token`; clients get theirs from
+    /// [`parse_token_response`]).
+    #[must_use]
+    pub fn new(access_token: AccessToken, expires_in: u64) -> Self {
+        Self {
+            access_token,
+            id_token: None,
+            refresh_token: None,
+            token_type: "Bearer".to_owned(),
+            expires_in: Some(expires_in),
+        }
+    }
+}
+
+/// The JSON body of `/oauth2/token`: `access_token`, `id_token` and `refresh_token` when
+/// present, `token_type`, `expires_in` when known. [`parse_token_response`] reads it back.
+impl serde::Serialize for TokenResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("access_token", self.access_token.secret())?;
+        if let Some(t) = &self.id_token {
+            m.serialize_entry("id_token", t.secret())?;
+        }
+        if let Some(t) = &self.refresh_token {
+            m.serialize_entry("refresh_token", t.secret())?;
+        }
+        m.serialize_entry("token_type", &self.token_type)?;
+        if let Some(e) = self.expires_in {
+            m.serialize_entry("expires_in", &e)?;
+        }
+        m.end()
+    }
+}
+
 #[derive(serde::Deserialize)]
 struct RawTokenResponse {
     access_token: String,
@@ -1309,6 +1346,33 @@ mod tests {
         assert_eq!(
             cfg.logout_url().expect("configured"),
             "https://example.auth.us-east-1.amazoncognito.com/logout?client_id=client1&logout_uri=https%3A%2F%2Fapp.example.com%2Fbye"
+        );
+    }
+
+    #[test]
+    fn token_response_serializes_as_the_token_endpoint_answers() {
+        let mut t = TokenResponse::new(AccessToken::new("a"), 3600);
+        assert_eq!(
+            serde_json::to_string(&t).expect("serializes"),
+            r#"{"access_token":"a","token_type":"Bearer","expires_in":3600}"#
+        );
+        t.id_token = Some(IdToken::new("i"));
+        t.refresh_token = Some(RefreshToken::new("r"));
+        let body = serde_json::to_string(&t).expect("serializes");
+        assert_eq!(
+            body,
+            r#"{"access_token":"a","id_token":"i","refresh_token":"r","token_type":"Bearer","expires_in":3600}"#
+        );
+        let back = token_resp(200, &body).expect("parses back");
+        assert_eq!(back.access_token.secret(), "a");
+        assert_eq!(back.id_token.as_ref().map(IdToken::secret), Some("i"));
+        assert_eq!(
+            back.refresh_token.as_ref().map(RefreshToken::secret),
+            Some("r")
+        );
+        assert_eq!(
+            (back.token_type.as_str(), back.expires_in),
+            ("Bearer", Some(3600))
         );
     }
 

@@ -2,7 +2,10 @@
 //!
 //! Field names follow the service model (botocore `cognito-idp` `service-2.json`): PascalCase on
 //! the wire, optional fields left out when `None`. Requests *and* responses implement both
-//! `Serialize` and `Deserialize`, so the local Cognito-compatible server reuses these types.
+//! `Serialize` and `Deserialize`, so the local Cognito-compatible server (`cognito-local`) uses
+//! them too: it routes on these operation names ([`Operation::NAME`]), answers with these
+//! response types, and its hosted UI calls the API with these request types. (It reads incoming
+//! requests itself, to refuse malformed ones with AWS's exact validation messages.)
 //! Deserialization ignores unknown fields (the service adds some over time) and never panics.
 //!
 //! Each operation is a marker type implementing [`Operation`], tying the request and response

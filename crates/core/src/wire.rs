@@ -39,6 +39,19 @@ pub const CONTENT_TYPE_JSON_1_1: &str = "application/x-amz-json-1.1";
 /// Prefix of the `X-Amz-Target` header; the operation name follows the dot.
 pub const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService";
 
+/// The `X-Amz-Target` value naming operation `name`: `AWSCognitoIdentityProviderService.<name>`.
+#[must_use]
+pub fn target(name: &str) -> String {
+    format!("{TARGET_PREFIX}.{name}")
+}
+
+/// The operation an `X-Amz-Target` value names (the inverse of [`target`]): what follows
+/// `AWSCognitoIdentityProviderService.`, or `None` for any other value.
+#[must_use]
+pub fn operation_of_target(value: &str) -> Option<&str> {
+    value.strip_prefix(TARGET_PREFIX)?.strip_prefix('.')
+}
+
 /// An HTTP method. Only the ones Cognito's endpoints use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -306,10 +319,7 @@ pub fn request<O: Operation>(
         url: config.endpoint_url(),
         headers: vec![
             ("Content-Type".to_owned(), CONTENT_TYPE_JSON_1_1.to_owned()),
-            (
-                "X-Amz-Target".to_owned(),
-                format!("{TARGET_PREFIX}.{}", O::NAME),
-            ),
+            ("X-Amz-Target".to_owned(), target(O::NAME)),
             ("Cache-Control".to_owned(), "no-store".to_owned()),
         ],
         body,
@@ -319,9 +329,7 @@ pub fn request<O: Operation>(
 /// The operation name of a request built by [`request`], read from `X-Amz-Target`.
 #[must_use]
 pub fn target_of(req: &HttpRequest) -> Option<&str> {
-    req.header("x-amz-target")?
-        .strip_prefix(TARGET_PREFIX)?
-        .strip_prefix('.')
+    operation_of_target(req.header("x-amz-target")?)
 }
 
 /// Parses the response to operation `O`.
@@ -568,6 +576,12 @@ mod tests {
         );
         assert_eq!(req.header("cache-control"), Some("no-store"));
         assert_eq!(target_of(&req), Some("GetUser"));
+        assert_eq!(operation_of_target(&target("GetUser")), Some("GetUser"));
+        assert_eq!(
+            operation_of_target("AWSCognitoIdentityProviderServiceGetUser"),
+            None
+        );
+        assert_eq!(operation_of_target("GetUser"), None);
         assert_eq!(req.body_text(), r#"{"AccessToken":"tok"}"#);
         assert!(
             !format!("{req:?}").contains("tok\""),
@@ -621,6 +635,14 @@ mod tests {
             &ClientId::new("client"),
         );
         assert_eq!(h, "wvW87lzZoI+qQCVGmWVBJLlucdJ65huAVP1z+0MgA6E=");
+        // The order matters: `"client" || "user"` gives another hash (the same command over
+        // `clientuser`), so a swapped username and client id cannot pass.
+        let swapped = secret_hash(
+            &ClientSecret::new("secret"),
+            "client",
+            &ClientId::new("user"),
+        );
+        assert_eq!(swapped, "EA45v0Cd+6IPNf05KAf2UqoVmUsBMRyNy8DOu5zofSo=");
         assert_eq!(config().secret_hash("user"), None);
     }
 

@@ -14,6 +14,7 @@
 //! (default 16), `BENCH_MAX_SIGNINS` per level (default 20000), `COGNITO_LOCAL_BIN` (default: the
 //! binary cargo built for this bench).
 
+use cognito_core::wire;
 use rand::RngCore as _;
 use serde_json::{json, Value};
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
@@ -397,9 +398,9 @@ impl Conn {
 
     /// Calls a user-pool API operation; a non-200 answer is an error carrying `__type` and `message`.
     fn call(&mut self, op: &str, body: &Value) -> Res<Value> {
-        let target = format!("AWSCognitoIdentityProviderService.{op}");
+        let target = wire::target(op);
         let headers = [
-            ("Content-Type", "application/x-amz-json-1.1"),
+            ("Content-Type", wire::CONTENT_TYPE_JSON_1_1),
             ("X-Amz-Target", target.as_str()),
         ];
         let (status, body) = self.request("POST", "/", &headers, body.to_string().as_bytes())?;

@@ -11,15 +11,17 @@ use base64::Engine as _;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
+use cognito_core::ops::{self, AuthFlow, ChallengeName, Operation as _, VerifySoftwareTokenStatus};
+use cognito_core::types::{ChallengeSession, TotpSecret, Username};
+use cognito_core::wire::{self, CONTENT_TYPE_JSON_1_1};
+use cognito_core::CognitoErrorCode;
+
 use crate::auth::{self, ADMIN_SCOPE};
 use crate::config::{ClientConfig, PoolConfig};
 use crate::error::ApiError;
 use crate::state::{user_key, AppState, NewPassword, SessionRec, SrpRec, User};
 use crate::store::Tx;
 use crate::util;
-
-/// The target prefix.
-pub const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
 
 /// Allowed clock difference for the SRP TIMESTAMP.
 pub const TIMESTAMP_SKEW_SECS: i64 = 300;
@@ -46,116 +48,98 @@ pub fn handle(
             .unwrap_or("")
             .trim()
             .to_ascii_lowercase();
-        base == "application/x-amz-json-1.1"
+        base == CONTENT_TYPE_JSON_1_1
             || base == "application/json"
             || base == "application/x-amz-json-1.0"
     });
-    let Some(op) = target.and_then(|t| t.strip_prefix(TARGET_PREFIX)) else {
+    let Some(op) = target.and_then(wire::operation_of_target) else {
         return Err(ApiError::new(
-            "UnknownOperationException",
+            CognitoErrorCode::UnknownOperationException,
             "Unknown operation",
         ));
     };
     if !ct_ok {
         return Err(ApiError::new(
-            "UnknownOperationException",
-            "Unsupported content type; expected application/x-amz-json-1.1",
+            CognitoErrorCode::UnknownOperationException,
+            format!("Unsupported content type; expected {CONTENT_TYPE_JSON_1_1}"),
         ));
     }
-    if !OPERATIONS.contains(&op) {
+    let Some(&(_, handler)) = ROUTES.iter().find(|(name, _)| *name == op) else {
         return Err(ApiError::new(
-            "UnknownOperationException",
+            CognitoErrorCode::UnknownOperationException,
             format!("Unknown operation {op}"),
         ));
-    }
+    };
     let v: Value = if body.iter().all(u8::is_ascii_whitespace) {
         Value::Object(Map::new())
     } else {
         serde_json::from_slice(body).map_err(|_| {
             ApiError::new(
-                "SerializationException",
+                CognitoErrorCode::SerializationException,
                 "Malformed request body: not valid JSON",
             )
         })?
     };
     let Value::Object(m) = v else {
         return Err(ApiError::new(
-            "SerializationException",
+            CognitoErrorCode::SerializationException,
             "Start of structure or map expected",
         ));
     };
-    let r = Req(&m);
-    match op {
-        "SignUp" => sign_up(state, &r),
-        "ConfirmSignUp" => confirm_sign_up(state, &r),
-        "ResendConfirmationCode" => resend_confirmation_code(state, &r),
-        "InitiateAuth" => initiate_auth(state, &r),
-        "RespondToAuthChallenge" => respond_to_auth_challenge(state, &r),
-        "GetTokensFromRefreshToken" => get_tokens_from_refresh_token(state, &r),
-        "GetUser" => get_user(state, &r),
-        "UpdateUserAttributes" => update_user_attributes(state, &r),
-        "DeleteUserAttributes" => delete_user_attributes(state, &r),
-        "VerifyUserAttribute" => verify_user_attribute(state, &r),
-        "GetUserAttributeVerificationCode" => get_user_attribute_verification_code(state, &r),
-        "ForgotPassword" => forgot_password(state, &r),
-        "ConfirmForgotPassword" => confirm_forgot_password(state, &r),
-        "ChangePassword" => change_password(state, &r),
-        "GlobalSignOut" => global_sign_out(state, &r),
-        "RevokeToken" => revoke_token(state, &r),
-        "AssociateSoftwareToken" => associate_software_token(state, &r),
-        "VerifySoftwareToken" => verify_software_token(state, &r),
-        "SetUserMFAPreference" => set_user_mfa_preference(state, &r),
-        "DeleteUser" => delete_user(state, &r),
-        "AdminCreateUser" => admin_create_user(state, &r),
-        "AdminGetUser" => admin_get_user(state, &r),
-        "AdminDeleteUser" => admin_delete_user(state, &r),
-        "AdminConfirmSignUp" => admin_confirm_sign_up(state, &r),
-        "AdminSetUserPassword" => admin_set_user_password(state, &r),
-        "AdminDisableUser" => admin_set_enabled(state, &r, false),
-        "AdminEnableUser" => admin_set_enabled(state, &r, true),
-        "AdminAddUserToGroup" => admin_group(state, &r, true),
-        "AdminRemoveUserFromGroup" => admin_group(state, &r, false),
-        "AdminUserGlobalSignOut" => admin_user_global_sign_out(state, &r),
-        _ => Err(ApiError::new(
-            "UnknownOperationException",
-            format!("Unknown operation {op}"),
-        )),
-    }
+    handler(state, &Req(&m))
 }
 
-/// Operations this server implements.
-pub const OPERATIONS: &[&str] = &[
-    "SignUp",
-    "ConfirmSignUp",
-    "ResendConfirmationCode",
-    "InitiateAuth",
-    "RespondToAuthChallenge",
-    "GetTokensFromRefreshToken",
-    "GetUser",
-    "UpdateUserAttributes",
-    "DeleteUserAttributes",
-    "VerifyUserAttribute",
-    "GetUserAttributeVerificationCode",
-    "ForgotPassword",
-    "ConfirmForgotPassword",
-    "ChangePassword",
-    "GlobalSignOut",
-    "RevokeToken",
-    "AssociateSoftwareToken",
-    "VerifySoftwareToken",
-    "SetUserMFAPreference",
-    "DeleteUser",
-    "AdminCreateUser",
-    "AdminGetUser",
-    "AdminDeleteUser",
-    "AdminConfirmSignUp",
-    "AdminSetUserPassword",
-    "AdminDisableUser",
-    "AdminEnableUser",
-    "AdminAddUserToGroup",
-    "AdminRemoveUserFromGroup",
-    "AdminUserGlobalSignOut",
+/// One operation's handler.
+type Handler = fn(&AppState, &Req<'_>) -> Result<Value, ApiError>;
+
+/// The operations this server implements, by `X-Amz-Target` name: first every operation
+/// `cognito-core` defines (its names, so client and server cannot drift apart), then the ones
+/// only the server knows (`Admin*`, `DeleteUserAttributes`).
+const ROUTES: &[(&str, Handler)] = &[
+    (ops::SignUp::NAME, sign_up),
+    (ops::ConfirmSignUp::NAME, confirm_sign_up),
+    (ops::ResendConfirmationCode::NAME, resend_confirmation_code),
+    (ops::InitiateAuth::NAME, initiate_auth),
+    (ops::RespondToAuthChallenge::NAME, respond_to_auth_challenge),
+    (
+        ops::GetTokensFromRefreshToken::NAME,
+        get_tokens_from_refresh_token,
+    ),
+    (ops::GetUser::NAME, get_user),
+    (ops::UpdateUserAttributes::NAME, update_user_attributes),
+    (ops::VerifyUserAttribute::NAME, verify_user_attribute),
+    (
+        ops::GetUserAttributeVerificationCode::NAME,
+        get_user_attribute_verification_code,
+    ),
+    (ops::ForgotPassword::NAME, forgot_password),
+    (ops::ConfirmForgotPassword::NAME, confirm_forgot_password),
+    (ops::ChangePassword::NAME, change_password),
+    (ops::GlobalSignOut::NAME, global_sign_out),
+    (ops::RevokeToken::NAME, revoke_token),
+    (ops::AssociateSoftwareToken::NAME, associate_software_token),
+    (ops::VerifySoftwareToken::NAME, verify_software_token),
+    (ops::SetUserMFAPreference::NAME, set_user_mfa_preference),
+    (ops::DeleteUser::NAME, delete_user),
+    // Server-only operations: core has no types for them.
+    ("DeleteUserAttributes", delete_user_attributes),
+    ("AdminCreateUser", admin_create_user),
+    ("AdminGetUser", admin_get_user),
+    ("AdminDeleteUser", admin_delete_user),
+    ("AdminConfirmSignUp", admin_confirm_sign_up),
+    ("AdminSetUserPassword", admin_set_user_password),
+    ("AdminDisableUser", |s, r| admin_set_enabled(s, r, false)),
+    ("AdminEnableUser", |s, r| admin_set_enabled(s, r, true)),
+    ("AdminAddUserToGroup", |s, r| admin_group(s, r, true)),
+    ("AdminRemoveUserFromGroup", |s, r| admin_group(s, r, false)),
+    ("AdminUserGlobalSignOut", admin_user_global_sign_out),
 ];
+
+/// The names of the operations this server implements (core's [`ops::OPERATION_NAMES`] and
+/// the server-only ones), in routing order.
+pub fn operations() -> impl Iterator<Item = &'static str> {
+    ROUTES.iter().map(|(name, _)| *name)
+}
 
 // ---------------------------------------------------------------------------------------------
 // Request parsing
@@ -191,7 +175,7 @@ fn type_error(found: Option<&Value>, expected: &str) -> ApiError {
         (Some(Value::Array(_)), _) => "Start of list found where not expected.",
         _ => "Unexpected field type",
     };
-    ApiError::new("SerializationException", message)
+    ApiError::new(CognitoErrorCode::SerializationException, message)
 }
 
 fn too_long(name: &str, max: usize) -> ApiError {
@@ -350,19 +334,20 @@ fn check_secret_hash(
     usernames: &[&str],
     given: Option<&str>,
 ) -> Result<(), ApiError> {
-    let Some(secret) = &client.secret else {
+    if client.secret.is_none() {
         return Ok(());
-    };
+    }
     let Some(given) = given.filter(|g| !g.is_empty()) else {
         return Err(ApiError::not_authorized(format!(
             "Client {} is configured for secret but secret was not received",
             client.id
         )));
     };
-    if usernames
-        .iter()
-        .any(|u| util::ct_eq(&util::secret_hash(secret, u, &client.id), given))
-    {
+    if usernames.iter().any(|u| {
+        client
+            .secret_hash(u)
+            .is_some_and(|h| util::ct_eq(&h, given))
+    }) {
         Ok(())
     } else {
         Err(ApiError::not_authorized(format!(
@@ -412,7 +397,7 @@ fn check_username(name: &str) -> Result<(), ApiError> {
 /// InvalidPasswordException `Password does not conform to policy: <rule>`.
 fn check_password_policy(pool: &PoolConfig, pw: &str) -> Result<(), ApiError> {
     util::check_password_policy(&pool.password_policy, pw)
-        .map_err(|m| ApiError::new("InvalidPasswordException", m))
+        .map_err(|m| ApiError::new(CognitoErrorCode::InvalidPasswordException, m))
 }
 
 fn validate_attributes(attrs: &[(String, String)]) -> Result<(), ApiError> {
@@ -480,7 +465,10 @@ fn load_user_unless_hidden(
     name: &str,
 ) -> Result<Option<User>, ApiError> {
     match load_user(tx, pool, name) {
-        Err(e) if pool.prevent_user_existence_errors && e.code == "UserNotFoundException" => {
+        Err(e)
+            if pool.prevent_user_existence_errors
+                && e.code == CognitoErrorCode::UserNotFoundException =>
+        {
             Ok(None)
         }
         r => r.map(Some),
@@ -489,7 +477,7 @@ fn load_user_unless_hidden(
 
 /// With `prevent_user_existence_errors`, turns UserNotFoundException into `hidden`.
 fn hide_unknown(pool: &PoolConfig, e: ApiError, hidden: fn() -> ApiError) -> ApiError {
-    if pool.prevent_user_existence_errors && e.code == "UserNotFoundException" {
+    if pool.prevent_user_existence_errors && e.code == CognitoErrorCode::UserNotFoundException {
         hidden()
     } else {
         e
@@ -497,8 +485,21 @@ fn hide_unknown(pool: &PoolConfig, e: ApiError, hidden: fn() -> ApiError) -> Api
 }
 
 /// A `CodeDeliveryDetails` for a user that does not exist (PreventUserExistenceErrors).
-fn fake_delivery() -> Value {
-    json!({"CodeDeliveryDetails": auth::delivery("user@example.com", "email")})
+fn fake_delivery() -> Result<Value, ApiError> {
+    code_sent(auth::delivery("user@example.com", "email"))
+}
+
+/// The answer of the operations that send a code: where it went.
+fn code_sent(details: ops::CodeDeliveryDetails) -> Result<Value, ApiError> {
+    reply(&ops::CodeDeliveryResponse {
+        code_delivery_details: Some(details),
+    })
+}
+
+/// The JSON of a response body, from `cognito-core`'s `ops` types: the ones clients parse.
+fn reply<T: serde::Serialize>(resp: &T) -> Result<Value, ApiError> {
+    serde_json::to_value(resp)
+        .map_err(|e| ApiError::internal(format!("cannot serialize the response: {e}")))
 }
 
 /// HMAC-SHA256 of `label|name` (lowercased) under the pool's fake-user secret.
@@ -582,16 +583,33 @@ fn srp_challenge(
     state
         .store
         .tx(|tx| tx.put("srp", &util::sha256_hex(&secret_block), &rec))?;
-    Ok(json!({
-        "ChallengeName": "PASSWORD_VERIFIER",
-        "ChallengeParameters": {
-            "SALT": verifier.salt_hex,
-            "SRP_B": eph.b_pub_hex(),
-            "SECRET_BLOCK": secret_block,
-            "USERNAME": user_id,
-            "USER_ID_FOR_SRP": user_id,
-        }
-    }))
+    // No Session: the SECRET_BLOCK names the SRP state (AWS reportedly sends none here either).
+    reply(&challenge(
+        ChallengeName::PasswordVerifier,
+        None,
+        &[
+            ("SALT", &verifier.salt_hex),
+            ("SRP_B", &eph.b_pub_hex()),
+            ("SECRET_BLOCK", &secret_block),
+            ("USERNAME", user_id),
+            ("USER_ID_FOR_SRP", user_id),
+        ],
+    ))
+}
+
+/// A challenge to answer: its name, the session to echo (if the step has one) and its
+/// parameters.
+fn challenge(
+    name: ChallengeName,
+    session: Option<String>,
+    params: &[(&str, &str)],
+) -> ops::InitiateAuthResponse {
+    ops::InitiateAuthResponse {
+        challenge_name: Some(name),
+        session: session.map(ChallengeSession::new),
+        challenge_parameters: Some(params.iter().copied().collect()),
+        ..ops::InitiateAuthResponse::default()
+    }
 }
 
 /// Stores a challenge session under the hash of a new opaque token and returns the token.
@@ -680,11 +698,16 @@ fn sign_up(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
     state.store.tx(|tx| {
         if !tx.insert_new("user", &user_key(&pool.id, username), &user)? {
             return Err(ApiError::new(
-                "UsernameExistsException",
+                CognitoErrorCode::UsernameExistsException,
                 "User already exists",
             ));
         }
-        let mut out = json!({"UserConfirmed": false, "UserSub": user.sub});
+        let mut out = ops::SignUpResponse {
+            user_confirmed: false,
+            user_sub: user.sub.clone(),
+            code_delivery_details: None,
+            session: None,
+        };
         if pool.auto_verified_attributes.iter().any(|a| a == "email")
             && user.attr("email").is_some()
         {
@@ -698,9 +721,9 @@ fn sign_up(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
                 "email",
                 SIGNUP_CODE_SECS,
             )?;
-            out["CodeDeliveryDetails"] = d;
+            out.code_delivery_details = Some(d);
         }
-        Ok(out)
+        reply(&out)
     })
 }
 
@@ -743,7 +766,7 @@ fn resend_confirmation_code(state: &AppState, r: &Req<'_>) -> Result<Value, ApiE
     check_secret_hash(client, &[username], secret_hash)?;
     state.store.tx(|tx| {
         let Some(user) = load_user_unless_hidden(tx, pool, username)? else {
-            return Ok(fake_delivery());
+            return fake_delivery();
         };
         if user.status != "UNCONFIRMED" {
             return Err(ApiError::invalid_param("User is already confirmed."));
@@ -758,13 +781,16 @@ fn resend_confirmation_code(state: &AppState, r: &Req<'_>) -> Result<Value, ApiE
             "email",
             SIGNUP_CODE_SECS,
         )?;
-        Ok(json!({"CodeDeliveryDetails": d}))
+        code_sent(d)
     })
 }
 
 // ---------------------------------------------------------------------------------------------
 // Sign-in
 
+/// `AuthFlow`'s enum value set as AWS lists it in its validation message (in AWS's order; the
+/// admin flows belong to `AdminInitiateAuth`, which core does not model). The flows this server
+/// runs are matched as `cognito-core`'s [`AuthFlow`].
 const AUTH_FLOWS: &[&str] = &[
     "USER_SRP_AUTH",
     "REFRESH_TOKEN_AUTH",
@@ -782,14 +808,14 @@ fn initiate_auth(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
     let params = r.map("AuthParameters")?;
     let _ = r.map("ClientMetadata")?;
     check_enum("AuthFlow", flow, AUTH_FLOWS)?;
-    let enabled = |f: &str| {
+    let enabled = |f: &AuthFlow| {
         client
             .auth_flows
             .iter()
-            .any(|a| a == f || a.strip_prefix("ALLOW_") == Some(f))
+            .any(|a| a == f.as_str() || a.strip_prefix("ALLOW_") == Some(f.as_str()))
     };
-    match flow {
-        "REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN" => {
+    match AuthFlow::from_wire(flow) {
+        AuthFlow::RefreshTokenAuth | AuthFlow::RefreshToken => {
             let token = need(&params, "REFRESH_TOKEN")?;
             state
                 .store
@@ -815,9 +841,9 @@ fn initiate_auth(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
                     }
                     auth::refresh(state, tx, pool, client, token)
                 })
-                .map(|t| Next::Tokens(Box::new(t)).finish(state))
+                .and_then(|t| Next::Tokens(Box::new(t)).finish(state))
         }
-        "USER_SRP_AUTH" if enabled("USER_SRP_AUTH") => {
+        AuthFlow::UserSrpAuth if enabled(&AuthFlow::UserSrpAuth) => {
             let username = need(&params, "USERNAME")?;
             let a_pub = need(&params, "SRP_A")?;
             if a_pub.len() > 2048 || !a_pub.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -853,7 +879,7 @@ fn initiate_auth(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
                 &user.username,
             )
         }
-        "USER_PASSWORD_AUTH" if enabled("USER_PASSWORD_AUTH") => {
+        AuthFlow::UserPasswordAuth if enabled(&AuthFlow::UserPasswordAuth) => {
             let username = need(&params, "USERNAME")?;
             let password = need(&params, "PASSWORD")?;
             check_secret_hash(
@@ -872,9 +898,9 @@ fn initiate_auth(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
             let ok = user.check_password(pool.srp_pool_name(), password);
             password_result(state, pool, client, &user.username, ok)
         }
-        "USER_SRP_AUTH" | "USER_PASSWORD_AUTH" => Err(ApiError::invalid_param(format!(
-            "{flow} flow not enabled for this client"
-        ))),
+        AuthFlow::UserSrpAuth | AuthFlow::UserPasswordAuth => Err(ApiError::invalid_param(
+            format!("{flow} flow not enabled for this client"),
+        )),
         _ => Err(ApiError::invalid_param(format!(
             "{flow} flow is not supported by this local server"
         ))),
@@ -909,24 +935,26 @@ fn password_result(
             }
             Ok(Ok(next_step(state, tx, pool, client, &user)?))
         })?
-        .map(|next| next.finish(state))
+        .and_then(|next| next.finish(state))
 }
 
 /// What a sign-in step answers: a challenge, or tokens recorded in the transaction and signed
 /// after it has committed (RSA signing stays outside the store lock).
 enum Next<'s> {
-    Reply(Value),
+    Reply(Box<ops::InitiateAuthResponse>),
     Tokens(Box<auth::Unsigned<'s>>),
 }
 
 impl Next<'_> {
-    fn finish(self, state: &AppState) -> Value {
-        match self {
-            Next::Reply(v) => v,
-            Next::Tokens(t) => {
-                json!({"AuthenticationResult": t.sign(state).authentication_result(), "ChallengeParameters": {}})
-            }
-        }
+    fn finish(self, state: &AppState) -> Result<Value, ApiError> {
+        reply(&match self {
+            Next::Reply(r) => *r,
+            Next::Tokens(t) => ops::InitiateAuthResponse {
+                authentication_result: Some(t.sign(state)),
+                challenge_parameters: Some(ops::ParamMap::new()),
+                ..ops::InitiateAuthResponse::default()
+            },
+        })
     }
 }
 
@@ -939,58 +967,65 @@ fn next_step<'s>(
     user: &User,
 ) -> Result<Next<'s>, ApiError> {
     let now = state.now();
-    let session = |challenge: &str| SessionRec {
-        pool: pool.id.clone(),
-        client_id: client.id.clone(),
-        username: user.username.clone(),
-        challenge: challenge.into(),
-        expires: now + SESSION_SECS,
-        totp_verified: false,
-        attempts: 0,
+    // A challenge with a new session for it.
+    let ask = |name: ChallengeName, params: &[(&str, &str)]| -> Result<Next<'s>, ApiError> {
+        let rec = SessionRec {
+            pool: pool.id.clone(),
+            client_id: client.id.clone(),
+            username: user.username.clone(),
+            challenge: name.as_str().to_owned(),
+            expires: now + SESSION_SECS,
+            totp_verified: false,
+            attempts: 0,
+        };
+        let session = new_session(tx, &rec)?;
+        Ok(Next::Reply(Box::new(challenge(
+            name,
+            Some(session),
+            params,
+        ))))
     };
     auth::check_password_status(user, now)?;
     match user.status.as_str() {
         "UNCONFIRMED" => {
             return Err(ApiError::new(
-                "UserNotConfirmedException",
+                CognitoErrorCode::UserNotConfirmedException,
                 "User is not confirmed.",
             ))
         }
         "FORCE_CHANGE_PASSWORD" => {
-            let s = new_session(tx, &session("NEW_PASSWORD_REQUIRED"))?;
             let attrs: Map<String, Value> = user
                 .attributes
                 .iter()
                 .filter(|(k, _)| !k.ends_with("_verified"))
                 .map(|(k, v)| (k.clone(), json!(v)))
                 .collect();
-            return Ok(Next::Reply(json!({
-                "ChallengeName": "NEW_PASSWORD_REQUIRED",
-                "Session": s,
-                "ChallengeParameters": {
-                    "USER_ID_FOR_SRP": user.username,
-                    "requiredAttributes": "[]",
-                    "userAttributes": Value::Object(attrs).to_string(),
-                }
-            })));
+            return ask(
+                ChallengeName::NewPasswordRequired,
+                &[
+                    ("USER_ID_FOR_SRP", &user.username),
+                    ("requiredAttributes", "[]"),
+                    ("userAttributes", &Value::Object(attrs).to_string()),
+                ],
+            );
         }
         _ => {}
     }
     if user.totp_enabled && user.totp_secret.is_some() && pool.mfa != "OFF" {
-        let s = new_session(tx, &session("SOFTWARE_TOKEN_MFA"))?;
-        return Ok(Next::Reply(json!({
-            "ChallengeName": "SOFTWARE_TOKEN_MFA",
-            "Session": s,
-            "ChallengeParameters": {"USER_ID_FOR_SRP": user.username},
-        })));
+        return ask(
+            ChallengeName::SoftwareTokenMfa,
+            &[("USER_ID_FOR_SRP", &user.username)],
+        );
     }
     if pool.mfa == "ON" {
-        let s = new_session(tx, &session("MFA_SETUP"))?;
-        return Ok(Next::Reply(json!({
-            "ChallengeName": "MFA_SETUP",
-            "Session": s,
-            "ChallengeParameters": {"MFAS_CAN_SETUP": "[\"SOFTWARE_TOKEN_MFA\"]", "USER_ID_FOR_SRP": user.username},
-        })));
+        let can_setup = json!([ChallengeName::SoftwareTokenMfa]).to_string();
+        return ask(
+            ChallengeName::MfaSetup,
+            &[
+                ("MFAS_CAN_SETUP", &can_setup),
+                ("USER_ID_FOR_SRP", &user.username),
+            ],
+        );
     }
     let t = api_tokens(state, tx, pool, client, user, now)?;
     Ok(Next::Tokens(Box::new(t)))
@@ -1021,6 +1056,8 @@ fn api_tokens<'s>(
     )
 }
 
+/// `ChallengeName`'s enum value set as AWS lists it in its validation message (in AWS's order:
+/// each is one of `cognito-core`'s [`ChallengeName`]s, which the answers are matched as).
 const CHALLENGES: &[&str] = &[
     "SMS_MFA",
     "EMAIL_OTP",
@@ -1047,9 +1084,9 @@ fn respond_to_auth_challenge(state: &AppState, r: &Req<'_>) -> Result<Value, Api
     let session = r.opt_str("Session", 2048)?;
     let _ = r.map("ClientMetadata")?;
     check_enum("ChallengeName", name, CHALLENGES)?;
-    match name {
-        "PASSWORD_VERIFIER" => password_verifier(state, pool, client, &resp),
-        "NEW_PASSWORD_REQUIRED" => {
+    match ChallengeName::from_wire(name) {
+        ChallengeName::PasswordVerifier => password_verifier(state, pool, client, &resp),
+        ChallengeName::NewPasswordRequired => {
             let session = session.ok_or_else(|| missing_auth_param("Session"))?;
             let new_pw = need(&resp, "NEW_PASSWORD")?;
             let username = need(&resp, "USERNAME")?;
@@ -1061,7 +1098,7 @@ fn respond_to_auth_challenge(state: &AppState, r: &Req<'_>) -> Result<Value, Api
                 .store
                 .tx(|tx| {
                     let rec = take_session(state, tx, session, &client.id)?;
-                    if rec.challenge != "NEW_PASSWORD_REQUIRED" {
+                    if rec.challenge != ChallengeName::NewPasswordRequired.as_str() {
                         return Err(ApiError::not_authorized("Invalid session for the user."));
                     }
                     let mut user = load_user(tx, pool, &rec.username)?;
@@ -1089,9 +1126,9 @@ fn respond_to_auth_challenge(state: &AppState, r: &Req<'_>) -> Result<Value, Api
                     tx.delete("session", &util::sha256_hex(session))?;
                     next_step(state, tx, pool, client, &user)
                 })
-                .map(|next| next.finish(state))
+                .and_then(|next| next.finish(state))
         }
-        "SOFTWARE_TOKEN_MFA" => {
+        ChallengeName::SoftwareTokenMfa => {
             let session = session.ok_or_else(|| missing_auth_param("Session"))?;
             let code = need(&resp, "SOFTWARE_TOKEN_MFA_CODE")?;
             state
@@ -1099,7 +1136,7 @@ fn respond_to_auth_challenge(state: &AppState, r: &Req<'_>) -> Result<Value, Api
                 .tx(
                     |tx| -> Result<auth::Counted<auth::Unsigned<'_>>, ApiError> {
                         let rec = take_session(state, tx, session, &client.id)?;
-                        if rec.challenge != "SOFTWARE_TOKEN_MFA" {
+                        if rec.challenge != ChallengeName::SoftwareTokenMfa.as_str() {
                             return Err(ApiError::not_authorized("Invalid session for the user."));
                         }
                         let mut user = load_user(tx, pool, &rec.username)?;
@@ -1108,7 +1145,7 @@ fn respond_to_auth_challenge(state: &AppState, r: &Req<'_>) -> Result<Value, Api
                         if !user.take_totp(code, state.now()) {
                             auth::count_wrong_session_code(tx, &util::sha256_hex(session), rec)?;
                             return Ok(Err(ApiError::new(
-                                "CodeMismatchException",
+                                CognitoErrorCode::CodeMismatchException,
                                 "Invalid code or auth state for the user.",
                             )));
                         }
@@ -1117,15 +1154,15 @@ fn respond_to_auth_challenge(state: &AppState, r: &Req<'_>) -> Result<Value, Api
                         api_tokens(state, tx, pool, client, &user, state.now()).map(Ok)
                     },
                 )?
-                .map(|t| Next::Tokens(Box::new(t)).finish(state))
+                .and_then(|t| Next::Tokens(Box::new(t)).finish(state))
         }
-        "MFA_SETUP" => {
+        ChallengeName::MfaSetup => {
             let session = session.ok_or_else(|| missing_auth_param("Session"))?;
             state
                 .store
                 .tx(|tx| {
                     let rec = take_session(state, tx, session, &client.id)?;
-                    if rec.challenge != "MFA_SETUP" || !rec.totp_verified {
+                    if rec.challenge != ChallengeName::MfaSetup.as_str() || !rec.totp_verified {
                         return Err(ApiError::not_authorized("Invalid session for the user."));
                     }
                     let mut user = load_user(tx, pool, &rec.username)?;
@@ -1135,7 +1172,7 @@ fn respond_to_auth_challenge(state: &AppState, r: &Req<'_>) -> Result<Value, Api
                     tx.delete("session", &util::sha256_hex(session))?;
                     api_tokens(state, tx, pool, client, &user, state.now())
                 })
-                .map(|t| Next::Tokens(Box::new(t)).finish(state))
+                .and_then(|t| Next::Tokens(Box::new(t)).finish(state))
         }
         _ => Err(ApiError::invalid_param(format!(
             "Challenge {name} is not supported by this local server"
@@ -1199,7 +1236,7 @@ fn password_verifier(
         resp.get("SECRET_HASH").map(String::as_str),
     )?;
     auth::check_lockout(&user, now)?;
-    let ts_ok = util::parse_cognito_timestamp(timestamp)
+    let ts_ok = cognito_srp::parse_cognito_timestamp(timestamp)
         .is_some_and(|t| (t - now).abs() <= TIMESTAMP_SKEW_SECS);
     if !ts_ok {
         tracing::info!(username = %user.username, timestamp, "SRP TIMESTAMP malformed or too far from the server clock");
@@ -1246,7 +1283,11 @@ fn get_tokens_from_refresh_token(state: &AppState, r: &Req<'_>) -> Result<Value,
             }
             Ok(t)
         })
-        .map(|t| json!({"AuthenticationResult": t.sign(state).authentication_result()}))
+        .and_then(|t| {
+            reply(&ops::GetTokensFromRefreshTokenResponse {
+                authentication_result: t.sign(state),
+            })
+        })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1300,13 +1341,14 @@ fn mfa_settings(user: &User) -> (Option<&'static str>, Vec<&'static str>) {
 
 fn get_user(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
     with_access(state, r, |_, _, user| {
-        let mut out = json!({"Username": user.username, "UserAttributes": user.attribute_list()});
         let (pref, list) = mfa_settings(&user);
-        if let Some(p) = pref {
-            out["PreferredMfaSetting"] = json!(p);
-            out["UserMFASettingList"] = json!(list);
-        }
-        Ok(out)
+        reply(&ops::GetUserResponse {
+            username: Username::new(user.username.as_str()),
+            user_attributes: user.attribute_list(),
+            mfa_options: None,
+            preferred_mfa_setting: pref.map(str::to_owned),
+            user_mfa_setting_list: pref.map(|_| list.into_iter().map(str::to_owned).collect()),
+        })
     })
 }
 
@@ -1350,7 +1392,9 @@ fn update_user_attributes(state: &AppState, r: &Req<'_>) -> Result<Value, ApiErr
                 SIGNUP_CODE_SECS,
             )?);
         }
-        Ok(json!({"CodeDeliveryDetailsList": list}))
+        reply(&ops::UpdateUserAttributesResponse {
+            code_delivery_details_list: Some(list),
+        })
     })
 }
 
@@ -1373,7 +1417,7 @@ fn get_user_attribute_verification_code(state: &AppState, r: &Req<'_>) -> Result
             &attr,
             SIGNUP_CODE_SECS,
         )?;
-        Ok(json!({"CodeDeliveryDetails": d}))
+        code_sent(d)
     })
 }
 
@@ -1445,7 +1489,7 @@ fn revoke_token(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
     check_client_secret(client, secret)?;
     if token.split('.').count() == 3 {
         return Err(ApiError::new(
-            "UnsupportedTokenTypeException",
+            CognitoErrorCode::UnsupportedTokenTypeException,
             "Unsupported token type",
         ));
     }
@@ -1454,7 +1498,7 @@ fn revoke_token(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
             if let Some(mut fam) = tx.get::<crate::state::Family>("family", &fkey)? {
                 if fam.client_id != client.id {
                     return Err(ApiError::new(
-                        "UnauthorizedException",
+                        CognitoErrorCode::UnauthorizedException,
                         "Token does not belong to this client",
                     ));
                 }
@@ -1508,7 +1552,7 @@ fn forgot_password(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
     check_secret_hash(client, &[username], secret_hash)?;
     state.store.tx(|tx| {
         let Some(user) = load_user_unless_hidden(tx, pool, username)? else {
-            return Ok(fake_delivery());
+            return fake_delivery();
         };
         if user.attr("email").is_none() || (user.verified_email().is_none() && user.status == "CONFIRMED") {
             return Err(ApiError::invalid_param(
@@ -1516,7 +1560,7 @@ fn forgot_password(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
             ));
         }
         let d = auth::send_code(state, tx, pool, &client.id, &user, "ForgotPassword", "email", RESET_CODE_SECS)?;
-        Ok(json!({"CodeDeliveryDetails": d}))
+        code_sent(d)
     })
 }
 
@@ -1561,7 +1605,10 @@ fn associate_software_token(state: &AppState, r: &Req<'_>) -> Result<Value, ApiE
         return with_access(state, r, |tx, pool, mut user| {
             user.totp_pending = Some(secret.clone());
             auth::save_user(tx, pool, &user)?;
-            Ok(json!({"SecretCode": secret}))
+            reply(&ops::AssociateSoftwareTokenResponse {
+                secret_code: TotpSecret::new(secret.as_str()),
+                session: None,
+            })
         });
     }
     let session = r
@@ -1577,7 +1624,10 @@ fn associate_software_token(state: &AppState, r: &Req<'_>) -> Result<Value, ApiE
         auth::save_user(tx, pool, &user)?;
         tx.delete("session", &key)?;
         let s = new_session(tx, &rec)?;
-        Ok(json!({"SecretCode": secret, "Session": s}))
+        reply(&ops::AssociateSoftwareTokenResponse {
+            secret_code: TotpSecret::new(secret.as_str()),
+            session: Some(ChallengeSession::new(s)),
+        })
     })
 }
 
@@ -1589,7 +1639,7 @@ fn mfa_setup_session(
     let key = util::sha256_hex(session);
     let rec = tx
         .get::<SessionRec>("session", &key)?
-        .filter(|s| s.challenge == "MFA_SETUP")
+        .filter(|s| s.challenge == ChallengeName::MfaSetup.as_str())
         .ok_or_else(|| ApiError::not_authorized("Invalid session for the user."))?;
     if state.now() > rec.expires {
         return Err(ApiError::not_authorized(
@@ -1611,7 +1661,7 @@ fn verify_software_token(state: &AppState, r: &Req<'_>) -> Result<Value, ApiErro
         })?;
         let Some(step) = util::totp_step(&pending, &code, now) else {
             return Err(ApiError::new(
-                "EnableSoftwareTokenMFAException",
+                CognitoErrorCode::EnableSoftwareTokenMFAException,
                 "Code mismatch and fail enable Software Token MFA",
             ));
         };
@@ -1625,7 +1675,10 @@ fn verify_software_token(state: &AppState, r: &Req<'_>) -> Result<Value, ApiErro
         return with_access(state, r, |tx, pool, mut user| {
             verify(&mut user)?;
             auth::save_user(tx, pool, &user)?;
-            Ok(json!({"Status": "SUCCESS"}))
+            reply(&ops::VerifySoftwareTokenResponse {
+                status: Some(VerifySoftwareTokenStatus::Success),
+                session: None,
+            })
         });
     }
     let session = r
@@ -1642,7 +1695,10 @@ fn verify_software_token(state: &AppState, r: &Req<'_>) -> Result<Value, ApiErro
         tx.delete("session", &key)?;
         rec.totp_verified = true;
         let s = new_session(tx, &rec)?;
-        Ok(json!({"Status": "SUCCESS", "Session": s}))
+        reply(&ops::VerifySoftwareTokenResponse {
+            status: Some(VerifySoftwareTokenStatus::Success),
+            session: Some(ChallengeSession::new(s)),
+        })
     })
 }
 
@@ -1693,7 +1749,7 @@ fn admin_pool<'s>(state: &'s AppState, r: &Req<'_>) -> Result<&'s PoolConfig, Ap
     let id = r.req_str("UserPoolId", 55)?;
     state.pool(id).ok_or_else(|| {
         ApiError::new(
-            "ResourceNotFoundException",
+            CognitoErrorCode::ResourceNotFoundException,
             format!("User pool {id} does not exist."),
         )
     })
@@ -1737,13 +1793,13 @@ fn admin_create_user(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
             (Some(u), Some("RESEND")) if u.status == "FORCE_CHANGE_PASSWORD" => u,
             (Some(_), Some("RESEND")) => {
                 return Err(ApiError::new(
-                    "UnsupportedUserStateException",
+                    CognitoErrorCode::UnsupportedUserStateException,
                     "User status is not FORCE_CHANGE_PASSWORD",
                 ))
             }
             (Some(_), _) => {
                 return Err(ApiError::new(
-                    "UsernameExistsException",
+                    CognitoErrorCode::UsernameExistsException,
                     "User account already exists",
                 ))
             }
@@ -1888,4 +1944,37 @@ fn admin_user_global_sign_out(state: &AppState, r: &Req<'_>) -> Result<Value, Ap
         auth::revoke_all(tx, &pool.id, &user.username)?;
         Ok(json!({}))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_core_operation_is_routed_once() {
+        let names: Vec<&str> = operations().collect();
+        for op in ops::OPERATION_NAMES {
+            assert!(names.contains(op), "{op} is not routed");
+        }
+        let mut unique = names.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), names.len(), "an operation is routed twice");
+    }
+
+    #[test]
+    fn validation_enums_are_core_names() {
+        for name in CHALLENGES {
+            assert!(
+                !matches!(ChallengeName::from_wire(name), ChallengeName::Other(_)),
+                "{name} is not one of core's challenge names"
+            );
+        }
+        for flow in AUTH_FLOWS.iter().filter(|f| !f.starts_with("ADMIN_")) {
+            assert!(
+                !matches!(AuthFlow::from_wire(flow), AuthFlow::Other(_)),
+                "{flow} is not one of core's auth flows"
+            );
+        }
+    }
 }

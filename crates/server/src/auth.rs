@@ -1,6 +1,10 @@
 //! Domain logic shared by the user-pool API and the hosted UI: user lookup, lockout, codes and
 //! the outbox, token minting, refresh-token families, access-token validation.
 
+use cognito_core::oauth::TokenResponse;
+use cognito_core::ops::{AuthenticationResult, CodeDeliveryDetails, DeliveryMedium};
+use cognito_core::types::{AccessToken, IdToken, RefreshToken};
+use cognito_core::CognitoErrorCode;
 use serde_json::{json, Map, Value};
 
 use crate::config::{ClientConfig, PoolConfig};
@@ -64,7 +68,7 @@ pub fn check_lockout(user: &User, now: i64) -> Result<(), ApiError> {
 pub fn check_password_status(user: &User, now: i64) -> Result<(), ApiError> {
     match user.status.as_str() {
         "RESET_REQUIRED" => Err(ApiError::new(
-            "PasswordResetRequiredException",
+            CognitoErrorCode::PasswordResetRequiredException,
             "Password reset required for the user",
         )),
         "FORCE_CHANGE_PASSWORD" if user.temp_password_expires.is_some_and(|e| now > e) => {
@@ -119,7 +123,7 @@ pub fn send_code(
     purpose: &str,
     attribute: &str,
     lifetime: i64,
-) -> Result<Value, ApiError> {
+) -> Result<CodeDeliveryDetails, ApiError> {
     let Some(dest) = user.attr(attribute).map(str::to_string) else {
         return Err(ApiError::invalid_param(format!(
             "Cannot send a code: the user has no {attribute} attribute"
@@ -157,14 +161,23 @@ fn purpose_key(purpose: &str, attribute: &str) -> String {
     }
 }
 
+/// How a code for `attribute` travels: by SMS to `phone_number`, else by email.
+fn medium(attribute: &str) -> DeliveryMedium {
+    if attribute == "phone_number" {
+        DeliveryMedium::Sms
+    } else {
+        DeliveryMedium::Email
+    }
+}
+
 /// `CodeDeliveryDetails` for a destination.
 #[must_use]
-pub fn delivery(dest: &str, attribute: &str) -> Value {
-    json!({
-        "Destination": util::mask_destination(dest),
-        "DeliveryMedium": if attribute == "phone_number" { "SMS" } else { "EMAIL" },
-        "AttributeName": attribute,
-    })
+pub fn delivery(dest: &str, attribute: &str) -> CodeDeliveryDetails {
+    CodeDeliveryDetails {
+        destination: Some(util::mask_destination(dest)),
+        delivery_medium: Some(medium(attribute)),
+        attribute_name: Some(attribute.to_owned()),
+    }
 }
 
 /// Writes a message to the dev outbox and the log.
@@ -183,11 +196,6 @@ pub fn outbox(
     purpose: &str,
     code: &str,
 ) -> Result<(), ApiError> {
-    let medium = if attribute == "phone_number" {
-        "SMS"
-    } else {
-        "EMAIL"
-    };
     tracing::info!(
         pool = %pool.id, username = %user.username, purpose, destination = dest,
         "code for {} ({purpose}): {code}", user.username
@@ -199,7 +207,7 @@ pub fn outbox(
             "clientId": client_id,
             "username": user.username,
             "destination": dest,
-            "deliveryMedium": medium,
+            "deliveryMedium": medium(attribute).as_str(),
             "attributeName": attribute,
             "purpose": purpose,
             "code": code,
@@ -234,7 +242,7 @@ pub fn outbox_in_memory(
             "clientId": "",
             "username": user.username,
             "destination": dest,
-            "deliveryMedium": "EMAIL",
+            "deliveryMedium": DeliveryMedium::Email.as_str(),
             "attributeName": "email",
             "purpose": purpose,
             "code": secret,
@@ -270,7 +278,7 @@ pub fn take_code(
         if rec.attempts >= MAX_CODE_ATTEMPTS {
             tx.delete("code", &key)?;
             return Ok(Err(ApiError::new(
-                "LimitExceededException",
+                CognitoErrorCode::LimitExceededException,
                 "Attempt limit exceeded, please try after some time.",
             )));
         }
@@ -294,51 +302,15 @@ pub fn take_code(
     Ok(Ok(()))
 }
 
-/// Tokens issued for one sign-in or refresh.
-#[derive(Debug, Clone)]
-pub struct Tokens {
-    /// ID token (absent for OAuth flows without `openid`).
-    pub id_token: Option<String>,
-    /// Access token.
-    pub access_token: String,
-    /// Refresh token, only on a new sign-in.
-    pub refresh_token: Option<String>,
-    /// Access token lifetime in seconds.
-    pub expires_in: i64,
-}
-
-impl Tokens {
-    /// The API's `AuthenticationResult`.
-    #[must_use]
-    pub fn authentication_result(&self) -> Value {
-        let mut m = Map::new();
-        m.insert("AccessToken".into(), json!(self.access_token));
-        m.insert("ExpiresIn".into(), json!(self.expires_in));
-        m.insert("TokenType".into(), json!("Bearer"));
-        if let Some(id) = &self.id_token {
-            m.insert("IdToken".into(), json!(id));
-        }
-        if let Some(r) = &self.refresh_token {
-            m.insert("RefreshToken".into(), json!(r));
-        }
-        Value::Object(m)
-    }
-
-    /// The OAuth token endpoint's JSON.
-    #[must_use]
-    pub fn oauth_json(&self) -> Value {
-        let mut m = Map::new();
-        m.insert("access_token".into(), json!(self.access_token));
-        if let Some(id) = &self.id_token {
-            m.insert("id_token".into(), json!(id));
-        }
-        if let Some(r) = &self.refresh_token {
-            m.insert("refresh_token".into(), json!(r));
-        }
-        m.insert("token_type".into(), json!("Bearer"));
-        m.insert("expires_in".into(), json!(self.expires_in));
-        Value::Object(m)
-    }
+/// The tokens of a sign-in or refresh as `/oauth2/token` sends them: the same tokens as the
+/// API's `AuthenticationResult`, in the OAuth shape `cognito-core` reads.
+#[must_use]
+pub fn token_response(t: AuthenticationResult) -> TokenResponse {
+    // Lifetimes are at least 1 s (the config is checked), so never negative.
+    let mut r = TokenResponse::new(t.access_token, u64::try_from(t.expires_in).unwrap_or(0));
+    r.id_token = t.id_token;
+    r.refresh_token = t.refresh_token;
+    r
 }
 
 /// The native API scope.
@@ -362,9 +334,9 @@ pub struct Unsigned<'s> {
 }
 
 impl Unsigned<'_> {
-    /// Signs the ID and access tokens.
+    /// Signs the ID and access tokens: the API's `AuthenticationResult`.
     #[must_use]
-    pub fn sign(self, state: &AppState) -> Tokens {
+    pub fn sign(self, state: &AppState) -> AuthenticationResult {
         let mut t = mint(
             state,
             self.now,
@@ -376,7 +348,7 @@ impl Unsigned<'_> {
             self.with_id_token,
             self.with_at_hash,
         );
-        t.refresh_token = self.refresh_token;
+        t.refresh_token = self.refresh_token.map(RefreshToken::new);
         t
     }
 
@@ -536,7 +508,7 @@ pub fn mint(
     nonce: Option<&str>,
     with_id_token: bool,
     with_at_hash: bool,
-) -> Tokens {
+) -> AuthenticationResult {
     let iss = state.issuer(&pool.id);
     let event_id = uuid::Uuid::new_v4().to_string();
     let keys = &state.keys[&pool.id];
@@ -596,11 +568,13 @@ pub fn mint(
         keys.id.sign(&id)
     });
 
-    Tokens {
-        id_token,
-        access_token,
-        refresh_token: None,
+    AuthenticationResult {
+        access_token: AccessToken::new(access_token),
         expires_in: client.access_token_validity_seconds,
+        token_type: "Bearer".to_owned(),
+        refresh_token: None,
+        id_token: id_token.map(IdToken::new),
+        new_device_metadata: None,
     }
 }
 
@@ -704,14 +678,14 @@ mod tests {
         user.temp_password_expires = Some(100);
         assert!(check_password_status(&user, 100).is_ok(), "at expiry");
         let e = check_password_status(&user, 101).unwrap_err();
-        assert_eq!(e.code, "NotAuthorizedException");
+        assert_eq!(e.code, CognitoErrorCode::NotAuthorizedException);
         assert_eq!(
             e.message,
             "Temporary password has expired and must be reset by an administrator."
         );
         user.status = "RESET_REQUIRED".into();
         let e = check_password_status(&user, 0).unwrap_err();
-        assert_eq!(e.code, "PasswordResetRequiredException");
+        assert_eq!(e.code, CognitoErrorCode::PasswordResetRequiredException);
         assert_eq!(e.message, "Password reset required for the user");
     }
 }

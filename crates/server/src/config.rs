@@ -1,5 +1,6 @@
 //! The TOML configuration: user pools, app clients, password policy, token lifetimes, seed users.
 
+use cognito_core::types::{ClientId, ClientSecret, UserPoolId};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -361,6 +362,40 @@ impl PoolConfig {
     #[must_use]
     pub fn srp_pool_name(&self) -> &str {
         self.id.split_once('_').map_or("", |(_, n)| n)
+    }
+}
+
+impl ClientConfig {
+    /// This app client as `cognito-core` describes it (pool, client id, secret), to build
+    /// requests exactly as a client does (the hosted UI's pages call the API that way).
+    ///
+    /// # Errors
+    /// A pool id `cognito-core` refuses; [`Config::parse`] only lets valid ones through.
+    pub fn core_config(
+        &self,
+        pool: &PoolConfig,
+    ) -> Result<cognito_core::wire::ClientConfig, cognito_core::Error> {
+        let config = cognito_core::wire::ClientConfig::new(
+            UserPoolId::parse(&pool.id)?,
+            ClientId::new(self.id.as_str()),
+        );
+        Ok(match &self.secret {
+            Some(secret) => config.with_client_secret(ClientSecret::new(secret.as_str())),
+            None => config,
+        })
+    }
+
+    /// `SECRET_HASH` of `username` for this client, computed as clients compute it
+    /// ([`cognito_core::wire::secret_hash`]); `None` for a client without a secret.
+    #[must_use]
+    pub fn secret_hash(&self, username: &str) -> Option<String> {
+        self.secret.as_ref().map(|secret| {
+            cognito_core::wire::secret_hash(
+                &ClientSecret::new(secret.as_str()),
+                username,
+                &ClientId::new(self.id.as_str()),
+            )
+        })
     }
 }
 

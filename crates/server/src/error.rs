@@ -3,6 +3,8 @@
 
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use cognito_core::wire::CONTENT_TYPE_JSON_1_1;
+use cognito_core::CognitoErrorCode;
 use serde_json::json;
 
 use crate::store::StoreError;
@@ -10,15 +12,16 @@ use crate::store::StoreError;
 /// An error returned by a user-pool API operation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
-    /// Exception name, e.g. `NotAuthorizedException`.
-    pub code: &'static str,
+    /// The exception, e.g. `NotAuthorizedException`: the client's own vocabulary
+    /// (`cognito-core`), so what the server sends is what the client matches on.
+    pub code: CognitoErrorCode,
     /// Human-readable message.
     pub message: String,
 }
 
 impl ApiError {
     /// Any error.
-    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(code: CognitoErrorCode, message: impl Into<String>) -> Self {
         Self {
             code,
             message: message.into(),
@@ -26,7 +29,7 @@ impl ApiError {
     }
     /// NotAuthorizedException.
     pub fn not_authorized(message: impl Into<String>) -> Self {
-        Self::new("NotAuthorizedException", message)
+        Self::new(CognitoErrorCode::NotAuthorizedException, message)
     }
     /// NotAuthorizedException `Incorrect username or password.`
     #[must_use]
@@ -35,17 +38,20 @@ impl ApiError {
     }
     /// InvalidParameterException.
     pub fn invalid_param(message: impl Into<String>) -> Self {
-        Self::new("InvalidParameterException", message)
+        Self::new(CognitoErrorCode::InvalidParameterException, message)
     }
     /// UserNotFoundException `User does not exist.`
     #[must_use]
     pub fn user_not_found() -> Self {
-        Self::new("UserNotFoundException", "User does not exist.")
+        Self::new(
+            CognitoErrorCode::UserNotFoundException,
+            "User does not exist.",
+        )
     }
     /// ResourceNotFoundException for an unknown client id.
     pub fn unknown_client(client_id: &str) -> Self {
         Self::new(
-            "ResourceNotFoundException",
+            CognitoErrorCode::ResourceNotFoundException,
             format!("User pool client {client_id} does not exist."),
         )
     }
@@ -53,7 +59,7 @@ impl ApiError {
     #[must_use]
     pub fn code_mismatch() -> Self {
         Self::new(
-            "CodeMismatchException",
+            CognitoErrorCode::CodeMismatchException,
             "Invalid verification code provided, please try again.",
         )
     }
@@ -61,19 +67,19 @@ impl ApiError {
     #[must_use]
     pub fn expired_code() -> Self {
         Self::new(
-            "ExpiredCodeException",
+            CognitoErrorCode::ExpiredCodeException,
             "Invalid code provided, please request a code again.",
         )
     }
     /// InternalErrorException (HTTP 500).
     pub fn internal(message: impl Into<String>) -> Self {
-        Self::new("InternalErrorException", message)
+        Self::new(CognitoErrorCode::InternalErrorException, message)
     }
 
     /// HTTP status: 500 for InternalErrorException, 400 otherwise.
     #[must_use]
     pub fn status(&self) -> StatusCode {
-        if self.code == "InternalErrorException" {
+        if self.code == CognitoErrorCode::InternalErrorException {
             StatusCode::INTERNAL_SERVER_ERROR
         } else {
             StatusCode::BAD_REQUEST
@@ -98,14 +104,15 @@ impl From<StoreError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = json!({"__type": self.code, "message": self.message}).to_string();
+        let code = self.code.as_str();
+        let body = json!({"__type": code, "message": self.message}).to_string();
         let mut resp = (self.status(), body).into_response();
         let h = resp.headers_mut();
         h.insert(
             axum::http::header::CONTENT_TYPE,
-            HeaderValue::from_static("application/x-amz-json-1.1"),
+            HeaderValue::from_static(CONTENT_TYPE_JSON_1_1),
         );
-        if let Ok(v) = HeaderValue::from_str(&format!("{}:", self.code)) {
+        if let Ok(v) = HeaderValue::from_str(&format!("{code}:")) {
             h.insert("x-amzn-errortype", v);
         }
         // Header values must be visible ASCII; replace anything else.

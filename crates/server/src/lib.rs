@@ -30,6 +30,7 @@ use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode}
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
+use cognito_core::{wire, CognitoErrorCode};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use tower_http::cors::{AllowHeaders, AllowOrigin, CorsLayer};
@@ -194,7 +195,7 @@ async fn api_handler(State(state): State<AppState>, headers: HeaderMap, body: Bo
         .map(str::to_string);
     let browser_admin = target
         .as_deref()
-        .and_then(|t| t.strip_prefix(api::TARGET_PREFIX))
+        .and_then(wire::operation_of_target)
         .is_some_and(|op| op.starts_with("Admin"))
         && origin(&headers).is_some()
         && !state.config.server.allow_browser_admin;
@@ -204,7 +205,7 @@ async fn api_handler(State(state): State<AppState>, headers: HeaderMap, body: Bo
             "refused an Admin* operation from a browser (set [server] allow_browser_admin = true to allow)"
         );
         Err(ApiError::new(
-            "AccessDeniedException",
+            CognitoErrorCode::AccessDeniedException,
             "Admin operations are not accepted from browsers (the request has an Origin header); \
              cognito-local has no IAM. Call them from a server or script, or set \
              [server] allow_browser_admin = true.",
@@ -242,7 +243,7 @@ async fn api_handler(State(state): State<AppState>, headers: HeaderMap, body: Bo
             StatusCode::OK,
             [(
                 header::CONTENT_TYPE,
-                HeaderValue::from_static("application/x-amz-json-1.1"),
+                HeaderValue::from_static(wire::CONTENT_TYPE_JSON_1_1),
             )],
             v.to_string(),
         )
@@ -257,7 +258,10 @@ async fn root_info() -> Response {
     (
         StatusCode::OK,
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        "cognito-local: POST / with X-Amz-Target: AWSCognitoIdentityProviderService.<Operation>\n",
+        format!(
+            "cognito-local: POST / with X-Amz-Target: {}\n",
+            wire::target("<Operation>")
+        ),
     )
         .into_response()
 }
@@ -283,7 +287,7 @@ async fn jwks(State(state): State<AppState>, Path(pool_id): Path<String>) -> Res
 
 fn pool_not_found(pool_id: &str) -> Response {
     ApiError::new(
-        "ResourceNotFoundException",
+        CognitoErrorCode::ResourceNotFoundException,
         format!("User pool {pool_id} does not exist."),
     )
     .into_response()
@@ -352,7 +356,11 @@ async fn outbox(
 
 async fn not_found(method: Method) -> Response {
     if method == Method::POST {
-        return ApiError::new("UnknownOperationException", "Unknown operation").into_response();
+        return ApiError::new(
+            CognitoErrorCode::UnknownOperationException,
+            "Unknown operation",
+        )
+        .into_response();
     }
     (
         StatusCode::NOT_FOUND,

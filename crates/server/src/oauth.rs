@@ -15,6 +15,11 @@ use axum::routing::{get, post, MethodRouter};
 use axum::Router;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine as _;
+use cognito_core::oauth::TokenResponse;
+use cognito_core::ops::{self, Operation};
+use cognito_core::types::{Password, Username};
+use cognito_core::wire;
+use cognito_core::CognitoErrorCode;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -800,24 +805,21 @@ fn after_password(
 // ---------------------------------------------------------------------------------------------
 // Sign-up, confirmation, forgot password: thin pages over the user-pool API
 
-fn call_api(
-    state: &AppState,
-    client: &ClientConfig,
-    op: &str,
-    mut body: Value,
-) -> Result<Value, ApiError> {
-    if let (Some(secret), Some(u)) = (&client.secret, body.get("Username").and_then(Value::as_str))
-    {
-        body["SecretHash"] = json!(util::secret_hash(secret, u, &client.id));
-    }
-    body["ClientId"] = json!(client.id);
+/// Calls operation `O` of the user-pool API in-process with `req`, the request a client sends.
+fn call_api<O: Operation>(state: &AppState, req: &O::Request) -> Result<Value, ApiError> {
+    let body = serde_json::to_vec(req)
+        .map_err(|e| ApiError::internal(format!("cannot serialize {}: {e}", O::NAME)))?;
     crate::api::handle(
         state,
-        Some(&format!("{}{op}", crate::api::TARGET_PREFIX)),
-        Some("application/x-amz-json-1.1"),
-        body.to_string().as_bytes(),
+        Some(&wire::target(O::NAME)),
+        Some(wire::CONTENT_TYPE_JSON_1_1),
+        &body,
     )
 }
+
+/// One hosted-UI form's API call: the form's request, built from the app client (as
+/// `cognito-core` fills `ClientId` and `SecretHash`) and the form fields, then sent.
+type FormCall = fn(&AppState, &wire::ClientConfig, &Params) -> Result<Value, ApiError>;
 
 struct SimpleForm<'a> {
     title: &'a str,
@@ -947,8 +949,7 @@ async fn handle_post(
     headers: HeaderMap,
     body: Body,
     form: SimpleForm<'static>,
-    op: &'static str,
-    build: fn(&Params) -> Value,
+    call: FormCall,
     next: NextPage,
 ) -> Response {
     let f = match read_form(&headers, body).await {
@@ -972,10 +973,16 @@ async fn handle_post(
             StatusCode::FORBIDDEN,
         );
     }
+    let config = match a.client.core_config(a.pool) {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::error!("client {}: {e}", a.client.id);
+            return error_page(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error.");
+        }
+    };
     let st = state.clone();
-    let client = a.client.clone();
-    let req = build(&f);
-    let result = tokio::task::spawn_blocking(move || call_api(&st, &client, op, req)).await;
+    let fields = f.clone();
+    let result = tokio::task::spawn_blocking(move || call(&st, &config, &fields)).await;
     match result {
         Ok(Ok(_)) => {
             let (path, extra) = next(&f);
@@ -1009,12 +1016,24 @@ async fn signup_post(State(state): State<AppState>, headers: HeaderMap, body: Bo
         headers,
         body,
         signup_form(),
-        "SignUp",
-        |f| {
-            json!({"Username": fv(f, "username"), "Password": f.get("password").cloned().unwrap_or_default(),
-                   "UserAttributes": [{"Name": "email", "Value": fv(f, "email")}]})
+        |state, config, f| {
+            let req = ops::SignUpRequest::new(
+                config,
+                Username::new(fv(f, "username")),
+                Password::new(f.get("password").cloned().unwrap_or_default()),
+                vec![ops::AttributeType::new("email", fv(f, "email"))],
+            );
+            call_api::<ops::SignUp>(state, &req)
         },
-        |f| ("/confirmUser", vec![("username", fv(f, "username")), ("notice", "code_sent".into())]),
+        |f| {
+            (
+                "/confirmUser",
+                vec![
+                    ("username", fv(f, "username")),
+                    ("notice", "code_sent".into()),
+                ],
+            )
+        },
     )
     .await
 }
@@ -1025,8 +1044,14 @@ async fn confirm_post(State(state): State<AppState>, headers: HeaderMap, body: B
         headers,
         body,
         confirm_form(),
-        "ConfirmSignUp",
-        |f| json!({"Username": fv(f, "username"), "ConfirmationCode": fv(f, "code")}),
+        |state, config, f| {
+            let req = ops::ConfirmSignUpRequest::new(
+                config,
+                Username::new(fv(f, "username")),
+                fv(f, "code"),
+            );
+            call_api::<ops::ConfirmSignUp>(state, &req)
+        },
         |f| {
             (
                 "/login",
@@ -1046,8 +1071,10 @@ async fn forgot_post(State(state): State<AppState>, headers: HeaderMap, body: Bo
         headers,
         body,
         forgot_form(),
-        "ForgotPassword",
-        |f| json!({"Username": fv(f, "username")}),
+        |state, config, f| {
+            let req = ops::ForgotPasswordRequest::new(config, Username::new(fv(f, "username")));
+            call_api::<ops::ForgotPassword>(state, &req)
+        },
         |f| {
             (
                 "/confirmForgotPassword",
@@ -1071,10 +1098,14 @@ async fn confirm_forgot_post(
         headers,
         body,
         confirm_forgot_form(),
-        "ConfirmForgotPassword",
-        |f| {
-            json!({"Username": fv(f, "username"), "ConfirmationCode": fv(f, "code"),
-                   "Password": f.get("password").cloned().unwrap_or_default()})
+        |state, config, f| {
+            let req = ops::ConfirmForgotPasswordRequest::new(
+                config,
+                Username::new(fv(f, "username")),
+                fv(f, "code"),
+                Password::new(f.get("password").cloned().unwrap_or_default()),
+            );
+            call_api::<ops::ConfirmForgotPassword>(state, &req)
         },
         |f| {
             (
@@ -1167,12 +1198,12 @@ async fn token(State(state): State<AppState>, headers: HeaderMap, body: Body) ->
     let st = state.clone();
     let (pool, client) = (pool.clone(), client.clone());
     let result = tokio::task::spawn_blocking(move || token_grant(&st, &pool, &client, &f)).await;
-    match result {
-        Ok(Ok(v)) => {
+    match result.map(|r| r.map(|tokens| serde_json::to_string(&tokens))) {
+        Ok(Ok(Ok(body))) => {
             let mut r = (
                 StatusCode::OK,
                 [(header::CONTENT_TYPE, "application/json")],
-                v.to_string(),
+                body,
             )
                 .into_response();
             r.headers_mut()
@@ -1182,7 +1213,7 @@ async fn token(State(state): State<AppState>, headers: HeaderMap, body: Body) ->
             r
         }
         Ok(Err((e, d))) => oauth_error(StatusCode::BAD_REQUEST, e, &d),
-        Err(_) => oauth_error(
+        Ok(Ok(Err(_))) | Err(_) => oauth_error(
             StatusCode::INTERNAL_SERVER_ERROR,
             "server_error",
             "internal error",
@@ -1190,7 +1221,7 @@ async fn token(State(state): State<AppState>, headers: HeaderMap, body: Body) ->
     }
 }
 
-type GrantResult = Result<Value, (&'static str, String)>;
+type GrantResult = Result<TokenResponse, (&'static str, String)>;
 
 fn token_grant(
     state: &AppState,
@@ -1286,7 +1317,7 @@ fn token_grant(
                 )
                 .map_err(internal)?
                 // Signed after the commit, outside the store lock.
-                .map(|t| t.sign(state).oauth_json())
+                .map(|t| auth::token_response(t.sign(state)))
         }
         Some("refresh_token") => {
             let rt = f
@@ -1297,13 +1328,13 @@ fn token_grant(
                 .store
                 .tx(|tx| match auth::refresh(state, tx, pool, client, rt) {
                     Ok(t) => Ok(Ok(t)),
-                    Err(e) if e.code == "NotAuthorizedException" => {
+                    Err(e) if e.code == CognitoErrorCode::NotAuthorizedException => {
                         Ok(Err(("invalid_grant", e.message)))
                     }
                     Err(e) => Err(e),
                 })
                 .map_err(internal)?
-                .map(|t| t.sign(state).oauth_json())
+                .map(|t| auth::token_response(t.sign(state)))
         }
         Some("client_credentials") => Err((
             "unauthorized_client",
@@ -1359,7 +1390,7 @@ async fn user_info(State(state): State<AppState>, headers: HeaderMap) -> Respons
     .await
     {
         Ok(c) => c,
-        Err(e) if e.code == "InternalErrorException" => {
+        Err(e) if e.code == CognitoErrorCode::InternalErrorException => {
             return oauth_error(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "server_error",

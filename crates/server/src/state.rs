@@ -1,5 +1,6 @@
 //! Shared server state: configuration, store, clock, signing keys; and the stored records.
 
+use cognito_core::ops::AttributeType;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Debug;
@@ -425,10 +426,10 @@ impl User {
 
     /// The attribute list as in GetUser (`sub` first).
     #[must_use]
-    pub fn attribute_list(&self) -> Vec<serde_json::Value> {
-        let mut v = vec![serde_json::json!({"Name": "sub", "Value": self.sub})];
+    pub fn attribute_list(&self) -> Vec<AttributeType> {
+        let mut v = vec![AttributeType::new("sub", self.sub.as_str())];
         for (k, val) in &self.attributes {
-            v.push(serde_json::json!({"Name": k, "Value": val}));
+            v.push(AttributeType::new(k.as_str(), val.as_str()));
         }
         v
     }

@@ -1,7 +1,9 @@
-//! Small helpers: randomness, SECRET_HASH, password policy, TOTP (RFC 6238), the SRP TIMESTAMP
-//! format, masking, HTML escaping.
+//! Small helpers: randomness, password policy, TOTP (RFC 6238), masking, HTML escaping.
+//!
+//! `SECRET_HASH` and the SRP `TIMESTAMP` are the clients' own: `cognito_core::wire::secret_hash`
+//! and `cognito_srp::parse_cognito_timestamp`.
 
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use rand::RngCore;
@@ -34,17 +36,6 @@ pub fn random_code() -> String {
 #[must_use]
 pub fn sha256_hex(s: &str) -> String {
     hex::encode(Sha256::digest(s.as_bytes()))
-}
-
-/// SECRET_HASH = Base64(HMAC-SHA256(key = client secret, msg = username + clientId)).
-#[must_use]
-pub fn secret_hash(secret: &str, username: &str, client_id: &str) -> String {
-    let Ok(mut m) = Hmac::<Sha256>::new_from_slice(secret.as_bytes()) else {
-        return String::new();
-    };
-    m.update(username.as_bytes());
-    m.update(client_id.as_bytes());
-    STANDARD.encode(m.finalize().into_bytes())
 }
 
 /// Constant-time string equality.
@@ -161,53 +152,6 @@ pub fn totp_step(secret_b32: &str, code: &str, now: i64) -> Option<i64> {
     found
 }
 
-const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
-
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// Parses Cognito's SRP TIMESTAMP, `EEE MMM d HH:mm:ss UTC yyyy` (English, day not zero-padded),
-/// to unix seconds. Rejects any other spelling (e.g. `Mar 05`) and a weekday that does not match.
-#[must_use]
-pub fn parse_cognito_timestamp(s: &str) -> Option<i64> {
-    let parts: Vec<&str> = s.split(' ').collect();
-    let [wd, mon, day, time, utc, year] = parts.as_slice() else {
-        return None;
-    };
-    if *utc != "UTC" || day.starts_with('0') || day.is_empty() || day.len() > 2 || year.len() != 4 {
-        return None;
-    }
-    let m = MONTHS.iter().position(|x| x == mon)? as i64 + 1;
-    let d: i64 = day.parse().ok()?;
-    let y: i64 = year.parse().ok()?;
-    let t: Vec<&str> = time.split(':').collect();
-    let [hh, mm, ss] = t.as_slice() else {
-        return None;
-    };
-    if hh.len() != 2 || mm.len() != 2 || ss.len() != 2 {
-        return None;
-    }
-    let (hh, mm, ss): (i64, i64, i64) = (hh.parse().ok()?, mm.parse().ok()?, ss.parse().ok()?);
-    if !(1..=31).contains(&d) || hh > 23 || mm > 59 || ss > 60 {
-        return None;
-    }
-    let days = days_from_civil(y, m, d);
-    if DAYS[(days + 4).rem_euclid(7) as usize] != *wd {
-        return None;
-    }
-    Some(days * 86_400 + hh * 3600 + mm * 60 + ss)
-}
-
 /// Masks a delivery destination the way Cognito does: `d***@e***`.
 #[must_use]
 pub fn mask_destination(dest: &str) -> String {
@@ -271,32 +215,6 @@ mod tests {
             Some(b.as_slice())
         );
         assert_eq!(base32_encode(b"foobar"), "MZXW6YTBOI");
-    }
-
-    #[test]
-    fn timestamp_parse() {
-        assert_eq!(
-            parse_cognito_timestamp("Tue Mar 5 09:04:07 UTC 2024"),
-            Some(1_709_629_447)
-        );
-        assert_eq!(
-            parse_cognito_timestamp("Tue Mar 05 09:04:07 UTC 2024"),
-            None
-        );
-        assert_eq!(parse_cognito_timestamp("Wed Mar 5 09:04:07 UTC 2024"), None);
-        assert_eq!(
-            parse_cognito_timestamp("Thu Jan 1 00:00:00 UTC 1970"),
-            Some(0)
-        );
-        assert_eq!(parse_cognito_timestamp(""), None);
-    }
-
-    #[test]
-    fn secret_hash_known_value() {
-        // HMAC-SHA256("secret", "userclient") base64.
-        let h = secret_hash("secret", "user", "client");
-        assert_eq!(h.len(), 44);
-        assert_ne!(h, secret_hash("secret", "user2", "client"));
     }
 
     #[test]

@@ -351,6 +351,27 @@ async fn lockout_after_five_failures_grows_and_resets() {
     ok(app, "InitiateAuth", pw("DemoPassw0rd!")).await;
 }
 
+/// The server checks `SECRET_HASH` against a value computed outside this code base, and the
+/// value with username and client id swapped (a classic mix-up) is refused.
+#[tokio::test]
+async fn secret_hash_matches_an_independent_value() {
+    // `printf 'demo<CONF>' | openssl dgst -sha256 -hmac <CONF_SECRET> -binary | base64`
+    let known = "HhqVuCVkQsm48/10Cd57nnZ8e9eLJ4Bbr/wq+agYgts=";
+    // The same over `<CONF>demo`.
+    let swapped = "/dvUcuqKjHcLvkCG910YJBmVqydPWQ8fDKFVJIulKw8=";
+    assert_eq!(secret_hash(CONF_SECRET, "demo", CONF), known);
+    let s = server();
+    let sign_in = |hash: &str| json!({"ClientId": CONF, "AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": {"USERNAME": "demo", "PASSWORD": "DemoPassw0rd!", "SECRET_HASH": hash}});
+    ok(&s.app, "InitiateAuth", sign_in(known)).await;
+    assert_eq!(
+        err(&s.app, "InitiateAuth", sign_in(swapped)).await,
+        (
+            "NotAuthorizedException".into(),
+            format!("Unable to verify secret hash for client {CONF}")
+        )
+    );
+}
+
 #[tokio::test]
 async fn secret_hash_enforced_for_confidential_client() {
     let s = server();
@@ -365,7 +386,7 @@ async fn secret_hash_enforced_for_confidential_client() {
             format!("Unable to verify secret hash for client {CONF}")
         )
     );
-    let sh = cognito_local::util::secret_hash(CONF_SECRET, "demo", CONF);
+    let sh = secret_hash(CONF_SECRET, "demo", CONF);
     let r = ok(app, "InitiateAuth", json!({"ClientId": CONF, "AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": {"USERNAME": "demo", "PASSWORD": "DemoPassw0rd!", "SECRET_HASH": sh}})).await;
     let refresh = r["AuthenticationResult"]["RefreshToken"].as_str().unwrap();
     // SRP with a secret.
@@ -413,7 +434,7 @@ async fn secret_hash_enforced_for_confidential_client() {
         .0,
         "NotAuthorizedException"
     );
-    ok(app, "SignUp", json!({"ClientId": CONF, "Username": "bob", "Password": PW, "SecretHash": cognito_local::util::secret_hash(CONF_SECRET, "bob", CONF)})).await;
+    ok(app, "SignUp", json!({"ClientId": CONF, "Username": "bob", "Password": PW, "SecretHash": secret_hash(CONF_SECRET, "bob", CONF)})).await;
 }
 
 #[tokio::test]

@@ -170,7 +170,7 @@ proptest! {
 
     #[test]
     fn random_requests_never_500(
-        op in prop::sample::select(cognito_local::api::OPERATIONS.to_vec()),
+        op in prop::sample::select(cognito_local::api::operations().collect::<Vec<_>>()),
         fuzz_target in any::<bool>(),
         raw_target in "[ -~]{0,40}",
         ct in prop::sample::select(vec!["application/x-amz-json-1.1", "application/json", "text/plain", ""]),

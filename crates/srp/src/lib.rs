@@ -90,6 +90,7 @@ pub use server::{
     Verifier,
 };
 pub use timestamp::cognito_timestamp;
+pub use timestamp::parse_cognito_timestamp;
 
 /// Ephemeral secret size the browser module uses: 128 bytes (1024 bits), like
 /// amazon-cognito-identity-js and Amplify v6.

@@ -27,6 +27,15 @@ pub const CONF: &str = "localconfclient00000000001";
 pub const CONF_SECRET: &str = "local-dev-secret-change-me";
 pub const ISSUER_BASE: &str = "http://localhost:9229";
 
+/// `SECRET_HASH` as clients compute it (`cognito-core`).
+pub fn secret_hash(secret: &str, username: &str, client_id: &str) -> String {
+    cognito_core::wire::secret_hash(
+        &cognito_core::types::ClientSecret::new(secret),
+        username,
+        &cognito_core::types::ClientId::new(client_id),
+    )
+}
+
 pub struct Server {
     pub app: Router,
     pub state: AppState,
@@ -220,7 +229,7 @@ pub async fn srp_full(
     let eph = cognito_srp::ClientEphemeral::from_bytes(&a).unwrap();
     let mut params = json!({"USERNAME": username, "SRP_A": eph.a_pub_hex()});
     if let Some(sec) = secret {
-        params["SECRET_HASH"] = json!(cognito_local::util::secret_hash(sec, username, client_id));
+        params["SECRET_HASH"] = json!(secret_hash(sec, username, client_id));
     }
     let ch = call(
         &s.app,
@@ -252,7 +261,7 @@ pub async fn srp_full(
         "TIMESTAMP": ts,
     });
     if let Some(sec) = secret {
-        resp["SECRET_HASH"] = json!(cognito_local::util::secret_hash(sec, uid, client_id));
+        resp["SECRET_HASH"] = json!(secret_hash(sec, uid, client_id));
     }
     call(&s.app, "RespondToAuthChallenge", json!({"ClientId": client_id, "ChallengeName": "PASSWORD_VERIFIER", "ChallengeResponses": resp})).await
 }
