@@ -94,7 +94,7 @@ type Handler = fn(&AppState, &Req<'_>) -> Result<Value, ApiError>;
 
 /// The operations this server implements, by `X-Amz-Target` name: first every operation
 /// `cognito-core` defines (its names, so client and server cannot drift apart), then the ones
-/// only the server knows (`Admin*`, `DeleteUserAttributes`).
+/// only the server knows (`Admin*`).
 const ROUTES: &[(&str, Handler)] = &[
     (ops::SignUp::NAME, sign_up),
     (ops::ConfirmSignUp::NAME, confirm_sign_up),
@@ -121,8 +121,8 @@ const ROUTES: &[(&str, Handler)] = &[
     (ops::VerifySoftwareToken::NAME, verify_software_token),
     (ops::SetUserMFAPreference::NAME, set_user_mfa_preference),
     (ops::DeleteUser::NAME, delete_user),
+    (ops::DeleteUserAttributes::NAME, delete_user_attributes),
     // Server-only operations: core has no types for them.
-    ("DeleteUserAttributes", delete_user_attributes),
     ("AdminCreateUser", admin_create_user),
     ("AdminGetUser", admin_get_user),
     ("AdminDeleteUser", admin_delete_user),
