@@ -45,6 +45,9 @@ use crate::store;
 /// [`Config::srp_ephemeral_bytes`] can lower it to 32 for a faster sign-in.
 pub const DEFAULT_SRP_EPHEMERAL_BYTES: usize = 128;
 
+/// The longest SRP ephemeral secret accepted, in bytes (4096 bits: longer buys nothing).
+pub const MAX_SRP_EPHEMERAL_BYTES: usize = 512;
+
 /// What the client talks to and how.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -358,10 +361,14 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
     /// (`NotAuthorizedException` for a wrong password, ...); [`Error::Transport`];
     /// [`Error::Srp`] for bad SRP values from the server.
     pub async fn sign_in(&self, input: SignInInput) -> Result<SignInOutput, Error> {
-        if self.load().await?.is_some() {
-            return Err(Error::AlreadySignedIn);
+        self.assert_signed_out().await?;
+        let len = self.inner.config.srp_ephemeral_bytes;
+        if !(32..=MAX_SRP_EPHEMERAL_BYTES).contains(&len) {
+            return Err(Error::Config(format!(
+                "srp_ephemeral_bytes must be 32..={MAX_SRP_EPHEMERAL_BYTES}, not {len}"
+            )));
         }
-        let a = self.random(self.inner.config.srp_ephemeral_bytes)?;
+        let a = self.random(len)?;
         let (signin, first) = SignIn::start(
             self.client_config(),
             Username::new(input.username),
@@ -370,6 +377,15 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
             &a,
         )?;
         self.drive(signin, Step::Send(first)).await
+    }
+
+    /// Amplify's `assertUserNotAuthenticated`: a usable session (valid, or refreshed now) means
+    /// someone is signed in; a dead one is cleared on the way and does not count.
+    async fn assert_signed_out(&self) -> Result<(), Error> {
+        match self.fetch_auth_session(false).await?.tokens {
+            Some(_) => Err(Error::AlreadySignedIn),
+            None => Ok(()),
+        }
     }
 
     /// `confirmSignIn`: answers the step `sign_in` stopped at. A wrong code or a rejected new
@@ -442,9 +458,14 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
                 Step::Send(req) => {
                     let resp = match self.send(req).await {
                         Ok(r) => r,
-                        // The request may or may not have reached Cognito; the sign-in
-                        // cannot go on from here, so it is dropped.
-                        Err(e) => return Err(e),
+                        // No answer: a step the user answered stays open, so the same answer
+                        // can be sent again (Cognito refuses a session used after all).
+                        Err(e) => {
+                            if signin.request_failed() {
+                                self.keep_pending(signin);
+                            }
+                            return Err(e);
+                        }
                     };
                     match signin.handle(&resp, self.now()) {
                         Ok(s) => s,
@@ -460,7 +481,10 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
         match &next {
             NextStep::Done(result) => {
                 let session = signin.session(result.clone(), self.now())?;
-                self.save(&session).await?;
+                {
+                    let _guard = self.lock().await?;
+                    self.save(&session).await?;
+                }
                 let username = session.username().to_owned();
                 self.announce(
                     SessionChange::SignedIn {
@@ -500,9 +524,7 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
     /// [`Error::Config`] without a hosted UI; [`Error::AlreadySignedIn`]; [`Error::Storage`].
     pub async fn sign_in_with_redirect(&self, options: &AuthorizeOptions) -> Result<String, Error> {
         let oauth = self.oauth()?;
-        if self.load().await?.is_some() {
-            return Err(Error::AlreadySignedIn);
-        }
+        self.assert_signed_out().await?;
         let mut random = [0u8; AUTHORIZE_RANDOM_LEN];
         self.inner.platform.random.fill(&mut random)?;
         let auth = oauth.authorize(&random, options);
@@ -535,9 +557,27 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
     /// nonce; [`Error::OAuth`] for an error in the callback or from `/oauth2/token`;
     /// [`Error::Transport`].
     pub async fn handle_redirect(&self, callback_url: &str) -> Result<RedirectOutput, Error> {
-        let result = self.complete_redirect(callback_url).await;
+        let oauth = self.oauth()?.clone();
+        // Read and removed before anything is checked: a callback is usable once.
+        let Some(pending) = take_pending_authorization(
+            &*self.inner.platform.transient_storage,
+            &self.client_config().client_id,
+        )?
+        else {
+            // Not a redirect sign-in of ours (a replay, another browser's link): no event, as
+            // an app may call this on every page load.
+            return Err(Error::InvalidState(
+                "no hosted-UI sign-in is pending (the callback was already used, or came from \
+                 another browser)"
+                    .into(),
+            ));
+        };
+        let result = self.complete_redirect(&oauth, pending, callback_url).await;
         match &result {
             Ok(out) => {
+                if let Some(state) = &out.custom_state {
+                    self.emit(AuthEvent::CustomOAuthState { state });
+                }
                 self.emit(AuthEvent::SignInWithRedirect);
                 self.announce(
                     SessionChange::SignedIn {
@@ -553,26 +593,22 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
         result
     }
 
-    async fn complete_redirect(&self, callback_url: &str) -> Result<RedirectOutput, Error> {
-        let oauth = self.oauth()?.clone();
-        let pending = take_pending_authorization(
-            &*self.inner.platform.transient_storage,
-            &self.client_config().client_id,
-        )?
-        .ok_or_else(|| {
-            Error::InvalidState(
-                "no hosted-UI sign-in is pending (the callback was already used, or came from \
-                 another browser)"
-                    .into(),
-            )
-        })?;
-        let exchange = pending.complete(&oauth, callback_url)?;
+    async fn complete_redirect(
+        &self,
+        oauth: &OAuthConfig,
+        pending: cognito_core::oauth::PendingAuthorization,
+        callback_url: &str,
+    ) -> Result<RedirectOutput, Error> {
+        let exchange = pending.complete(oauth, callback_url)?;
         let custom_state = exchange.custom_state.clone();
         let resp = self.send(exchange.request.clone()).await?;
         let tokens = exchange.finish(&resp)?;
         let session = Session::from_hosted_ui(tokens, self.now())?;
         session.check_client(&self.client_config().client_id)?;
-        self.save(&session).await?;
+        {
+            let _guard = self.lock().await?;
+            self.save(&session).await?;
+        }
         Ok(RedirectOutput {
             username: session.username().to_owned(),
             custom_state,
@@ -588,51 +624,91 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
     /// has no tokens.
     ///
     /// One refresh at a time between all clients of the same storage (the coordinator's
-    /// lock): a call that waited for another's refresh uses its result instead of sending its
-    /// own, so overlapping calls share one request and a rotated refresh token is never sent
-    /// twice.
+    /// lock, which every write of the session takes): a call that waited for another's refresh
+    /// uses its result instead of sending its own, so overlapping calls share one request and
+    /// a rotated refresh token is never sent twice. A forced call takes only tokens issued
+    /// after it began.
+    ///
+    /// When Cognito says the refresh token is dead, the session is cleared, `tokenRefresh_failure`
+    /// and `signedOut` are emitted, and the result has no tokens (as Amplify v6 resolves). A
+    /// session that expired without a refresh token is cleared the same way.
     ///
     /// # Errors
-    /// [`Error::Transport`] (and other transient errors) when a due refresh could not reach
-    /// Cognito: the stored session is kept, and `tokenRefresh_failure` is emitted. When
-    /// Cognito says the refresh token is dead, the session is cleared, `signedOut` follows,
-    /// and the service error is returned. [`Error::Storage`].
+    /// [`Error::Transport`] (and other transient errors) when a needed refresh could not reach
+    /// Cognito: the stored session is kept and `tokenRefresh_failure` is emitted. While the
+    /// tokens are still valid (a refresh inside the leeway), an unforced call returns them
+    /// instead of the error. [`Error::Storage`].
     pub async fn fetch_auth_session(&self, force_refresh: bool) -> Result<AuthSession, Error> {
+        let started = self.now();
         let Some(seen) = self.load().await? else {
             return Ok(AuthSession::signed_out());
         };
         let leeway = self.inner.config.refresh_leeway_secs;
-        if !force_refresh && !seen.refresh_due(self.now(), leeway) {
+        if !force_refresh && !seen.refresh_due(started, leeway) {
             return Ok(AuthSession::of(seen));
         }
-        let _guard = self
-            .inner
-            .platform
-            .coordinator
-            .lock(&lock_name(self.client_config()))
-            .await?;
+        let guard = self.lock().await?;
         // Read again under the lock: another call or tab may have refreshed or signed out
         // while this one waited.
         let Some(current) = self.load().await? else {
             return Ok(AuthSession::signed_out());
         };
-        let refreshed_meanwhile = current.access_token().secret() != seen.access_token().secret();
-        if refreshed_meanwhile && !current.refresh_due(self.now(), leeway) {
-            return Ok(AuthSession::of(current));
+        let now = self.now();
+        if current.access_token().secret() != seen.access_token().secret() {
+            let usable = if force_refresh {
+                // Issued (in local time) no earlier than this call began.
+                current
+                    .access_claims()
+                    .iat
+                    .is_some_and(|iat| iat.saturating_add(current.clock_drift()) >= started)
+            } else {
+                current.is_valid(now)
+            };
+            if usable {
+                return Ok(AuthSession::of(current));
+            }
         }
         if !current.can_refresh() {
-            return if current.is_valid(self.now()) {
-                Ok(AuthSession::of(current))
-            } else {
-                Err(Error::NoSession(
-                    "the session expired and has no refresh token; sign in again".into(),
-                ))
-            };
+            if current.is_valid(now) {
+                return Ok(AuthSession::of(current));
+            }
+            self.clear().await?;
+            drop(guard);
+            self.announce(SessionChange::SignedOut, AuthEvent::SignedOut);
+            return Ok(AuthSession::signed_out());
         }
-        self.refresh_locked(&current).await.map(AuthSession::of)
+        let result = self.refresh_locked(&current).await;
+        drop(guard);
+        match result {
+            Ok(new) => {
+                self.announce(SessionChange::TokenRefresh, AuthEvent::TokenRefresh);
+                Ok(AuthSession::of(new))
+            }
+            Err(e) => {
+                self.emit(AuthEvent::TokenRefreshFailure { error: &e });
+                if e.is_session_ended() {
+                    self.announce(SessionChange::SignedOut, AuthEvent::SignedOut);
+                    Ok(AuthSession::signed_out())
+                } else if !force_refresh && current.is_valid(self.now()) {
+                    Ok(AuthSession::of(current))
+                } else {
+                    Err(e)
+                }
+            }
+        }
     }
 
-    /// Refreshes `session`; the caller holds the refresh lock.
+    /// Takes the lock that every write of the session holds.
+    async fn lock(&self) -> Result<K::Guard, Error> {
+        self.inner
+            .platform
+            .coordinator
+            .lock(&lock_name(self.client_config()))
+            .await
+    }
+
+    /// Refreshes `session` and stores the outcome; the caller holds the lock. A dead refresh
+    /// token clears the session (and only that does).
     async fn refresh_locked(&self, session: &Session) -> Result<Session, Error> {
         let config = &self.inner.config;
         let method = RefreshMethod::for_session(
@@ -647,16 +723,18 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
         };
         match outcome {
             Ok(new) => {
-                self.save(&new).await?;
-                self.announce(SessionChange::TokenRefresh, AuthEvent::TokenRefresh);
+                if let Err(e) = self.save(&new).await {
+                    // The new tokens are good but could not be kept: use them now, and say
+                    // so. (With rotation the stored refresh token is spent; the next refresh
+                    // ends the session.)
+                    self.emit(AuthEvent::TokenRefreshFailure { error: &e });
+                }
                 Ok(new)
             }
             Err(e) => {
-                self.emit(AuthEvent::TokenRefreshFailure { error: &e });
                 if e.is_session_ended() {
                     // A storage failure here does not hide the refresh error.
                     let _ = self.clear().await;
-                    self.announce(SessionChange::SignedOut, AuthEvent::SignedOut);
                 }
                 Err(e)
             }
@@ -679,35 +757,40 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
             .await
     }
 
-    /// `getCurrentUser`: who is signed in (from the stored tokens; no request).
+    /// `getCurrentUser`: who is signed in, from the tokens (refreshed first if due, so a dead
+    /// session does not report a user).
     ///
     /// # Errors
-    /// [`Error::NoSession`] when nobody is; [`Error::Storage`].
+    /// [`Error::NoSession`] when nobody is; as [`Client::fetch_auth_session`].
     pub async fn get_current_user(&self) -> Result<AuthUser, Error> {
-        let session = self
-            .load()
-            .await?
+        let session = self.fetch_auth_session(false).await?;
+        let user_id = session.user_sub.clone();
+        let session = session
+            .tokens
             .ok_or_else(|| Error::NoSession("nobody is signed in".into()))?;
-        let user_id = AuthSession::of(session.clone())
-            .user_sub
-            .unwrap_or_default();
         Ok(AuthUser {
             username: session.username().to_owned(),
-            user_id,
+            user_id: user_id.ok_or_else(|| Error::parse("session tokens", "no sub claim", ""))?,
         })
     }
 
     /// `signOut`: revokes the refresh token (`RevokeToken`), or with `global` every token of
-    /// the user (`GlobalSignOut`); then clears the stored session whatever the server said,
-    /// and emits `signedOut` here and in the other clients. For a hosted-UI session the result
-    /// carries the `/logout` URL to navigate to.
+    /// the user (`GlobalSignOut`, after refreshing an expired access token; `RevokeToken` if it
+    /// fails); then clears the stored session and any pending hosted-UI sign-in whatever the
+    /// server said, and emits `signedOut` here and in the other clients. For a hosted-UI
+    /// session the result carries the `/logout` URL to navigate to.
     ///
     /// # Errors
-    /// With `global`, the `GlobalSignOut` error (the local session is cleared all the same:
-    /// the other devices may still be signed in, which the caller should say). A failed
-    /// `RevokeToken` is not reported (Amplify does the same). [`Error::Storage`].
+    /// With `global`, the `GlobalSignOut` error, after the local sign-out: unlike Amplify v6,
+    /// which swallows it, the caller learns that other devices may still be signed in. A failed
+    /// `RevokeToken` is not reported (as in Amplify). [`Error::Storage`].
     pub async fn sign_out(&self, options: SignOutOptions) -> Result<SignOutOutput, Error> {
         self.inner.pending.borrow_mut().take();
+        if options.global {
+            // GlobalSignOut needs a live access token; a failure here is not fatal.
+            let _ = self.fetch_auth_session(false).await;
+        }
+        let guard = self.lock().await?;
         let session = self.load().await?;
         let mut server_error = None;
         let mut logout_url = None;
@@ -727,12 +810,29 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
                     server_error = Some(e);
                 }
             }
+            if server_error.is_some() {
+                // At least end this device's refresh token.
+                let local = SignOut::new(
+                    session,
+                    self.client_config(),
+                    None,
+                    SignOutOptions::global(false),
+                )?;
+                for req in local.requests() {
+                    let _ = self.send(req.clone()).await;
+                }
+            }
             logout_url = plan.logout_url().map(str::to_owned);
         }
-        self.clear().await?;
-        if session.is_some() {
-            self.announce(SessionChange::SignedOut, AuthEvent::SignedOut);
-        }
+        let cleared = self.clear().await;
+        // A half-finished hosted-UI sign-in goes too.
+        let _ = take_pending_authorization(
+            &*self.inner.platform.transient_storage,
+            &self.client_config().client_id,
+        );
+        drop(guard);
+        cleared?;
+        self.announce(SessionChange::SignedOut, AuthEvent::SignedOut);
         match server_error {
             Some(e) => Err(e),
             None => Ok(SignOutOutput { logout_url }),
@@ -1027,17 +1127,35 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
     // -----------------------------------------------------------------------------------------
 
     /// `deleteUser`: deletes the signed-in user, then signs out here and in the other clients.
+    /// For a hosted-UI session the result carries the `/logout` URL, as `signOut`'s does.
     ///
     /// # Errors
     /// [`Error::NoSession`]; [`Error::Service`]; [`Error::Transport`] (nothing is cleared
     /// then: the user still exists).
-    pub async fn delete_user(&self) -> Result<(), Error> {
-        let access_token = self.access_token().await?;
-        self.call::<DeleteUser>(&AccessTokenRequest { access_token })
-            .await?;
-        self.clear().await?;
+    pub async fn delete_user(&self) -> Result<SignOutOutput, Error> {
+        let session = self
+            .fetch_auth_session(false)
+            .await?
+            .tokens
+            .ok_or_else(|| Error::NoSession("nobody is signed in".into()))?;
+        self.call::<DeleteUser>(&AccessTokenRequest {
+            access_token: session.access_token().clone(),
+        })
+        .await?;
+        let logout_url = SignOut::new(
+            &session,
+            self.client_config(),
+            self.inner.config.oauth.as_ref(),
+            SignOutOptions::default(),
+        )?
+        .logout_url()
+        .map(str::to_owned);
+        {
+            let _guard = self.lock().await?;
+            self.clear().await?;
+        }
         self.announce(SessionChange::SignedOut, AuthEvent::SignedOut);
-        Ok(())
+        Ok(SignOutOutput { logout_url })
     }
 }
 

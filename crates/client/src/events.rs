@@ -25,6 +25,12 @@ pub enum AuthEvent<'a> {
         /// Why.
         error: &'a Error,
     },
+    /// `customOAuthState`: the custom state given to `sign_in_with_redirect`, back from the
+    /// hosted UI (emitted before `signInWithRedirect`).
+    CustomOAuthState {
+        /// The state.
+        state: &'a str,
+    },
     /// `signInWithRedirect`: the hosted-UI redirect came back and the user is signed in.
     SignInWithRedirect,
     /// `signInWithRedirect_failure`: the redirect came back with an error, a wrong state, or
@@ -37,7 +43,7 @@ pub enum AuthEvent<'a> {
 
 impl AuthEvent<'_> {
     /// Amplify's event name: `signedIn`, `signedOut`, `tokenRefresh`, `tokenRefresh_failure`,
-    /// `signInWithRedirect`, `signInWithRedirect_failure`.
+    /// `customOAuthState`, `signInWithRedirect`, `signInWithRedirect_failure`.
     #[must_use]
     pub fn name(&self) -> &'static str {
         match self {
@@ -45,6 +51,7 @@ impl AuthEvent<'_> {
             AuthEvent::SignedOut => "signedOut",
             AuthEvent::TokenRefresh => "tokenRefresh",
             AuthEvent::TokenRefreshFailure { .. } => "tokenRefresh_failure",
+            AuthEvent::CustomOAuthState { .. } => "customOAuthState",
             AuthEvent::SignInWithRedirect => "signInWithRedirect",
             AuthEvent::SignInWithRedirectFailure { .. } => "signInWithRedirect_failure",
         }

@@ -72,7 +72,7 @@ impl ManualClock {
     }
     /// Moves the clock by `secs`.
     pub fn advance(&self, secs: i64) {
-        self.0.set(self.0.get() + secs);
+        self.0.set(self.0.get().saturating_add(secs));
     }
     /// Sets the clock.
     pub fn set(&self, now: i64) {
@@ -176,12 +176,14 @@ struct Group {
     locks: RefCell<HashMap<String, LockState>>,
     members: RefCell<Vec<(u64, Weak<Member>)>>,
     next_id: Cell<u64>,
+    next_waiter: Cell<u64>,
 }
 
 #[derive(Default)]
 struct LockState {
     held: bool,
-    waiters: Vec<Waker>,
+    /// One waker per waiting future (by its id), replaced when it is polled again.
+    waiters: Vec<(u64, Waker)>,
 }
 
 #[derive(Default)]
@@ -267,7 +269,7 @@ impl Drop for MemoryGuard {
         };
         // Every waiter polls again; the first one takes the lock, the others wait anew. Waking
         // all of them means a waiter whose future was dropped cannot strand the rest.
-        for w in waiters {
+        for (_, w) in waiters {
             w.wake();
         }
     }
@@ -276,6 +278,7 @@ impl Drop for MemoryGuard {
 struct LockFuture {
     group: Rc<Group>,
     name: String,
+    id: u64,
 }
 
 impl Future for LockFuture {
@@ -285,10 +288,14 @@ impl Future for LockFuture {
         let mut locks = self.group.locks.borrow_mut();
         let state = locks.entry(self.name.clone()).or_default();
         if state.held {
-            state.waiters.push(cx.waker().clone());
+            match state.waiters.iter_mut().find(|(id, _)| *id == self.id) {
+                Some((_, w)) => w.clone_from(cx.waker()),
+                None => state.waiters.push((self.id, cx.waker().clone())),
+            }
             return Poll::Pending;
         }
         state.held = true;
+        state.waiters.retain(|(id, _)| *id != self.id);
         drop(locks);
         Poll::Ready(Ok(MemoryGuard {
             group: self.group.clone(),
@@ -297,13 +304,27 @@ impl Future for LockFuture {
     }
 }
 
+impl Drop for LockFuture {
+    fn drop(&mut self) {
+        // A waiter that gives up leaves no waker behind.
+        if let Ok(mut locks) = self.group.locks.try_borrow_mut() {
+            if let Some(state) = locks.get_mut(&self.name) {
+                state.waiters.retain(|(id, _)| *id != self.id);
+            }
+        }
+    }
+}
+
 impl Coordinator for MemoryCoordinator {
     type Guard = MemoryGuard;
 
     fn lock(&self, name: &str) -> impl Future<Output = Result<MemoryGuard, Error>> {
+        let id = self.group.next_waiter.get();
+        self.group.next_waiter.set(id.wrapping_add(1));
         LockFuture {
             group: self.group.clone(),
             name: name.to_owned(),
+            id,
         }
     }
 

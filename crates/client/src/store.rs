@@ -62,8 +62,10 @@ impl Journal {
         Ok(journal)
     }
 
-    /// Applies the recorded writes to `store`, in order; every one is attempted.
-    async fn replay<S: AsyncStorage>(self, store: &S) -> Result<(), Error> {
+    /// Applies the recorded writes to `store`, in order. A save stops at the first failure
+    /// (core writes `LastAuthUser` last, so the previous user stays current); a clear attempts
+    /// every removal.
+    async fn replay<S: AsyncStorage>(self, store: &S, stop_at_error: bool) -> Result<(), Error> {
         let mut first = Ok(());
         for op in self.ops.into_inner() {
             let r = match &op {
@@ -72,6 +74,9 @@ impl Journal {
             };
             if let (Err(e), true) = (r, first.is_ok()) {
                 first = Err(e);
+                if stop_at_error {
+                    break;
+                }
             }
         }
         first
@@ -100,13 +105,13 @@ pub(crate) async fn save<S: AsyncStorage>(
 ) -> Result<(), Error> {
     let journal = Journal::default();
     save_session(&journal, client_id, session)?;
-    journal.replay(store).await
+    journal.replay(store, true).await
 }
 
 /// [`clear_session`] over an async store.
 pub(crate) async fn clear<S: AsyncStorage>(store: &S, client_id: &ClientId) -> Result<(), Error> {
     let journal = Journal::snapshot(store, client_id).await?;
     let result = clear_session(&journal, client_id);
-    let replayed = journal.replay(store).await;
+    let replayed = journal.replay(store, false).await;
     result.and(replayed)
 }

@@ -42,6 +42,7 @@ async fn sign_up_confirm_sign_in_refresh_attributes_password_and_global_sign_out
         .unwrap();
     assert!(!out.is_sign_up_complete);
     assert!(out.user_id.as_deref().is_some_and(|s| !s.is_empty()));
+    let signed_up_sub = out.user_id.clone();
     let SignUpStep::ConfirmSignUp {
         code_delivery_details: Some(d),
     } = &out.next_step
@@ -88,7 +89,7 @@ async fn sign_up_confirm_sign_in_refresh_attributes_password_and_global_sign_out
     assert!(storage.get(&keys.refresh_token("alice")).unwrap().is_some());
     let user = client.get_current_user().await.unwrap();
     assert_eq!(user.username, "alice");
-    assert_eq!(Some(user.user_id.clone()), out_user_sub(&client).await);
+    assert_eq!(Some(user.user_id.clone()), signed_up_sub);
     let again = client.sign_in(with_password("alice")).await.unwrap_err();
     assert_eq!(again.name(), "UserAlreadyAuthenticatedException");
 
@@ -184,10 +185,6 @@ async fn sign_up_confirm_sign_in_refresh_attributes_password_and_global_sign_out
         *events.borrow(),
         ["signedIn", "tokenRefresh", "signedOut", "signedIn"]
     );
-}
-
-async fn out_user_sub(client: &TestClient) -> Option<String> {
-    client.fetch_auth_session(false).await.unwrap().user_sub
 }
 
 #[tokio::test]
@@ -450,7 +447,8 @@ async fn hosted_ui_code_and_pkce_through_the_real_login_form() {
     );
     assert_eq!(
         *events.borrow(),
-        ["signInWithRedirect_failure", "signInWithRedirect_failure"]
+        ["signInWithRedirect_failure"],
+        "a callback with nothing pending is no redirect sign-in: no event"
     );
     events.borrow_mut().clear();
 
@@ -465,7 +463,10 @@ async fn hosted_ui_code_and_pkce_through_the_real_login_form() {
         (out.username.as_str(), out.custom_state.as_deref()),
         ("gina", Some("/notes"))
     );
-    assert_eq!(*events.borrow(), ["signInWithRedirect", "signedIn"]);
+    assert_eq!(
+        *events.borrow(),
+        ["customOAuthState", "signInWithRedirect", "signedIn"]
+    );
     let session = tokens(&client, false).await;
     assert_eq!(session.source(), SessionSource::HostedUi);
     let replay = client.handle_redirect(&callback).await.unwrap_err();
@@ -662,5 +663,79 @@ async fn an_asynchronous_store_and_unsubscribing() {
         *seen.borrow(),
         ["signedIn", "tokenRefresh"],
         "nothing after unsubscribe"
+    );
+}
+
+#[tokio::test]
+async fn global_sign_out_with_an_expired_access_token_still_revokes() {
+    let local = Local::with_client_settings(false, 300);
+    seed_user(&local, "ned", "ned@example.com").await;
+    let storage = Rc::new(MemoryStorage::new());
+    let client = spa_client_over(&local, storage.clone());
+    client.sign_in(with_password("ned")).await.unwrap();
+    let keys = Keys::new(&ClientId::new(SPA));
+    let refresh_token = storage.get(&keys.refresh_token("ned")).unwrap().unwrap();
+    local.advance(301);
+    client.sign_out(SignOutOptions::global(true)).await.unwrap();
+    assert!(storage.is_empty(), "{:?}", storage.keys());
+    let (status, _) = local
+        .call(
+            "GetTokensFromRefreshToken",
+            json!({"ClientId": SPA, "RefreshToken": refresh_token}),
+        )
+        .await;
+    assert_eq!(status, 400, "the refresh token is dead on the server");
+}
+
+#[tokio::test]
+async fn a_network_error_while_confirming_keeps_the_step() {
+    let local = Local::new();
+    let (status, body) = local
+        .call(
+            "AdminCreateUser",
+            json!({"UserPoolId": POOL, "Username": "olga", "TemporaryPassword": "Temp-passw0rd!",
+                   "MessageAction": "SUPPRESS"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let fault = Rc::new(std::cell::Cell::new(Fault::None));
+    let transport = Faulty {
+        inner: InProcess(local.clone()),
+        fault: fault.clone(),
+        applies_to: Rc::new(|n: &str| n == "RespondToAuthChallenge"),
+    };
+    let client = client_on(
+        &local,
+        spa_config(),
+        transport,
+        Rc::new(MemoryStorage::new()),
+        MemoryCoordinator::new(),
+    );
+    let out = client
+        .sign_in(SignInInput::new("olga", Password::new("Temp-passw0rd!")))
+        .await;
+    // The SRP answer itself goes through RespondToAuthChallenge: let it pass first.
+    let out = out.unwrap();
+    assert_eq!(
+        out.next_step.sign_in_step(),
+        "CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED"
+    );
+    fault.set(Fault::Drop);
+    let e = client
+        .confirm_sign_in_text("Final-passw0rd!", vec![])
+        .await
+        .unwrap_err();
+    assert_eq!(e.name(), "NetworkError");
+    assert_eq!(
+        client.pending_sign_in_step().map(|s| s.sign_in_step()),
+        Some("CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED")
+    );
+    fault.set(Fault::None);
+    assert!(
+        client
+            .confirm_sign_in_text("Final-passw0rd!", vec![])
+            .await
+            .unwrap()
+            .is_signed_in
     );
 }

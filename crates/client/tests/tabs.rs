@@ -131,3 +131,28 @@ async fn rotation_never_spends_a_token_twice_across_tabs() {
         .collect();
     assert!(errors.is_empty(), "{errors:?}");
 }
+
+#[tokio::test]
+async fn a_sign_out_during_a_refresh_stays_signed_out() {
+    for forced in [false, true] {
+        let t = two_tabs(false).await;
+        t.local.advance(if forced { 1 } else { 301 });
+        let (refreshed, signed_out) = tokio::join!(
+            t.a.fetch_auth_session(forced),
+            t.b.sign_out(SignOutOptions::default())
+        );
+        signed_out.unwrap();
+        let _ = refreshed;
+        assert!(t
+            .a
+            .fetch_auth_session(false)
+            .await
+            .unwrap()
+            .tokens
+            .is_none());
+        assert_eq!(
+            t.b.get_current_user().await.unwrap_err().name(),
+            "NoSessionError"
+        );
+    }
+}

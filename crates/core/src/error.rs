@@ -94,8 +94,11 @@ impl Error {
     }
 
     /// Whether the refresh token (and so the whole session) is dead: Cognito refused it
-    /// (`NotAuthorizedException`, e.g. `Refresh Token has been revoked`, or
-    /// `UserNotFoundException` for a deleted user), or `/oauth2/token` answered `invalid_grant`.
+    /// (`NotAuthorizedException`, e.g. `Refresh Token has been revoked`;
+    /// `UserNotFoundException` for a deleted user; `RefreshTokenReuseException` for a rotated
+    /// token sent again; `PasswordResetRequiredException` and `UserNotConfirmedException`,
+    /// which Amplify v6 also treats as ending the session), or `/oauth2/token` answered
+    /// `invalid_grant`.
     /// Only then should an adapter clear the stored tokens and report the user signed out.
     ///
     /// `NotAuthorizedException` also covers `Unable to verify secret hash for client`: a
@@ -110,11 +113,13 @@ impl Error {
             // A server fault never ends a session, whatever its body says.
             Error::Service { code, status, .. } => {
                 *status < 500
-                    && matches!(
+                    && (matches!(
                         code,
                         CognitoErrorCode::NotAuthorizedException
                             | CognitoErrorCode::UserNotFoundException
-                    )
+                            | CognitoErrorCode::PasswordResetRequiredException
+                            | CognitoErrorCode::UserNotConfirmedException
+                    ) || code.as_str() == "RefreshTokenReuseException")
             }
             Error::OAuth { error, .. } => error == "invalid_grant",
             _ => false,
@@ -275,6 +280,9 @@ mod tests {
         let ended = [
             service(C::NotAuthorizedException, 400),
             service(C::UserNotFoundException, 400),
+            service(C::PasswordResetRequiredException, 400),
+            service(C::UserNotConfirmedException, 400),
+            service(C::Other("RefreshTokenReuseException".into()), 400),
             oauth("invalid_grant"),
         ];
         for e in &ended {

@@ -488,6 +488,28 @@ impl SignIn {
         matches!(self.state, State::Finished)
     }
 
+    /// The request [`SignIn::confirm`] handed out got no answer (a network error): go back to
+    /// the step it answered, so the user can send the answer again. Cognito refuses a session
+    /// that was used after all, and the error then says so. Returns whether the sign-in is
+    /// paused again; a request from [`SignIn::start`] has no step to go back to, and the
+    /// sign-in ends.
+    pub fn request_failed(&mut self) -> bool {
+        self.srp = None;
+        match std::mem::replace(&mut self.state, State::Finished) {
+            State::Awaiting {
+                retry: Some(pause), ..
+            } => {
+                self.state = State::Paused(pause);
+                true
+            }
+            State::Paused(pause) => {
+                self.state = State::Paused(pause);
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// Feeds the response to the last request; `now` (Unix seconds) is the `TIMESTAMP` of the
     /// SRP password claim.
     ///
