@@ -128,28 +128,84 @@ pub enum SrpError {
     #[error("password claim signature does not match")]
     BadSignature,
     /// The group modulus is zero. Cannot happen with Cognito's group; only the
-    /// test-only [`hazmat`] functions take a caller's modulus.
+    /// test-only `hazmat` functions take a caller's modulus.
     #[error("illegal group: modulus is zero")]
     IllegalGroup,
 }
 
-/// Group arithmetic over a caller-chosen group, for testing against RFC 5054 Appendix B (which
-/// uses the 1024-bit group). Not part of the stable API.
+/// Test-only door, behind the `hazmat` cargo feature (this crate's tests and benchmark turn it
+/// on; nothing else should): group arithmetic over a caller-chosen group, for testing against
+/// RFC 5054 Appendix B (which uses the 1024-bit group), and the reference (`num-bigint`)
+/// backend, for testing and measuring the kernel. Not part of the stable API.
 ///
-/// Each function is the one the Cognito code path runs, with `N`, `g`, `k` as hex arguments.
-/// Hex in, lowercase unpadded hex out; `None` on bad hex, a zero modulus, or an illegal public
-/// value.
+/// Each group function is the one the Cognito code path runs, with `N`, `g`, `k` as hex
+/// arguments. Hex in, lowercase unpadded hex out; `None` on bad hex, a zero modulus, or an
+/// illegal public value.
+#[cfg(feature = "hazmat")]
 #[doc(hidden)]
 pub mod hazmat {
-    use crate::big::Big;
+    use crate::big::{Big, Modulus};
+    use crate::client::{self, ClaimInput, ClientEphemeral, PasswordClaim};
     use crate::group::Group;
+    use crate::SrpError;
 
     fn group(n: &str, g: &str, k: &str) -> Option<Group> {
         Some(Group {
-            n: Big::from_hex(n)?,
+            n: Modulus::new(Big::from_hex(n)?),
             g: Big::from_hex(g)?,
             k: Big::from_hex(k)?,
         })
+    }
+
+    /// Which implementation runs a [`mod_pow`].
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    #[non_exhaustive]
+    pub enum Backend {
+        /// `num-bigint`'s `modpow`: the reference, and what the crate used before the kernel.
+        Reference,
+        /// The kernel, constant-time in the exponent: what the crate uses.
+        Kernel,
+        /// The kernel on a variable-time schedule (direct table index, zero windows and zero
+        /// bits skipped), only to measure what constant time costs.
+        KernelVartime,
+    }
+
+    /// `base^e mod n` on `backend`; for `base = 2` the kernel squares and doubles (no table).
+    /// `None` on bad hex or `n = 0`.
+    #[must_use]
+    pub fn mod_pow(n: &str, base: &str, e: &str, backend: Backend) -> Option<String> {
+        let n = Big::from_hex(n)?;
+        let m = match backend {
+            Backend::Reference => Modulus::reference(n),
+            Backend::Kernel | Backend::KernelVartime => Modulus::new(n),
+        };
+        let (base, e) = (Big::from_hex(base)?, Big::from_hex(e)?);
+        let vartime = backend == Backend::KernelVartime;
+        if base == Big::from_u32(2) {
+            m.pow2_with(&e, vartime)
+        } else {
+            m.pow_with(&base, &e, vartime)
+        }
+        .map(|r| r.to_hex())
+    }
+
+    /// [`ClientEphemeral::from_bytes`] with Cognito's group on the reference backend.
+    ///
+    /// # Errors
+    /// As [`ClientEphemeral::from_bytes`].
+    pub fn reference_client_ephemeral(a: &[u8]) -> Result<ClientEphemeral, SrpError> {
+        ClientEphemeral::from_bytes_in(Group::cognito_reference(), a)
+    }
+
+    /// [`password_claim`](crate::password_claim) with Cognito's group on the reference backend.
+    ///
+    /// # Errors
+    /// As [`password_claim`](crate::password_claim).
+    pub fn reference_password_claim(
+        eph: &ClientEphemeral,
+        input: &ClaimInput<'_>,
+    ) -> Result<PasswordClaim, SrpError> {
+        client::password_claim_in(Group::cognito_reference(), eph, input)
     }
 
     /// `g^a mod N` (both `A` from `a` and `v` from `x`).

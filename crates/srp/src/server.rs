@@ -193,7 +193,7 @@ mod tests {
 
     #[test]
     fn check_client_public_rejects_multiples_of_n_and_bad_hex() {
-        let n = &Group::cognito().n;
+        let n = Group::cognito().n.value();
         let two_n = n.add(n).to_hex();
         let n_plus_one = n.add(&Big::from_u32(1)).to_hex();
         let n_upper = n.to_hex().to_uppercase();
