@@ -169,6 +169,17 @@ impl Modulus {
         Some(self.big(k, &k.mul(&am, &self.residue(k, b))))
     }
 
+    /// `(a + b) mod N`.
+    pub(crate) fn add(&self, a: &Big, b: &Big) -> Option<Big> {
+        let Some(k) = &self.kernel else {
+            return a.add(b).modulo(&self.n);
+        };
+        // a + b = a − (0 − b).
+        let minus_b = k.sub(&[0; MAX_LIMBS], &k.enter(&self.residue(k, b)));
+        let d = k.sub(&k.enter(&self.residue(k, a)), &minus_b);
+        Some(self.big(k, &k.leave(&d)))
+    }
+
     /// `(a − b) mod N`, the non-negative representative.
     pub(crate) fn sub(&self, a: &Big, b: &Big) -> Option<Big> {
         let Some(k) = &self.kernel else {
@@ -222,6 +233,7 @@ mod tests {
         assert_eq!(hex(k.pow2(e)), hex(r.pow2(e)), "pow2");
         assert_eq!(hex(k.mul(a, b)), hex(r.mul(a, b)), "mul");
         assert_eq!(hex(k.sub(a, b)), hex(r.sub(a, b)), "sub");
+        assert_eq!(hex(k.add(a, b)), hex(r.add(a, b)), "add");
     }
 
     #[test]
@@ -258,6 +270,7 @@ mod tests {
         assert!(zero.pow2(&Big::from_u32(3)).is_none());
         assert!(zero.mul(&Big::from_u32(2), &Big::from_u32(3)).is_none());
         assert!(zero.sub(&Big::from_u32(2), &Big::from_u32(3)).is_none());
+        assert!(zero.add(&Big::from_u32(2), &Big::from_u32(3)).is_none());
         for n in [1, 2, 3, 4, 1000, 1001] {
             let m = Modulus::new(Big::from_u32(n));
             assert_eq!(m.kernel.is_some(), n % 2 == 1 && n > 1, "kernel for {n}");

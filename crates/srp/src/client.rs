@@ -18,8 +18,10 @@ pub struct ClientEphemeral {
 impl ClientEphemeral {
     /// `A = g^a mod N`, with `a` read as a big-endian integer.
     ///
-    /// The browser module passes [`RECOMMENDED_EPHEMERAL_BYTES`](crate::RECOMMENDED_EPHEMERAL_BYTES)
-    /// (128) random bytes, as amazon-cognito-identity-js and Amplify v6 do.
+    /// Any length from 32 bytes up works; the caller decides. 32 random bytes (256 bits) match
+    /// the group's 128-bit security and halve the work; 128
+    /// ([`RECOMMENDED_EPHEMERAL_BYTES`](crate::RECOMMENDED_EPHEMERAL_BYTES)) is what
+    /// amazon-cognito-identity-js and Amplify v6 draw. See the crate docs, "Ephemeral size".
     ///
     /// # Errors
     /// [`SrpError::EphemeralTooShort`] if `a` has fewer than 32 bytes (RFC 5054 §3.1 asks for at

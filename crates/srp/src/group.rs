@@ -102,7 +102,11 @@ impl Group {
 
     /// `B = (k·v + g^b) mod N`, rejecting `B mod N == 0`.
     pub(crate) fn server_public(&self, v: &Big, b: &Big) -> Result<Big, SrpError> {
-        let b_pub = self.reduce(&self.k.mul(v).add(&self.pow_g(b)?))?;
+        let kv = self.n.mul(&self.k, v).ok_or(SrpError::IllegalGroup)?;
+        let b_pub = self
+            .n
+            .add(&kv, &self.pow_g(b)?)
+            .ok_or(SrpError::IllegalGroup)?;
         if b_pub.is_zero() {
             return Err(SrpError::IllegalServerPublic);
         }

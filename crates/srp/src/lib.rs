@@ -61,19 +61,51 @@
 //! ```
 //!
 //! # Ephemeral size
-//! The browser module draws [`RECOMMENDED_EPHEMERAL_BYTES`] = 128 random bytes (1024 bits) for
-//! `a`, the same as amazon-cognito-identity-js (`randomBytes(128)`) and Amplify v6, so that our
-//! `A` looks like theirs and costs the same to compute. RFC 5054 §3.1 asks for at least 256 bits,
-//! which is the floor [`ClientEphemeral::from_bytes`] and [`ServerEphemeral::new`] enforce
-//! ([`MIN_EPHEMERAL_BYTES`]). Both also reject a value of 0 or 1 ([`SrpError::WeakEphemeral`]),
-//! which is what an RNG that filled the buffer with zeros would give.
+//! The crate takes the bytes of `a` (and of the server's `b`) and reads them as one big-endian
+//! integer; the caller picks the length. [`ClientEphemeral::from_bytes`] and
+//! [`ServerEphemeral::new`] accept any length from [`MIN_EPHEMERAL_BYTES`] = 32 bytes
+//! (256 bits, RFC 5054 §3.1's minimum) up, and reject a value of 0 or 1
+//! ([`SrpError::WeakEphemeral`]), which is what an RNG that filled the buffer with zeros would
+//! give.
+//!
+//! How long should `a` be? The 3072-bit group offers about 128-bit security (NIST SP 800-57).
+//! The best generic attack on a secret exponent of `n` bits costs about `2^(n/2)` group
+//! operations (Pollard's rho / kangaroo), so an exponent twice the security level —
+//! 256 bits, as NIST SP 800-56A sizes private keys for finite-field groups — already matches
+//! the group; longer exponents add no security against known attacks. **32 bytes is the
+//! recommended length** on those grounds, and it halves the client's work (see the benchmark in
+//! `crates/srp/BENCHMARK.md`). amazon-cognito-identity-js and Amplify v6 draw 128 bytes
+//! (1024 bits); [`RECOMMENDED_EPHEMERAL_BYTES`] = 128 is that compatibility choice, and it is
+//! what `cognito-core`'s callers pass today. Both lengths, and anything between, work and give
+//! the same results as the reference client for the same `a`.
 //!
 //! # Security
-//! - The bignum backend (`num-bigint`) is **not constant-time**: modular exponentiation with the
-//!   secret exponents `a`, `b`, `x` leaks timing. That is the same exposure as the JavaScript
-//!   reference client. The backend lives in one private module, so it can be swapped for a
-//!   constant-time one without touching the API.
-//! - Only the final signature comparison on the server is constant-time (`subtle`).
+//! - **The big-number kernel is constant-time with respect to the secret exponents** (`a`,
+//!   `x`, `a + u·x`, and the server's `b`): each exponentiation follows a fixed schedule over the
+//!   exponent's byte length rounded up to 8 bytes, with no branch and no memory index that
+//!   depends on an exponent bit. `2^e` (`A = g^a`, `g^x`, `g^b`) is one Montgomery squaring per
+//!   bit plus a doubling that is always computed and kept or dropped by a constant-time select;
+//!   a general `base^e` (`S`) uses fixed 5-bit windows, each read from the 32-entry table by
+//!   scanning all entries, and multiplies even for a zero window. The final subtraction of
+//!   every Montgomery product, the modular subtraction `B − k·g^x` and `k·g^x` itself are
+//!   branch-free (`subtle` selects). What timing can show is the exponent's length in 64-bit
+//!   words (for a random 32- or 128-byte `a`, its byte length, except with probability 2⁻⁶⁴).
+//! - **What it costs**: measured natively and in wasm (`crates/srp/BENCHMARK.md`), the
+//!   constant-time schedule is within a few per cent of the same kernel on a variable-time one
+//!   (sliding over zero bits, direct table index): the doublings of `2^e` cost about 2 % of a
+//!   squaring, and the table scan about 3 % of a multiplication per window.
+//! - **Not covered**: the glue around the kernel still runs on `num-bigint`, which is not
+//!   constant-time: the integer `a + u·x` (a short multiplication and an addition whose carry
+//!   propagation can depend on the values), conversions between the two backends (their time
+//!   depends on how many leading zero bytes a value has), and parsing. Cognito's own `PAD`
+//!   makes the HKDF input one byte longer when the top bit of `S` is set, which no
+//!   implementation of this protocol can hide. The compiler is trusted not to turn the
+//!   branch-free selects into branches; the code has not been checked at the machine-code
+//!   level or by a timing-leak tool (dudect and the like).
+//! - `num-bigint` stays in the crate as the reference implementation the kernel is tested
+//!   against, and for a group the kernel does not take (an even modulus or one over 3072 bits:
+//!   only the test-only `hazmat` functions can ask for one).
+//! - The server's final signature comparison is constant-time (`subtle`).
 //! - Secret values are not zeroized on drop.
 #![forbid(unsafe_code)]
 #![warn(missing_docs, missing_debug_implementations)]
@@ -91,11 +123,13 @@ pub use server::{
 };
 pub use timestamp::cognito_timestamp;
 
-/// Ephemeral secret size the browser module uses: 128 bytes (1024 bits), like
-/// amazon-cognito-identity-js and Amplify v6.
+/// Ephemeral secret size of amazon-cognito-identity-js and Amplify v6: 128 bytes (1024 bits),
+/// the compatibility choice. 32 bytes ([`MIN_EPHEMERAL_BYTES`]) already matches the group's
+/// 128-bit security and halves the client's work; see the crate docs, "Ephemeral size".
 pub const RECOMMENDED_EPHEMERAL_BYTES: usize = 128;
 
-/// Smallest ephemeral secret accepted: 32 bytes (256 bits), RFC 5054 §3.1's minimum.
+/// Smallest ephemeral secret accepted: 32 bytes (256 bits), RFC 5054 §3.1's minimum, and twice
+/// the 3072-bit group's 128-bit security level (the recommended length; see the crate docs).
 pub const MIN_EPHEMERAL_BYTES: usize = 32;
 
 /// Why an SRP computation or verification failed.

@@ -141,7 +141,8 @@ pub struct ClaimCheck<'a> {
 /// signature does not match (wrong password, or a tampered block or timestamp).
 ///
 /// # Security
-/// The final comparison is constant-time (`subtle`); the bignum arithmetic before it is not.
+/// The final comparison is constant-time (`subtle`); the exponentiations with the secret `b`
+/// run on the constant-time kernel (crate docs, "Security", for what is and is not covered).
 ///
 /// This function trusts `check.secret_block_b64` and `check.user_id_for_srp`: it only checks
 /// that the signature covers them. Before calling it, the server must check that they are the
