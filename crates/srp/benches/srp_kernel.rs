@@ -3,7 +3,7 @@
 //!
 //! Rows: one 3072-bit exponentiation `g^a` (g = 2) with a 256- and a 1024-bit exponent, one with
 //! a general base (the shape of `S`), and the full client work of a sign-in (`A`, then the
-//! password claim: `g^x`, `S`, HKDF, HMAC). Each is run `SRP_BENCH_RUNS` times (default 25)
+//! password claim: `g^x`, `S`, HKDF, HMAC). Each is run `SRP_BENCH_RUNS` times (default 51)
 //! after two warm-up runs; min / median / max in milliseconds, as a Markdown table.
 //!
 //! It is a benchmark, not a test: it checks that the backends agree, and reports.
@@ -49,7 +49,7 @@ fn runs() -> usize {
     std::env::var("SRP_BENCH_RUNS")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(25)
+        .unwrap_or(51)
 }
 
 fn ms(d: Duration) -> f64 {

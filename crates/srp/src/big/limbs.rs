@@ -5,8 +5,10 @@
 // `u64`/`u128` elsewhere. Numbers are little-endian arrays of `MAX_LIMBS` limbs (3072 bits);
 // a modulus uses its first `len` limbs and the rest stay zero.
 //
-// Nothing here branches on, or indexes memory by, the value of an operand or of an exponent
-// bit, except the functions and modes named `vartime`, kept to measure what that costs.
+// The arithmetic does not branch on, or index memory by, the value of an operand or of an
+// exponent bit; the exceptions are the `vartime` modes (kept to measure what constant time
+// costs), `Mont::new` (the modulus is public) and `parse`, whose time depends on how many
+// leading zero bytes its input has.
 
 use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
 
