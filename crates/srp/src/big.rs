@@ -102,7 +102,8 @@ pub(crate) struct Modulus {
 }
 
 impl Modulus {
-    /// `N`, on the kernel if it is odd, at least 3 and at most 3072 bits, else on `num-bigint`.
+    /// `N`, on the kernel if it is odd, at least 3 and at most 3072 bits, else on `num-bigint`
+    /// (with the `hazmat` feature only; without it, every operation on such an `N` is `None`).
     pub(crate) fn new(n: Big) -> Self {
         let kernel = Mont::new(&n.0.to_bytes_le());
         Self { n, kernel }
@@ -137,7 +138,7 @@ impl Modulus {
             return None;
         }
         let Some(k) = &self.kernel else {
-            return Some(Big(base.0.modpow(&e.0, &self.n.0)));
+            return reference(|| Some(Big(base.0.modpow(&e.0, &self.n.0))));
         };
         let b = k.enter(&self.residue(k, base));
         let r = k.pow(&b, &exponent(e, vartime), vartime);
@@ -150,7 +151,7 @@ impl Modulus {
             return None;
         }
         let Some(k) = &self.kernel else {
-            return Some(Big(BigUint::from(2u32).modpow(&e.0, &self.n.0)));
+            return reference(|| Some(Big(BigUint::from(2u32).modpow(&e.0, &self.n.0))));
         };
         let r = k.pow2(&exponent(e, vartime), vartime);
         Some(self.big(k, &k.leave(&r)))
@@ -162,7 +163,7 @@ impl Modulus {
             return None;
         }
         let Some(k) = &self.kernel else {
-            return Some(Big(&a.0 * &b.0 % &self.n.0));
+            return reference(|| Some(Big(&a.0 * &b.0 % &self.n.0)));
         };
         // (a·R)·b·R⁻¹ = a·b: one multiplication enters Montgomery form, the next leaves it.
         let am = k.enter(&self.residue(k, a));
@@ -172,7 +173,7 @@ impl Modulus {
     /// `(a + b) mod N`.
     pub(crate) fn add(&self, a: &Big, b: &Big) -> Option<Big> {
         let Some(k) = &self.kernel else {
-            return a.add(b).modulo(&self.n);
+            return reference(|| a.add(b).modulo(&self.n));
         };
         // a + b = a − (0 − b).
         let minus_b = k.sub(&[0; MAX_LIMBS], &k.enter(&self.residue(k, b)));
@@ -183,7 +184,7 @@ impl Modulus {
     /// `(a − b) mod N`, the non-negative representative.
     pub(crate) fn sub(&self, a: &Big, b: &Big) -> Option<Big> {
         let Some(k) = &self.kernel else {
-            return a.mod_sub(b, &self.n);
+            return reference(|| a.mod_sub(b, &self.n));
         };
         let d = k.sub(&k.enter(&self.residue(k, a)), &k.enter(&self.residue(k, b)));
         Some(self.big(k, &k.leave(&d)))
@@ -201,6 +202,22 @@ impl Modulus {
     fn big(&self, k: &Mont, x: &Elem) -> Big {
         Big(BigUint::from_bytes_le(&k.to_le_bytes(x)))
     }
+}
+
+/// The reference backend's result, for a modulus the kernel does not take (or for
+/// [`Modulus::reference`]). Only the test-only `hazmat` door can ask for such a modulus
+/// (Cognito's `N` is always on the kernel), so without it the fallback is left out of the
+/// build, keeping `num-bigint`'s `modpow` out of the wasm package, and the operation fails
+/// (`None`, reported as [`SrpError::IllegalGroup`](crate::SrpError::IllegalGroup)).
+#[cfg(any(test, feature = "hazmat"))]
+fn reference<T>(run: impl FnOnce() -> Option<T>) -> Option<T> {
+    run()
+}
+
+/// Without the `hazmat` feature: no fallback (see the other `reference`).
+#[cfg(not(any(test, feature = "hazmat")))]
+fn reference<T>(_run: impl FnOnce() -> Option<T>) -> Option<T> {
+    None
 }
 
 /// The exponent's big-endian bytes for the kernel. The constant-time schedule runs over its

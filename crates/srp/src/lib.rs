@@ -161,8 +161,9 @@ pub enum SrpError {
     /// The client's password claim signature does not match (wrong password).
     #[error("password claim signature does not match")]
     BadSignature,
-    /// The group modulus is zero. Cannot happen with Cognito's group; only the
-    /// test-only `hazmat` functions take a caller's modulus.
+    /// The group modulus is zero (or, without the test-only `hazmat` feature, one the kernel
+    /// does not take: even or over 3072 bits). Cannot happen with Cognito's group; only the
+    /// `hazmat` functions take a caller's modulus.
     #[error("illegal group: modulus is zero")]
     IllegalGroup,
 }
