@@ -18,16 +18,24 @@ pub struct ClientEphemeral {
 impl ClientEphemeral {
     /// `A = g^a mod N`, with `a` read as a big-endian integer.
     ///
-    /// The browser module passes [`RECOMMENDED_EPHEMERAL_BYTES`](crate::RECOMMENDED_EPHEMERAL_BYTES)
-    /// (128) random bytes, as amazon-cognito-identity-js and Amplify v6 do.
+    /// Any length from 32 bytes up works; the caller decides. 32 random bytes (256 bits) match
+    /// the group's 128-bit security and halve the work; 128
+    /// ([`RECOMMENDED_EPHEMERAL_BYTES`](crate::RECOMMENDED_EPHEMERAL_BYTES)) is what
+    /// amazon-cognito-identity-js and Amplify v6 draw. See the crate docs, "Ephemeral size".
     ///
     /// # Errors
     /// [`SrpError::EphemeralTooShort`] if `a` has fewer than 32 bytes (RFC 5054 §3.1 asks for at
     /// least 256 bits); [`SrpError::WeakEphemeral`] if `a ≤ 1` (then `A` is 1 or `g`);
     /// [`SrpError::IllegalClientPublic`] if `A mod N == 0`.
     pub fn from_bytes(a: &[u8]) -> Result<Self, SrpError> {
+        Self::from_bytes_in(Group::cognito(), a)
+    }
+
+    /// [`ClientEphemeral::from_bytes`] in `grp` (Cognito's group on the kernel or on the
+    /// reference backend).
+    pub(crate) fn from_bytes_in(grp: &Group, a: &[u8]) -> Result<Self, SrpError> {
         let a = group::ephemeral_secret(a)?;
-        let a_pub = Group::cognito().client_public(&a)?;
+        let a_pub = grp.client_public(&a)?;
         Ok(Self { a, a_pub })
     }
 
@@ -81,27 +89,34 @@ impl fmt::Debug for ClaimInput<'_> {
     }
 }
 
-/// Everything the client computes for `PASSWORD_VERIFIER`, intermediates included.
+/// What the client computes for `PASSWORD_VERIFIER`: the signature, and `u`.
 ///
 /// Hex values are lowercase without leading zeros (JS `BigInteger.toString(16)`), except
 /// `hkdf_key_hex`, which is the 16 key bytes (32 hex digits).
 ///
 /// # Security
-/// `u_hex` is public, but `x_hex`, `s_hex` and `hkdf_key_hex` are secrets (each is enough to
-/// impersonate the user for this sign-in, and `x` for good). They are here so tests can compare
-/// every step against the reference client; don't log them. `Debug` prints the field names
-/// only, every value as `[redacted]`.
+/// `u_hex` is public. The secret intermediates `x_hex`, `s_hex` and `hkdf_key_hex` (each is
+/// enough to impersonate the user for this sign-in, and `x` for good) exist only with the
+/// test-only `hazmat` cargo feature, which this crate's own tests turn on (a dev-dependency on
+/// itself) to compare every step against the reference client; without it they are neither
+/// computed nor stored. `Debug` prints the field names only, every value as `[redacted]`.
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct PasswordClaim {
     /// `PASSWORD_CLAIM_SIGNATURE`: standard padded base64 of the HMAC.
     pub signature_b64: String,
     /// `u = H(PAD(A) | PAD(B))`.
     pub u_hex: String,
-    /// `x = H(PAD(salt) | H(poolName | userIdForSrp | ":" | password))`.
+    /// `x = H(PAD(salt) | H(poolName | userIdForSrp | ":" | password))`. Secret; `hazmat`
+    /// feature only.
+    #[cfg(feature = "hazmat")]
     pub x_hex: String,
-    /// `S = (B − k·g^x)^(a + u·x) mod N`.
+    /// `S = (B − k·g^x)^(a + u·x) mod N`. Secret; `hazmat` feature only.
+    #[cfg(feature = "hazmat")]
     pub s_hex: String,
-    /// `K = HKDF-SHA256(PAD(u), PAD(S), "Caldera Derived Key", 16)`.
+    /// `K = HKDF-SHA256(PAD(u), PAD(S), "Caldera Derived Key", 16)`. Secret; `hazmat` feature
+    /// only.
+    #[cfg(feature = "hazmat")]
     pub hkdf_key_hex: String,
 }
 
@@ -109,13 +124,14 @@ impl fmt::Debug for PasswordClaim {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // The signature is a one-time proof of the password and the rest are secrets or derived
         // from them: none of it belongs in a log.
-        f.debug_struct("PasswordClaim")
-            .field("signature_b64", &"[redacted]")
-            .field("u_hex", &"[redacted]")
-            .field("x_hex", &"[redacted]")
+        let mut d = f.debug_struct("PasswordClaim");
+        d.field("signature_b64", &"[redacted]")
+            .field("u_hex", &"[redacted]");
+        #[cfg(feature = "hazmat")]
+        d.field("x_hex", &"[redacted]")
             .field("s_hex", &"[redacted]")
-            .field("hkdf_key_hex", &"[redacted]")
-            .finish()
+            .field("hkdf_key_hex", &"[redacted]");
+        d.finish()
     }
 }
 
@@ -136,7 +152,15 @@ pub fn password_claim(
     eph: &ClientEphemeral,
     input: &ClaimInput<'_>,
 ) -> Result<PasswordClaim, SrpError> {
-    let grp = Group::cognito();
+    password_claim_in(Group::cognito(), eph, input)
+}
+
+/// [`password_claim`] in `grp` (Cognito's group on the kernel or on the reference backend).
+pub(crate) fn password_claim_in(
+    grp: &Group,
+    eph: &ClientEphemeral,
+    input: &ClaimInput<'_>,
+) -> Result<PasswordClaim, SrpError> {
     let b_pub = group::parse_hex(input.b_pub_hex, "SRP_B")?;
     let salt = group::parse_hex(input.salt_hex, "SALT")?;
     let secret_block = group::decode_base64(input.secret_block_b64, "SECRET_BLOCK")?;
@@ -162,8 +186,11 @@ pub fn password_claim(
     Ok(PasswordClaim {
         signature_b64: group::encode_base64(&mac),
         u_hex: u.to_hex(),
+        #[cfg(feature = "hazmat")]
         x_hex: x.to_hex(),
+        #[cfg(feature = "hazmat")]
         s_hex: s.to_hex(),
+        #[cfg(feature = "hazmat")]
         hkdf_key_hex: hex::encode(key),
     })
 }
@@ -191,8 +218,11 @@ mod tests {
         for (name, value) in [
             ("signature_b64", &claim.signature_b64),
             ("u_hex", &claim.u_hex),
+            #[cfg(feature = "hazmat")]
             ("x_hex", &claim.x_hex),
+            #[cfg(feature = "hazmat")]
             ("s_hex", &claim.s_hex),
+            #[cfg(feature = "hazmat")]
             ("hkdf_key_hex", &claim.hkdf_key_hex),
         ] {
             assert!(d.contains(name), "{name} missing from {d}");

@@ -5,11 +5,11 @@ use std::sync::OnceLock;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
-use crate::big::Big;
+use crate::big::{Big, Modulus};
 use crate::SrpError;
 
 /// The RFC 5054 Appendix A 3072-bit prime, as amazon-cognito-identity-js spells it.
-const N_HEX: &str = concat!(
+pub(crate) const N_HEX: &str = concat!(
     "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD1",
     "29024E088A67CC74020BBEA63B139B22514A08798E3404DD",
     "EF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245",
@@ -33,7 +33,7 @@ const HKDF_INFO: &[u8] = b"Caldera Derived Key";
 
 /// A prime-order group with its multiplier: `N`, `g`, `k`.
 pub(crate) struct Group {
-    pub(crate) n: Big,
+    pub(crate) n: Modulus,
     pub(crate) g: Big,
     pub(crate) k: Big,
 }
@@ -43,24 +43,43 @@ impl Group {
     /// built once.
     pub(crate) fn cognito() -> &'static Self {
         static COGNITO: OnceLock<Group> = OnceLock::new();
-        COGNITO.get_or_init(|| {
-            // N_HEX is a constant of valid hex digits; the fallback (zero) is unreachable and
-            // would make every operation fail with `IllegalGroup` rather than panic.
-            let n = Big::from_hex(N_HEX).unwrap_or_else(|| Big::from_u32(0));
-            let g = Big::from_u32(2);
-            let k = hash_to_big(&[&pad(&n), &pad(&g)]);
-            Self { n, g, k }
-        })
+        COGNITO.get_or_init(|| Self::cognito_on(Modulus::new))
     }
 
-    /// `g^e mod N`.
+    /// Cognito's group on `num-bigint` only: the reference the kernel is measured and tested
+    /// against.
+    #[cfg(any(test, feature = "hazmat"))]
+    pub(crate) fn cognito_reference() -> &'static Self {
+        static REFERENCE: OnceLock<Group> = OnceLock::new();
+        REFERENCE.get_or_init(|| Self::cognito_on(Modulus::reference))
+    }
+
+    fn cognito_on(modulus: fn(Big) -> Modulus) -> Self {
+        // N_HEX is a constant of valid hex digits; the fallback (zero) is unreachable and
+        // would make every operation fail with `IllegalGroup` rather than panic.
+        let n = Big::from_hex(N_HEX).unwrap_or_else(|| Big::from_u32(0));
+        let g = Big::from_u32(2);
+        let k = hash_to_big(&[&pad(&n), &pad(&g)]);
+        Self {
+            n: modulus(n),
+            g,
+            k,
+        }
+    }
+
+    /// `g^e mod N` (for `g = 2`, squarings and doublings only).
     pub(crate) fn pow_g(&self, e: &Big) -> Result<Big, SrpError> {
-        self.g.mod_pow(e, &self.n).ok_or(SrpError::IllegalGroup)
+        if self.g == Big::from_u32(2) {
+            self.n.pow2(e)
+        } else {
+            self.n.pow(&self.g, e)
+        }
+        .ok_or(SrpError::IllegalGroup)
     }
 
     /// `x mod N`.
     pub(crate) fn reduce(&self, x: &Big) -> Result<Big, SrpError> {
-        x.modulo(&self.n).ok_or(SrpError::IllegalGroup)
+        x.modulo(self.n.value()).ok_or(SrpError::IllegalGroup)
     }
 
     /// `A = g^a mod N`, rejecting `A mod N == 0`.
@@ -83,7 +102,11 @@ impl Group {
 
     /// `B = (k·v + g^b) mod N`, rejecting `B mod N == 0`.
     pub(crate) fn server_public(&self, v: &Big, b: &Big) -> Result<Big, SrpError> {
-        let b_pub = self.reduce(&self.k.mul(v).add(&self.pow_g(b)?))?;
+        let kv = self.n.mul(&self.k, v).ok_or(SrpError::IllegalGroup)?;
+        let b_pub = self
+            .n
+            .add(&kv, &self.pow_g(b)?)
+            .ok_or(SrpError::IllegalGroup)?;
         if b_pub.is_zero() {
             return Err(SrpError::IllegalServerPublic);
         }
@@ -98,10 +121,12 @@ impl Group {
         a: &Big,
         u: &Big,
     ) -> Result<Big, SrpError> {
-        let kgx = self.k.mul(&self.pow_g(x)?);
-        let base = b_pub.mod_sub(&kgx, &self.n).ok_or(SrpError::IllegalGroup)?;
+        let kgx = self.n.mul(&self.k, &self.pow_g(x)?);
+        let base = kgx
+            .and_then(|kgx| self.n.sub(b_pub, &kgx))
+            .ok_or(SrpError::IllegalGroup)?;
         let exp = a.add(&u.mul(x));
-        base.mod_pow(&exp, &self.n).ok_or(SrpError::IllegalGroup)
+        self.n.pow(&base, &exp).ok_or(SrpError::IllegalGroup)
     }
 
     /// `S = (A·v^u)^b mod N`.
@@ -112,9 +137,9 @@ impl Group {
         u: &Big,
         b: &Big,
     ) -> Result<Big, SrpError> {
-        let vu = v.mod_pow(u, &self.n).ok_or(SrpError::IllegalGroup)?;
-        let base = self.reduce(&a_pub.mul(&vu))?;
-        base.mod_pow(b, &self.n).ok_or(SrpError::IllegalGroup)
+        let vu = self.n.pow(v, u).ok_or(SrpError::IllegalGroup)?;
+        let base = self.n.mul(a_pub, &vu).ok_or(SrpError::IllegalGroup)?;
+        self.n.pow(&base, b).ok_or(SrpError::IllegalGroup)
     }
 }
 

@@ -61,19 +61,51 @@
 //! ```
 //!
 //! # Ephemeral size
-//! The browser module draws [`RECOMMENDED_EPHEMERAL_BYTES`] = 128 random bytes (1024 bits) for
-//! `a`, the same as amazon-cognito-identity-js (`randomBytes(128)`) and Amplify v6, so that our
-//! `A` looks like theirs and costs the same to compute. RFC 5054 §3.1 asks for at least 256 bits,
-//! which is the floor [`ClientEphemeral::from_bytes`] and [`ServerEphemeral::new`] enforce
-//! ([`MIN_EPHEMERAL_BYTES`]). Both also reject a value of 0 or 1 ([`SrpError::WeakEphemeral`]),
-//! which is what an RNG that filled the buffer with zeros would give.
+//! The crate takes the bytes of `a` (and of the server's `b`) and reads them as one big-endian
+//! integer; the caller picks the length. [`ClientEphemeral::from_bytes`] and
+//! [`ServerEphemeral::new`] accept any length from [`MIN_EPHEMERAL_BYTES`] = 32 bytes
+//! (256 bits, RFC 5054 §3.1's minimum) up, and reject a value of 0 or 1
+//! ([`SrpError::WeakEphemeral`]), which is what an RNG that filled the buffer with zeros would
+//! give.
+//!
+//! How long should `a` be? The 3072-bit group offers about 128-bit security (NIST SP 800-57).
+//! The best generic attack on a secret exponent of `n` bits costs about `2^(n/2)` group
+//! operations (Pollard's rho / kangaroo), so an exponent twice the security level —
+//! 256 bits, as NIST SP 800-56A sizes private keys for finite-field groups — already matches
+//! the group; longer exponents add no security against known attacks. **32 bytes is the
+//! recommended length** on those grounds, and it halves the client's work (see the benchmark in
+//! `crates/srp/BENCHMARK.md`). amazon-cognito-identity-js and Amplify v6 draw 128 bytes
+//! (1024 bits); [`RECOMMENDED_EPHEMERAL_BYTES`] = 128 is that compatibility choice, and it is
+//! what `cognito-core`'s callers pass today. Both lengths, and anything between, work and give
+//! the same results as the reference client for the same `a`.
 //!
 //! # Security
-//! - The bignum backend (`num-bigint`) is **not constant-time**: modular exponentiation with the
-//!   secret exponents `a`, `b`, `x` leaks timing. That is the same exposure as the JavaScript
-//!   reference client. The backend lives in one private module, so it can be swapped for a
-//!   constant-time one without touching the API.
-//! - Only the final signature comparison on the server is constant-time (`subtle`).
+//! - **The big-number kernel is constant-time with respect to the secret exponents** (`a`,
+//!   `x`, `a + u·x`, and the server's `b`): each exponentiation follows a fixed schedule over the
+//!   exponent's byte length rounded up to 8 bytes, with no branch and no memory index that
+//!   depends on an exponent bit. `2^e` (`A = g^a`, `g^x`, `g^b`) is one Montgomery squaring per
+//!   bit plus a doubling that is always computed and kept or dropped by a constant-time select;
+//!   a general `base^e` (`S`) uses fixed 5-bit windows, each read from the 32-entry table by
+//!   scanning all entries, and multiplies even for a zero window. The final subtraction of
+//!   every Montgomery product, the modular subtraction `B − k·g^x` and `k·g^x` itself are
+//!   branch-free (`subtle` selects). What timing can show is the exponent's length in 64-bit
+//!   words (for a random 32- or 128-byte `a`, its byte length, except with probability 2⁻⁶⁴).
+//! - **What it costs**: measured natively and in wasm (`crates/srp/BENCHMARK.md`), the
+//!   constant-time schedule is within a few per cent of the same kernel on a variable-time one
+//!   (sliding over zero bits, direct table index): the doublings of `2^e` cost about 2 % of a
+//!   squaring, and the table scan about 3 % of a multiplication per window.
+//! - **Not covered**: the glue around the kernel still runs on `num-bigint`, which is not
+//!   constant-time: the integer `a + u·x` (a short multiplication and an addition whose carry
+//!   propagation can depend on the values), conversions between the two backends (their time
+//!   depends on how many leading zero bytes a value has), and parsing. Cognito's own `PAD`
+//!   makes the HKDF input one byte longer when the top bit of `S` is set, which no
+//!   implementation of this protocol can hide. The compiler is trusted not to turn the
+//!   branch-free selects into branches; the code has not been checked at the machine-code
+//!   level or by a timing-leak tool (dudect and the like).
+//! - `num-bigint` stays in the crate as the reference implementation the kernel is tested
+//!   against, and for a group the kernel does not take (an even modulus or one over 3072 bits:
+//!   only the test-only `hazmat` functions can ask for one).
+//! - The server's final signature comparison is constant-time (`subtle`).
 //! - Secret values are not zeroized on drop.
 #![forbid(unsafe_code)]
 #![warn(missing_docs, missing_debug_implementations)]
@@ -92,11 +124,13 @@ pub use server::{
 pub use timestamp::cognito_timestamp;
 pub use timestamp::parse_cognito_timestamp;
 
-/// Ephemeral secret size the browser module uses: 128 bytes (1024 bits), like
-/// amazon-cognito-identity-js and Amplify v6.
+/// Ephemeral secret size of amazon-cognito-identity-js and Amplify v6: 128 bytes (1024 bits),
+/// the compatibility choice. 32 bytes ([`MIN_EPHEMERAL_BYTES`]) already matches the group's
+/// 128-bit security and halves the client's work; see the crate docs, "Ephemeral size".
 pub const RECOMMENDED_EPHEMERAL_BYTES: usize = 128;
 
-/// Smallest ephemeral secret accepted: 32 bytes (256 bits), RFC 5054 §3.1's minimum.
+/// Smallest ephemeral secret accepted: 32 bytes (256 bits), RFC 5054 §3.1's minimum, and twice
+/// the 3072-bit group's 128-bit security level (the recommended length; see the crate docs).
 pub const MIN_EPHEMERAL_BYTES: usize = 32;
 
 /// Why an SRP computation or verification failed.
@@ -128,29 +162,86 @@ pub enum SrpError {
     /// The client's password claim signature does not match (wrong password).
     #[error("password claim signature does not match")]
     BadSignature,
-    /// The group modulus is zero. Cannot happen with Cognito's group; only the
-    /// test-only [`hazmat`] functions take a caller's modulus.
+    /// The group modulus is zero (or, without the test-only `hazmat` feature, one the kernel
+    /// does not take: even or over 3072 bits). Cannot happen with Cognito's group; only the
+    /// `hazmat` functions take a caller's modulus.
     #[error("illegal group: modulus is zero")]
     IllegalGroup,
 }
 
-/// Group arithmetic over a caller-chosen group, for testing against RFC 5054 Appendix B (which
-/// uses the 1024-bit group). Not part of the stable API.
+/// Test-only door, behind the `hazmat` cargo feature (this crate's tests and benchmark turn it
+/// on; nothing else should): group arithmetic over a caller-chosen group, for testing against
+/// RFC 5054 Appendix B (which uses the 1024-bit group), and the reference (`num-bigint`)
+/// backend, for testing and measuring the kernel. Not part of the stable API.
 ///
-/// Each function is the one the Cognito code path runs, with `N`, `g`, `k` as hex arguments.
-/// Hex in, lowercase unpadded hex out; `None` on bad hex, a zero modulus, or an illegal public
-/// value.
+/// Each group function is the one the Cognito code path runs, with `N`, `g`, `k` as hex
+/// arguments. Hex in, lowercase unpadded hex out; `None` on bad hex, a zero modulus, or an
+/// illegal public value.
+#[cfg(feature = "hazmat")]
 #[doc(hidden)]
 pub mod hazmat {
-    use crate::big::Big;
+    use crate::big::{Big, Modulus};
+    use crate::client::{self, ClaimInput, ClientEphemeral, PasswordClaim};
     use crate::group::Group;
+    use crate::SrpError;
 
     fn group(n: &str, g: &str, k: &str) -> Option<Group> {
         Some(Group {
-            n: Big::from_hex(n)?,
+            n: Modulus::new(Big::from_hex(n)?),
             g: Big::from_hex(g)?,
             k: Big::from_hex(k)?,
         })
+    }
+
+    /// Which implementation runs a [`mod_pow`].
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    #[non_exhaustive]
+    pub enum Backend {
+        /// `num-bigint`'s `modpow`: the reference, and what the crate used before the kernel.
+        Reference,
+        /// The kernel, constant-time in the exponent: what the crate uses.
+        Kernel,
+        /// The kernel on a variable-time schedule (direct table index, zero windows and zero
+        /// bits skipped), only to measure what constant time costs.
+        KernelVartime,
+    }
+
+    /// `base^e mod n` on `backend`; for `base = 2` the kernel squares and doubles (no table).
+    /// `None` on bad hex or `n = 0`.
+    #[must_use]
+    pub fn mod_pow(n: &str, base: &str, e: &str, backend: Backend) -> Option<String> {
+        let n = Big::from_hex(n)?;
+        let m = match backend {
+            Backend::Reference => Modulus::reference(n),
+            Backend::Kernel | Backend::KernelVartime => Modulus::new(n),
+        };
+        let (base, e) = (Big::from_hex(base)?, Big::from_hex(e)?);
+        let vartime = backend == Backend::KernelVartime;
+        if base == Big::from_u32(2) {
+            m.pow2_with(&e, vartime)
+        } else {
+            m.pow_with(&base, &e, vartime)
+        }
+        .map(|r| r.to_hex())
+    }
+
+    /// [`ClientEphemeral::from_bytes`] with Cognito's group on the reference backend.
+    ///
+    /// # Errors
+    /// As [`ClientEphemeral::from_bytes`].
+    pub fn reference_client_ephemeral(a: &[u8]) -> Result<ClientEphemeral, SrpError> {
+        ClientEphemeral::from_bytes_in(Group::cognito_reference(), a)
+    }
+
+    /// [`password_claim`](crate::password_claim) with Cognito's group on the reference backend.
+    ///
+    /// # Errors
+    /// As [`password_claim`](crate::password_claim).
+    pub fn reference_password_claim(
+        eph: &ClientEphemeral,
+        input: &ClaimInput<'_>,
+    ) -> Result<PasswordClaim, SrpError> {
+        client::password_claim_in(Group::cognito_reference(), eph, input)
     }
 
     /// `g^a mod N` (both `A` from `a` and `v` from `x`).

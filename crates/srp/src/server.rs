@@ -141,7 +141,8 @@ pub struct ClaimCheck<'a> {
 /// signature does not match (wrong password, or a tampered block or timestamp).
 ///
 /// # Security
-/// The final comparison is constant-time (`subtle`); the bignum arithmetic before it is not.
+/// The final comparison is constant-time (`subtle`); the exponentiations with the secret `b`
+/// run on the constant-time kernel (crate docs, "Security", for what is and is not covered).
 ///
 /// This function trusts `check.secret_block_b64` and `check.user_id_for_srp`: it only checks
 /// that the signature covers them. Before calling it, the server must check that they are the
@@ -193,7 +194,7 @@ mod tests {
 
     #[test]
     fn check_client_public_rejects_multiples_of_n_and_bad_hex() {
-        let n = &Group::cognito().n;
+        let n = Group::cognito().n.value();
         let two_n = n.add(n).to_hex();
         let n_plus_one = n.add(&Big::from_u32(1)).to_hex();
         let n_upper = n.to_hex().to_uppercase();

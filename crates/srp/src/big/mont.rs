@@ -1,0 +1,25 @@
+//! The Montgomery kernel, in the limb width that suits the target.
+//!
+//! wasm32 has no 64×64→128-bit multiply (LLVM emulates `u128` products with four 64-bit ones),
+//! so there the kernel works on 96 × `u32` limbs with `u64` products; elsewhere on 48 × `u64`
+//! limbs with `u128` products. The code is the same file (`limbs.rs`) for both; tests build
+//! both widths natively so each is checked against `num-bigint`.
+
+#[cfg(any(test, target_arch = "wasm32"))]
+pub(crate) mod l32 {
+    type Limb = u32;
+    type Wide = u64;
+    include!("limbs.rs");
+}
+
+#[cfg(any(test, not(target_arch = "wasm32")))]
+pub(crate) mod l64 {
+    type Limb = u64;
+    type Wide = u128;
+    include!("limbs.rs");
+}
+
+#[cfg(target_arch = "wasm32")]
+pub(crate) use l32::{Elem, Mont, MAX_LIMBS};
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) use l64::{Elem, Mont, MAX_LIMBS};
