@@ -32,6 +32,7 @@ step "wasm32 check (srp, core, client)" cargo check --locked --target wasm32-unk
 step "wasm32 clippy (cognito-wasm)" cargo clippy --locked --target wasm32-unknown-unknown -p cognito-wasm --all-targets -- -D warnings
 step "browser tests: cognito-wasm in headless Chromium" tests/wasm/run.sh
 step "npm package size (release, wasm-opt -Oz)" scripts/wasm-size.sh
+step "TypeScript: the package's .d.ts under tsc --strict" tests/wasm/typecheck.sh
 if [ -f tests/vectors/srp/generate.mjs ]; then
   step "SRP vectors match amazon-cognito-identity-js" node tests/vectors/srp/generate.mjs --check
 fi

@@ -293,7 +293,6 @@ export class Auth {
   /** Throws an `AuthError` named `ConfigError` for a bad config. */
   constructor(config: AuthConfig);
   free(): void;
-  [Symbol.dispose](): void;
   signUp(input: SignUpInput): Promise<SignUpOutput>;
   confirmSignUp(input: ConfirmSignUpInput): Promise<SignUpOutput>;
   resendSignUpCode(input: { username: string }): Promise<CodeDeliveryDetails>;
