@@ -34,6 +34,24 @@ export function asyncStore() {
     removeItem: async (k) => { map.delete(k); },
   };
 }
+// RFC 6238 TOTP (HMAC-SHA1, 6 digits, 30 s) of a base32 secret at Unix time `t`, as an
+// authenticator app computes it.
+export async function totp(secret, t) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secret.replace(/=+$/, '').toUpperCase()) {
+    bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  }
+  const key = new Uint8Array(Math.floor(bits.length / 8));
+  for (let i = 0; i < key.length; i++) key[i] = parseInt(bits.slice(i * 8, i * 8 + 8), 2);
+  const counter = new DataView(new ArrayBuffer(8));
+  counter.setBigUint64(0, BigInt(Math.floor(t / 30)));
+  const k = await crypto.subtle.importKey('raw', key, { name: 'HMAC', hash: 'SHA-1' }, false, ['sign']);
+  const h = new Uint8Array(await crypto.subtle.sign('HMAC', k, counter.buffer));
+  const o = h[19] & 15;
+  const bin = ((h[o] & 127) << 24) | (h[o + 1] << 16) | (h[o + 2] << 8) | h[o + 3];
+  return String(bin % 1000000).padStart(6, '0');
+}
 export function blockLocalStorage() {
   const saved = Object.getOwnPropertyDescriptor(window, 'localStorage');
   Object.defineProperty(window, 'localStorage', {
@@ -46,6 +64,7 @@ export function blockLocalStorage() {
 extern "C" {
     fn asyncStore() -> JsValue;
     fn blockLocalStorage() -> Function;
+    fn totp(secret: &str, unix: f64) -> Promise;
 }
 
 #[wasm_bindgen]
@@ -185,6 +204,34 @@ fn local_storage() -> web_sys::Storage {
 
 fn key(rest: &str) -> String {
     format!("CognitoIdentityServiceProvider.{CLIENT_ID}.{rest}")
+}
+
+async fn code_at(secret: &str, offset_secs: f64) -> String {
+    let now = (js_sys::Date::now() / 1000.0).floor();
+    ok(totp(secret, now + offset_secs))
+        .await
+        .as_string()
+        .unwrap()
+}
+
+/// A new confirmed user, signed in on `auth`.
+async fn new_user(auth: &Auth, prefix: &str) -> String {
+    let username = unique(prefix);
+    ok(auth.sign_up(js(&format!(
+        r#"{{"username":"{username}","password":"{PASSWORD}","options":{{"userAttributes":{{"email":"{username}@example.com"}}}}}}"#
+    ))))
+    .await;
+    let code = latest_code(&username).await;
+    ok(auth.confirm_sign_up(js(&format!(
+        r#"{{"username":"{username}","confirmationCode":"{code}"}}"#
+    ))))
+    .await;
+    let out = ok(auth.sign_in(js(&format!(
+        r#"{{"username":"{username}","password":"{PASSWORD}"}}"#
+    ))))
+    .await;
+    assert_eq!(prop_str(&out, "nextStep.signInStep"), "DONE");
+    username
 }
 
 async fn sign_in_demo(auth: &Auth) {
@@ -584,4 +631,106 @@ async fn a_blocked_local_storage_falls_back_to_memory() {
         "kept in memory"
     );
     ok(auth.sign_out(JsValue::UNDEFINED)).await;
+}
+
+#[wasm_bindgen_test]
+async fn totp_setup_then_a_sign_in_with_a_totp_step() {
+    let _turn = one_at_a_time().await;
+    let auth = auth("memory");
+    let username = new_user(&auth, "totp").await;
+
+    let details = ok(auth.set_up_totp()).await;
+    let secret = prop_str(&details, "sharedSecret");
+    let get_uri: Function = prop(&details, "getSetupUri").unchecked_into();
+    let uri = get_uri.call1(&details, &"CognitoWasm".into()).unwrap();
+    let href = prop_str(&uri, "href");
+    assert!(href.starts_with("otpauth://totp/CognitoWasm:"), "{href}");
+    assert!(href.contains(&format!("secret={secret}")), "{href}");
+
+    rejects(
+        auth.verify_totp_setup(js(r#"{"code":"12"}"#)),
+        "EnableSoftwareTokenMFAException",
+    )
+    .await;
+    let code = code_at(&secret, 0.0).await;
+    ok(auth.verify_totp_setup(js(&format!(r#"{{"code":"{code}"}}"#)))).await;
+    ok(auth.update_mfa_preference(js(r#"{"totp":"PREFERRED"}"#))).await;
+    let mfa = ok(auth.fetch_mfa_preference()).await;
+    assert_eq!(prop_str(&mfa, "preferred"), "TOTP", "{}", stringify(&mfa));
+    assert_eq!(stringify(&prop(&mfa, "enabled")), r#"["TOTP"]"#);
+    rejects(
+        auth.update_mfa_preference(js(r#"{"totp":"yes"}"#)),
+        "InvalidArgumentError",
+    )
+    .await;
+    ok(auth.sign_out(JsValue::UNDEFINED)).await;
+
+    let out = ok(auth.sign_in(js(&format!(
+        r#"{{"username":"{username}","password":"{PASSWORD}"}}"#
+    ))))
+    .await;
+    assert_eq!(prop(&out, "isSignedIn"), JsValue::FALSE);
+    assert_eq!(
+        prop_str(&out, "nextStep.signInStep"),
+        "CONFIRM_SIGN_IN_WITH_TOTP_CODE"
+    );
+    // A code of the next 30-second step: the one above was spent (no replay).
+    let code = code_at(&secret, 30.0).await;
+    let out = ok(auth.confirm_sign_in(js(&format!(r#"{{"challengeResponse":"{code}"}}"#)))).await;
+    assert_eq!(
+        prop_str(&out, "nextStep.signInStep"),
+        "DONE",
+        "{}",
+        stringify(&out)
+    );
+
+    let events = record(&auth, &["signedOut"]);
+    ok(auth.delete_user()).await;
+    assert_eq!(*events.borrow(), ["signedOut"]);
+    rejects(
+        auth.sign_in(js(&format!(
+            r#"{{"username":"{username}","password":"{PASSWORD}"}}"#
+        ))),
+        "UserNotFoundException",
+    )
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn attributes_and_password_change() {
+    let _turn = one_at_a_time().await;
+    let auth = auth("memory");
+    let username = new_user(&auth, "attrs").await;
+    let out = ok(auth.update_user_attributes(js(r#"{"userAttributes":{"name":"Ada"}}"#))).await;
+    assert_eq!(
+        prop(&out, "name.isUpdated"),
+        JsValue::TRUE,
+        "{}",
+        stringify(&out)
+    );
+    assert_eq!(prop_str(&out, "name.nextStep.updateAttributeStep"), "DONE");
+    let attrs = ok(auth.fetch_user_attributes()).await;
+    assert_eq!(prop_str(&attrs, "name"), "Ada");
+    ok(auth.delete_user_attributes(js(r#"{"userAttributeKeys":["name"]}"#))).await;
+    let attrs = ok(auth.fetch_user_attributes()).await;
+    assert!(prop(&attrs, "name").is_undefined());
+
+    rejects(
+        auth.update_password(js(&format!(
+            r#"{{"oldPassword":"Not-{PASSWORD}","newPassword":"N3w-{PASSWORD}"}}"#
+        ))),
+        "NotAuthorizedException",
+    )
+    .await;
+    ok(auth.update_password(js(&format!(
+        r#"{{"oldPassword":"{PASSWORD}","newPassword":"N3w-{PASSWORD}"}}"#
+    ))))
+    .await;
+    ok(auth.sign_out(js(r#"{"global":true}"#))).await;
+    let out = ok(auth.sign_in(js(&format!(
+        r#"{{"username":"{username}","password":"N3w-{PASSWORD}"}}"#
+    ))))
+    .await;
+    assert_eq!(prop(&out, "isSignedIn"), JsValue::TRUE);
+    ok(auth.delete_user()).await;
 }
