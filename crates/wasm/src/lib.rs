@@ -36,6 +36,7 @@ mod transport;
 mod typescript;
 
 use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 
 use cognito_client::{
@@ -94,11 +95,16 @@ pub struct Auth {
     client: BrowserClient,
 }
 
+type JsResultFuture = Pin<Box<dyn Future<Output = Result<JsValue, Error>>>>;
+
 /// Runs `f` as a Promise; an [`Error`] becomes a rejection with a JS `Error`.
-fn run<F>(f: F) -> Promise
-where
-    F: Future<Output = Result<JsValue, Error>> + 'static,
-{
+///
+/// Boxed so that the Promise glue exists once, not once per method (a few kB each).
+fn run(f: impl Future<Output = Result<JsValue, Error>> + 'static) -> Promise {
+    run_boxed(Box::pin(f))
+}
+
+fn run_boxed(f: JsResultFuture) -> Promise {
     future_to_promise(async move { f.await.map_err(|e| to_js_error(&e)) })
 }
 

@@ -52,6 +52,9 @@ export async function totp(secret, t) {
   const bin = ((h[o] & 127) << 24) | (h[o + 1] << 16) | (h[o + 2] << 8) | h[o + 3];
   return String(bin % 1000000).padStart(6, '0');
 }
+export function sleep(ms) {
+  return new Promise((r) => setTimeout(r, ms));
+}
 export function blockLocalStorage() {
   const saved = Object.getOwnPropertyDescriptor(window, 'localStorage');
   Object.defineProperty(window, 'localStorage', {
@@ -65,6 +68,7 @@ extern "C" {
     fn asyncStore() -> JsValue;
     fn blockLocalStorage() -> Function;
     fn totp(secret: &str, unix: f64) -> Promise;
+    fn sleep(ms: u32) -> Promise;
 }
 
 #[wasm_bindgen]
@@ -733,4 +737,43 @@ async fn attributes_and_password_change() {
     .await;
     assert_eq!(prop(&out, "isSignedIn"), JsValue::TRUE);
     ok(auth.delete_user()).await;
+}
+
+#[wasm_bindgen_test]
+async fn two_clients_over_one_storage_refresh_once_and_hear_each_other() {
+    let _turn = one_at_a_time().await;
+    assert!(
+        cognito_wasm::WebCoordinator::has_web_locks(),
+        "Chromium has navigator.locks"
+    );
+    local_storage().clear().unwrap();
+    // Two `Auth`s over the same localStorage stand in for two tabs: they share the Web Lock and
+    // the BroadcastChannel of the app client, as tabs do.
+    let a = auth("localStorage");
+    let b = auth("localStorage");
+    let heard = record(&b, &["signedIn", "signedOut"]);
+    sign_in_demo(&a).await;
+    ok(sleep(100)).await;
+    assert_eq!(*heard.borrow(), ["signedIn"], "b hears a's sign-in");
+
+    let both = Promise::all(&Array::of2(
+        &a.fetch_auth_session(js(r#"{"forceRefresh":true}"#)),
+        &b.fetch_auth_session(js(r#"{"forceRefresh":true}"#)),
+    ));
+    let results: Array = ok(both).await.unchecked_into();
+    assert_eq!(
+        jwt_string(&prop(&results.get(0), "tokens.accessToken")),
+        jwt_string(&prop(&results.get(1), "tokens.accessToken")),
+        "the one that waited for the lock took the other's new tokens: one refresh"
+    );
+
+    ok(a.sign_out(JsValue::UNDEFINED)).await;
+    ok(sleep(100)).await;
+    assert_eq!(
+        *heard.borrow(),
+        ["signedIn", "signedOut"],
+        "b hears a's sign-out"
+    );
+    let after = ok(b.fetch_auth_session(JsValue::UNDEFINED)).await;
+    assert!(prop(&after, "tokens").is_undefined());
 }
