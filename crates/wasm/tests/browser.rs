@@ -75,6 +75,8 @@ extern "C" {
 extern "C" {
     #[wasm_bindgen(js_name = fetch)]
     fn fetch_url(url: &str) -> Promise;
+    #[wasm_bindgen(js_name = fetch)]
+    fn fetch_with(url: &str, init: &JsValue) -> Promise;
 }
 
 fn endpoint() -> &'static str {
@@ -200,6 +202,37 @@ async fn latest_code(username: &str) -> String {
     let messages: Array = prop(&body, "messages").unchecked_into();
     let last = messages.iter().last().expect("a message in the outbox");
     prop_str(&last, "code")
+}
+
+/// The user's half of a hosted-UI sign-in (see tests/wasm/outbox-relay.mjs): the callback URL
+/// the hosted UI redirects back to after the form is filled in.
+async fn hosted_ui_login(authorize_url: &str, username: &str, password: &str) -> String {
+    let relay = option_env!("OUTBOX_RELAY_URL").unwrap_or_default();
+    let body = obj_json(&[
+        ("url", authorize_url),
+        ("username", username),
+        ("password", password),
+    ]);
+    let init = js(r#"{"method":"POST","headers":{"content-type":"text/plain"}}"#);
+    Reflect::set(&init, &"body".into(), &body.into()).unwrap();
+    let resp: web_sys::Response = ok(fetch_with(&format!("{relay}/hosted-ui-login"), &init))
+        .await
+        .unchecked_into();
+    let text = ok(resp.text().unwrap())
+        .await
+        .as_string()
+        .unwrap_or_default();
+    assert_eq!(resp.status(), 200, "hosted-ui login: {text}");
+    prop_str(&js(&text), "callback")
+}
+
+/// `JSON.stringify` of string pairs.
+fn obj_json(pairs: &[(&str, &str)]) -> String {
+    let o = js_sys::Object::new();
+    for (k, v) in pairs {
+        Reflect::set(&o, &(*k).into(), &(*v).into()).unwrap();
+    }
+    stringify(&o)
 }
 
 fn local_storage() -> web_sys::Storage {
@@ -776,4 +809,68 @@ async fn two_clients_over_one_storage_refresh_once_and_hear_each_other() {
     );
     let after = ok(b.fetch_auth_session(JsValue::UNDEFINED)).await;
     assert!(prop(&after, "tokens").is_undefined());
+}
+
+#[wasm_bindgen_test]
+async fn hosted_ui_round_trip_with_pkce_then_refresh_and_sign_out() {
+    let _turn = one_at_a_time().await;
+    let base = endpoint().trim_end_matches('/');
+    let oauth = format!(
+        r#","oauth":{{"domain":"{base}","redirectSignIn":"http://localhost:8080/","redirectSignOut":"http://localhost:8080/","scopes":["openid","email","profile","aws.cognito.signin.user.admin"],"responseType":"code"}}"#
+    );
+    let auth = Auth::new(config("memory", &oauth)).unwrap();
+    let events = record(
+        &auth,
+        &[
+            "signInWithRedirect",
+            "signedIn",
+            "tokenRefresh",
+            "signedOut",
+        ],
+    );
+    let url = ok(auth.sign_in_with_redirect(js(
+        r#"{"navigate":false,"customState":"back-to=/settings"}"#,
+    )))
+    .await
+    .as_string()
+    .unwrap();
+    let callback = hosted_ui_login(&url, DEMO_USER, DEMO_PASSWORD).await;
+    assert!(
+        callback.starts_with("http://localhost:8080/?"),
+        "{callback}"
+    );
+
+    let out = ok(auth.handle_redirect(Some(callback.clone()))).await;
+    assert_eq!(prop_str(&out, "username"), DEMO_USER);
+    assert_eq!(prop_str(&out, "customState"), "back-to=/settings");
+    let session = ok(auth.fetch_auth_session(JsValue::UNDEFINED)).await;
+    assert_eq!(
+        prop_str(&session, "tokens.idToken.payload.cognito:username"),
+        DEMO_USER
+    );
+    assert!(
+        prop(&session, "tokens.idToken.payload.nonce").is_string(),
+        "the nonce came back"
+    );
+    // The same callback again is a replay: the pending sign-in was used once.
+    rejects(auth.handle_redirect(Some(callback)), "InvalidStateError").await;
+
+    // Hosted-UI sessions refresh through /oauth2/token, from the page (CORS).
+    let refreshed = ok(auth.fetch_auth_session(js(r#"{"forceRefresh":true}"#))).await;
+    assert_eq!(
+        prop_str(&refreshed, "tokens.accessToken.payload.username"),
+        DEMO_USER
+    );
+    let user = ok(auth.fetch_user_attributes()).await;
+    assert_eq!(prop_str(&user, "email"), "demo@example.com");
+    ok(auth.sign_out(js(r#"{"navigate":false}"#))).await;
+    assert_eq!(
+        *events.borrow(),
+        [
+            "signInWithRedirect",
+            "signedIn",
+            "tokenRefresh",
+            "signedOut"
+        ]
+    );
 }
