@@ -4,8 +4,8 @@
 #   tests/wasm/run.sh [extra wasm-pack test args...]
 # Needs: scripts/install.sh wasm browser.
 # The endpoint reaches the tests at compile time (option_env!("COGNITO_LOCAL_URL")), and so
-# does a small relay for the dev outbox (tests/wasm/outbox-relay.mjs): cognito-local serves the
-# outbox to its own origin only, and the test page is on another port.
+# does a small relay (tests/wasm/relay.mjs): cognito-local serves the dev outbox to its own
+# origin only, and the test page is on another port; the relay also fills in the hosted UI's form.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
@@ -41,7 +41,7 @@ wait_for() {
 
 endpoint="$(wait_for "$log" 's/^cognito-local listening on \(http:[^ ]*\).*/\1/p' $server)" \
   || { echo "cognito-local did not start" >&2; exit 1; }
-node tests/wasm/outbox-relay.mjs "$endpoint" >"$relay_log" 2>&1 &
+node tests/wasm/relay.mjs "$endpoint" >"$relay_log" 2>&1 &
 relay=$!
 relay_url="$(wait_for "$relay_log" 's/^outbox relay on \(http:[^ ]*\).*/\1/p' $relay)" \
   || { echo "outbox relay did not start" >&2; exit 1; }

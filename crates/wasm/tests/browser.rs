@@ -204,7 +204,7 @@ async fn latest_code(username: &str) -> String {
     prop_str(&last, "code")
 }
 
-/// The user's half of a hosted-UI sign-in (see tests/wasm/outbox-relay.mjs): the callback URL
+/// The user's half of a hosted-UI sign-in (see tests/wasm/relay.mjs): the callback URL
 /// the hosted UI redirects back to after the form is filled in.
 async fn hosted_ui_login(authorize_url: &str, username: &str, password: &str) -> String {
     let relay = option_env!("OUTBOX_RELAY_URL").unwrap_or_default();

@@ -7,12 +7,12 @@
 //   the sign-in form, and answers {"callback": <the redirect back to the app>}. The test page
 //   cannot navigate away from itself, so this is the "browser" half of the round trip; the
 //   module's half (state, PKCE verifier, code exchange from the page, nonce) runs in Chromium.
-//   node tests/wasm/outbox-relay.mjs <cognito-local URL>   → prints "outbox relay on http://127.0.0.1:<port>"
+//   node tests/wasm/relay.mjs <cognito-local URL>   → prints "outbox relay on http://127.0.0.1:<port>"
 import { createServer } from 'node:http';
 
 const upstream = process.argv[2];
 if (!upstream) {
-  console.error('usage: outbox-relay.mjs <cognito-local URL>');
+  console.error('usage: relay.mjs <cognito-local URL>');
   process.exit(2);
 }
 
