@@ -159,21 +159,33 @@ impl Auth {
     /// [`Error::Config`] when a custom storage object lacks a method.
     pub fn with_config(config: Config, storage: StorageChoice) -> Result<Auth, Error> {
         install_panic_hook();
-        let storage = match storage {
+        // Tabs coordinate only over a storage they share: localStorage, and an app's own store
+        // (typically IndexedDB-backed). sessionStorage and memory belong to one tab / client.
+        let (storage, shared) = match storage {
             StorageChoice::LocalStorage => {
-                BrowserStorage::Web(Rc::new(WebStorage::open(WebStorageKind::Local)))
+                let local = WebStorage::open(WebStorageKind::Local);
+                let shared = local.is_persistent();
+                (BrowserStorage::Web(Rc::new(local)), shared)
             }
-            StorageChoice::SessionStorage => {
-                BrowserStorage::Web(Rc::new(WebStorage::open(WebStorageKind::Session)))
-            }
-            StorageChoice::Memory => BrowserStorage::Web(Rc::new(WebStorage::memory())),
-            StorageChoice::Custom(obj) => BrowserStorage::Js(JsStorage::new(obj)?),
+            StorageChoice::SessionStorage => (
+                BrowserStorage::Web(Rc::new(WebStorage::open(WebStorageKind::Session))),
+                false,
+            ),
+            StorageChoice::Memory => (BrowserStorage::Web(Rc::new(WebStorage::memory())), false),
+            StorageChoice::Custom(obj) => (BrowserStorage::Js(JsStorage::new(obj)?), true),
         };
-        let channel = format!("cognito-wasm:{}", config.client.client_id.as_str());
+        let coordinator = if shared {
+            WebCoordinator::new(&format!(
+                "cognito-wasm:{}",
+                config.client.client_id.as_str()
+            ))
+        } else {
+            WebCoordinator::isolated()
+        };
         let platform = Platform::new(FetchTransport::default(), storage, Rc::new(CryptoRandom))
             .with_clock(Rc::new(DateClock))
             .with_transient_storage(Rc::new(WebStorage::open(WebStorageKind::Session)))
-            .with_coordinator(WebCoordinator::new(&channel));
+            .with_coordinator(coordinator);
         Ok(Auth {
             client: Client::new(config, platform),
         })

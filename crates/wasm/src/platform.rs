@@ -64,9 +64,15 @@ impl Random for CryptoRandom {
 /// # Without `BroadcastChannel`
 /// Other tabs are not told; each still reads the shared storage on every call, so it notices a
 /// sign-out at its next call, without the event.
+///
+/// # Storage that is not shared
+/// For `sessionStorage`, memory or anything else no other tab reads, [`WebCoordinator::isolated`]
+/// has no channel and a lock of its own: announcing a sign-out to tabs whose sessions live
+/// elsewhere would be wrong.
 #[derive(Debug)]
 pub struct WebCoordinator {
     channel: Option<BroadcastChannel>,
+    web_locks: bool,
     memory: MemoryCoordinator,
     on_message: RefCell<Option<MessageHandler>>,
 }
@@ -79,13 +85,26 @@ thread_local! {
 }
 
 impl WebCoordinator {
-    /// A coordinator for the tabs sharing `channel_name`.
+    /// A coordinator for the tabs sharing a storage, and `channel_name`.
     #[must_use]
     pub fn new(channel_name: &str) -> Self {
         let channel = BroadcastChannel::new(channel_name).ok();
         Self {
             channel,
+            web_locks: true,
             memory: PAGE_LOCKS.with(MemoryCoordinator::join),
+            on_message: RefCell::new(None),
+        }
+    }
+
+    /// A coordinator for a client whose storage nobody else reads: a lock of its own (its
+    /// overlapping calls still refresh once), no broadcast.
+    #[must_use]
+    pub fn isolated() -> Self {
+        Self {
+            channel: None,
+            web_locks: false,
+            memory: MemoryCoordinator::new(),
             on_message: RefCell::new(None),
         }
     }
@@ -167,7 +186,7 @@ impl Coordinator for WebCoordinator {
 
     async fn lock(&self, name: &str) -> Result<WebGuard, Error> {
         let locks = get(&get(&js_sys::global(), "navigator"), "locks");
-        if locks.is_object() {
+        if self.web_locks && locks.is_object() {
             return web_lock(&locks, name).await.map_err(|e| {
                 Error::Storage(format!("navigator.locks.request failed: {}", describe(&e)))
             });

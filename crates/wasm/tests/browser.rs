@@ -874,3 +874,28 @@ async fn hosted_ui_round_trip_with_pkce_then_refresh_and_sign_out() {
         ]
     );
 }
+
+#[wasm_bindgen_test]
+async fn a_revoked_refresh_token_clears_the_session() {
+    let _turn = one_at_a_time().await;
+    let here = auth("memory");
+    let username = new_user(&here, "revoked").await;
+    // The same user elsewhere signs out everywhere, which revokes this browser's refresh token.
+    let elsewhere = auth("memory");
+    ok(elsewhere.sign_in(js(&format!(
+        r#"{{"username":"{username}","password":"{PASSWORD}"}}"#
+    ))))
+    .await;
+    ok(elsewhere.sign_out(js(r#"{"global":true}"#))).await;
+
+    let events = record(&here, &["tokenRefresh_failure", "signedOut"]);
+    rejects(
+        here.fetch_auth_session(js(r#"{"forceRefresh":true}"#)),
+        "NotAuthorizedException",
+    )
+    .await;
+    assert_eq!(*events.borrow(), ["tokenRefresh_failure", "signedOut"]);
+    let after = ok(here.fetch_auth_session(JsValue::UNDEFINED)).await;
+    assert!(prop(&after, "tokens").is_undefined(), "cleared");
+    rejects(here.get_current_user(), "NoSessionError").await;
+}
