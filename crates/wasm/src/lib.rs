@@ -93,6 +93,8 @@ fn install_panic_hook() {
 #[derive(Debug, Clone)]
 pub struct Auth {
     client: BrowserClient,
+    /// The hosted-UI callback handled at construction, if the page was loaded on one.
+    redirect: Option<Promise>,
 }
 
 type JsResultFuture = Pin<Box<dyn Future<Output = Result<JsValue, Error>>>>;
@@ -143,6 +145,13 @@ fn navigate(url: &str) -> Result<(), Error> {
         .map_err(|e| Error::InvalidState(format!("cannot navigate: {}", js::describe(&e))))
 }
 
+fn redirect_output(out: cognito_client::RedirectOutput) -> Result<JsValue, Error> {
+    Ok(obj(&[
+        ("username", JsValue::from_str(&out.username)),
+        ("customState", opt_str(out.custom_state.as_deref())),
+    ]))
+}
+
 fn unsupported_flow(flow: &str) -> Error {
     Error::InvalidArgument(format!(
         "authFlowType {flow:?} is not supported (USER_SRP_AUTH or USER_PASSWORD_AUTH)"
@@ -188,7 +197,33 @@ impl Auth {
             .with_coordinator(coordinator);
         Ok(Auth {
             client: Client::new(config, platform),
+            redirect: None,
         })
+    }
+
+    /// Handles the page's URL when it is a hosted-UI callback for a sign-in pending here.
+    fn start_redirect(&self) -> Option<Promise> {
+        self.client.config().oauth.as_ref()?;
+        let window = web_sys::window()?;
+        let href = window.location().href().ok()?;
+        if !cognito_core::oauth::is_callback(&href) || !self.client.is_redirect_pending().ok()? {
+            return None;
+        }
+        // The code is single-use and the state is spent: keep neither in the address bar or
+        // the history.
+        if let Ok(url) = web_sys::Url::new(&href) {
+            let params = url.search_params();
+            for k in ["code", "state", "error", "error_description"] {
+                params.delete(k);
+            }
+            if let Ok(history) = window.history() {
+                let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url.href()));
+            }
+        }
+        let c = self.client.clone();
+        Some(run(async move {
+            redirect_output(c.handle_redirect(&href).await?)
+        }))
     }
 
     /// The Rust client, for calling its async methods directly.
@@ -201,12 +236,20 @@ impl Auth {
 #[wasm_bindgen]
 impl Auth {
     /// `new Auth(config)`: throws a `ConfigError` for a bad config.
+    ///
+    /// With `oauth` configured, a page loaded on the hosted UI's redirect back (a `code` or
+    /// `error` with a `state`, and a sign-in pending in this tab) is handled at once: the
+    /// `signInWithRedirect` / `signInWithRedirect_failure` events tell the outcome,
+    /// `handleRedirect()` without a URL returns the same result, and `code` / `state` are
+    /// removed from the address bar.
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue) -> Result<Auth, JsValue> {
         install_panic_hook();
-        config::parse(&config)
+        let mut auth = config::parse(&config)
             .and_then(|(c, s)| Auth::with_config(c, s))
-            .map_err(|e| to_js_error(&e))
+            .map_err(|e| to_js_error(&e))?;
+        auth.redirect = auth.start_redirect();
+        Ok(auth)
     }
 
     /// `signUp({ username, password, options: { userAttributes, clientMetadata, validationData } })`.
@@ -333,6 +376,9 @@ impl Auth {
     /// page's own by default): `{ username, customState? }`.
     #[wasm_bindgen(js_name = handleRedirect)]
     pub fn handle_redirect(&self, url: Option<String>) -> Promise {
+        if let (None, Some(started)) = (&url, &self.redirect) {
+            return started.clone();
+        }
         let c = self.client.clone();
         run(async move {
             let url = match url {
@@ -341,11 +387,7 @@ impl Auth {
                     .and_then(|w| w.location().href().ok())
                     .ok_or_else(|| Error::InvalidArgument("no URL given and no window".into()))?,
             };
-            let out = c.handle_redirect(&url).await?;
-            Ok(obj(&[
-                ("username", JsValue::from_str(&out.username)),
-                ("customState", opt_str(out.custom_state.as_deref())),
-            ]))
+            redirect_output(c.handle_redirect(&url).await?)
         })
     }
 

@@ -299,6 +299,8 @@ export class Auth {
   signIn(input: SignInInput): Promise<SignInOutput>;
   confirmSignIn(input: ConfirmSignInInput): Promise<SignInOutput>;
   signInWithRedirect(input?: SignInWithRedirectInput): Promise<string>;
+  /** Completes a hosted-UI sign-in from `url` (default: the page's). When the page was loaded on
+   *  the redirect back, the constructor has already started this; the call returns its result. */
   handleRedirect(url?: string): Promise<HandleRedirectOutput>;
   fetchAuthSession(options?: FetchAuthSessionOptions): Promise<AuthSession>;
   getCurrentUser(): Promise<AuthUser>;

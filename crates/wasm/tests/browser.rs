@@ -899,3 +899,57 @@ async fn a_revoked_refresh_token_clears_the_session() {
     assert!(prop(&after, "tokens").is_undefined(), "cleared");
     rejects(here.get_current_user(), "NoSessionError").await;
 }
+
+#[wasm_bindgen_test]
+async fn a_page_loaded_on_the_redirect_back_is_handled_on_start() {
+    let _turn = one_at_a_time().await;
+    let base = endpoint().trim_end_matches('/');
+    let oauth = format!(
+        r#","oauth":{{"domain":"{base}","redirectSignIn":"http://localhost:8080/","scopes":["openid","email"]}}"#
+    );
+    // The page before the redirect: it starts the sign-in (state and verifier in sessionStorage).
+    let before = Auth::new(config("memory", &oauth)).unwrap();
+    let url = ok(before.sign_in_with_redirect(js(r#"{"navigate":false}"#)))
+        .await
+        .as_string()
+        .unwrap();
+    let callback = hosted_ui_login(&url, DEMO_USER, DEMO_PASSWORD).await;
+    let query = callback.split_once('?').map(|(_, q)| q).unwrap().to_owned();
+
+    // The page after it: loaded with ?code=...&state=... in its address.
+    let window = web_sys::window().unwrap();
+    let original = window.location().href().unwrap();
+    let history = window.history().unwrap();
+    history
+        .replace_state_with_url(&JsValue::NULL, "", Some(&format!("?keep=1&{query}")))
+        .unwrap();
+    let auth = Auth::new(config("memory", &oauth)).unwrap();
+    let events = record(&auth, &["signInWithRedirect", "signedIn"]);
+    let search = window.location().search().unwrap();
+    history
+        .replace_state_with_url(&JsValue::NULL, "", Some(&original))
+        .unwrap();
+    assert_eq!(
+        search, "?keep=1",
+        "code and state are gone from the address bar"
+    );
+
+    let out = ok(auth.handle_redirect(None)).await;
+    assert_eq!(prop_str(&out, "username"), DEMO_USER);
+    assert_eq!(*events.borrow(), ["signInWithRedirect", "signedIn"]);
+    let session = ok(auth.fetch_auth_session(JsValue::UNDEFINED)).await;
+    assert!(prop(&session, "tokens.idToken").is_object());
+    ok(auth.sign_out(js(r#"{"navigate":false}"#))).await;
+
+    // A page loaded on a callback with no sign-in pending is left alone.
+    history
+        .replace_state_with_url(&JsValue::NULL, "", Some(&format!("?{query}")))
+        .unwrap();
+    let idle = Auth::new(config("memory", &oauth)).unwrap();
+    let search = window.location().search().unwrap();
+    history
+        .replace_state_with_url(&JsValue::NULL, "", Some(&original))
+        .unwrap();
+    assert_eq!(search, format!("?{query}"));
+    rejects(idle.handle_redirect(None), "InvalidStateError").await;
+}
