@@ -7,6 +7,8 @@
 //   the sign-in form, and answers {"callback": <the redirect back to the app>}. The test page
 //   cannot navigate away from itself, so this is the "browser" half of the round trip; the
 //   module's half (state, PKCE verifier, code exchange from the page, nonce) runs in Chromium.
+// - /unavailable/*: a Cognito endpoint that is down: every request gets HTTP 503 with a proxy's
+//   plain-text body (CORS allowed), for the "5xx during refresh keeps the session" test.
 //   node tests/wasm/relay.mjs <cognito-local URL>   → prints "outbox relay on http://127.0.0.1:<port>"
 import { createServer } from 'node:http';
 
@@ -72,6 +74,16 @@ const server = createServer(async (req, res) => {
   const origin = req.headers.origin ?? '';
   const cors = loopbackOrigin.test(origin) ? { 'access-control-allow-origin': origin, vary: 'origin' } : {};
   const url = new URL(req.url, 'http://relay');
+  if (url.pathname.startsWith('/unavailable/')) {
+    const preflight = {
+      ...cors,
+      'access-control-allow-methods': 'POST, GET',
+      'access-control-allow-headers': req.headers['access-control-request-headers'] ?? '*',
+    };
+    if (req.method === 'OPTIONS') res.writeHead(204, preflight).end();
+    else res.writeHead(503, { ...cors, 'content-type': 'text/plain' }).end('Service Unavailable');
+    return;
+  }
   if (req.method === 'POST' && url.pathname === '/hosted-ui-login') {
     try {
       const out = await hostedUiLogin(JSON.parse(await readBody(req)));
