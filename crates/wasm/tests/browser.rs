@@ -889,11 +889,13 @@ async fn a_revoked_refresh_token_clears_the_session() {
     ok(elsewhere.sign_out(js(r#"{"global":true}"#))).await;
 
     let events = record(&here, &["tokenRefresh_failure", "signedOut"]);
-    rejects(
-        here.fetch_auth_session(js(r#"{"forceRefresh":true}"#)),
-        "NotAuthorizedException",
-    )
-    .await;
+    // The client decides how the call ends: this branch's rejects with Cognito's
+    // NotAuthorizedException, main's resolves signed out (as Amplify). Either way the session
+    // must be gone and both events fired.
+    match JsFuture::from(here.fetch_auth_session(js(r#"{"forceRefresh":true}"#))).await {
+        Ok(v) => assert!(prop(&v, "tokens").is_undefined(), "{}", stringify(&v)),
+        Err(e) => assert_eq!(prop_str(&e, "name"), "NotAuthorizedException"),
+    }
     assert_eq!(*events.borrow(), ["tokenRefresh_failure", "signedOut"]);
     let after = ok(here.fetch_auth_session(JsValue::UNDEFINED)).await;
     assert!(prop(&after, "tokens").is_undefined(), "cleared");
@@ -975,13 +977,12 @@ async fn a_5xx_during_refresh_keeps_the_tokens() {
         .await
         .unwrap_err();
     let err: js_sys::Error = e.dyn_into().unwrap();
-    // A 503 without a Cognito error type is core's ParseError ("HTTP 503 without a Cognito
-    // error type"), which the client treats as transient. (Issue 8 asks for NetworkError here;
-    // that mapping belongs in core/client, not in this adapter.)
-    assert_eq!(
-        String::from(err.name()),
-        "ParseError",
-        "{}",
+    // A 503 without a Cognito error type: NetworkError with main's core (as issue 8 asks),
+    // ParseError with this branch's base; both are transient, so the session stays.
+    let name = String::from(err.name());
+    assert!(
+        name == "NetworkError" || name == "ParseError",
+        "{name}: {}",
         String::from(err.message())
     );
     assert_eq!(*events.borrow(), ["tokenRefresh_failure"]);
