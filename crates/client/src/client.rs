@@ -35,9 +35,7 @@ use crate::outputs::{
     SignUpStep, UpdateAttributeStep, UpdateMfaPreferenceInput, UpdateUserAttributeOutput,
     UserAttributes,
 };
-use crate::platform::{
-    AsyncStorage, Clock, Coordinator, MemoryCoordinator, Random, SessionChange, SystemClock,
-};
+use crate::platform::{AsyncStorage, Clock, Coordinator, MemoryCoordinator, Random, SessionChange};
 use crate::store;
 
 /// Length of the SRP ephemeral secret `a` drawn for each sign-in, in bytes: 32 (256 bits).
@@ -120,15 +118,18 @@ pub struct Platform<T, S, K = MemoryCoordinator> {
 }
 
 impl<T, S> Platform<T, S, MemoryCoordinator> {
-    /// A platform with the system clock, an in-memory transient store and a coordinator of
-    /// its own.
-    pub fn new(transport: T, storage: S, random: Rc<dyn Random>) -> Self {
+    /// A platform with an in-memory transient store and a coordinator of its own.
+    ///
+    /// The clock is an argument because no default fits every target: [`SystemClock`] reads
+    /// `std::time`, which panics on `wasm32-unknown-unknown` (the browser adapter passes
+    /// `Date.now()`).
+    pub fn new(transport: T, storage: S, clock: Rc<dyn Clock>, random: Rc<dyn Random>) -> Self {
         Self {
             transport,
             storage,
             transient_storage: Rc::new(MemoryStorage::new()),
             coordinator: MemoryCoordinator::new(),
-            clock: Rc::new(SystemClock),
+            clock,
             random,
         }
     }

@@ -16,7 +16,7 @@
 //!
 //! ```no_run
 //! use std::rc::Rc;
-//! use cognito_client::{Client, Config, Platform, SignInInput, Transport, Random};
+//! use cognito_client::{Client, Config, Platform, SignInInput, SystemClock, Transport, Random};
 //! use cognito_core::{storage::MemoryStorage, signin::NextStep, types::*, wire::*, Error};
 //!
 //! # struct Fetch; impl Transport for Fetch {
@@ -27,7 +27,8 @@
 //!     UserPoolId::parse("eu-west-1_Abc123")?,
 //!     ClientId::new("app-client-id"),
 //! ));
-//! let client = Client::new(config, Platform::new(Fetch, MemoryStorage::new(), Rc::new(Os)));
+//! let platform = Platform::new(Fetch, MemoryStorage::new(), Rc::new(SystemClock), Rc::new(Os));
+//! let client = Client::new(config, platform);
 //! let _events = client.listen(|e| println!("auth event: {}", e.name()));
 //! let out = client
 //!     .sign_in(SignInInput::new("alice", Password::new("correct horse")))
@@ -66,9 +67,11 @@ pub use outputs::{
     SignUpStep, UpdateAttributeStep, UpdateMfaPreferenceInput, UpdateUserAttributeOutput,
     UserAttributes,
 };
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+pub use platform::SystemClock;
 pub use platform::{
     AsyncStorage, Clock, Coordinator, ManualClock, MemoryCoordinator, MemoryGuard, Random,
-    SessionChange, SystemClock,
+    SessionChange,
 };
 
 /// The one piece of HTTP I/O: core's trait, implemented by the browser's `fetch` adapter and by

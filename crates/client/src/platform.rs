@@ -48,10 +48,13 @@ pub trait Clock {
     fn now(&self) -> i64;
 }
 
-/// The system clock.
+/// The system clock (`std::time`). Not for `wasm32-unknown-unknown`, where `std::time` has no
+/// clock and panics: there, pass one that reads `Date.now()`.
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 #[derive(Clone, Copy, Debug, Default)]
 pub struct SystemClock;
 
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 impl Clock for SystemClock {
     fn now(&self) -> i64 {
         std::time::SystemTime::now()

@@ -191,10 +191,14 @@ impl Auth {
         } else {
             WebCoordinator::isolated()
         };
-        let platform = Platform::new(FetchTransport::default(), storage, Rc::new(CryptoRandom))
-            .with_clock(Rc::new(DateClock))
-            .with_transient_storage(Rc::new(WebStorage::open(WebStorageKind::Session)))
-            .with_coordinator(coordinator);
+        let platform = Platform::new(
+            FetchTransport::default(),
+            storage,
+            Rc::new(DateClock),
+            Rc::new(CryptoRandom),
+        )
+        .with_transient_storage(Rc::new(WebStorage::open(WebStorageKind::Session)))
+        .with_coordinator(coordinator);
         Ok(Auth {
             client: Client::new(config, platform),
             redirect: None,

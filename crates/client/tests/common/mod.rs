@@ -345,9 +345,13 @@ pub fn client_on<T: Transport, S: AsyncStorage, K: Coordinator>(
     storage: S,
     coordinator: K,
 ) -> Client<T, S, K> {
-    let platform = Platform::new(transport, storage, Rc::new(OsRandom))
-        .with_clock(Rc::new(ServerClock(local.clone())))
-        .with_coordinator(coordinator);
+    let platform = Platform::new(
+        transport,
+        storage,
+        Rc::new(ServerClock(local.clone())),
+        Rc::new(OsRandom),
+    )
+    .with_coordinator(coordinator);
     Client::new(config, platform)
 }
 
