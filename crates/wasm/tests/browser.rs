@@ -599,7 +599,10 @@ async fn callback_urls_malformed_tampered_or_replayed_reject() {
         "InvalidStateError",
     )
     .await;
-    assert_eq!(events.borrow().len(), 4);
+    // A failure event for each callback that met a pending sign-in (the malformed URL, the
+    // tampered state); none for the two with nothing pending (the first call, the replay):
+    // an app may call handleRedirect on every load.
+    assert_eq!(events.borrow().len(), 2);
 }
 
 #[wasm_bindgen_test]
@@ -889,13 +892,9 @@ async fn a_revoked_refresh_token_clears_the_session() {
     ok(elsewhere.sign_out(js(r#"{"global":true}"#))).await;
 
     let events = record(&here, &["tokenRefresh_failure", "signedOut"]);
-    // The client decides how the call ends: this branch's rejects with Cognito's
-    // NotAuthorizedException, main's resolves signed out (as Amplify). Either way the session
-    // must be gone and both events fired.
-    match JsFuture::from(here.fetch_auth_session(js(r#"{"forceRefresh":true}"#))).await {
-        Ok(v) => assert!(prop(&v, "tokens").is_undefined(), "{}", stringify(&v)),
-        Err(e) => assert_eq!(prop_str(&e, "name"), "NotAuthorizedException"),
-    }
+    // As Amplify v6: the call resolves signed out; the failure is in the events.
+    let v = ok(here.fetch_auth_session(js(r#"{"forceRefresh":true}"#))).await;
+    assert!(prop(&v, "tokens").is_undefined(), "{}", stringify(&v));
     assert_eq!(*events.borrow(), ["tokenRefresh_failure", "signedOut"]);
     let after = ok(here.fetch_auth_session(JsValue::UNDEFINED)).await;
     assert!(prop(&after, "tokens").is_undefined(), "cleared");
@@ -977,12 +976,12 @@ async fn a_5xx_during_refresh_keeps_the_tokens() {
         .await
         .unwrap_err();
     let err: js_sys::Error = e.dyn_into().unwrap();
-    // A 503 without a Cognito error type: NetworkError with main's core (as issue 8 asks),
-    // ParseError with this branch's base; both are transient, so the session stays.
-    let name = String::from(err.name());
-    assert!(
-        name == "NetworkError" || name == "ParseError",
-        "{name}: {}",
+    // A 503 without a Cognito error type: the request did not get through, so NetworkError
+    // (transient: the session stays).
+    assert_eq!(
+        String::from(err.name()),
+        "NetworkError",
+        "{}",
         String::from(err.message())
     );
     assert_eq!(*events.borrow(), ["tokenRefresh_failure"]);
