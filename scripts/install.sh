@@ -2,7 +2,8 @@
 # Installs what the tests and the demo need, idempotently: every step checks first and skips
 # what is already there at the right version, so repeat runs take seconds.
 #
-#   scripts/install.sh [rust] [node] [python] ...   (no argument: all of the test prerequisites)
+#   scripts/install.sh [rust] [node] [python] [wasm] [browser] ...
+#   (no argument: rust node python)
 #
 # Nothing here downloads from outside the package registries (crates.io, npm, PyPI, Debian).
 set -euo pipefail
@@ -72,6 +73,51 @@ install_python() {
     "$PY_VENV/bin/pip" install -q --disable-pip-version-check -r tests/requirements.txt
     cp tests/requirements.txt "$stamp"
   fi
+}
+
+# The version of wasm-bindgen-cli must equal the wasm-bindgen crate's: read the pin from the
+# workspace Cargo.toml (`wasm-bindgen = "=X.Y.Z"`) so it is written once.
+wasm_bindgen_version() {
+  sed -n 's/^wasm-bindgen = "=\([0-9.]*\)".*/\1/p' Cargo.toml
+}
+WASM_PACK_VERSION=0.15.1
+
+cargo_install() {
+  # cargo_install CRATE VERSION BINARY [ARGS...] : installs CRATE@VERSION into ~/.cargo/bin unless
+  # `BINARY --version` already reports VERSION. Builds in cargo's own temporary directory, never in
+  # the project's target dir (which a concurrent build may be holding).
+  local crate="$1" version="$2" bin="$3"; shift 3
+  if command -v "$bin" >/dev/null && "$bin" --version 2>/dev/null | grep -qw "$version"; then
+    return 0
+  fi
+  log "cargo install $crate $version"
+  env -u CARGO_TARGET_DIR cargo install --quiet "$crate" --version "$version" "$@"
+}
+
+# Tools for the browser crate: the wasm32 target, wasm-bindgen-cli (same version as the crate),
+# wasm-pack, and a current wasm-opt from npm's `binaryen` (pinned by tools/package-lock.json).
+# Callers put tools/node_modules/.bin on PATH (scripts/wasm-env.sh does that).
+install_wasm() {
+  install_rust
+  local wbv
+  wbv="$(wasm_bindgen_version)"
+  [ -n "$wbv" ] || { log "no exact wasm-bindgen pin in Cargo.toml"; exit 1; }
+  # wasm-bindgen-cli is not installed --locked: its lockfile does not build with this toolchain.
+  cargo_install wasm-bindgen-cli "$wbv" wasm-bindgen
+  cargo_install wasm-pack "$WASM_PACK_VERSION" wasm-pack --locked
+  command -v npm >/dev/null || apt_install nodejs npm
+  local stamp="tools/node_modules/.lock-stamp"
+  if [ ! -f "$stamp" ] || ! cmp -s tools/package-lock.json "$stamp"; then
+    log "npm ci in tools/ (binaryen)"
+    (cd tools && npm ci --no-audit --no-fund --loglevel=error)
+    cp tools/package-lock.json "$stamp"
+  fi
+}
+
+# A browser for the wasm-bindgen tests: Debian's chromium and its chromedriver (never a
+# downloaded browser), plus brotli to report compressed sizes.
+install_browser() {
+  apt_install chromium chromium-driver brotli
 }
 
 targets=("$@")
