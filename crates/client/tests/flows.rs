@@ -739,3 +739,32 @@ async fn a_network_error_while_confirming_keeps_the_step() {
             .is_signed_in
     );
 }
+
+#[tokio::test]
+async fn every_allowed_ephemeral_length_signs_in_and_others_are_refused() {
+    let local = Local::new();
+    seed_user(&local, "pam", "pam@example.com").await;
+    for (len, ok) in [
+        (32, true),
+        (128, true),
+        (512, true),
+        (31, false),
+        (513, false),
+    ] {
+        let mut config = spa_config();
+        config.srp_ephemeral_bytes = len;
+        let client = client_on(
+            &local,
+            config,
+            InProcess(local.clone()),
+            Rc::new(MemoryStorage::new()),
+            MemoryCoordinator::new(),
+        );
+        let out = client.sign_in(with_password("pam")).await;
+        match (ok, out) {
+            (true, Ok(o)) => assert!(o.is_signed_in, "{len}"),
+            (false, Err(e)) => assert_eq!(e.name(), "ConfigError", "{len}"),
+            (_, other) => panic!("{len}: {other:?}"),
+        }
+    }
+}
