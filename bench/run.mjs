@@ -55,6 +55,8 @@ const results = { date: new Date().toISOString(), chromium: browser.version(), n
 const rows = [
   ['cognito-wasm, 32-byte a', 'ours', 32],
   ['cognito-wasm, 128-byte a', 'ours', 128],
+  ['cognito-wasm with cognito-srp at opt-level 3 (not the package setting), 32-byte a', 'ours-opt3', 32],
+  ['cognito-wasm with cognito-srp at opt-level 3 (not the package setting), 128-byte a', 'ours-opt3', 128],
   ['amazon-cognito-identity-js 6.3.21 (128-byte a)', 'acij', 128],
   ['@aws-amplify/auth 6.21.1 (128-byte a)', 'amplify', 128],
   ['JS BigInt reference, 128-byte a', 'bigint', 128],
@@ -74,7 +76,7 @@ async function openPage(ctx, name) {
 {
   const ctx = await browser.newContext();
   const pages = {};
-  for (const name of ['ours', 'acij', 'amplify', 'bigint']) pages[name] = await openPage(ctx, name);
+  for (const name of ['ours', 'ours-opt3', 'acij', 'amplify', 'bigint']) pages[name] = await openPage(ctx, name);
   results.crossOriginIsolated = pages.ours.info.crossOriginIsolated;
   results.userAgent = pages.ours.info.ua;
   results.verify = {};
@@ -104,6 +106,7 @@ results.loadAfterSpeed = load();
 const mtRows = [
   ['cognito-wasm, 32-byte a', 'ours', 32],
   ['cognito-wasm, 128-byte a', 'ours', 128],
+  ['cognito-wasm with cognito-srp at opt-level 3, 32-byte a', 'ours-opt3', 32],
   ['amazon-cognito-identity-js 6.3.21', 'acij', 128],
   ['@aws-amplify/auth 6.21.1', 'amplify', 128],
   ['JS BigInt reference, 128-byte a', 'bigint', 128],

@@ -47,6 +47,14 @@ wasm-pack --log-level warn build --profile wasm-release --mode no-install --no-o
 wasm-opt -Oz "${WASM_OPT_FEATURES[@]}" "$dist/pkg-bench/cognito_wasm_bg.wasm" -o "$dist/bench.opt.wasm"
 mv "$dist/bench.opt.wasm" "$dist/pkg-bench/cognito_wasm_bg.wasm"
 
+log "the bench package again with cognito-srp at opt-level 3 (own target dir: no ping-pong of the profile)"
+CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}/exp-srp-o3" \
+  wasm-pack --log-level warn build --profile wasm-release --mode no-install --no-opt --target web \
+  --out-dir "$ROOT/$dist/pkg-bench-opt3" crates/wasm -- --features bench \
+  --config 'profile.wasm-release.package.cognito-srp.opt-level=3' >/dev/null
+wasm-opt -Oz "${WASM_OPT_FEATURES[@]}" "$dist/pkg-bench-opt3/cognito_wasm_bg.wasm" -o "$dist/bench.opt.wasm"
+mv "$dist/bench.opt.wasm" "$dist/pkg-bench-opt3/cognito_wasm_bg.wasm"
+
 log "per-crate breakdown: the release .wasm again, names kept (wasm-opt -Oz -g)"
 wasm-pack --log-level warn build --profile wasm-release --mode no-install --no-opt --target web \
   --out-dir "$ROOT/$dist/pkg-names" crates/wasm >/dev/null
@@ -63,13 +71,13 @@ log "esbuild bundles"
 esb=bench/node_modules/.bin/esbuild
 # global: amazon-cognito-identity-js (its Buffer polyfill) reads `global`, which apps define as their bundlers tell them.
 common=(--bundle --minify --format=esm --platform=browser --target=es2022 --define:global=globalThis --log-level=warning)
-for x in ours acij amplify bigint; do
+for x in ours ours-opt3 acij amplify bigint; do
   "$esb" "bench/src/page-$x.js" "${common[@]}" --outfile="$dist/page-$x.js"
 done
 for x in ours acij amplify; do
   "$esb" "bench/src/app-$x.js" "${common[@]}" --outfile="$dist/app-$x.js"
 done
-for x in ours acij amplify bigint; do
+for x in ours ours-opt3 acij amplify bigint; do
   printf '<!doctype html><meta charset="utf-8"><title>%s</title><script type="module" src="page-%s.js"></script>\n' "$x" "$x" >"$dist/page-$x.html"
 done
 for x in ours acij amplify; do
@@ -83,6 +91,8 @@ log "sizes (raw, gzip -9, brotli -q 11)"
   sz ours-glue "$dist/pkg/cognito_wasm.js"
   while IFS= read -r f; do sz ours-snippet "$f"; done < <(find "$dist/pkg/snippets" -name '*.js' 2>/dev/null | sort)
   sz ours-app-min "$dist/app-ours.js"
+  sz ours-bench-wasm "$dist/pkg-bench/cognito_wasm_bg.wasm"
+  sz ours-bench-srp-opt3-wasm "$dist/pkg-bench-opt3/cognito_wasm_bg.wasm"
   sz acij-app-min "$dist/app-acij.js"
   sz amplify-app-min "$dist/app-amplify.js"
 } >"$dist/sizes.tsv"

@@ -1,4 +1,5 @@
-import * as impl from './impl-ours.js';
+import * as glue from '../dist/pkg-bench/cognito_wasm.js';
+import { ours } from './impl-ours.js';
 import { harness } from './harness.js';
 
-harness(impl);
+harness(ours(glue, './pkg-bench/cognito_wasm_bg.wasm'));
