@@ -27,6 +27,8 @@
 //! may overlap.
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "bench")]
+mod bench;
 mod config;
 mod convert;
 mod js;

@@ -1,0 +1,4 @@
+import * as impl from './impl-acij.js';
+import { harness } from './harness.js';
+
+harness(impl);

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# The browser benchmark of issue 10, in one command: builds everything it measures and writes
+# bench/RESULTS.md (and bench/dist/results.json).
+#
+#   scripts/bench.sh            (BENCH_RUNS=n timed runs per implementation, default 31;
+#                                BENCH_NAV=n start-up navigations each, default 15;
+#                                BENCH_SIGNINS=n cold sign-ins per rate each, default 5)
+#
+# What it does: installs its tools (scripts/install.sh wasm browser, npm ci in bench/), builds
+# the release package (scripts/wasm-size.sh: [profile.wasm-release], wasm-opt -Oz) and the same
+# package with the `bench` feature (BenchSrp), the fixture (crates/srp/examples/bench_fixture.rs:
+# one PASSWORD_VERIFIER challenge from cognito-srp's server side), esbuild bundles of the pages
+# and of the peers, sizes and a per-crate breakdown (twiggy), then bench/run.mjs drives Debian's
+# Chromium (playwright-core, never a downloaded browser) through every page in one run.
+# Not part of scripts/test.sh: these are measurements, not tests.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+log() { printf '[bench] %s\n' "$*" >&2; }
+
+./scripts/install.sh wasm browser
+# shellcheck source=scripts/wasm-env.sh
+. scripts/wasm-env.sh
+stamp=bench/node_modules/.lock-stamp
+if [ ! -f "$stamp" ] || ! cmp -s bench/package-lock.json "$stamp"; then
+  log "npm ci in bench/"
+  (cd bench && npm ci --no-audit --no-fund --loglevel=error)
+  cp bench/package-lock.json "$stamp"
+fi
+if ! command -v twiggy >/dev/null; then
+  log "cargo install twiggy"
+  env -u CARGO_TARGET_DIR cargo install --quiet twiggy --version 0.8.0 --locked || log "no twiggy: no per-crate breakdown"
+fi
+
+dist=bench/dist
+rm -rf "$dist" && mkdir -p "$dist"
+WASM_OPT_FEATURES=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
+  --enable-reference-types --enable-multivalue --enable-mutable-globals)
+
+log "release package (scripts/wasm-size.sh; its budget is the test command's business, not the benchmark's)"
+BROTLI_BUDGET=999999999 ./scripts/wasm-size.sh --target web | tee "$dist/wasm-size.txt" >&2
+cp -r crates/wasm/pkg "$dist/pkg"
+
+log "package with the bench feature"
+wasm-pack --log-level warn build --profile wasm-release --mode no-install --no-opt --target web \
+  --out-dir "$ROOT/$dist/pkg-bench" crates/wasm -- --features bench >/dev/null
+wasm-opt -Oz "${WASM_OPT_FEATURES[@]}" "$dist/pkg-bench/cognito_wasm_bg.wasm" -o "$dist/bench.opt.wasm"
+mv "$dist/bench.opt.wasm" "$dist/pkg-bench/cognito_wasm_bg.wasm"
+
+log "the bench package again with cognito-srp at opt-level 3 (own target dir: no ping-pong of the profile)"
+CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}/exp-srp-o3" \
+  wasm-pack --log-level warn build --profile wasm-release --mode no-install --no-opt --target web \
+  --out-dir "$ROOT/$dist/pkg-bench-opt3" crates/wasm -- --features bench \
+  --config 'profile.wasm-release.package.cognito-srp.opt-level=3' >/dev/null
+wasm-opt -Oz "${WASM_OPT_FEATURES[@]}" "$dist/pkg-bench-opt3/cognito_wasm_bg.wasm" -o "$dist/bench.opt.wasm"
+mv "$dist/bench.opt.wasm" "$dist/pkg-bench-opt3/cognito_wasm_bg.wasm"
+
+log "per-crate breakdown: the release .wasm again, names kept (wasm-opt -Oz -g)"
+wasm-pack --log-level warn build --profile wasm-release --mode no-install --no-opt --target web \
+  --out-dir "$ROOT/$dist/pkg-names" crates/wasm >/dev/null
+wasm-opt -Oz -g "${WASM_OPT_FEATURES[@]}" "$dist/pkg-names/cognito_wasm_bg.wasm" -o "$dist/names.wasm"
+rm -rf "$dist/pkg-names"
+if command -v twiggy >/dev/null; then
+  twiggy top -n 1000000 --format csv "$dist/names.wasm" >"$dist/twiggy.csv"
+fi
+
+log "fixture (cognito-srp's server side)"
+cargo run -q --release -p cognito-srp --example bench_fixture >"$dist/fixture.json"
+
+log "esbuild bundles"
+esb=bench/node_modules/.bin/esbuild
+# global: amazon-cognito-identity-js (its Buffer polyfill) reads `global`, which apps define as their bundlers tell them.
+common=(--bundle --minify --format=esm --platform=browser --target=es2022 --define:global=globalThis --log-level=warning)
+for x in ours ours-opt3 acij amplify bigint; do
+  "$esb" "bench/src/page-$x.js" "${common[@]}" --outfile="$dist/page-$x.js"
+done
+for x in ours acij amplify; do
+  "$esb" "bench/src/app-$x.js" "${common[@]}" --outfile="$dist/app-$x.js"
+done
+for x in ours ours-opt3 acij amplify bigint; do
+  printf '<!doctype html><meta charset="utf-8"><title>%s</title><script type="module" src="page-%s.js"></script>\n' "$x" "$x" >"$dist/page-$x.html"
+done
+for x in ours acij amplify; do
+  printf '<!doctype html><meta charset="utf-8"><title>%s</title><script type="module" src="app-%s.js"></script>\n' "$x" "$x" >"$dist/app-$x.html"
+done
+
+log "sizes (raw, gzip -9, brotli -q 11)"
+{
+  sz() { printf '%s\t%s\t%d\t%d\t%d\n' "$1" "$2" "$(wc -c <"$2")" "$(gzip -9c "$2" | wc -c)" "$(brotli -q 11 -c "$2" | wc -c)"; }
+  sz ours-wasm "$dist/pkg/cognito_wasm_bg.wasm"
+  sz ours-glue "$dist/pkg/cognito_wasm.js"
+  while IFS= read -r f; do sz ours-snippet "$f"; done < <(find "$dist/pkg/snippets" -name '*.js' 2>/dev/null | sort)
+  sz ours-app-min "$dist/app-ours.js"
+  sz ours-bench-wasm "$dist/pkg-bench/cognito_wasm_bg.wasm"
+  sz ours-bench-srp-opt3-wasm "$dist/pkg-bench-opt3/cognito_wasm_bg.wasm"
+  sz acij-app-min "$dist/app-acij.js"
+  sz amplify-app-min "$dist/app-amplify.js"
+} >"$dist/sizes.tsv"
+
+log "Chromium run"
+node bench/run.mjs
+log "wrote bench/RESULTS.md"
