@@ -223,8 +223,34 @@ mod tests {
         assert!(check_password_policy(&p, "DemoPassw0rd!").is_ok());
         assert!(check_password_policy(&p, "short").is_err());
         assert!(check_password_policy(&p, "nouppercase1!").is_err());
-        assert!(temporary_password().len() >= 8);
         assert!(check_password_policy(&p, &temporary_password()).is_ok());
+    }
+
+    #[test]
+    fn temporary_password_shape_and_randomness() {
+        // "Tmp" + base64url of 9 random bytes (12 characters) + "a1!": 18 characters.
+        let t = temporary_password();
+        assert_eq!(t.chars().count(), 18, "{t}");
+        let middle = t
+            .strip_prefix("Tmp")
+            .and_then(|r| r.strip_suffix("a1!"))
+            .expect("Tmp…a1!");
+        assert_eq!(URL_SAFE_NO_PAD.decode(middle).expect("base64url").len(), 9);
+        // Every rule of a strict policy holds, not only the default one.
+        let strict = PasswordPolicy {
+            minimum_length: 18,
+            ..PasswordPolicy::default()
+        };
+        assert!(check_password_policy(&strict, &t).is_ok());
+        let longer = PasswordPolicy {
+            minimum_length: 19,
+            ..PasswordPolicy::default()
+        };
+        assert!(check_password_policy(&longer, &t).is_err());
+        // Fresh each time.
+        let many: std::collections::HashSet<String> =
+            (0..64).map(|_| temporary_password()).collect();
+        assert_eq!(many.len(), 64);
     }
 
     #[test]
