@@ -17,7 +17,7 @@ use cognito_core::wire::{self, CONTENT_TYPE_JSON_1_1};
 use cognito_core::CognitoErrorCode;
 
 use crate::auth::{self, ADMIN_SCOPE};
-use crate::config::{ClientConfig, PoolConfig};
+use crate::config::{ClientConfig, PoolConfig, STANDARD_ATTRIBUTES, VERIFICATION_FLAGS};
 use crate::error::ApiError;
 use crate::state::{user_key, AppState, NewPassword, SessionRec, SrpRec, User};
 use crate::store::Tx;
@@ -407,28 +407,9 @@ fn validate_attributes(attrs: &[(String, String)]) -> Result<(), ApiError> {
                 "{n}: Attribute cannot be updated."
             )));
         }
-        let standard = [
-            "email",
-            "email_verified",
-            "phone_number",
-            "phone_number_verified",
-            "name",
-            "given_name",
-            "family_name",
-            "middle_name",
-            "nickname",
-            "preferred_username",
-            "profile",
-            "picture",
-            "website",
-            "gender",
-            "birthdate",
-            "zoneinfo",
-            "locale",
-            "address",
-            "updated_at",
-        ];
-        if !standard.contains(&n.as_str()) && !n.starts_with("custom:") {
+        let known =
+            STANDARD_ATTRIBUTES.contains(&n.as_str()) || VERIFICATION_FLAGS.contains(&n.as_str());
+        if !known && !n.starts_with("custom:") {
             return Err(ApiError::invalid_param(format!(
                 "Attributes did not conform to the schema: {n}: Attribute does not exist in the schema."
             )));
@@ -438,6 +419,32 @@ fn validate_attributes(attrs: &[(String, String)]) -> Result<(), ApiError> {
         }
     }
     Ok(())
+}
+
+/// NotAuthorizedException `A client attempted to write unauthorized attribute` (AWS's answer)
+/// unless `client` may write every one of `names`: never a verification flag, and only what
+/// its `write_attributes` allow.
+fn check_writable<'n>(
+    client: &ClientConfig,
+    names: impl IntoIterator<Item = &'n str>,
+) -> Result<(), ApiError> {
+    for n in names {
+        if !client.can_write(n) {
+            tracing::info!(client = %client.id, attribute = n, "refused a write of an attribute the client may not write");
+            return Err(ApiError::not_authorized(
+                "A client attempted to write unauthorized attribute",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The user's attributes `client` may read, `sub` first (GetUser).
+fn readable_attributes(user: &User, client: Option<&ClientConfig>) -> Vec<ops::AttributeType> {
+    user.attribute_list()
+        .into_iter()
+        .filter(|a| a.name == "sub" || client.is_none_or(|c| c.can_read(&a.name)))
+        .collect()
 }
 
 fn is_email(v: &str) -> bool {
@@ -675,6 +682,7 @@ fn sign_up(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
     check_username(username)?;
     check_secret_hash(client, &[username], secret_hash)?;
     validate_attributes(&attrs)?;
+    check_writable(client, attrs.iter().map(|(n, _)| n.as_str()))?;
     // SignUp words it differently from the other operations (as observed from AWS).
     check_password_policy(pool, password).map_err(|e| ApiError {
         message: e.message.replace(
@@ -686,9 +694,7 @@ fn sign_up(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
     let now = state.now();
     let mut user = User::new(username, now);
     for (n, v) in attrs {
-        if n != "email_verified" && n != "phone_number_verified" {
-            user.attributes.insert(n, v);
-        }
+        user.attributes.insert(n, v);
     }
     if user.attr("email").is_some() {
         user.attributes
@@ -997,7 +1003,7 @@ fn next_step<'s>(
             let attrs: Map<String, Value> = user
                 .attributes
                 .iter()
-                .filter(|(k, _)| !k.ends_with("_verified"))
+                .filter(|(k, _)| !k.ends_with("_verified") && client.can_read(k))
                 .map(|(k, v)| (k.clone(), json!(v)))
                 .collect();
             return ask(
@@ -1115,9 +1121,8 @@ fn respond_to_auth_challenge(state: &AppState, r: &Req<'_>) -> Result<Value, Api
                         })
                         .collect();
                     validate_attributes(&attrs)?;
-                    for (n, v) in attrs {
-                        user.attributes.insert(n, v);
-                    }
+                    check_writable(client, attrs.iter().map(|(n, _)| n.as_str()))?;
+                    set_attributes(&mut user, attrs);
                     user.apply_password(pool.srp_pool_name(), new_pw, pre.as_ref());
                     user.status = "CONFIRMED".into();
                     user.temp_password_expires = None;
@@ -1331,6 +1336,41 @@ fn client_of_token(r: &Req<'_>) -> String {
         .unwrap_or_default()
 }
 
+/// The app client an access token was issued to (its `client_id` claim).
+fn token_client<'s>(state: &'s AppState, client_id: &str) -> Result<&'s ClientConfig, ApiError> {
+    state
+        .client(client_id)
+        .map(|(_, c)| c)
+        .ok_or_else(|| ApiError::not_authorized("Invalid Access Token"))
+}
+
+/// Writes attributes (an empty value removes one); a changed `email` or `phone_number` loses
+/// its verification. Returns which of the two changed.
+fn set_attributes(user: &mut User, attrs: Vec<(String, String)>) -> Vec<&'static str> {
+    let mut changed = Vec::new();
+    for (n, v) in attrs {
+        for verifiable in ["email", "phone_number"] {
+            if n == verifiable && user.attr(verifiable) != Some(v.as_str()) {
+                changed.push(verifiable);
+            }
+        }
+        if v.is_empty() {
+            user.attributes.remove(&n);
+        } else {
+            user.attributes.insert(n, v);
+        }
+    }
+    for c in &changed {
+        if user.attr(c).is_some() {
+            user.attributes
+                .insert(format!("{c}_verified"), "false".into());
+        } else {
+            user.attributes.remove(&format!("{c}_verified"));
+        }
+    }
+    changed
+}
+
 fn mfa_settings(user: &User) -> (Option<&'static str>, Vec<&'static str>) {
     if user.totp_enabled {
         (Some("SOFTWARE_TOKEN_MFA"), vec!["SOFTWARE_TOKEN_MFA"])
@@ -1340,11 +1380,13 @@ fn mfa_settings(user: &User) -> (Option<&'static str>, Vec<&'static str>) {
 }
 
 fn get_user(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
+    let client_id = client_of_token(r);
     with_access(state, r, |_, _, user| {
         let (pref, list) = mfa_settings(&user);
+        let client = token_client(state, &client_id)?;
         reply(&ops::GetUserResponse {
             username: Username::new(user.username.as_str()),
-            user_attributes: user.attribute_list(),
+            user_attributes: readable_attributes(&user, Some(client)),
             mfa_options: None,
             preferred_mfa_setting: pref.map(str::to_owned),
             user_mfa_setting_list: pref.map(|_| list.into_iter().map(str::to_owned).collect()),
@@ -1359,25 +1401,12 @@ fn update_user_attributes(state: &AppState, r: &Req<'_>) -> Result<Value, ApiErr
     validate_attributes(&attrs)?;
     let client_id = client_of_token(r);
     with_access(state, r, |tx, pool, mut user| {
+        check_writable(
+            token_client(state, &client_id)?,
+            attrs.iter().map(|(n, _)| n.as_str()),
+        )?;
         let mut list = Vec::new();
-        let mut email_changed = false;
-        for (n, v) in attrs {
-            if n == "email_verified" || n == "phone_number_verified" {
-                continue;
-            }
-            if n == "email" && user.attr("email") != Some(v.as_str()) {
-                email_changed = true;
-            }
-            if v.is_empty() {
-                user.attributes.remove(&n);
-            } else {
-                user.attributes.insert(n, v);
-            }
-        }
-        if email_changed {
-            user.attributes
-                .insert("email_verified".into(), "false".into());
-        }
+        let email_changed = set_attributes(&mut user, attrs).contains(&"email");
         user.modified = state.now();
         auth::save_user(tx, pool, &user)?;
         if email_changed && pool.auto_verified_attributes.iter().any(|a| a == "email") {
@@ -1521,7 +1550,12 @@ fn delete_user_attributes(state: &AppState, r: &Req<'_>) -> Result<Value, ApiErr
             "Cannot delete the non-mutable attribute {n}"
         )));
     }
+    let client_id = client_of_token(r);
     with_access(state, r, |tx, pool, mut user| {
+        check_writable(
+            token_client(state, &client_id)?,
+            names.iter().map(String::as_str),
+        )?;
         for n in &names {
             user.attributes.remove(n);
             if n == "email" || n == "phone_number" {

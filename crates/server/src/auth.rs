@@ -541,7 +541,7 @@ pub fn mint(
         if !user.groups.is_empty() {
             id.insert("cognito:groups".into(), json!(user.groups));
         }
-        for (k, v) in &user.attributes {
+        for (k, v) in user.attributes.iter().filter(|(k, _)| client.can_read(k)) {
             let val = if k.ends_with("_verified") {
                 json!(v == "true")
             } else {

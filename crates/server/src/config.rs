@@ -167,7 +167,42 @@ pub struct ClientConfig {
     /// GetTokensFromRefreshToken returns a new refresh token and retires the old one.
     #[serde(default)]
     pub refresh_token_rotation: bool,
+    /// Attributes this client may read (GetUser, the ID token, `/oauth2/userInfo`, the
+    /// NEW_PASSWORD_REQUIRED challenge). Absent: AWS's default, every standard attribute, the
+    /// `email_verified` / `phone_number_verified` flags and every custom attribute.
+    #[serde(default)]
+    pub read_attributes: Option<Vec<String>>,
+    /// Attributes this client may write (SignUp, UpdateUserAttributes, DeleteUserAttributes,
+    /// the NEW_PASSWORD_REQUIRED answer). Absent: AWS's default, every standard attribute and
+    /// every custom attribute. The verification flags are never client-writable: they are set
+    /// by verifying (or by an administrator), so they may not be listed.
+    #[serde(default)]
+    pub write_attributes: Option<Vec<String>>,
 }
+
+/// The standard (OIDC) attributes of a user pool, without `sub` and the verification flags.
+pub const STANDARD_ATTRIBUTES: &[&str] = &[
+    "email",
+    "phone_number",
+    "name",
+    "given_name",
+    "family_name",
+    "middle_name",
+    "nickname",
+    "preferred_username",
+    "profile",
+    "picture",
+    "website",
+    "gender",
+    "birthdate",
+    "zoneinfo",
+    "locale",
+    "address",
+    "updated_at",
+];
+
+/// The verification flags: set by verifying a code, never by a client.
+pub const VERIFICATION_FLAGS: &[&str] = &["email_verified", "phone_number_verified"];
 
 fn default_flows() -> Vec<String> {
     vec!["USER_SRP_AUTH".into(), "REFRESH_TOKEN_AUTH".into()]
@@ -310,6 +345,28 @@ impl Config {
                         }
                     }
                 }
+                for (what, list) in [
+                    ("read_attributes", &c.read_attributes),
+                    ("write_attributes", &c.write_attributes),
+                ] {
+                    for a in list.iter().flatten() {
+                        let known = STANDARD_ATTRIBUTES.contains(&a.as_str())
+                            || VERIFICATION_FLAGS.contains(&a.as_str())
+                            || a.starts_with("custom:");
+                        if !known {
+                            return Err(ConfigError::Invalid(format!(
+                                "client {}: {what}: unknown attribute {a:?} (standard attributes, the verification flags or custom:<name>)",
+                                c.id
+                            )));
+                        }
+                        if what == "write_attributes" && VERIFICATION_FLAGS.contains(&a.as_str()) {
+                            return Err(ConfigError::Invalid(format!(
+                                "client {}: write_attributes: {a} is set by verification, never by a client",
+                                c.id
+                            )));
+                        }
+                    }
+                }
                 for (what, v) in [
                     ("id_token_validity_seconds", c.id_token_validity_seconds),
                     (
@@ -366,6 +423,32 @@ impl PoolConfig {
 }
 
 impl ClientConfig {
+    /// Whether this client may read `name` ([`ClientConfig::read_attributes`]).
+    #[must_use]
+    pub fn can_read(&self, name: &str) -> bool {
+        match &self.read_attributes {
+            Some(list) => list.iter().any(|a| a == name),
+            None => {
+                STANDARD_ATTRIBUTES.contains(&name)
+                    || VERIFICATION_FLAGS.contains(&name)
+                    || name.starts_with("custom:")
+            }
+        }
+    }
+
+    /// Whether this client may write `name` ([`ClientConfig::write_attributes`]); never a
+    /// verification flag.
+    #[must_use]
+    pub fn can_write(&self, name: &str) -> bool {
+        if VERIFICATION_FLAGS.contains(&name) {
+            return false;
+        }
+        match &self.write_attributes {
+            Some(list) => list.iter().any(|a| a == name),
+            None => STANDARD_ATTRIBUTES.contains(&name) || name.starts_with("custom:"),
+        }
+    }
+
     /// This app client as `cognito-core` describes it (pool, client id, secret), to build
     /// requests exactly as a client does (the hosted UI's pages call the API that way).
     ///

@@ -1407,9 +1407,20 @@ async fn user_info(State(state): State<AppState>, headers: HeaderMap) -> Respons
     if !scope.split(' ').any(|s| s == "openid" || s == ADMIN_SCOPE) {
         return unauthorized("Access token does not have the openid scope");
     }
+    let client = ctx
+        .claims
+        .get("client_id")
+        .and_then(Value::as_str)
+        .and_then(|c| state.client(c))
+        .map(|(_, c)| c);
     let mut out = serde_json::Map::new();
     out.insert("sub".into(), json!(ctx.user.sub));
-    for (k, v) in &ctx.user.attributes {
+    for (k, v) in ctx
+        .user
+        .attributes
+        .iter()
+        .filter(|(k, _)| client.is_some_and(|c| c.can_read(k)))
+    {
         out.insert(k.clone(), json!(v));
     }
     out.insert("username".into(), json!(ctx.user.username));

@@ -1700,3 +1700,222 @@ async fn delete_user_attributes() {
         "NotAuthorizedException"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Account integrity: verification flags and per-client attribute permissions (issue 7, item 1)
+
+const UNAUTHORIZED_ATTRIBUTE: &str = "A client attempted to write unauthorized attribute";
+
+fn unauthorized_attribute() -> (String, String) {
+    (
+        "NotAuthorizedException".into(),
+        UNAUTHORIZED_ATTRIBUTE.into(),
+    )
+}
+
+/// The AdminCreateUser user `mallory` answering NEW_PASSWORD_REQUIRED with `demo`'s email.
+#[tokio::test]
+async fn new_password_required_cannot_self_verify_someone_elses_email() {
+    let s = server();
+    let app = &s.app;
+    ok(app, "AdminCreateUser", json!({"UserPoolId": POOL, "Username": "mallory", "TemporaryPassword": "TempPassw0rd!",
+        "MessageAction": "SUPPRESS", "UserAttributes": [{"Name": "email", "Value": "mallory@example.com"}]})).await;
+    let ch = ok(
+        app,
+        "InitiateAuth",
+        json!({"ClientId": SPA, "AuthFlow": "USER_PASSWORD_AUTH",
+        "AuthParameters": {"USERNAME": "mallory", "PASSWORD": "TempPassw0rd!"}}),
+    )
+    .await;
+    assert_eq!(ch["ChallengeName"], "NEW_PASSWORD_REQUIRED");
+    let session = ch["Session"].as_str().unwrap();
+    let answer = |extra: serde_json::Value| {
+        let mut resp = json!({"USERNAME": "mallory", "NEW_PASSWORD": PW});
+        for (k, v) in extra.as_object().unwrap() {
+            resp[k] = v.clone();
+        }
+        json!({"ClientId": SPA, "ChallengeName": "NEW_PASSWORD_REQUIRED", "Session": session, "ChallengeResponses": resp})
+    };
+    for flag in ["email_verified", "phone_number_verified"] {
+        assert_eq!(
+            err(app, "RespondToAuthChallenge", answer(json!({"userAttributes.email": "demo@example.com", format!("userAttributes.{flag}"): "true"}))).await,
+            unauthorized_attribute(),
+            "{flag}"
+        );
+    }
+    // The refusal changed nothing: the email is mallory's own.
+    let g = ok(
+        app,
+        "AdminGetUser",
+        json!({"UserPoolId": POOL, "Username": "mallory"}),
+    )
+    .await;
+    assert!(g["UserAttributes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a["Name"] == "email" && a["Value"] == "mallory@example.com"));
+    // Changing the email alone is allowed, but the new address is not verified.
+    let r = ok(
+        app,
+        "RespondToAuthChallenge",
+        answer(json!({"userAttributes.email": "demo@example.com"})),
+    )
+    .await;
+    let id = verify_jwt(app, r["AuthenticationResult"]["IdToken"].as_str().unwrap()).await;
+    assert_eq!(id["email"], "demo@example.com");
+    assert_eq!(id["email_verified"], false);
+    // Signing in with that email still reaches demo, never mallory.
+    let e = ok(
+        app,
+        "InitiateAuth",
+        json!({"ClientId": SPA, "AuthFlow": "USER_PASSWORD_AUTH",
+        "AuthParameters": {"USERNAME": "demo@example.com", "PASSWORD": "DemoPassw0rd!"}}),
+    )
+    .await;
+    let at = claims(e["AuthenticationResult"]["AccessToken"].as_str().unwrap());
+    assert_eq!(at["username"], "demo");
+    assert_eq!(
+        err(
+            app,
+            "InitiateAuth",
+            json!({"ClientId": SPA, "AuthFlow": "USER_PASSWORD_AUTH",
+            "AuthParameters": {"USERNAME": "demo@example.com", "PASSWORD": PW}})
+        )
+        .await
+        .0,
+        "NotAuthorizedException"
+    );
+}
+
+#[tokio::test]
+async fn verification_flags_are_refused_on_every_client_write() {
+    let s = server();
+    let app = &s.app;
+    // SignUp: refused, not silently dropped.
+    assert_eq!(
+        err(app, "SignUp", json!({"ClientId": SPA, "Username": "vera", "Password": PW,
+            "UserAttributes": [{"Name": "email", "Value": "vera@example.com"}, {"Name": "email_verified", "Value": "true"}]})).await,
+        unauthorized_attribute()
+    );
+    assert_eq!(
+        err(
+            app,
+            "AdminGetUser",
+            json!({"UserPoolId": POOL, "Username": "vera"})
+        )
+        .await
+        .0,
+        "UserNotFoundException",
+        "nothing was created"
+    );
+    sign_up_confirmed(app, "vera", PW, "vera@example.com").await;
+    let t = srp_sign_in(&s, "vera", PW).await.unwrap();
+    let at = t["AuthenticationResult"]["AccessToken"].clone();
+    // UpdateUserAttributes: refused with AWS's error, and nothing of the request is applied.
+    for flag in ["email_verified", "phone_number_verified"] {
+        assert_eq!(
+            err(
+                app,
+                "UpdateUserAttributes",
+                json!({"AccessToken": at, "UserAttributes": [
+                {"Name": "email", "Value": "demo@example.com"}, {"Name": flag, "Value": "true"}]})
+            )
+            .await,
+            unauthorized_attribute(),
+            "{flag}"
+        );
+        assert_eq!(
+            err(
+                app,
+                "DeleteUserAttributes",
+                json!({"AccessToken": at, "UserAttributeNames": [flag]})
+            )
+            .await,
+            unauthorized_attribute(),
+            "{flag}"
+        );
+    }
+    let u = ok(app, "GetUser", json!({"AccessToken": at})).await;
+    let attr = |name: &str| {
+        u["UserAttributes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["Name"] == name)
+            .map(|a| a["Value"].clone())
+    };
+    assert_eq!(attr("email"), Some(json!("vera@example.com")));
+    assert_eq!(attr("email_verified"), Some(json!("true")));
+    // Admin operations may still set the flags.
+    ok(app, "AdminCreateUser", json!({"UserPoolId": POOL, "Username": "walt", "MessageAction": "SUPPRESS",
+        "UserAttributes": [{"Name": "email", "Value": "walt@example.com"}, {"Name": "email_verified", "Value": "true"}]})).await;
+}
+
+#[tokio::test]
+async fn per_client_read_and_write_attribute_lists() {
+    let mut cfg = cognito_local::config::Config::default_config().unwrap();
+    cfg.pools[0].clients[0].write_attributes = Some(vec!["email".into()]);
+    cfg.pools[0].clients[0].read_attributes = Some(vec!["email".into(), "email_verified".into()]);
+    let s = server_with(cfg, None);
+    let app = &s.app;
+    // The SPA client may write email only.
+    assert_eq!(
+        err(app, "SignUp", json!({"ClientId": SPA, "Username": "rita", "Password": PW,
+            "UserAttributes": [{"Name": "email", "Value": "rita@example.com"}, {"Name": "name", "Value": "Rita"}]})).await,
+        unauthorized_attribute()
+    );
+    sign_up_confirmed(app, "rita", PW, "rita@example.com").await;
+    ok(app, "AdminCreateUser", json!({"UserPoolId": POOL, "Username": "sam", "TemporaryPassword": "TempPassw0rd!",
+        "MessageAction": "SUPPRESS", "UserAttributes": [{"Name": "name", "Value": "Sam"}, {"Name": "email", "Value": "sam@example.com"}]})).await;
+    ok(
+        app,
+        "AdminSetUserPassword",
+        json!({"UserPoolId": POOL, "Username": "sam", "Password": PW, "Permanent": true}),
+    )
+    .await;
+    let t = srp_sign_in(&s, "sam", PW).await.unwrap();
+    let at = t["AuthenticationResult"]["AccessToken"].clone();
+    assert_eq!(
+        err(
+            app,
+            "UpdateUserAttributes",
+            json!({"AccessToken": at, "UserAttributes": [{"Name": "name", "Value": "X"}]})
+        )
+        .await,
+        unauthorized_attribute()
+    );
+    assert_eq!(
+        err(
+            app,
+            "DeleteUserAttributes",
+            json!({"AccessToken": at, "UserAttributeNames": ["name"]})
+        )
+        .await,
+        unauthorized_attribute()
+    );
+    // ...and reads email and its flag only: GetUser and the ID token leave `name` out.
+    let names: Vec<String> = ok(app, "GetUser", json!({"AccessToken": at})).await["UserAttributes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["Name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(names, ["sub", "email"]);
+    let id = verify_jwt(app, t["AuthenticationResult"]["IdToken"].as_str().unwrap()).await;
+    assert!(id.get("name").is_none(), "{id}");
+    assert_eq!(id["email"], "sam@example.com");
+    // The confidential client keeps AWS's defaults: it reads `name`.
+    let t2 = srp_sign_in_with(&s, CONF, Some(CONF_SECRET), "sam", PW)
+        .await
+        .unwrap();
+    let id = verify_jwt(app, t2["AuthenticationResult"]["IdToken"].as_str().unwrap()).await;
+    assert_eq!(id["name"], "Sam");
+    ok(app, "UpdateUserAttributes", json!({"AccessToken": t2["AuthenticationResult"]["AccessToken"], "UserAttributes": [{"Name": "name", "Value": "Samuel"}]})).await;
+    // A verification flag can never be listed as writable.
+    let bad = cognito_local::config::DEFAULT_CONFIG.replace(
+        "refresh_token_rotation = false",
+        "refresh_token_rotation = false\nwrite_attributes = [\"email\", \"email_verified\"]",
+    );
+    assert!(cognito_local::config::Config::parse(&bad).is_err());
+}

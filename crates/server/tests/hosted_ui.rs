@@ -1055,3 +1055,36 @@ async fn cookies_are_secure_when_the_issuer_is_https() {
     .await;
     assert!(cookies(&r).iter().all(|c| c.contains("; Secure")));
 }
+
+/// Issue 7, item 1: the hosted-UI sign-up goes through SignUp with only the form's `email`, so
+/// extra form fields cannot set a verification flag (or any other attribute).
+#[tokio::test]
+async fn hosted_sign_up_cannot_set_verification_flags() {
+    let s = server();
+    let app = &s.app;
+    let base = format!(
+        "response_type=code&client_id={SPA}&redirect_uri={}&scope=openid",
+        enc(REDIRECT)
+    );
+    let page = get(app, &format!("/signup?{base}"), "").await;
+    let csrf = set_cookie(&page, "XSRF-TOKEN").unwrap();
+    let r = post_form(
+        app,
+        "/signup",
+        &format!("XSRF-TOKEN={csrf}"),
+        format!("{base}&_csrf={csrf}&username=hugo&email=hugo%40example.com&password=Passw0rd%21zz&email_verified=true&userAttributes.email_verified=true&name=Hugo"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FOUND, "{}", r.text());
+    let g = ok(
+        app,
+        "AdminGetUser",
+        json!({"UserPoolId": POOL, "Username": "hugo"}),
+    )
+    .await;
+    let attrs = g["UserAttributes"].as_array().unwrap();
+    assert!(attrs
+        .iter()
+        .any(|a| a["Name"] == "email_verified" && a["Value"] == "false"));
+    assert!(!attrs.iter().any(|a| a["Name"] == "name"));
+}
