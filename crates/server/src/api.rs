@@ -448,16 +448,19 @@ fn readable_attributes(user: &User, client: Option<&ClientConfig>) -> Vec<ops::A
 }
 
 fn is_email(v: &str) -> bool {
-    match v.split_once('@') {
-        Some((l, d)) => {
-            !l.is_empty()
-                && d.contains('.')
-                && !d.starts_with('.')
-                && !d.ends_with('.')
-                && !v.contains(char::is_whitespace)
-        }
-        None => false,
+    auth::is_email(v)
+}
+
+/// With `email_alias`, a username may not look like an email (AWS), or it would shadow the
+/// sign-in of the user whose verified email it is.
+fn check_username_for_pool(pool: &PoolConfig, name: &str) -> Result<(), ApiError> {
+    check_username(name)?;
+    if pool.email_alias && is_email(name) {
+        return Err(ApiError::invalid_param(
+            "Username cannot be of email format, since user pool is configured for email alias.",
+        ));
     }
+    Ok(())
 }
 
 fn load_user(tx: &Tx<'_>, pool: &PoolConfig, name: &str) -> Result<User, ApiError> {
@@ -679,7 +682,7 @@ fn sign_up(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
     let secret_hash = r.opt_str("SecretHash", 128)?;
     let attrs = r.attributes("UserAttributes")?.unwrap_or_default();
     let _ = r.attributes("ValidationData")?;
-    check_username(username)?;
+    check_username_for_pool(pool, username)?;
     check_secret_hash(client, &[username], secret_hash)?;
     validate_attributes(&attrs)?;
     check_writable(client, attrs.iter().map(|(n, _)| n.as_str()))?;
@@ -738,7 +741,7 @@ fn confirm_sign_up(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
     let username = r.req_str("Username", 128)?;
     let code = r.req_str("ConfirmationCode", 2048)?;
     let secret_hash = r.opt_str("SecretHash", 128)?;
-    let _ = r.opt_bool("ForceAliasCreation")?;
+    let force_alias = r.opt_bool("ForceAliasCreation")?.unwrap_or(false);
     check_secret_hash(client, &[username], secret_hash)?;
     state
         .store
@@ -755,7 +758,8 @@ fn confirm_sign_up(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
                 return Ok(Err(wrong));
             }
             user.status = "CONFIRMED".into();
-            if user.attr("email").is_some() {
+            if let Some(email) = user.attr("email").map(str::to_string) {
+                auth::claim_email_alias(tx, pool, &user, &email, force_alias)?;
                 user.attributes
                     .insert("email_verified".into(), "true".into());
             }
@@ -1459,6 +1463,11 @@ fn verify_user_attribute(state: &AppState, r: &Req<'_>) -> Result<Value, ApiErro
         {
             return Ok(Err(wrong));
         }
+        if attr == "email" {
+            if let Some(email) = user.attr("email").map(str::to_string) {
+                auth::claim_email_alias(tx, pool, &user, &email, false)?;
+            }
+        }
         user.attributes
             .insert(format!("{attr}_verified"), "true".into());
         user.modified = state.now();
@@ -1807,7 +1816,8 @@ fn admin_create_user(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
     let attrs = r.attributes("UserAttributes")?.unwrap_or_default();
     let _ = r.attributes("ValidationData")?;
     let action = r.opt_str("MessageAction", 16)?;
-    check_username(username)?;
+    let force_alias = r.opt_bool("ForceAliasCreation")?.unwrap_or(false);
+    check_username_for_pool(pool, username)?;
     validate_attributes(&attrs)?;
     if let Some(a) = action {
         check_enum("MessageAction", a, &["RESEND", "SUPPRESS"])?;
@@ -1846,6 +1856,9 @@ fn admin_create_user(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
                 u
             }
         };
+        if let Some(email) = user.verified_email().map(str::to_string) {
+            auth::claim_email_alias(tx, pool, &user, &email, force_alias)?;
+        }
         user.status = "FORCE_CHANGE_PASSWORD".into();
         user.temp_password_expires =
             Some(now + pool.password_policy.temporary_password_validity_days * 86_400);

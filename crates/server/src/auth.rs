@@ -10,7 +10,7 @@ use serde_json::{json, Map, Value};
 use crate::config::{ClientConfig, PoolConfig};
 use crate::error::ApiError;
 use crate::state::{family_key, user_key, AppState, CodeRec, Family, SessionRec, User};
-use crate::store::Tx;
+use crate::store::{StoreError, Tx};
 use crate::util;
 
 /// Failed attempts before the lockout starts (AWS: 5).
@@ -29,23 +29,106 @@ pub fn find_user(tx: &Tx<'_>, pool: &PoolConfig, name: &str) -> Result<Option<Us
         return Ok(Some(u));
     }
     if pool.email_alias && name.contains('@') {
-        let all: Vec<(String, User)> = tx.list("user", &format!("{}|", pool.id))?;
-        let lname = name.to_lowercase();
-        return Ok(all.into_iter().map(|(_, u)| u).find(|u| {
-            u.verified_email()
-                .is_some_and(|e| e.to_lowercase() == lname)
-        }));
+        return find_by_email_alias(tx, pool, name);
     }
     Ok(None)
 }
 
-/// Saves a user.
+/// Store key of an email alias: the pool and the lowercased address.
+fn alias_key(pool_id: &str, email: &str) -> String {
+    format!("{pool_id}|{}", email.to_lowercase())
+}
+
+/// The user whose verified email is `email`, through the alias index (one key lookup, never a
+/// scan). An index entry is only a hint: the user it names must still hold that verified email.
+///
+/// # Errors
+/// Storage failure.
+pub fn find_by_email_alias(
+    tx: &Tx<'_>,
+    pool: &PoolConfig,
+    email: &str,
+) -> Result<Option<User>, ApiError> {
+    let Some(username) = tx.get::<String>("alias", &alias_key(&pool.id, email))? else {
+        return Ok(None);
+    };
+    Ok(tx
+        .get::<User>("user", &user_key(&pool.id, &username))?
+        .filter(|u| {
+            u.verified_email()
+                .is_some_and(|e| e.eq_ignore_ascii_case(email))
+        }))
+}
+
+/// Saves a user, and points the email alias index at them while their email is verified.
 ///
 /// # Errors
 /// Storage failure.
 pub fn save_user(tx: &Tx<'_>, pool: &PoolConfig, user: &User) -> Result<(), ApiError> {
     tx.put("user", &user_key(&pool.id, &user.username), user)?;
+    index_alias(tx, &pool.id, user)?;
     Ok(())
+}
+
+/// Points the alias index at `user` for their verified email, if any.
+///
+/// # Errors
+/// Storage failure.
+pub fn index_alias(tx: &Tx<'_>, pool_id: &str, user: &User) -> Result<(), StoreError> {
+    if let Some(email) = user.verified_email() {
+        tx.put("alias", &alias_key(pool_id, email), &user.username)?;
+    }
+    Ok(())
+}
+
+/// Before `user`'s `email` becomes verified in an `email_alias` pool: the address may be no
+/// other user's verified email (AWS's alias uniqueness). With `force` (ConfirmSignUp's
+/// `ForceAliasCreation`) the alias moves: the other user's email becomes unverified.
+///
+/// # Errors
+/// AliasExistsException `An account with the given email already exists.`; storage failure.
+pub fn claim_email_alias(
+    tx: &Tx<'_>,
+    pool: &PoolConfig,
+    user: &User,
+    email: &str,
+    force: bool,
+) -> Result<(), ApiError> {
+    if !pool.email_alias {
+        return Ok(());
+    }
+    let Some(mut other) = find_by_email_alias(tx, pool, email)? else {
+        return Ok(());
+    };
+    if other.sub == user.sub {
+        return Ok(());
+    }
+    if !force {
+        return Err(ApiError::new(
+            CognitoErrorCode::AliasExistsException,
+            "An account with the given email already exists.",
+        ));
+    }
+    other
+        .attributes
+        .insert("email_verified".into(), "false".into());
+    tx.put("user", &user_key(&pool.id, &other.username), &other)?;
+    Ok(())
+}
+
+/// Whether `name` has the form of an email address (`local@domain.tld`).
+#[must_use]
+pub fn is_email(v: &str) -> bool {
+    match v.split_once('@') {
+        Some((l, d)) => {
+            !l.is_empty()
+                && d.contains('.')
+                && !d.starts_with('.')
+                && !d.ends_with('.')
+                && !v.contains(char::is_whitespace)
+        }
+        None => false,
+    }
 }
 
 /// Refuses while locked out after repeated wrong passwords.

@@ -387,6 +387,12 @@ impl Config {
                 }
             }
             for u in &p.users {
+                if p.email_alias && crate::auth::is_email(&u.username) {
+                    return Err(ConfigError::Invalid(format!(
+                        "pool {}: seed user {:?}: a username cannot be of email format when email_alias is on",
+                        p.id, u.username
+                    )));
+                }
                 if !SEED_STATUSES.contains(&u.status.as_str()) {
                     return Err(ConfigError::Invalid(format!(
                         "pool {}: seed user {:?}: unknown status {:?} (known: {})",

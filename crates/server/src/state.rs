@@ -196,6 +196,15 @@ impl AppState {
                     Ok::<_, StoreError>(())
                 })?;
             }
+            // The email alias index, (re)built from the users: seed users, and databases
+            // written before the index existed.
+            self.store.tx(|t| {
+                let users: Vec<(String, User)> = t.list("user", &format!("{}|", pool.id))?;
+                for (_, u) in &users {
+                    crate::auth::index_alias(t, &pool.id, u)?;
+                }
+                Ok::<_, StoreError>(())
+            })?;
         }
         Ok(())
     }

@@ -1919,3 +1919,142 @@ async fn per_client_read_and_write_attribute_lists() {
     );
     assert!(cognito_local::config::Config::parse(&bad).is_err());
 }
+
+// ---------------------------------------------------------------------------------------------
+// Email aliases (issue 7, item 2)
+
+const EMAIL_USERNAME: &str =
+    "Username cannot be of email format, since user pool is configured for email alias.";
+const ALIAS_EXISTS: &str = "An account with the given email already exists.";
+
+/// A username spelled like demo's email would shadow demo's email sign-in.
+#[tokio::test]
+async fn email_shaped_usernames_are_refused_with_email_alias() {
+    let s = server();
+    let app = &s.app;
+    assert_eq!(
+        err(
+            app,
+            "SignUp",
+            json!({"ClientId": SPA, "Username": "demo@example.com", "Password": PW,
+            "UserAttributes": [{"Name": "email", "Value": "mallory@example.com"}]})
+        )
+        .await,
+        ("InvalidParameterException".into(), EMAIL_USERNAME.into())
+    );
+    assert_eq!(
+        err(
+            app,
+            "AdminCreateUser",
+            json!({"UserPoolId": POOL, "Username": "Demo@Example.com", "MessageAction": "SUPPRESS"})
+        )
+        .await,
+        ("InvalidParameterException".into(), EMAIL_USERNAME.into())
+    );
+    // demo's email still signs demo in.
+    let t = ok(
+        app,
+        "InitiateAuth",
+        json!({"ClientId": SPA, "AuthFlow": "USER_PASSWORD_AUTH",
+        "AuthParameters": {"USERNAME": "demo@example.com", "PASSWORD": "DemoPassw0rd!"}}),
+    )
+    .await;
+    assert_eq!(
+        claims(t["AuthenticationResult"]["AccessToken"].as_str().unwrap())["username"],
+        "demo"
+    );
+    // Without email_alias, an email-shaped username is an ordinary name.
+    let mut cfg = cognito_local::config::Config::default_config().unwrap();
+    cfg.pools[0].email_alias = false;
+    let plain = server_with(cfg, None);
+    ok(
+        &plain.app,
+        "SignUp",
+        json!({"ClientId": SPA, "Username": "someone@example.com", "Password": PW}),
+    )
+    .await;
+    // Nor may a seed user have one.
+    let bad = cognito_local::config::DEFAULT_CONFIG
+        .replace("username = \"demo\"", "username = \"demo@example.com\"");
+    assert!(cognito_local::config::Config::parse(&bad).is_err());
+}
+
+#[tokio::test]
+async fn a_verified_email_belongs_to_one_user() {
+    let s = server();
+    let app = &s.app;
+    // ConfirmSignUp of a second account with demo's email: AliasExistsException, nothing changes.
+    ok(
+        app,
+        "SignUp",
+        json!({"ClientId": SPA, "Username": "copycat", "Password": PW,
+        "UserAttributes": [{"Name": "email", "Value": "DEMO@example.com"}]}),
+    )
+    .await;
+    let code = last_code(app, "copycat").await;
+    assert_eq!(
+        err(
+            app,
+            "ConfirmSignUp",
+            json!({"ClientId": SPA, "Username": "copycat", "ConfirmationCode": code})
+        )
+        .await,
+        ("AliasExistsException".into(), ALIAS_EXISTS.into())
+    );
+    let g = ok(
+        app,
+        "AdminGetUser",
+        json!({"UserPoolId": POOL, "Username": "copycat"}),
+    )
+    .await;
+    assert_eq!(g["UserStatus"], "UNCONFIRMED");
+    // UpdateUserAttributes to demo's email, then VerifyUserAttribute: AliasExistsException.
+    sign_up_confirmed(app, "eve", PW, "eve@example.com").await;
+    let t = srp_sign_in(&s, "eve", PW).await.unwrap();
+    let at = t["AuthenticationResult"]["AccessToken"].clone();
+    ok(app, "UpdateUserAttributes", json!({"AccessToken": at, "UserAttributes": [{"Name": "email", "Value": "demo@example.com"}]})).await;
+    let code = last_code(app, "eve").await;
+    assert_eq!(
+        err(
+            app,
+            "VerifyUserAttribute",
+            json!({"AccessToken": at, "AttributeName": "email", "Code": code})
+        )
+        .await,
+        ("AliasExistsException".into(), ALIAS_EXISTS.into())
+    );
+    let signed_in_as = |t: &serde_json::Value| {
+        claims(t["AuthenticationResult"]["AccessToken"].as_str().unwrap())["username"].clone()
+    };
+    let by_email = |pw: &str| {
+        json!({"ClientId": SPA, "AuthFlow": "USER_PASSWORD_AUTH",
+        "AuthParameters": {"USERNAME": "demo@example.com", "PASSWORD": pw}})
+    };
+    assert_eq!(
+        signed_in_as(&ok(app, "InitiateAuth", by_email("DemoPassw0rd!")).await),
+        "demo"
+    );
+    // AdminCreateUser with demo's email marked verified: refused as well.
+    assert_eq!(
+        err(app, "AdminCreateUser", json!({"UserPoolId": POOL, "Username": "twin", "MessageAction": "SUPPRESS",
+            "UserAttributes": [{"Name": "email", "Value": "demo@example.com"}, {"Name": "email_verified", "Value": "true"}]})).await,
+        ("AliasExistsException".into(), ALIAS_EXISTS.into())
+    );
+    // ForceAliasCreation moves the alias, as AWS: demo's email is then unverified.
+    ok(app, "ConfirmSignUp", json!({"ClientId": SPA, "Username": "copycat", "ConfirmationCode": last_code(app, "copycat").await, "ForceAliasCreation": true})).await;
+    assert_eq!(
+        signed_in_as(&ok(app, "InitiateAuth", by_email(PW)).await),
+        "copycat"
+    );
+    let g = ok(
+        app,
+        "AdminGetUser",
+        json!({"UserPoolId": POOL, "Username": "demo"}),
+    )
+    .await;
+    assert!(g["UserAttributes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a["Name"] == "email_verified" && a["Value"] == "false"));
+}
