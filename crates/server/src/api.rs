@@ -1579,7 +1579,7 @@ fn delete_user_attributes(state: &AppState, r: &Req<'_>) -> Result<Value, ApiErr
 
 fn delete_user(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
     with_access(state, r, |tx, pool, user| {
-        auth::revoke_all(tx, &pool.id, &user.username)?;
+        auth::forget_sign_ins(tx, &pool.id, &user.username, true)?;
         tx.delete("user", &user_key(&pool.id, &user.username))?;
         Ok(json!({}))
     })
@@ -1899,7 +1899,7 @@ fn admin_delete_user(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
     let username = r.req_str("Username", 128)?;
     state.store.tx(|tx| {
         let user = load_user(tx, pool, username)?;
-        auth::revoke_all(tx, &pool.id, &user.username)?;
+        auth::forget_sign_ins(tx, &pool.id, &user.username, true)?;
         tx.delete("user", &user_key(&pool.id, &user.username))?;
         Ok(json!({}))
     })
@@ -1959,8 +1959,9 @@ fn admin_set_enabled(state: &AppState, r: &Req<'_>, enabled: bool) -> Result<Val
         user.modified = state.now();
         auth::save_user(tx, pool, &user)?;
         if !enabled {
-            // AWS: "deactivates a user and revokes all access tokens for the user".
-            auth::revoke_all(tx, &pool.id, &user.username)?;
+            // AWS: "deactivates a user and revokes all access tokens for the user"; the
+            // hosted-UI sessions and pending codes go too, so re-enabling revives none of them.
+            auth::forget_sign_ins(tx, &pool.id, &user.username, false)?;
         }
         Ok(json!({}))
     })

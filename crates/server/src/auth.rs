@@ -729,6 +729,25 @@ pub fn validate_access(
     })
 }
 
+/// Ends the sign-ins of a user who is disabled (`deleted = false`) or deleted: refresh-token
+/// families are revoked, hosted-UI sessions and authorization codes deleted; for a deleted
+/// user also challenge sessions, SRP states and one-time codes, which a re-created username
+/// would otherwise inherit. (A disabled user's challenge sessions are refused at the next
+/// step and expire within minutes.)
+///
+/// # Errors
+/// Storage failure.
+pub fn forget_sign_ins(
+    tx: &Tx<'_>,
+    pool_id: &str,
+    username: &str,
+    deleted: bool,
+) -> Result<(), ApiError> {
+    revoke_all(tx, pool_id, username)?;
+    tx.delete_user_records(pool_id, username, &user_key(pool_id, username), deleted)?;
+    Ok(())
+}
+
 /// Revokes every refresh-token family of a user (GlobalSignOut, DeleteUser).
 ///
 /// # Errors

@@ -457,8 +457,10 @@ async fn authorize(
                     return Ok::<_, ApiError>(None);
                 };
                 let user = tx.get::<User>("user", &crate::state::user_key(&s.pool, &s.username))?;
+                // Bound to the `sub`: a user deleted and re-created under the same name is
+                // another person, whom this browser never signed in as.
                 Ok(user
-                    .filter(|u| u.enabled && u.status == "CONFIRMED")
+                    .filter(|u| u.enabled && u.status == "CONFIRMED" && u.sub == s.sub)
                     .map(|u| (u, s.auth_time)))
             })
         })
@@ -487,6 +489,7 @@ async fn issue_code_redirect(
         client_id: a.client.id.clone(),
         redirect_uri: a.redirect_uri.clone(),
         username: user.username.clone(),
+        sub: user.sub.clone(),
         scope: a.scope.clone(),
         nonce: a.nonce.clone(),
         code_challenge: a.code_challenge.clone(),
@@ -583,6 +586,7 @@ async fn login_post(State(state): State<AppState>, headers: HeaderMap, body: Bod
             let rec = UiSession {
                 pool: a.pool.id.clone(),
                 username: user.username.clone(),
+                sub: user.sub.clone(),
                 auth_time,
                 expires: state.now() + UI_SESSION_SECS,
             };
@@ -1296,6 +1300,11 @@ fn token_grant(
                         else {
                             return Ok(Err(("invalid_grant", "user no longer exists".into())));
                         };
+                        if user.sub != rec.sub {
+                            // Deleted and re-created under the same name: not the user who
+                            // signed in.
+                            return Ok(Err(("invalid_grant", "user no longer exists".into())));
+                        }
                         if !user.enabled {
                             return Ok(Err(("invalid_grant", "User is disabled.".into())));
                         }

@@ -566,6 +566,10 @@ pub struct AuthCode {
     pub redirect_uri: String,
     /// Real username.
     pub username: String,
+    /// The user's `sub` when the code was issued: a user deleted and re-created under the same
+    /// name is another user.
+    #[serde(default)]
+    pub sub: String,
     /// Granted scopes.
     pub scope: Vec<String>,
     /// OIDC nonce.
@@ -587,6 +591,9 @@ pub struct UiSession {
     pub pool: String,
     /// Real username.
     pub username: String,
+    /// The user's `sub` at sign-in (see [`AuthCode::sub`]).
+    #[serde(default)]
+    pub sub: String,
     /// Authentication time.
     pub auth_time: i64,
     /// Expiry.

@@ -218,6 +218,42 @@ impl Tx<'_> {
         Ok(n)
     }
 
+    /// Deletes what a user's sign-ins left behind: hosted-UI sessions and authorization codes
+    /// (records whose `pool` and `username` are this user's exact stored spelling), and with
+    /// `everything` also challenge sessions, SRP states and one-time codes (keyed under
+    /// `user_key`). Called when the user is disabled (hosted-UI records only) or deleted
+    /// (everything), so that nothing outlives them or passes to a re-created name.
+    ///
+    /// # Errors
+    /// SQLite failure.
+    pub fn delete_user_records(
+        &self,
+        pool_id: &str,
+        username: &str,
+        user_key: &str,
+        everything: bool,
+    ) -> Result<usize, StoreError> {
+        let kinds = if everything {
+            "('uisession', 'authcode', 'session', 'srp')"
+        } else {
+            "('uisession', 'authcode')"
+        };
+        let mut n = self.0.execute(
+            &format!(
+                "DELETE FROM kv WHERE kind IN {kinds}
+                 AND json_extract(value, '$.pool') = ?1 AND json_extract(value, '$.username') = ?2"
+            ),
+            params![pool_id, username],
+        )?;
+        if everything {
+            n += self.0.execute(
+                "DELETE FROM kv WHERE kind = 'code' AND substr(key, 1, length(?1)) = ?1",
+                params![format!("{user_key}|")],
+            )?;
+        }
+        Ok(n)
+    }
+
     /// Appends a message to the dev outbox.
     ///
     /// # Errors

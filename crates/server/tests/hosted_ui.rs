@@ -975,7 +975,11 @@ async fn disabled_user_gets_no_tokens_from_a_code_or_a_refresh() {
     let bad = redeem(code).await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert_eq!(bad.json()["error"], "invalid_grant");
-    assert_eq!(bad.json()["error_description"], "User is disabled.");
+    // Disabling drops the user's pending codes (issue 7, item 3).
+    assert_eq!(
+        bad.json()["error_description"],
+        "invalid or already used code"
+    );
     let bad = token_request(
         app,
         &[
@@ -1087,4 +1091,136 @@ async fn hosted_sign_up_cannot_set_verification_flags() {
         .iter()
         .any(|a| a["Name"] == "email_verified" && a["Value"] == "false"));
     assert!(!attrs.iter().any(|a| a["Name"] == "name"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hosted-UI sessions and codes belong to the user's `sub` (issue 7, item 3)
+
+async fn recreate_eve(app: &axum::Router) {
+    ok(
+        app,
+        "AdminCreateUser",
+        json!({"UserPoolId": POOL, "Username": "eve", "MessageAction": "SUPPRESS",
+        "UserAttributes": [{"Name": "email", "Value": "new-eve@example.com"}]}),
+    )
+    .await;
+    ok(app, "AdminSetUserPassword", json!({"UserPoolId": POOL, "Username": "eve", "Password": "Other-passw0rd!", "Permanent": true})).await;
+}
+
+/// Signs eve in through the form: (session cookie, an unredeemed code, the PKCE verifier).
+async fn eve_signed_in(app: &axum::Router) -> (String, String, String) {
+    let (verifier, challenge) = pkce();
+    let (r, _) = sign_in_via_form(
+        app,
+        &authorize_url(SPA, REDIRECT, &challenge, "s"),
+        "eve",
+        "Passw0rd!one",
+    )
+    .await;
+    let loc = location(&r);
+    assert!(loc.starts_with(REDIRECT), "{loc}");
+    (
+        set_cookie(&r, "cognito-local-session").unwrap(),
+        query_param(&loc, "code").unwrap(),
+        verifier,
+    )
+}
+
+async fn authorize_with_cookie(app: &axum::Router, cookie: &str) -> String {
+    let (_, challenge) = pkce();
+    let r = get(
+        app,
+        &authorize_url(SPA, REDIRECT, &challenge, "again"),
+        &format!("cognito-local-session={cookie}"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FOUND);
+    location(&r)
+}
+
+async fn redeem_code(app: &axum::Router, code: &str, verifier: &str) -> Resp {
+    token_request(
+        app,
+        &[
+            ("grant_type", "authorization_code"),
+            ("client_id", SPA),
+            ("code", code),
+            ("redirect_uri", REDIRECT),
+            ("code_verifier", verifier),
+        ],
+        None,
+    )
+    .await
+}
+
+#[tokio::test]
+async fn old_cookie_and_code_never_reach_a_recreated_user() {
+    let s = server();
+    let app = &s.app;
+    sign_up_confirmed(app, "eve", "Passw0rd!one", "eve@example.com").await;
+    let (cookie, code, verifier) = eve_signed_in(app).await;
+    assert!(authorize_with_cookie(app, &cookie)
+        .await
+        .starts_with(REDIRECT));
+    ok(
+        app,
+        "AdminDeleteUser",
+        json!({"UserPoolId": POOL, "Username": "eve"}),
+    )
+    .await;
+    recreate_eve(app).await;
+    // The old browser session shows the sign-in form instead of signing in the new eve...
+    let loc = authorize_with_cookie(app, &cookie).await;
+    assert!(loc.starts_with("/login?"), "{loc}");
+    // ...and the old code gives no tokens.
+    let t = redeem_code(app, &code, &verifier).await;
+    assert_eq!(t.status, StatusCode::BAD_REQUEST, "{}", t.text());
+    assert_eq!(t.json()["error"], "invalid_grant");
+}
+
+/// The binding itself: even a session or code left in the store (here: the user record replaced
+/// behind the API's back) is refused for a user with another `sub`.
+#[tokio::test]
+async fn sessions_and_codes_are_bound_to_the_sub() {
+    let s = server();
+    let app = &s.app;
+    sign_up_confirmed(app, "eve", "Passw0rd!one", "eve@example.com").await;
+    let (cookie, code, verifier) = eve_signed_in(app).await;
+    s.state
+        .store
+        .tx(|t| {
+            t.delete("user", &cognito_local::state::user_key(POOL, "eve"))
+                .map(|_| ())
+        })
+        .unwrap();
+    recreate_eve(app).await;
+    let loc = authorize_with_cookie(app, &cookie).await;
+    assert!(loc.starts_with("/login?"), "{loc}");
+    let t = redeem_code(app, &code, &verifier).await;
+    assert_eq!(t.status, StatusCode::BAD_REQUEST, "{}", t.text());
+    assert_eq!(t.json()["error"], "invalid_grant");
+}
+
+#[tokio::test]
+async fn disabling_drops_hosted_ui_sessions_and_codes() {
+    let s = server();
+    let app = &s.app;
+    sign_up_confirmed(app, "eve", "Passw0rd!one", "eve@example.com").await;
+    let (cookie, code, verifier) = eve_signed_in(app).await;
+    ok(
+        app,
+        "AdminDisableUser",
+        json!({"UserPoolId": POOL, "Username": "eve"}),
+    )
+    .await;
+    ok(
+        app,
+        "AdminEnableUser",
+        json!({"UserPoolId": POOL, "Username": "eve"}),
+    )
+    .await;
+    let loc = authorize_with_cookie(app, &cookie).await;
+    assert!(loc.starts_with("/login?"), "{loc}");
+    let t = redeem_code(app, &code, &verifier).await;
+    assert_eq!(t.json()["error"], "invalid_grant", "{}", t.text());
 }
