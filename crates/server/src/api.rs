@@ -825,6 +825,13 @@ fn initiate_auth(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
             .any(|a| a == f.as_str() || a.strip_prefix("ALLOW_") == Some(f.as_str()))
     };
     match AuthFlow::from_wire(flow) {
+        AuthFlow::RefreshTokenAuth | AuthFlow::RefreshToken if client.refresh_token_rotation => {
+            // AWS: rotation must go through GetTokensFromRefreshToken; REFRESH_TOKEN_AUTH would
+            // keep the old token alive.
+            Err(ApiError::invalid_param(format!(
+                "{flow} flow not enabled for this client: refresh token rotation is on, use GetTokensFromRefreshToken"
+            )))
+        }
         AuthFlow::RefreshTokenAuth | AuthFlow::RefreshToken => {
             let token = need(&params, "REFRESH_TOKEN")?;
             state
@@ -1278,19 +1285,12 @@ fn get_tokens_from_refresh_token(state: &AppState, r: &Req<'_>) -> Result<Value,
     state
         .store
         .tx(|tx| {
-            let mut t = auth::refresh(state, tx, pool, client, token)?;
+            let t = auth::refresh(state, tx, pool, client, token)?;
             if client.refresh_token_rotation {
-                // Rotation: a new refresh token in the same family; the old one stops working now.
-                let old = util::sha256_hex(token);
-                let fkey: Option<String> = tx.get("refresh", &old)?;
-                if let Some(fkey) = fkey {
-                    let new = util::random_token(96);
-                    tx.put("refresh", &util::sha256_hex(&new), &fkey)?;
-                    tx.delete("refresh", &old)?;
-                    t = t.with_refresh_token(new);
-                }
+                auth::rotate(state, tx, client, token, t)
+            } else {
+                Ok(t)
             }
-            Ok(t)
         })
         .and_then(|t| {
             reply(&ops::GetTokensFromRefreshTokenResponse {
@@ -1532,7 +1532,7 @@ fn revoke_token(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
         ));
     }
     state.store.tx(|tx| {
-        if let Some(fkey) = tx.get::<String>("refresh", &util::sha256_hex(token))? {
+        if let Some(fkey) = auth::refresh_family_key(state, tx, token)? {
             if let Some(mut fam) = tx.get::<crate::state::Family>("family", &fkey)? {
                 if fam.client_id != client.id {
                     return Err(ApiError::new(

@@ -492,6 +492,65 @@ pub fn issue<'s>(
     })
 }
 
+/// A refresh token rotated out within its client's grace period (`spent` records): it keeps
+/// working until `expires`.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct SpentRefresh {
+    family: String,
+    expires: i64,
+}
+
+/// The family key of a refresh token that still works: a live one, or one rotated out whose
+/// grace period has not ended.
+///
+/// # Errors
+/// Storage failure.
+pub fn refresh_family_key(
+    state: &AppState,
+    tx: &Tx<'_>,
+    token: &str,
+) -> Result<Option<String>, ApiError> {
+    let key = util::sha256_hex(token);
+    if let Some(fkey) = tx.get::<String>("refresh", &key)? {
+        return Ok(Some(fkey));
+    }
+    Ok(tx
+        .get::<SpentRefresh>("spent", &key)?
+        .filter(|s| state.now() <= s.expires)
+        .map(|s| s.family))
+}
+
+/// Refresh-token rotation: `t` gets a new refresh token in the same family, and `old` is spent
+/// at once, or after the client's `refresh_token_grace_seconds` (a retry within them works).
+///
+/// # Errors
+/// Storage failure.
+pub fn rotate<'s>(
+    state: &AppState,
+    tx: &Tx<'_>,
+    client: &ClientConfig,
+    old: &str,
+    t: Unsigned<'s>,
+) -> Result<Unsigned<'s>, ApiError> {
+    let Some(fkey) = refresh_family_key(state, tx, old)? else {
+        return Err(ApiError::not_authorized("Invalid Refresh Token"));
+    };
+    let new = util::random_token(96);
+    tx.put("refresh", &util::sha256_hex(&new), &fkey)?;
+    let old_key = util::sha256_hex(old);
+    if tx.delete("refresh", &old_key)? && client.refresh_token_grace_seconds > 0 {
+        tx.put(
+            "spent",
+            &old_key,
+            &SpentRefresh {
+                family: fkey,
+                expires: state.now() + client.refresh_token_grace_seconds,
+            },
+        )?;
+    }
+    Ok(t.with_refresh_token(new))
+}
+
 /// Looks up a live refresh token: its family key and family.
 ///
 /// # Errors
@@ -504,7 +563,7 @@ pub fn refresh_family(
     token: &str,
 ) -> Result<(String, Family), ApiError> {
     let invalid = || ApiError::not_authorized("Invalid Refresh Token");
-    let Some(fkey) = tx.get::<String>("refresh", &util::sha256_hex(token))? else {
+    let Some(fkey) = refresh_family_key(state, tx, token)? else {
         return Err(invalid());
     };
     let Some(family) = tx.get::<Family>("family", &fkey)? else {

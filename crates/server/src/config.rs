@@ -167,6 +167,10 @@ pub struct ClientConfig {
     /// GetTokensFromRefreshToken returns a new refresh token and retires the old one.
     #[serde(default)]
     pub refresh_token_rotation: bool,
+    /// With rotation: seconds a rotated-out refresh token keeps working, for client retries
+    /// (AWS's `RetryGracePeriodSeconds`, 0 to 60; default 0: spent at once).
+    #[serde(default)]
+    pub refresh_token_grace_seconds: i64,
     /// Attributes this client may read (GetUser, the ID token, `/oauth2/userInfo`, the
     /// NEW_PASSWORD_REQUIRED challenge). Absent: AWS's default, every standard attribute, the
     /// `email_verified` / `phone_number_verified` flags and every custom attribute.
@@ -366,6 +370,12 @@ impl Config {
                             )));
                         }
                     }
+                }
+                if !(0..=60).contains(&c.refresh_token_grace_seconds) {
+                    return Err(ConfigError::Invalid(format!(
+                        "client {}: refresh_token_grace_seconds must be between 0 and 60",
+                        c.id
+                    )));
                 }
                 for (what, v) in [
                     ("id_token_validity_seconds", c.id_token_validity_seconds),

@@ -1336,6 +1336,10 @@ fn token_grant(
             state
                 .store
                 .tx(|tx| match auth::refresh(state, tx, pool, client, rt) {
+                    // The token endpoint rotates too (AWS), spending the old token.
+                    Ok(t) if client.refresh_token_rotation => {
+                        auth::rotate(state, tx, client, rt, t).map(Ok)
+                    }
                     Ok(t) => Ok(Ok(t)),
                     Err(e) if e.code == CognitoErrorCode::NotAuthorizedException => {
                         Ok(Err(("invalid_grant", e.message)))
@@ -1473,7 +1477,7 @@ async fn revoke(State(state): State<AppState>, headers: HeaderMap, body: Body) -
     let (t, client_id) = (t.clone(), client.id.clone());
     let r = crate::blocking(&state, move |st| {
         st.store.tx(|tx| {
-            if let Some(fkey) = tx.get::<String>("refresh", &util::sha256_hex(&t))? {
+            if let Some(fkey) = auth::refresh_family_key(st, tx, &t)? {
                 if let Some(mut fam) = tx.get::<crate::state::Family>("family", &fkey)? {
                     if fam.client_id == client_id {
                         fam.revoked = true;

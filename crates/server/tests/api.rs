@@ -2058,3 +2058,89 @@ async fn a_verified_email_belongs_to_one_user() {
         .iter()
         .any(|a| a["Name"] == "email_verified" && a["Value"] == "false"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Refresh-token rotation (issue 7, item 4)
+
+#[tokio::test]
+async fn rotating_clients_refuse_refresh_token_auth() {
+    let mut cfg = cognito_local::config::Config::default_config().unwrap();
+    cfg.pools[0].clients[0].refresh_token_rotation = true;
+    let s = server_with(cfg, None);
+    let app = &s.app;
+    let r = srp_sign_in(&s, "demo", "DemoPassw0rd!").await.unwrap();
+    let first = r["AuthenticationResult"]["RefreshToken"].clone();
+    // REFRESH_TOKEN_AUTH would keep the old token alive: refused for a rotating client.
+    for flow in ["REFRESH_TOKEN_AUTH", "REFRESH_TOKEN"] {
+        let e = err(
+            app,
+            "InitiateAuth",
+            json!({"ClientId": SPA, "AuthFlow": flow, "AuthParameters": {"REFRESH_TOKEN": first}}),
+        )
+        .await;
+        assert_eq!(e.0, "InvalidParameterException", "{flow}: {e:?}");
+        assert!(
+            e.1.starts_with(&format!("{flow} flow not enabled for this client")),
+            "{e:?}"
+        );
+    }
+    // Non-rotating clients keep REFRESH_TOKEN_AUTH.
+    let c = srp_sign_in_with(&s, CONF, Some(CONF_SECRET), "demo", "DemoPassw0rd!")
+        .await
+        .unwrap();
+    ok(
+        app,
+        "InitiateAuth",
+        json!({"ClientId": CONF, "AuthFlow": "REFRESH_TOKEN_AUTH", "AuthParameters": {
+        "REFRESH_TOKEN": c["AuthenticationResult"]["RefreshToken"],
+        "SECRET_HASH": secret_hash(CONF_SECRET, "demo", CONF)}}),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn rotating_clients_honour_the_grace_period() {
+    let mut cfg = cognito_local::config::Config::default_config().unwrap();
+    cfg.pools[0].clients[0].refresh_token_rotation = true;
+    cfg.pools[0].clients[0].refresh_token_grace_seconds = 30;
+    let s = server_with(cfg, None);
+    let app = &s.app;
+    let r = srp_sign_in(&s, "demo", "DemoPassw0rd!").await.unwrap();
+    let first = r["AuthenticationResult"]["RefreshToken"].clone();
+    let rotate = |t: serde_json::Value| json!({"ClientId": SPA, "RefreshToken": t});
+    let second = ok(app, "GetTokensFromRefreshToken", rotate(first.clone())).await
+        ["AuthenticationResult"]["RefreshToken"]
+        .clone();
+    assert_ne!(second, first);
+    // Within the grace period a retry with the rotated-out token works (and rotates again)...
+    s.clock.advance(30);
+    let retry = ok(app, "GetTokensFromRefreshToken", rotate(first.clone())).await
+        ["AuthenticationResult"]["RefreshToken"]
+        .clone();
+    assert!(retry.is_string() && retry != first && retry != second);
+    // ...after it, the token is spent.
+    s.clock.advance(1);
+    assert_eq!(
+        err(app, "GetTokensFromRefreshToken", rotate(first.clone())).await,
+        (
+            "NotAuthorizedException".into(),
+            "Invalid Refresh Token".into()
+        )
+    );
+    ok(app, "GetTokensFromRefreshToken", rotate(second.clone())).await;
+    // Purging expired records does not revive a spent token.
+    s.clock.advance(31);
+    s.state.purge_expired().unwrap();
+    assert_eq!(
+        err(app, "GetTokensFromRefreshToken", rotate(second))
+            .await
+            .1,
+        "Invalid Refresh Token"
+    );
+    // The grace period is AWS's 0..=60 seconds.
+    let bad = cognito_local::config::DEFAULT_CONFIG.replace(
+        "refresh_token_rotation = false",
+        "refresh_token_rotation = true\nrefresh_token_grace_seconds = 61",
+    );
+    assert!(cognito_local::config::Config::parse(&bad).is_err());
+}

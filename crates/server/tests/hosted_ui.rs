@@ -1224,3 +1224,58 @@ async fn disabling_drops_hosted_ui_sessions_and_codes() {
     let t = redeem_code(app, &code, &verifier).await;
     assert_eq!(t.json()["error"], "invalid_grant", "{}", t.text());
 }
+
+/// Issue 7, item 4: with rotation, `/oauth2/token` `grant_type=refresh_token` returns a new
+/// refresh token and spends the old one (it used to return none and keep the old one).
+#[tokio::test]
+async fn token_endpoint_rotates_refresh_tokens_for_rotating_clients() {
+    let mut cfg = cognito_local::config::Config::default_config().unwrap();
+    cfg.pools[0].clients[0].refresh_token_rotation = true;
+    let s = server_with(cfg, None);
+    let app = &s.app;
+    let (verifier, challenge) = pkce();
+    let (r, _) = sign_in_via_form(
+        app,
+        &authorize_url(SPA, REDIRECT, &challenge, "r"),
+        "demo",
+        "DemoPassw0rd!",
+    )
+    .await;
+    let code = query_param(&location(&r), "code").unwrap();
+    let t = token_request(
+        app,
+        &[
+            ("grant_type", "authorization_code"),
+            ("client_id", SPA),
+            ("code", &code),
+            ("redirect_uri", REDIRECT),
+            ("code_verifier", &verifier),
+        ],
+        None,
+    )
+    .await;
+    let old = t.json()["refresh_token"].as_str().unwrap().to_string();
+    let refresh = |rt: String| async move {
+        token_request(
+            app,
+            &[
+                ("grant_type", "refresh_token"),
+                ("client_id", SPA),
+                ("refresh_token", &rt),
+            ],
+            None,
+        )
+        .await
+    };
+    let r1 = refresh(old.clone()).await;
+    assert_eq!(r1.status, StatusCode::OK, "{}", r1.text());
+    let new = r1.json()["refresh_token"]
+        .as_str()
+        .expect("a rotated refresh token")
+        .to_string();
+    assert_ne!(new, old);
+    let spent = refresh(old).await;
+    assert_eq!(spent.status, StatusCode::BAD_REQUEST);
+    assert_eq!(spent.json()["error"], "invalid_grant");
+    assert_eq!(refresh(new).await.status, StatusCode::OK);
+}
