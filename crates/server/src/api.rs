@@ -186,6 +186,14 @@ fn too_long(name: &str, max: usize) -> ApiError {
 }
 
 impl Req<'_> {
+    /// A password member (AWS's `PasswordType`: at most 256 characters, pattern
+    /// `^[\S]+.*[\S]+$`), refused with the validation error AWS sends.
+    fn password(&self, name: &str) -> Result<&str, ApiError> {
+        let pw = self.req_str(name, util::MAX_PASSWORD_CHARS)?;
+        check_password_member(name, pw)?;
+        Ok(pw)
+    }
+
     fn opt_str(&self, name: &str, max: usize) -> Result<Option<&str>, ApiError> {
         match self.0.get(name) {
             None | Some(Value::Null) => Ok(None),
@@ -305,6 +313,17 @@ impl Req<'_> {
             Some(v) => Err(type_error(Some(v), "list")),
         }
     }
+}
+
+fn check_password_member(name: &str, pw: &str) -> Result<(), ApiError> {
+    if util::password_pattern_ok(pw) {
+        return Ok(());
+    }
+    Err(ApiError::invalid_param(format!(
+        "1 validation error detected: Value at '{}' failed to satisfy constraint: Member must satisfy regular expression pattern: {}",
+        member(name),
+        util::PASSWORD_PATTERN
+    )))
 }
 
 fn missing_auth_param(name: &str) -> ApiError {
@@ -678,7 +697,7 @@ fn peek_username(
 fn sign_up(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
     let (pool, client) = client(state, r)?;
     let username = r.req_str("Username", 128)?;
-    let password = r.req_str("Password", 256)?;
+    let password = r.password("Password")?;
     let secret_hash = r.opt_str("SecretHash", 128)?;
     let attrs = r.attributes("UserAttributes")?.unwrap_or_default();
     let _ = r.attributes("ValidationData")?;
@@ -1477,8 +1496,8 @@ fn verify_user_attribute(state: &AppState, r: &Req<'_>) -> Result<Value, ApiErro
 }
 
 fn change_password(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
-    let previous = r.req_str("PreviousPassword", 256)?.to_string();
-    let proposed = r.req_str("ProposedPassword", 256)?.to_string();
+    let previous = r.password("PreviousPassword")?.to_string();
+    let proposed = r.password("ProposedPassword")?.to_string();
     let (pool_id, user) = with_access(state, r, |_, pool, user| Ok((pool.id.clone(), user)))?;
     let pool = state
         .pool(&pool_id)
@@ -1611,7 +1630,7 @@ fn confirm_forgot_password(state: &AppState, r: &Req<'_>) -> Result<Value, ApiEr
     let (pool, client) = client(state, r)?;
     let username = r.req_str("Username", 128)?;
     let code = r.req_str("ConfirmationCode", 2048)?;
-    let password = r.req_str("Password", 256)?;
+    let password = r.password("Password")?;
     let secret_hash = r.opt_str("SecretHash", 128)?;
     check_secret_hash(client, &[username], secret_hash)?;
     check_password_policy(pool, password)?;
@@ -1812,7 +1831,10 @@ fn user_type(user: &User, attr_key: &str) -> Value {
 fn admin_create_user(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
     let pool = admin_pool(state, r)?;
     let username = r.req_str("Username", 128)?;
-    let temp = r.opt_str("TemporaryPassword", 256)?;
+    let temp = r.opt_str("TemporaryPassword", util::MAX_PASSWORD_CHARS)?;
+    if let Some(t) = temp {
+        check_password_member("TemporaryPassword", t)?;
+    }
     let attrs = r.attributes("UserAttributes")?.unwrap_or_default();
     let _ = r.attributes("ValidationData")?;
     let action = r.opt_str("MessageAction", 16)?;
@@ -1926,7 +1948,7 @@ fn admin_confirm_sign_up(state: &AppState, r: &Req<'_>) -> Result<Value, ApiErro
 fn admin_set_user_password(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
     let pool = admin_pool(state, r)?;
     let username = r.req_str("Username", 128)?;
-    let password = r.req_str("Password", 256)?;
+    let password = r.password("Password")?;
     let permanent = r.opt_bool("Permanent")?.unwrap_or(false);
     check_password_policy(pool, password)?;
     let pre = peek_username(state, pool, username)?

@@ -50,6 +50,16 @@ pub fn ct_eq(a: &str, b: &str) -> bool {
 /// The first rule the password breaks.
 pub fn check_password_policy(p: &PasswordPolicy, pw: &str) -> Result<(), String> {
     let prefix = "Password does not conform to policy: ";
+    if pw.chars().count() > MAX_PASSWORD_CHARS {
+        return Err(format!(
+            "{prefix}Password must have length less than or equal to {MAX_PASSWORD_CHARS}"
+        ));
+    }
+    if !password_pattern_ok(pw) {
+        return Err(format!(
+            "{prefix}Password must satisfy regular expression pattern: {PASSWORD_PATTERN}"
+        ));
+    }
     if pw.chars().count() < p.minimum_length {
         return Err(format!("{prefix}Password not long enough"));
     }
@@ -70,6 +80,25 @@ pub fn check_password_policy(p: &PasswordPolicy, pw: &str) -> Result<(), String>
         return Err(format!("{prefix}Password must have symbol characters"));
     }
     Ok(())
+}
+
+/// AWS's longest password (the `PasswordType` shape).
+pub const MAX_PASSWORD_CHARS: usize = 256;
+
+/// AWS's password pattern (the `PasswordType` shape): no leading or trailing whitespace.
+pub const PASSWORD_PATTERN: &str = r"^[\S]+.*[\S]+$";
+
+/// Whether `pw` matches [`PASSWORD_PATTERN`]: at least two characters, the first and the last
+/// not whitespace, and no line break (the pattern's `.`) in between.
+#[must_use]
+pub fn password_pattern_ok(pw: &str) -> bool {
+    let (Some(first), Some(last)) = (pw.chars().next(), pw.chars().last()) else {
+        return false;
+    };
+    pw.chars().count() >= 2
+        && !first.is_whitespace()
+        && !last.is_whitespace()
+        && !pw.contains(['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}'])
 }
 
 /// A temporary password that satisfies any default-like policy.

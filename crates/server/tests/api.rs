@@ -2144,3 +2144,67 @@ async fn rotating_clients_honour_the_grace_period() {
     );
     assert!(cognito_local::config::Config::parse(&bad).is_err());
 }
+
+// ---------------------------------------------------------------------------------------------
+// Password shape (issue 7, item 9)
+
+#[tokio::test]
+async fn passwords_are_at_most_256_characters_without_outer_spaces_everywhere() {
+    let s = server();
+    let app = &s.app;
+    let long = format!("Aa1!{}", "x".repeat(253)); // 257 characters
+    assert_eq!(long.chars().count(), 257);
+    let pattern = r"^[\S]+.*[\S]+$";
+    // SignUp: member-level validation errors, as AWS.
+    for (pw, what) in [
+        (" Passw0rd!one", "leading space"),
+        ("Passw0rd!one ", "trailing space"),
+        ("Passw0rd!one\t", "trailing tab"),
+    ] {
+        let e = err(
+            app,
+            "SignUp",
+            json!({"ClientId": SPA, "Username": "pat", "Password": pw}),
+        )
+        .await;
+        assert_eq!(e.0, "InvalidParameterException", "{what}");
+        assert_eq!(e.1, format!("1 validation error detected: Value at 'password' failed to satisfy constraint: Member must satisfy regular expression pattern: {pattern}"), "{what}");
+    }
+    assert_eq!(
+        err(
+            app,
+            "SignUp",
+            json!({"ClientId": SPA, "Username": "pat", "Password": long})
+        )
+        .await
+        .0,
+        "InvalidParameterException"
+    );
+    // An inner space is fine.
+    ok(
+        app,
+        "SignUp",
+        json!({"ClientId": SPA, "Username": "pat", "Password": "Passw0rd! one"}),
+    )
+    .await;
+    assert_eq!(err(app, "AdminSetUserPassword", json!({"UserPoolId": POOL, "Username": "demo", "Password": " Passw0rd!one", "Permanent": true})).await.0, "InvalidParameterException");
+    assert_eq!(err(app, "AdminCreateUser", json!({"UserPoolId": POOL, "Username": "tess", "TemporaryPassword": "TempPassw0rd! ", "MessageAction": "SUPPRESS"})).await.0, "InvalidParameterException");
+    assert_eq!(err(app, "ConfirmForgotPassword", json!({"ClientId": SPA, "Username": "demo", "ConfirmationCode": "123456", "Password": "Passw0rd!one "})).await.0, "InvalidParameterException");
+    let t = srp_sign_in(&s, "demo", "DemoPassw0rd!").await.unwrap();
+    assert_eq!(err(app, "ChangePassword", json!({"AccessToken": t["AuthenticationResult"]["AccessToken"], "PreviousPassword": "DemoPassw0rd!", "ProposedPassword": " Passw0rd!one"})).await.0, "InvalidParameterException");
+    // NEW_PASSWORD_REQUIRED: 257 characters and outer spaces are refused too (it took 257).
+    ok(app, "AdminCreateUser", json!({"UserPoolId": POOL, "Username": "nina", "TemporaryPassword": "TempPassw0rd!", "MessageAction": "SUPPRESS"})).await;
+    let ch = srp_sign_in(&s, "nina", "TempPassw0rd!").await.unwrap();
+    let answer = |pw: &str| {
+        json!({"ClientId": SPA, "ChallengeName": "NEW_PASSWORD_REQUIRED", "Session": ch["Session"],
+        "ChallengeResponses": {"USERNAME": "nina", "NEW_PASSWORD": pw}})
+    };
+    for pw in [long.as_str(), " Passw0rd!one", "Passw0rd!one "] {
+        let e = err(app, "RespondToAuthChallenge", answer(pw)).await;
+        assert_eq!(e.0, "InvalidPasswordException", "{pw:?}: {e:?}");
+    }
+    let max = format!("Aa1!{}", "x".repeat(252));
+    assert_eq!(max.chars().count(), 256);
+    ok(app, "RespondToAuthChallenge", answer(&max)).await;
+    srp_sign_in(&s, "nina", &max).await.unwrap();
+}
