@@ -61,6 +61,11 @@ pub struct ServerConfig {
     /// page the developer visits could otherwise call `AdminSetUserPassword`.
     #[serde(default)]
     pub allow_browser_admin: bool,
+    /// Accept PKCE `code_challenge_method=plain` (and a `code_challenge` without a method,
+    /// which RFC 7636 reads as plain). Off by default: AWS takes S256 only, and discovery then
+    /// advertises S256 only.
+    #[serde(default)]
+    pub allow_pkce_plain: bool,
 }
 
 /// One user pool.

@@ -299,6 +299,11 @@ async fn discovery(State(state): State<AppState>, Path(pool_id): Path<String>) -
     }
     let base = &state.issuer_base;
     let iss = state.issuer(&pool_id);
+    let pkce_methods: &[&str] = if state.config.server.allow_pkce_plain {
+        &["S256", "plain"]
+    } else {
+        &["S256"]
+    };
     json_response(
         StatusCode::OK,
         &json!({
@@ -315,7 +320,7 @@ async fn discovery(State(state): State<AppState>, Path(pool_id): Path<String>) -
             "id_token_signing_alg_values_supported": ["RS256"],
             "scopes_supported": ["openid", "email", "phone", "profile", "aws.cognito.signin.user.admin"],
             "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
-            "code_challenge_methods_supported": ["S256", "plain"],
+            "code_challenge_methods_supported": pkce_methods,
             "claims_supported": ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "email", "email_verified", "cognito:username", "cognito:groups"],
         }),
     )

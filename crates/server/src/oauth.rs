@@ -168,10 +168,15 @@ fn parse_authz<'s>(state: &'s AppState, p: &Params) -> Result<Authz<'s>, AuthzEr
         .cloned();
     if let Some(c) = &code_challenge {
         let m = code_challenge_method.get_or_insert_with(|| "plain".into());
-        if m != "S256" && m != "plain" {
+        let plain_ok = state.config.server.allow_pkce_plain;
+        if m != "S256" && !(m == "plain" && plain_ok) {
             return Err(redirect_err(
                 "invalid_request",
-                "code_challenge_method must be S256 or plain",
+                if plain_ok {
+                    "code_challenge_method must be S256 or plain"
+                } else {
+                    "code_challenge_method must be S256"
+                },
             ));
         }
         let valid = (43..=128).contains(&c.len())
@@ -443,10 +448,23 @@ async fn authorize(
         Ok(a) => a,
         Err(e) => return authz_error_response(e, p.get("state")),
     };
-    // A live hosted-UI session for this pool skips the form (unless `prompt=login`).
-    let force_login = p
-        .get("prompt")
-        .is_some_and(|v| v.split(' ').any(|x| x == "login"));
+    // A live hosted-UI session for this pool skips the form (unless `prompt=login`);
+    // `prompt=none` never shows it (OIDC Core 3.1.2.1): no session, `error=login_required`.
+    let prompt = |value: &str| {
+        p.get("prompt")
+            .is_some_and(|v| v.split(' ').any(|x| x == value))
+    };
+    let (force_login, no_prompt) = (prompt("login"), prompt("none"));
+    if force_login && no_prompt {
+        return authz_error_response(
+            AuthzError::Redirect(
+                a.redirect_uri.clone(),
+                "invalid_request",
+                "prompt=none cannot be combined with other values".into(),
+            ),
+            a.state.as_ref(),
+        );
+    }
     if let Some(sid) = cookie(&headers, SESSION_COOKIE).filter(|_| !force_login) {
         let now = state.now();
         let pool_id = a.pool.id.clone();
@@ -472,6 +490,16 @@ async fn authorize(
             Ok(None) => {}
             Err(e) => return error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.message),
         }
+    }
+    if no_prompt {
+        return authz_error_response(
+            AuthzError::Redirect(
+                a.redirect_uri.clone(),
+                "login_required",
+                "no signed-in session and prompt=none".into(),
+            ),
+            a.state.as_ref(),
+        );
     }
     redirect(&format!("/login?{}", query_string(&a.raw, &[])), &[])
 }

@@ -351,7 +351,10 @@ async fn code_pkce_s256_full_flow() {
 
 #[tokio::test]
 async fn plain_pkce_and_code_binding() {
-    let s = server();
+    // `plain` is refused by default (as AWS); this server can be told to allow it.
+    let mut cfg = cognito_local::config::Config::default_config().unwrap();
+    cfg.server.allow_pkce_plain = true;
+    let s = server_with(cfg, None);
     let app = &s.app;
     let verifier = "a".repeat(50);
     let url = format!(
@@ -1278,4 +1281,98 @@ async fn token_endpoint_rotates_refresh_tokens_for_rotating_clients() {
     assert_eq!(spent.status, StatusCode::BAD_REQUEST);
     assert_eq!(spent.json()["error"], "invalid_grant");
     assert_eq!(refresh(new).await.status, StatusCode::OK);
+}
+
+// ---------------------------------------------------------------------------------------------
+// prompt=none and PKCE methods (issue 7, item 10)
+
+#[tokio::test]
+async fn prompt_none_without_a_session_redirects_with_login_required() {
+    let s = server();
+    let app = &s.app;
+    let (_, challenge) = pkce();
+    let url = format!(
+        "{}&prompt=none",
+        authorize_url(SPA, REDIRECT, &challenge, "pn")
+    );
+    let r = get(app, &url, "").await;
+    assert_eq!(r.status, StatusCode::FOUND);
+    let loc = location(&r);
+    assert!(loc.starts_with(REDIRECT), "{loc}");
+    assert_eq!(
+        query_param(&loc, "error").as_deref(),
+        Some("login_required")
+    );
+    assert_eq!(query_param(&loc, "state").as_deref(), Some("pn"));
+    // With a live session, prompt=none signs in silently.
+    let (r, _) = sign_in_via_form(
+        app,
+        &authorize_url(SPA, REDIRECT, &challenge, "a"),
+        "demo",
+        "DemoPassw0rd!",
+    )
+    .await;
+    let cookie = set_cookie(&r, "cognito-local-session").unwrap();
+    let r = get(app, &url, &format!("cognito-local-session={cookie}")).await;
+    let loc = location(&r);
+    assert!(query_param(&loc, "code").is_some(), "{loc}");
+    // A stale cookie is no session.
+    let r = get(app, &url, "cognito-local-session=stale").await;
+    assert_eq!(
+        query_param(&location(&r), "error").as_deref(),
+        Some("login_required")
+    );
+    // none with login is contradictory.
+    let r = get(app, &format!("{url}%20login"), "").await;
+    assert_eq!(
+        query_param(&location(&r), "error").as_deref(),
+        Some("invalid_request")
+    );
+}
+
+#[tokio::test]
+async fn pkce_plain_is_refused_unless_configured_and_discovery_says_so() {
+    let s = server();
+    let app = &s.app;
+    let verifier = "a".repeat(50);
+    for method in ["&code_challenge_method=plain", ""] {
+        let url = format!(
+            "/oauth2/authorize?response_type=code&client_id={SPA}&redirect_uri={}&scope=openid&state=p&code_challenge={verifier}{method}",
+            enc(REDIRECT)
+        );
+        let loc = location(&get(app, &url, "").await);
+        assert!(loc.starts_with(REDIRECT), "{method:?}: {loc}");
+        assert_eq!(
+            query_param(&loc, "error").as_deref(),
+            Some("invalid_request"),
+            "{method:?}"
+        );
+        assert_eq!(
+            query_param(&loc, "error_description").as_deref(),
+            Some("code_challenge_method must be S256")
+        );
+    }
+    let d = get(
+        app,
+        &format!("/{POOL}/.well-known/openid-configuration"),
+        "",
+    )
+    .await
+    .json();
+    assert_eq!(d["code_challenge_methods_supported"], json!(["S256"]));
+    // The switch allows it again, and discovery lists it.
+    let mut cfg = cognito_local::config::Config::default_config().unwrap();
+    cfg.server.allow_pkce_plain = true;
+    let s = server_with(cfg, None);
+    let d = get(
+        &s.app,
+        &format!("/{POOL}/.well-known/openid-configuration"),
+        "",
+    )
+    .await
+    .json();
+    assert_eq!(
+        d["code_challenge_methods_supported"],
+        json!(["S256", "plain"])
+    );
 }
