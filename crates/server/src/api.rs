@@ -513,9 +513,20 @@ fn hide_unknown(pool: &PoolConfig, e: ApiError, hidden: fn() -> ApiError) -> Api
     }
 }
 
-/// A `CodeDeliveryDetails` for a user that does not exist (PreventUserExistenceErrors).
-fn fake_delivery() -> Result<Value, ApiError> {
-    code_sent(auth::delivery("user@example.com", "email"))
+/// A `CodeDeliveryDetails` for a user that does not exist (PreventUserExistenceErrors),
+/// shaped like a real one: for an email-shaped name the mask of that address (what a real
+/// user found by their email alias shows), otherwise the name's first letter and a domain
+/// letter that is stable per pool and name, never one constant a prober could recognise.
+fn fake_delivery(state: &AppState, pool: &PoolConfig, username: &str) -> Result<Value, ApiError> {
+    if auth::is_email(username) {
+        return code_sent(auth::delivery(username, "email"));
+    }
+    let mac = fake_user_mac(state, pool, "destination", username);
+    let letters = b"abcdefghijklmnopqrstuvwxyz";
+    let domain = letters[usize::from(mac.first().copied().unwrap_or(0)) % letters.len()];
+    let first: String = username.chars().take(1).collect::<String>().to_lowercase();
+    let fake = format!("{first}@{}.example", char::from(domain));
+    code_sent(auth::delivery(&fake, "email"))
 }
 
 /// The answer of the operations that send a code: where it went.
@@ -575,12 +586,15 @@ fn fake_srp_challenge(
 ) -> Result<Value, ApiError> {
     let salt = fake_user_mac(state, pool, "salt", username)[..16].to_vec();
     let user_id = fake_user_id(state, pool, username);
-    let v = cognito_srp::make_verifier(
-        pool.srp_pool_name(),
-        &user_id,
-        &util::random_token(16),
-        &salt,
-    );
+    // B from the dummy user's verifier (the same one modular exponentiation a real user's
+    // challenge costs) under the stable fake salt, which no password can match anyway.
+    let dummy = state
+        .dummy_user(pool)
+        .ok_or_else(|| ApiError::internal("no keys for the pool"))?;
+    let v = cognito_srp::Verifier {
+        salt_hex: util::salt_hex(&salt),
+        verifier_hex: dummy.verifier_hex.clone(),
+    };
     srp_challenge(state, pool, client, a_pub, &v, "", &user_id)
 }
 
@@ -795,7 +809,7 @@ fn resend_confirmation_code(state: &AppState, r: &Req<'_>) -> Result<Value, ApiE
     check_secret_hash(client, &[username], secret_hash)?;
     state.store.tx(|tx| {
         let Some(user) = load_user_unless_hidden(tx, pool, username)? else {
-            return fake_delivery();
+            return fake_delivery(state, pool, username);
         };
         if user.status != "UNCONFIRMED" {
             return Err(ApiError::invalid_param("User is already confirmed."));
@@ -901,7 +915,9 @@ fn initiate_auth(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
             else {
                 return fake_srp_challenge(state, pool, client, username, a_pub);
             };
-            if !user.enabled {
+            // With PreventUserExistenceErrors, `User is disabled.` only follows a correct
+            // password (password_result), or it would confirm the user exists.
+            if !user.enabled && !pool.prevent_user_existence_errors {
                 return Err(ApiError::not_authorized("User is disabled."));
             }
             auth::check_lockout(&user, state.now())?;
@@ -923,11 +939,18 @@ fn initiate_auth(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
                 &[username],
                 params.get("SECRET_HASH").map(String::as_str),
             )?;
-            let user = state
+            let Some(user) = state
                 .store
-                .tx(|tx| load_user(tx, pool, username))
-                .map_err(|e| hide_unknown(pool, e, ApiError::bad_credentials))?;
-            if !user.enabled {
+                .tx(|tx| load_user_unless_hidden(tx, pool, username))?
+            else {
+                // The same password work (and a store round trip) as for a real user.
+                state.dummy_password_check(pool, password);
+                state
+                    .store
+                    .tx(|tx| load_user_unless_hidden(tx, pool, username))?;
+                return Err(ApiError::bad_credentials());
+            };
+            if !user.enabled && !pool.prevent_user_existence_errors {
                 return Err(ApiError::not_authorized("User is disabled."));
             }
             auth::check_lockout(&user, state.now())?;
@@ -963,6 +986,9 @@ fn password_result(
                 auth::record_failure(&mut user, now);
                 auth::save_user(tx, pool, &user)?;
                 return Ok(Err(ApiError::bad_credentials()));
+            }
+            if !user.enabled {
+                return Ok(Err(ApiError::not_authorized("User is disabled.")));
             }
             if user.failed_attempts != 0 || user.lockout_until != 0 {
                 user.failed_attempts = 0;
@@ -1252,11 +1278,26 @@ fn password_verifier(
         }
         if rec.username.is_empty() {
             // The challenge of a user that does not exist (PreventUserExistenceErrors).
-            return Err(ApiError::bad_credentials());
+            return Ok((rec, None));
         }
         let user = load_user(tx, pool, &rec.username)?;
-        Ok((rec, user))
+        Ok((rec, Some(user)))
     })?;
+    let Some(user) = user else {
+        // The same verification work as for a real user, then the answer of a wrong password.
+        if let Some(dummy) = state.dummy_user(pool) {
+            let _ = srp_claim_ok(
+                pool,
+                &rec,
+                dummy,
+                &dummy.username,
+                block,
+                timestamp,
+                signature,
+            );
+        }
+        return Err(ApiError::bad_credentials());
+    };
     if username.to_lowercase() != user.username.to_lowercase() {
         let alias_ok = user
             .verified_email()
@@ -1277,22 +1318,45 @@ fn password_verifier(
         tracing::info!(username = %user.username, timestamp, "SRP TIMESTAMP malformed or too far from the server clock");
         return Err(ApiError::not_authorized("Incorrect username or password."));
     }
-    let b = hex::decode(&rec.b_hex).map_err(|_| ApiError::internal("corrupt SRP state"))?;
+    let ok = srp_claim_ok(
+        pool,
+        &rec,
+        &user,
+        &user.username,
+        block,
+        timestamp,
+        signature,
+    );
+    password_result(state, pool, client, &user.username, ok)
+}
+
+/// Verifies a PASSWORD_CLAIM_SIGNATURE against `user`'s verifier and the stored SRP state.
+fn srp_claim_ok(
+    pool: &PoolConfig,
+    rec: &SrpRec,
+    user: &User,
+    user_id_for_srp: &str,
+    block: &str,
+    timestamp: &str,
+    signature: &str,
+) -> bool {
+    let Ok(b) = hex::decode(&rec.b_hex) else {
+        return false;
+    };
     let verifier = user.verifier();
-    let ok = cognito_srp::ServerEphemeral::new(&b, &verifier)
+    cognito_srp::ServerEphemeral::new(&b, &verifier)
         .ok()
         .is_some_and(|eph| {
             let check = cognito_srp::ClaimCheck {
                 pool_name: pool.srp_pool_name(),
-                user_id_for_srp: &user.username,
+                user_id_for_srp,
                 a_pub_hex: &rec.a_pub_hex,
                 secret_block_b64: block,
                 timestamp,
                 signature_b64: signature,
             };
             cognito_srp::verify_password_claim(&eph, &verifier, &check).is_ok()
-        });
-    password_result(state, pool, client, &user.username, ok)
+        })
 }
 
 fn get_tokens_from_refresh_token(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
@@ -1614,7 +1678,7 @@ fn forgot_password(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
     check_secret_hash(client, &[username], secret_hash)?;
     state.store.tx(|tx| {
         let Some(user) = load_user_unless_hidden(tx, pool, username)? else {
-            return fake_delivery();
+            return fake_delivery(state, pool, username);
         };
         if user.attr("email").is_none() || (user.verified_email().is_none() && user.status == "CONFIRMED") {
             return Err(ApiError::invalid_param(

@@ -753,15 +753,24 @@ fn login_step(state: &AppState, f: &Params) -> Result<LoginOutcome, ApiError> {
     if username.is_empty() || password.is_empty() {
         return Err(ApiError::invalid_param("Enter your username and password."));
     }
-    let user = state
-        .store
-        .tx(|tx| auth::find_user(tx, pool, username))?
-        .ok_or_else(ApiError::bad_credentials)?;
-    if !user.enabled {
-        return Err(ApiError::not_authorized("User is disabled."));
-    }
+    let Some(user) = state.store.tx(|tx| auth::find_user(tx, pool, username))? else {
+        // The hosted UI never tells unknown users apart: the same password work and store
+        // round trip as for a real one, then the answer of a wrong password.
+        state.dummy_password_check(pool, password);
+        state.store.tx(|tx| auth::find_user(tx, pool, username))?;
+        return Err(ApiError::bad_credentials());
+    };
     auth::check_lockout(&user, now)?;
     let ok = user.check_password(pool.srp_pool_name(), password);
+    // `User is disabled.` only after a correct password: before it, it would confirm that the
+    // account exists.
+    if !user.enabled {
+        return Err(if ok {
+            ApiError::not_authorized("User is disabled.")
+        } else {
+            ApiError::bad_credentials()
+        });
+    }
     state
         .store
         .tx(|tx| -> Result<Result<LoginOutcome, ApiError>, ApiError> {

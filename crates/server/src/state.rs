@@ -100,6 +100,9 @@ pub struct PoolKeys {
     /// Keys the fake answers for unknown users (PreventUserExistenceErrors), so they are stable
     /// across restarts: SHA-256 of the ID-token key.
     pub fake_user_secret: Vec<u8>,
+    /// A user with a random password nobody knows, made on first use: unknown users get the
+    /// same password and SRP work as real ones (PreventUserExistenceErrors, the hosted UI).
+    pub dummy_user: std::sync::OnceLock<User>,
 }
 
 /// Everything a request handler needs (cheap to clone).
@@ -167,6 +170,7 @@ impl AppState {
                     id,
                     access,
                     fake_user_secret,
+                    dummy_user: std::sync::OnceLock::new(),
                 },
             );
         }
@@ -256,6 +260,25 @@ impl AppState {
     #[must_use]
     pub fn now(&self) -> i64 {
         self.clock.now()
+    }
+
+    /// The pool's dummy user ([`PoolKeys::dummy_user`]), created on first use.
+    #[must_use]
+    pub fn dummy_user(&self, pool: &PoolConfig) -> Option<&User> {
+        let keys = self.keys.get(&pool.id)?;
+        Some(keys.dummy_user.get_or_init(|| {
+            let mut u = User::new("cognito-local-dummy-user", 0);
+            u.set_password(pool.srp_pool_name(), &util::random_token(24));
+            u
+        }))
+    }
+
+    /// Does the work of checking `password` for a user that does not exist, so that the answer
+    /// takes as long as for one that does (the result is always "wrong").
+    pub fn dummy_password_check(&self, pool: &PoolConfig, password: &str) {
+        if let Some(u) = self.dummy_user(pool) {
+            let _ = u.check_password(pool.srp_pool_name(), password);
+        }
     }
 
     /// A pool by id.

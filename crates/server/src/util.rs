@@ -32,6 +32,19 @@ pub fn random_code() -> String {
     format!("{:06}", rand::random::<u32>() % 1_000_000)
 }
 
+/// The SALT a client is shown for raw salt bytes: the big-endian integer in lower-case hex
+/// without leading zeros (`"0"` for zero), as `cognito_srp::make_verifier` reports it.
+#[must_use]
+pub fn salt_hex(salt: &[u8]) -> String {
+    let h = hex::encode(salt);
+    let t = h.trim_start_matches('0');
+    if t.is_empty() {
+        "0".into()
+    } else {
+        t.to_string()
+    }
+}
+
 /// Lower-case hex SHA-256 (used to key secrets in the store, so the database holds no bearer token).
 #[must_use]
 pub fn sha256_hex(s: &str) -> String {
@@ -280,6 +293,19 @@ mod tests {
         let many: std::collections::HashSet<String> =
             (0..64).map(|_| temporary_password()).collect();
         assert_eq!(many.len(), 64);
+    }
+
+    #[test]
+    fn salt_hex_is_what_make_verifier_reports() {
+        for salt in [
+            vec![0u8, 0, 5, 255],
+            vec![0x0a; 16],
+            vec![0; 3],
+            random_bytes(16),
+        ] {
+            let v = cognito_srp::make_verifier("P", "u", "pw", &salt);
+            assert_eq!(salt_hex(&salt), v.salt_hex, "{salt:?}");
+        }
     }
 
     #[test]

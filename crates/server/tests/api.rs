@@ -2208,3 +2208,132 @@ async fn passwords_are_at_most_256_characters_without_outer_spaces_everywhere() 
     ok(app, "RespondToAuthChallenge", answer(&max)).await;
     srp_sign_in(&s, "nina", &max).await.unwrap();
 }
+
+// ---------------------------------------------------------------------------------------------
+// PreventUserExistenceErrors: masking and equal work (issue 7, item 8)
+
+fn hiding_server() -> Server {
+    let mut cfg = cognito_local::config::Config::default_config().unwrap();
+    cfg.pools[0].prevent_user_existence_errors = true;
+    server_with(cfg, None)
+}
+
+#[tokio::test]
+async fn hidden_users_are_masked_like_real_ones() {
+    let s = hiding_server();
+    let app = &s.app;
+    let dest = |v: serde_json::Value| {
+        v["CodeDeliveryDetails"]["Destination"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let forgot = |name: &str| json!({"ClientId": SPA, "Username": name});
+    // A real user reached by email shows the mask of that email; an unknown email shows the
+    // mask of the probe, exactly as it would if it were someone's.
+    assert_eq!(
+        dest(ok(app, "ForgotPassword", forgot("demo@example.com")).await),
+        "d***@e***"
+    );
+    assert_eq!(
+        dest(ok(app, "ForgotPassword", forgot("nobody@corp.example")).await),
+        "n***@c***"
+    );
+    // An unknown username: the name's first letter and a stable domain letter, not one
+    // constant for every unknown name.
+    let g1 = dest(ok(app, "ForgotPassword", forgot("ghost")).await);
+    assert_eq!(g1, dest(ok(app, "ForgotPassword", forgot("ghost")).await));
+    assert_eq!(
+        g1,
+        dest(ok(app, "ResendConfirmationCode", forgot("ghost")).await)
+    );
+    assert!(g1.starts_with("g***@"), "{g1}");
+    let others: std::collections::HashSet<String> =
+        ["wraith", "spectre", "phantom", "shade", "spirit", "banshee"]
+            .iter()
+            .map(|n| n.to_string())
+            .collect();
+    let mut domains = std::collections::HashSet::new();
+    for n in &others {
+        domains.insert(
+            dest(ok(app, "ForgotPassword", forgot(n)).await)
+                .split('@')
+                .nth(1)
+                .unwrap()
+                .to_string(),
+        );
+    }
+    assert!(domains.len() > 1, "{domains:?}");
+    // `User is disabled.` only after a correct password.
+    ok(
+        app,
+        "AdminDisableUser",
+        json!({"UserPoolId": POOL, "Username": "demo"}),
+    )
+    .await;
+    let bad = (
+        "NotAuthorizedException".to_string(),
+        "Incorrect username or password.".to_string(),
+    );
+    let disabled = (
+        "NotAuthorizedException".to_string(),
+        "User is disabled.".to_string(),
+    );
+    let upa = |pw: &str| json!({"ClientId": SPA, "AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": {"USERNAME": "demo", "PASSWORD": pw}});
+    assert_eq!(err(app, "InitiateAuth", upa("Wrong-passw0rd!")).await, bad);
+    assert_eq!(
+        err(app, "InitiateAuth", upa("DemoPassw0rd!")).await,
+        disabled
+    );
+    assert_eq!(
+        srp_sign_in(&s, "demo", "Wrong-passw0rd!")
+            .await
+            .unwrap_err(),
+        bad
+    );
+    assert_eq!(
+        srp_sign_in(&s, "demo", "DemoPassw0rd!").await.unwrap_err(),
+        disabled
+    );
+    // Without the setting a developer still hears it at once.
+    let plain = server();
+    ok(
+        &plain.app,
+        "AdminDisableUser",
+        json!({"UserPoolId": POOL, "Username": "demo"}),
+    )
+    .await;
+    assert_eq!(
+        err(&plain.app, "InitiateAuth", upa("Wrong-passw0rd!")).await,
+        disabled
+    );
+}
+
+fn median(mut v: Vec<std::time::Duration>) -> std::time::Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+/// An unknown user's USER_PASSWORD_AUTH does the password work of a real one (it skipped the
+/// verifier computation, so it answered several times faster).
+#[tokio::test]
+async fn unknown_users_take_as_long_as_real_ones() {
+    let s = hiding_server();
+    let app = &s.app;
+    let attempt = |name: String| json!({"ClientId": SPA, "AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": {"USERNAME": name, "PASSWORD": "Wrong-passw0rd!"}});
+    // Warm up (the dummy user is made on first use).
+    let _ = call(app, "InitiateAuth", attempt("ghost".into())).await;
+    let (mut known, mut unknown) = (Vec::new(), Vec::new());
+    for i in 0..9 {
+        s.clock.advance(1000); // past any lockout
+        let t = std::time::Instant::now();
+        let _ = call(app, "InitiateAuth", attempt("demo".into())).await;
+        known.push(t.elapsed());
+        let t = std::time::Instant::now();
+        let _ = call(app, "InitiateAuth", attempt(format!("ghost{i}"))).await;
+        unknown.push(t.elapsed());
+    }
+    let (k, u) = (median(known), median(unknown));
+    assert!(u * 3 >= k, "unknown {u:?} vs known {k:?}");
+    assert!(k * 3 >= u, "unknown {u:?} vs known {k:?}");
+}
