@@ -517,7 +517,13 @@ fn hide_unknown(pool: &PoolConfig, e: ApiError, hidden: fn() -> ApiError) -> Api
 /// shaped like a real one: for an email-shaped name the mask of that address (what a real
 /// user found by their email alias shows), otherwise the name's first letter and a domain
 /// letter that is stable per pool and name, never one constant a prober could recognise.
-fn fake_delivery(state: &AppState, pool: &PoolConfig, username: &str) -> Result<Value, ApiError> {
+fn fake_delivery(
+    state: &AppState,
+    tx: &Tx<'_>,
+    pool: &PoolConfig,
+    username: &str,
+) -> Result<Value, ApiError> {
+    auth::count_delivery(state, tx, pool, username)?;
     if auth::is_email(username) {
         return code_sent(auth::delivery(username, "email"));
     }
@@ -809,7 +815,7 @@ fn resend_confirmation_code(state: &AppState, r: &Req<'_>) -> Result<Value, ApiE
     check_secret_hash(client, &[username], secret_hash)?;
     state.store.tx(|tx| {
         let Some(user) = load_user_unless_hidden(tx, pool, username)? else {
-            return fake_delivery(state, pool, username);
+            return fake_delivery(state, tx, pool, username);
         };
         if user.status != "UNCONFIRMED" {
             return Err(ApiError::invalid_param("User is already confirmed."));
@@ -1202,8 +1208,11 @@ fn respond_to_auth_challenge(state: &AppState, r: &Req<'_>) -> Result<Value, Api
                         }
                         let mut user = load_user(tx, pool, &rec.username)?;
                         check_challenge_secret_hash(client, &resp, &user)?;
+                        auth::check_mfa_throttle(state, tx, pool, &user)?;
                         // A code is good once: replaying it within its ±30 s window is refused.
-                        if !user.take_totp(code, state.now()) {
+                        let right = user.take_totp(code, state.now());
+                        auth::record_mfa_result(state, tx, pool, &user, right)?;
+                        if !right {
                             auth::count_wrong_session_code(tx, &util::sha256_hex(session), rec)?;
                             return Ok(Err(ApiError::new(
                                 CognitoErrorCode::CodeMismatchException,
@@ -1678,7 +1687,7 @@ fn forgot_password(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
     check_secret_hash(client, &[username], secret_hash)?;
     state.store.tx(|tx| {
         let Some(user) = load_user_unless_hidden(tx, pool, username)? else {
-            return fake_delivery(state, pool, username);
+            return fake_delivery(state, tx, pool, username);
         };
         if user.attr("email").is_none() || (user.verified_email().is_none() && user.status == "CONFIRMED") {
             return Err(ApiError::invalid_param(

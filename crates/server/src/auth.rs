@@ -182,6 +182,115 @@ pub fn count_wrong_session_code(
     Ok(())
 }
 
+/// Events of one user within a sliding window (code deliveries, wrong MFA codes), stored under
+/// the user's key; `expires` lets the purge drop it once the last event is out of the window.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+struct Window {
+    times: Vec<i64>,
+    expires: i64,
+}
+
+fn load_window(
+    tx: &Tx<'_>,
+    kind: &str,
+    key: &str,
+    now: i64,
+    secs: i64,
+) -> Result<Window, ApiError> {
+    let mut w: Window = tx.get(kind, key)?.unwrap_or_default();
+    w.times.retain(|t| *t > now - secs);
+    Ok(w)
+}
+
+fn push_window(
+    tx: &Tx<'_>,
+    kind: &str,
+    key: &str,
+    mut w: Window,
+    now: i64,
+    secs: i64,
+) -> Result<(), ApiError> {
+    w.times.push(now);
+    w.expires = now + secs;
+    tx.put(kind, key, &w)?;
+    Ok(())
+}
+
+/// Counts a code delivery to the user (or to a probed name that does not exist: the same
+/// limit, so a throttled answer does not tell them apart).
+///
+/// # Errors
+/// LimitExceededException `Attempt limit exceeded, please try after some time.` once the
+/// pool's `limits.code_deliveries` per window are used; storage failure.
+pub fn count_delivery(
+    state: &AppState,
+    tx: &Tx<'_>,
+    pool: &PoolConfig,
+    name: &str,
+) -> Result<(), ApiError> {
+    let (now, secs) = (state.now(), pool.limits.code_delivery_window_seconds);
+    let key = user_key(&pool.id, name);
+    let w = load_window(tx, "deliveries", &key, now, secs)?;
+    if w.times.len() >= pool.limits.code_deliveries as usize {
+        tracing::info!(pool = %pool.id, username = name, "code delivery limit reached");
+        return Err(ApiError::new(
+            CognitoErrorCode::LimitExceededException,
+            "Attempt limit exceeded, please try after some time.",
+        ));
+    }
+    push_window(tx, "deliveries", &key, w, now, secs)
+}
+
+/// Refuses MFA answers for a user with too many wrong MFA codes in the window, across all
+/// sessions (a session alone allows [`MAX_CODE_ATTEMPTS`], but a known password opens new
+/// ones).
+///
+/// # Errors
+/// TooManyRequestsException; storage failure.
+pub fn check_mfa_throttle(
+    state: &AppState,
+    tx: &Tx<'_>,
+    pool: &PoolConfig,
+    user: &User,
+) -> Result<(), ApiError> {
+    let w = load_window(
+        tx,
+        "mfafailures",
+        &user_key(&pool.id, &user.username),
+        state.now(),
+        pool.limits.mfa_failure_window_seconds,
+    )?;
+    if w.times.len() >= pool.limits.mfa_failures as usize {
+        return Err(ApiError::new(
+            CognitoErrorCode::TooManyRequestsException,
+            "Too many failed MFA attempts for the user, please try after some time.",
+        ));
+    }
+    Ok(())
+}
+
+/// Counts a wrong MFA code against the user ([`check_mfa_throttle`]); a right one clears the
+/// count (`ok`).
+///
+/// # Errors
+/// Storage failure.
+pub fn record_mfa_result(
+    state: &AppState,
+    tx: &Tx<'_>,
+    pool: &PoolConfig,
+    user: &User,
+    ok: bool,
+) -> Result<(), ApiError> {
+    let key = user_key(&pool.id, &user.username);
+    if ok {
+        tx.delete("mfafailures", &key)?;
+        return Ok(());
+    }
+    let (now, secs) = (state.now(), pool.limits.mfa_failure_window_seconds);
+    let w = load_window(tx, "mfafailures", &key, now, secs)?;
+    push_window(tx, "mfafailures", &key, w, now, secs)
+}
+
 /// Counts a wrong password: from the 5th failure on, a lockout of 1 s doubling up to 15 min.
 pub fn record_failure(user: &mut User, now: i64) {
     user.failed_attempts = user.failed_attempts.saturating_add(1);
@@ -212,6 +321,7 @@ pub fn send_code(
             "Cannot send a code: the user has no {attribute} attribute"
         )));
     };
+    count_delivery(state, tx, pool, &user.username)?;
     let code = util::random_code();
     let now = state.now();
     let key = format!(

@@ -90,6 +90,9 @@ pub struct PoolConfig {
     /// Password rules.
     #[serde(default)]
     pub password_policy: PasswordPolicy,
+    /// Per-user abuse limits.
+    #[serde(default)]
+    pub limits: Limits,
     /// App clients.
     #[serde(default)]
     pub clients: Vec<ClientConfig>,
@@ -103,6 +106,33 @@ fn default_auto_verified() -> Vec<String> {
 }
 fn default_mfa() -> String {
     "OPTIONAL".into()
+}
+
+/// Per-user abuse limits (AWS does not publish its own; these are of the same order).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    /// Codes sent to one user (sign-up, resend, forgot password, attribute verification) per
+    /// window; more answer `LimitExceededException`.
+    pub code_deliveries: u32,
+    /// The window of `code_deliveries`, in seconds.
+    pub code_delivery_window_seconds: i64,
+    /// Wrong MFA codes of one user, across all sign-in sessions, per window; more (even a
+    /// right code) answer `TooManyRequestsException` until the window has passed.
+    pub mfa_failures: u32,
+    /// The window of `mfa_failures`, in seconds.
+    pub mfa_failure_window_seconds: i64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            code_deliveries: 10,
+            code_delivery_window_seconds: 3600,
+            mfa_failures: 10,
+            mfa_failure_window_seconds: 900,
+        }
+    }
 }
 
 /// Password rules (defaults as AWS).
@@ -417,6 +447,17 @@ impl Config {
                         SEED_STATUSES.join(", ")
                     )));
                 }
+            }
+            let l = &p.limits;
+            if l.code_deliveries == 0
+                || l.mfa_failures == 0
+                || !(1..=86_400).contains(&l.code_delivery_window_seconds)
+                || !(1..=86_400).contains(&l.mfa_failure_window_seconds)
+            {
+                return Err(ConfigError::Invalid(format!(
+                    "pool {}: limits must be at least 1, windows between 1 and 86400 seconds",
+                    p.id
+                )));
             }
             if !(0..=365).contains(&p.password_policy.temporary_password_validity_days) {
                 return Err(ConfigError::Invalid(format!(

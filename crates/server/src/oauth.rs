@@ -733,7 +733,12 @@ fn login_step(state: &AppState, f: &Params) -> Result<LoginOutcome, ApiError> {
                     let code = f.get("totp_code").map_or("", String::as_str);
                     // Consumes the code's time step, as the API's SOFTWARE_TOKEN_MFA does:
                     // a code already used (here or there) is refused.
-                    if !user.take_totp(code, now) {
+                    if let Err(e) = auth::check_mfa_throttle(state, tx, pool, &user) {
+                        return Ok(LoginOutcome::Totp(session.clone(), Some(e.message)));
+                    }
+                    let right = user.take_totp(code, now);
+                    auth::record_mfa_result(state, tx, pool, &user, right)?;
+                    if !right {
                         auth::count_wrong_session_code(tx, &key, rec)?;
                         return Ok(LoginOutcome::Totp(
                             session.clone(),

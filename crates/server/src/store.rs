@@ -195,7 +195,7 @@ impl Tx<'_> {
     /// SQLite failure.
     pub fn purge_expired(&self, now: i64) -> Result<usize, StoreError> {
         let mut n = self.0.execute(
-            "DELETE FROM kv WHERE kind IN ('srp', 'session', 'code', 'authcode', 'uisession', 'spent')
+            "DELETE FROM kv WHERE kind IN ('srp', 'session', 'code', 'authcode', 'uisession', 'spent', 'deliveries', 'mfafailures')
              AND json_extract(value, '$.expires') < ?1",
             params![now],
         )?;

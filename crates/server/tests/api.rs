@@ -2337,3 +2337,147 @@ async fn unknown_users_take_as_long_as_real_ones() {
     assert!(u * 3 >= k, "unknown {u:?} vs known {k:?}");
     assert!(k * 3 >= u, "unknown {u:?} vs known {k:?}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Per-user throttles (issue 7, item 5)
+
+const ATTEMPT_LIMIT: &str = "Attempt limit exceeded, please try after some time.";
+
+#[tokio::test]
+async fn code_deliveries_are_throttled_per_user() {
+    let mut cfg = cognito_local::config::Config::default_config().unwrap();
+    cfg.pools[0].limits.code_deliveries = 3;
+    cfg.pools[0].limits.code_delivery_window_seconds = 600;
+    let s = server_with(cfg, None);
+    let app = &s.app;
+    ok(
+        app,
+        "SignUp",
+        json!({"ClientId": SPA, "Username": "rex", "Password": PW,
+        "UserAttributes": [{"Name": "email", "Value": "rex@example.com"}]}),
+    )
+    .await; // 1st code
+    let resend = json!({"ClientId": SPA, "Username": "rex"});
+    ok(app, "ResendConfirmationCode", resend.clone()).await;
+    ok(app, "ResendConfirmationCode", resend.clone()).await;
+    assert_eq!(
+        err(app, "ResendConfirmationCode", resend.clone()).await,
+        ("LimitExceededException".into(), ATTEMPT_LIMIT.into())
+    );
+    // Per user: demo can still ask for a reset; and the same limit covers ForgotPassword.
+    let forgot = json!({"ClientId": SPA, "Username": "demo"});
+    for _ in 0..3 {
+        ok(app, "ForgotPassword", forgot.clone()).await;
+    }
+    assert_eq!(
+        err(app, "ForgotPassword", forgot.clone()).await.0,
+        "LimitExceededException"
+    );
+    // The window slides.
+    s.clock.advance(601);
+    ok(app, "ResendConfirmationCode", resend).await;
+    ok(app, "ForgotPassword", forgot).await;
+}
+
+#[tokio::test]
+async fn mfa_failures_are_throttled_per_user_across_sessions() {
+    let mut cfg = cognito_local::config::Config::default_config().unwrap();
+    cfg.pools[0].limits.mfa_failures = 4;
+    cfg.pools[0].limits.mfa_failure_window_seconds = 300;
+    let s = server_with(cfg, None);
+    let app = &s.app;
+    let r = srp_sign_in(&s, "demo", "DemoPassw0rd!").await.unwrap();
+    let at = r["AuthenticationResult"]["AccessToken"].clone();
+    let key = set_up_totp(&s, &at).await;
+    ok(app, "SetUserMFAPreference", json!({"AccessToken": at, "SoftwareTokenMfaSettings": {"Enabled": true, "PreferredMfa": true}})).await;
+    s.clock.advance(60);
+    let right = || cognito_local::util::totp(&key, s.clock_now());
+    let wrong = || format!("{:06}", (right().parse::<u32>().unwrap() + 1) % 1_000_000);
+    let answer = |session: &serde_json::Value, code: String| {
+        json!({"ClientId": SPA, "ChallengeName": "SOFTWARE_TOKEN_MFA",
+        "Session": session, "ChallengeResponses": {"USERNAME": "demo", "SOFTWARE_TOKEN_MFA_CODE": code}})
+    };
+    // Two wrong codes in each of two fresh sessions (each session alone allows five).
+    for _ in 0..2 {
+        let ch = ok(
+            app,
+            "InitiateAuth",
+            json!({"ClientId": SPA, "AuthFlow": "USER_PASSWORD_AUTH",
+            "AuthParameters": {"USERNAME": "demo", "PASSWORD": "DemoPassw0rd!"}}),
+        )
+        .await;
+        for _ in 0..2 {
+            assert_eq!(
+                err(
+                    app,
+                    "RespondToAuthChallenge",
+                    answer(&ch["Session"], wrong())
+                )
+                .await
+                .0,
+                "CodeMismatchException"
+            );
+        }
+    }
+    // The user's limit is reached: a new session is refused, even with the right code.
+    let ch = ok(
+        app,
+        "InitiateAuth",
+        json!({"ClientId": SPA, "AuthFlow": "USER_PASSWORD_AUTH",
+        "AuthParameters": {"USERNAME": "demo", "PASSWORD": "DemoPassw0rd!"}}),
+    )
+    .await;
+    let e = err(
+        app,
+        "RespondToAuthChallenge",
+        answer(&ch["Session"], right()),
+    )
+    .await;
+    assert_eq!(e.0, "TooManyRequestsException", "{e:?}");
+    // After the window the right code works (the refusal did not spend the session).
+    s.clock.advance(301);
+    let ch = ok(
+        app,
+        "InitiateAuth",
+        json!({"ClientId": SPA, "AuthFlow": "USER_PASSWORD_AUTH",
+        "AuthParameters": {"USERNAME": "demo", "PASSWORD": "DemoPassw0rd!"}}),
+    )
+    .await;
+    let r = ok(
+        app,
+        "RespondToAuthChallenge",
+        answer(&ch["Session"], right()),
+    )
+    .await;
+    assert!(r["AuthenticationResult"]["AccessToken"].is_string());
+}
+
+/// With the default limits a flood of resends is cut off (it used to accept hundreds).
+#[tokio::test]
+async fn default_limits_cut_off_a_flood_of_resends() {
+    let s = server();
+    let app = &s.app;
+    ok(
+        app,
+        "SignUp",
+        json!({"ClientId": SPA, "Username": "flood", "Password": PW,
+        "UserAttributes": [{"Name": "email", "Value": "flood@example.com"}]}),
+    )
+    .await;
+    let mut refused = None;
+    for i in 0..50 {
+        if let Err(e) = call(
+            app,
+            "ResendConfirmationCode",
+            json!({"ClientId": SPA, "Username": "flood"}),
+        )
+        .await
+        {
+            refused = Some((i, e));
+            break;
+        }
+    }
+    let (i, e) = refused.expect("a flood of 50 resends is throttled");
+    assert_eq!(e, ("LimitExceededException".into(), ATTEMPT_LIMIT.into()));
+    assert!(i < 20, "{i}");
+}
