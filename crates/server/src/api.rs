@@ -17,7 +17,9 @@ use cognito_core::wire::{self, CONTENT_TYPE_JSON_1_1};
 use cognito_core::CognitoErrorCode;
 
 use crate::auth::{self, ADMIN_SCOPE};
-use crate::config::{ClientConfig, PoolConfig, STANDARD_ATTRIBUTES, VERIFICATION_FLAGS};
+use crate::config::{
+    ClientConfig, PoolConfig, MAX_CUSTOM_ATTRIBUTES, STANDARD_ATTRIBUTES, VERIFICATION_FLAGS,
+};
 use crate::error::ApiError;
 use crate::state::{user_key, AppState, NewPassword, SessionRec, SrpRec, User};
 use crate::store::Tx;
@@ -419,8 +421,28 @@ fn check_password_policy(pool: &PoolConfig, pw: &str) -> Result<(), ApiError> {
         .map_err(|m| ApiError::new(CognitoErrorCode::InvalidPasswordException, m))
 }
 
-fn validate_attributes(attrs: &[(String, String)]) -> Result<(), ApiError> {
+fn validate_attributes(pool: &PoolConfig, attrs: &[(String, String)]) -> Result<(), ApiError> {
+    // Every name is in the schema, so a longer list can only repeat names.
+    let most = STANDARD_ATTRIBUTES.len() + VERIFICATION_FLAGS.len() + MAX_CUSTOM_ATTRIBUTES;
+    if attrs.len() > most {
+        return Err(ApiError::invalid_param(format!(
+            "Attributes did not conform to the schema: at most {most} attributes"
+        )));
+    }
     for (n, v) in attrs {
+        if let Some(name) = n.strip_prefix("custom:") {
+            let Some(decl) = pool.custom_attribute(n) else {
+                return Err(ApiError::invalid_param(format!(
+                    "Attributes did not conform to the schema: custom:{name}: Attribute does not exist in the schema."
+                )));
+            };
+            if v.chars().count() > decl.max_length {
+                return Err(ApiError::invalid_param(format!(
+                    "Attributes did not conform to the schema: {n}: String must be no longer than {} characters",
+                    decl.max_length
+                )));
+            }
+        }
         if n == "sub" {
             return Err(ApiError::invalid_param(format!(
                 "{n}: Attribute cannot be updated."
@@ -723,7 +745,7 @@ fn sign_up(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
     let _ = r.attributes("ValidationData")?;
     check_username_for_pool(pool, username)?;
     check_secret_hash(client, &[username], secret_hash)?;
-    validate_attributes(&attrs)?;
+    validate_attributes(pool, &attrs)?;
     check_writable(client, attrs.iter().map(|(n, _)| n.as_str()))?;
     // SignUp words it differently from the other operations (as observed from AWS).
     check_password_policy(pool, password).map_err(|e| ApiError {
@@ -1182,7 +1204,7 @@ fn respond_to_auth_challenge(state: &AppState, r: &Req<'_>) -> Result<Value, Api
                                 .map(|n| (n.to_string(), v.clone()))
                         })
                         .collect();
-                    validate_attributes(&attrs)?;
+                    validate_attributes(pool, &attrs)?;
                     check_writable(client, attrs.iter().map(|(n, _)| n.as_str()))?;
                     set_attributes(&mut user, attrs);
                     user.apply_password(pool.srp_pool_name(), new_pw, pre.as_ref());
@@ -1494,9 +1516,9 @@ fn update_user_attributes(state: &AppState, r: &Req<'_>) -> Result<Value, ApiErr
     let attrs = r
         .attributes("UserAttributes")?
         .ok_or_else(|| ApiError::invalid_param("1 validation error detected: Value null at 'userAttributes' failed to satisfy constraint: Member must not be null"))?;
-    validate_attributes(&attrs)?;
     let client_id = client_of_token(r);
     with_access(state, r, |tx, pool, mut user| {
+        validate_attributes(pool, &attrs)?;
         check_writable(
             token_client(state, &client_id)?,
             attrs.iter().map(|(n, _)| n.as_str()),
@@ -1913,7 +1935,7 @@ fn admin_create_user(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
     let action = r.opt_str("MessageAction", 16)?;
     let force_alias = r.opt_bool("ForceAliasCreation")?.unwrap_or(false);
     check_username_for_pool(pool, username)?;
-    validate_attributes(&attrs)?;
+    validate_attributes(pool, &attrs)?;
     if let Some(a) = action {
         check_enum("MessageAction", a, &["RESEND", "SUPPRESS"])?;
     }

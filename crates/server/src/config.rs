@@ -93,6 +93,9 @@ pub struct PoolConfig {
     /// Per-user abuse limits.
     #[serde(default)]
     pub limits: Limits,
+    /// The pool schema's custom attributes (`custom:<name>`); others are refused, as AWS.
+    #[serde(default)]
+    pub custom_attributes: Vec<CustomAttribute>,
     /// App clients.
     #[serde(default)]
     pub clients: Vec<ClientConfig>,
@@ -106,6 +109,26 @@ fn default_auto_verified() -> Vec<String> {
 }
 fn default_mfa() -> String {
     "OPTIONAL".into()
+}
+
+/// AWS's most custom attributes per pool.
+pub const MAX_CUSTOM_ATTRIBUTES: usize = 50;
+/// AWS's longest attribute value.
+pub const MAX_ATTRIBUTE_VALUE: usize = 2048;
+
+/// A custom attribute of the pool schema.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomAttribute {
+    /// The name without `custom:` (1 to 20 characters, as AWS).
+    pub name: String,
+    /// Longest value (1 to 2048 characters; default 2048).
+    #[serde(default = "default_max_length")]
+    pub max_length: usize,
+}
+
+fn default_max_length() -> usize {
+    MAX_ATTRIBUTE_VALUE
 }
 
 /// Per-user abuse limits (AWS does not publish its own; these are of the same order).
@@ -448,6 +471,41 @@ impl Config {
                     )));
                 }
             }
+            if p.custom_attributes.len() > MAX_CUSTOM_ATTRIBUTES {
+                return Err(ConfigError::Invalid(format!(
+                    "pool {}: at most {MAX_CUSTOM_ATTRIBUTES} custom_attributes (AWS's limit)",
+                    p.id
+                )));
+            }
+            let mut names = std::collections::HashSet::new();
+            for a in &p.custom_attributes {
+                let ok_name = (1..=20).contains(&a.name.chars().count())
+                    && a.name
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c));
+                if !ok_name || !names.insert(a.name.as_str()) {
+                    return Err(ConfigError::Invalid(format!(
+                        "pool {}: custom attribute {:?}: names are 1-20 of [A-Za-z0-9_.-], unique, without custom:",
+                        p.id, a.name
+                    )));
+                }
+                if !(1..=MAX_ATTRIBUTE_VALUE).contains(&a.max_length) {
+                    return Err(ConfigError::Invalid(format!(
+                        "pool {}: custom attribute {}: max_length must be between 1 and {MAX_ATTRIBUTE_VALUE}",
+                        p.id, a.name
+                    )));
+                }
+            }
+            for u in &p.users {
+                for k in u.attributes.keys() {
+                    if k.starts_with("custom:") && p.custom_attribute(k).is_none() {
+                        return Err(ConfigError::Invalid(format!(
+                            "pool {}: seed user {:?}: {k} is not in custom_attributes",
+                            p.id, u.username
+                        )));
+                    }
+                }
+            }
             let l = &p.limits;
             if l.code_deliveries == 0
                 || l.mfa_failures == 0
@@ -471,6 +529,13 @@ impl Config {
 }
 
 impl PoolConfig {
+    /// The schema entry of `custom:<name>`, if declared.
+    #[must_use]
+    pub fn custom_attribute(&self, attribute: &str) -> Option<&CustomAttribute> {
+        let name = attribute.strip_prefix("custom:")?;
+        self.custom_attributes.iter().find(|a| a.name == name)
+    }
+
     /// The region, the part of the pool id before `_`.
     #[must_use]
     pub fn region(&self) -> &str {

@@ -1608,7 +1608,12 @@ async fn a_refused_mfa_answer_commits_nothing() {
 
 #[tokio::test]
 async fn delete_user_attributes() {
-    let s = server();
+    let mut cfg = cognito_local::config::Config::default_config().unwrap();
+    cfg.pools[0].custom_attributes = vec![cognito_local::config::CustomAttribute {
+        name: "team".into(),
+        max_length: 2048,
+    }];
+    let s = server_with(cfg, None);
     let app = &s.app;
     sign_up_confirmed(app, "iris", PW, "iris@example.com").await;
     let r = srp_sign_in(&s, "iris", PW).await.unwrap();
@@ -2480,4 +2485,108 @@ async fn default_limits_cut_off_a_flood_of_resends() {
     let (i, e) = refused.expect("a flood of 50 resends is throttled");
     assert_eq!(e, ("LimitExceededException".into(), ATTEMPT_LIMIT.into()));
     assert!(i < 20, "{i}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Attribute limits (issue 7, item 6)
+
+/// SignUp took any number of `custom:*` attributes (80 sign-ups grew the server to ~790 MB):
+/// only the pool schema's custom attributes are accepted now.
+#[tokio::test]
+async fn custom_attributes_must_be_declared_in_the_schema() {
+    let s = server();
+    let app = &s.app;
+    let many: Vec<serde_json::Value> = (0..60)
+        .map(|i| json!({"Name": format!("custom:a{i}"), "Value": "x".repeat(2048)}))
+        .collect();
+    let e = err(
+        app,
+        "SignUp",
+        json!({"ClientId": SPA, "Username": "bulk", "Password": PW, "UserAttributes": many}),
+    )
+    .await;
+    assert_eq!(e.0, "InvalidParameterException");
+    assert_eq!(e.1, "Attributes did not conform to the schema: custom:a0: Attribute does not exist in the schema.");
+    let t = srp_sign_in(&s, "demo", "DemoPassw0rd!").await.unwrap();
+    let at = t["AuthenticationResult"]["AccessToken"].clone();
+    assert_eq!(
+        err(
+            app,
+            "UpdateUserAttributes",
+            json!({"AccessToken": at, "UserAttributes": [{"Name": "custom:x", "Value": "1"}]})
+        )
+        .await
+        .0,
+        "InvalidParameterException"
+    );
+    assert_eq!(
+        err(app, "AdminCreateUser", json!({"UserPoolId": POOL, "Username": "bulk", "MessageAction": "SUPPRESS", "UserAttributes": [{"Name": "custom:x", "Value": "1"}]})).await.0,
+        "InvalidParameterException"
+    );
+}
+
+#[tokio::test]
+async fn declared_custom_attributes_have_a_length_limit_and_at_most_fifty_exist() {
+    use cognito_local::config::{Config, CustomAttribute};
+    let mut cfg = Config::default_config().unwrap();
+    cfg.pools[0].custom_attributes = vec![
+        CustomAttribute {
+            name: "team".into(),
+            max_length: 2048,
+        },
+        CustomAttribute {
+            name: "code".into(),
+            max_length: 4,
+        },
+    ];
+    let s = server_with(cfg, None);
+    let app = &s.app;
+    let v = ok(app, "SignUp", json!({"ClientId": SPA, "Username": "cara", "Password": PW,
+        "UserAttributes": [{"Name": "custom:team", "Value": "t".repeat(2048)}, {"Name": "custom:code", "Value": "abcd"}]})).await;
+    assert!(v["UserSub"].is_string());
+    let e = err(
+        app,
+        "SignUp",
+        json!({"ClientId": SPA, "Username": "cara2", "Password": PW,
+        "UserAttributes": [{"Name": "custom:code", "Value": "abcde"}]}),
+    )
+    .await;
+    assert_eq!(e, ("InvalidParameterException".into(), "Attributes did not conform to the schema: custom:code: String must be no longer than 4 characters".into()));
+    assert_eq!(
+        err(
+            app,
+            "SignUp",
+            json!({"ClientId": SPA, "Username": "cara3", "Password": PW,
+            "UserAttributes": [{"Name": "custom:team", "Value": "t".repeat(2049)}]})
+        )
+        .await
+        .0,
+        "InvalidParameterException"
+    );
+    // The schema itself: at most 50, each value at most 2048 characters, names AWS-shaped.
+    let schema = |n: usize, max: usize| {
+        let mut text = cognito_local::config::DEFAULT_CONFIG.to_string();
+        text = text.replacen(
+            "[pools.limits]",
+            &format!(
+                "{}\n[pools.limits]",
+                (0..n)
+                    .map(|i| format!(
+                        "[[pools.custom_attributes]]\nname = \"a{i}\"\nmax_length = {max}\n"
+                    ))
+                    .collect::<String>()
+            ),
+            1,
+        );
+        Config::parse(&text)
+    };
+    assert!(schema(50, 2048).is_ok());
+    assert!(schema(51, 2048).is_err());
+    assert!(schema(1, 2049).is_err());
+    assert!(schema(1, 0).is_err());
+    let bad_seed = cognito_local::config::DEFAULT_CONFIG.replace(
+        "email_verified = \"true\" }",
+        "email_verified = \"true\", \"custom:undeclared\" = \"1\" }",
+    );
+    assert!(Config::parse(&bad_seed).is_err());
 }
