@@ -53,9 +53,18 @@ pub struct Config {
 }
 
 /// Server-wide settings.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ServerConfig {
+    /// Milliseconds a client has to send a request's headers (from its first byte).
+    #[serde(default = "default_header_timeout")]
+    pub header_timeout_ms: u64,
+    /// Milliseconds a client has to send a request's whole body; then 408.
+    #[serde(default = "default_body_timeout")]
+    pub body_timeout_ms: u64,
+    /// Milliseconds without a byte in either direction before a connection is closed.
+    #[serde(default = "default_idle_timeout")]
+    pub idle_timeout_ms: u64,
     /// Accept `Admin*` operations from browsers (requests with an `Origin` header). Off by
     /// default: the local server has no SigV4/IAM, so with CORS open to every origin any web
     /// page the developer visits could otherwise call `AdminSetUserPassword`.
@@ -66,6 +75,28 @@ pub struct ServerConfig {
     /// advertises S256 only.
     #[serde(default)]
     pub allow_pkce_plain: bool,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            header_timeout_ms: default_header_timeout(),
+            body_timeout_ms: default_body_timeout(),
+            idle_timeout_ms: default_idle_timeout(),
+            allow_browser_admin: false,
+            allow_pkce_plain: false,
+        }
+    }
+}
+
+fn default_header_timeout() -> u64 {
+    10_000
+}
+fn default_body_timeout() -> u64 {
+    30_000
+}
+fn default_idle_timeout() -> u64 {
+    60_000
 }
 
 /// One user pool.
@@ -334,6 +365,18 @@ impl Config {
             return Err(ConfigError::Invalid(
                 "at least one [[pools]] entry is needed".into(),
             ));
+        }
+        let s = &self.server;
+        for (what, v) in [
+            ("header_timeout_ms", s.header_timeout_ms),
+            ("body_timeout_ms", s.body_timeout_ms),
+            ("idle_timeout_ms", s.idle_timeout_ms),
+        ] {
+            if !(1..=3_600_000).contains(&v) {
+                return Err(ConfigError::Invalid(format!(
+                    "[server] {what} must be between 1 and 3600000"
+                )));
+            }
         }
         let mut clients = std::collections::HashSet::new();
         let mut pools = std::collections::HashSet::new();

@@ -20,6 +20,7 @@ pub mod config;
 pub mod error;
 pub mod jwt;
 pub mod oauth;
+pub mod serve;
 pub mod state;
 pub mod store;
 pub mod util;
@@ -57,7 +58,68 @@ pub fn app(state: AppState) -> Router {
         // Added after the CORS layer: `/_dev/*` sends no CORS headers, so other origins
         // cannot read the codes and temporary passwords.
         .route("/_dev/outbox", get(outbox))
+        // Outermost: every body is read here, within the size limit and the body deadline.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            limit_body,
+        ))
         .with_state(state)
+}
+
+/// Reads the request body before any handler: a `Content-Length` over [`MAX_BODY`] is refused
+/// from the header alone (413, nothing read), a longer chunked body once it passes the limit,
+/// and a body not complete within `[server] body_timeout_ms` gets 408. Both close the
+/// connection.
+async fn limit_body(
+    State(state): State<AppState>,
+    req: axum::http::Request<Body>,
+    next: axum::middleware::Next,
+) -> Response {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.trim().parse::<u64>());
+    let too_large = || {
+        closing(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::invalid_param(format!("Request body too large (at most {MAX_BODY} bytes)")),
+        )
+    };
+    match declared {
+        Some(Ok(n)) if n > MAX_BODY as u64 => return too_large(),
+        Some(Err(_)) => {
+            return closing(
+                StatusCode::BAD_REQUEST,
+                ApiError::invalid_param("Malformed Content-Length"),
+            )
+        }
+        _ => {}
+    }
+    let (parts, body) = req.into_parts();
+    let deadline = std::time::Duration::from_millis(state.config.server.body_timeout_ms);
+    let bytes = match tokio::time::timeout(deadline, to_bytes(body, MAX_BODY)).await {
+        Err(_) => {
+            return closing(
+                StatusCode::REQUEST_TIMEOUT,
+                ApiError::invalid_param("Request body not received in time"),
+            )
+        }
+        Ok(Err(_)) => return too_large(),
+        Ok(Ok(b)) => b,
+    };
+    next.run(axum::http::Request::from_parts(parts, Body::from(bytes)))
+        .await
+}
+
+/// An AWS-style error with another status, on a connection that is then closed.
+fn closing(status: StatusCode, e: ApiError) -> Response {
+    let mut r = e.into_response();
+    *r.status_mut() = status;
+    r.headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    r.headers_mut().insert("x-amzn-requestid", request_id());
+    r
 }
 
 /// The `Origin` of a browser request, if any.
