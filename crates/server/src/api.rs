@@ -1040,7 +1040,7 @@ impl Next<'_> {
         reply(&match self {
             Next::Reply(r) => *r,
             Next::Tokens(t) => ops::InitiateAuthResponse {
-                authentication_result: Some(t.sign(state)),
+                authentication_result: Some(t.sign(state)?),
                 challenge_parameters: Some(ops::ParamMap::new()),
                 ..ops::InitiateAuthResponse::default()
             },
@@ -1408,7 +1408,7 @@ fn get_tokens_from_refresh_token(state: &AppState, r: &Req<'_>) -> Result<Value,
         })
         .and_then(|t| {
             reply(&ops::GetTokensFromRefreshTokenResponse {
-                authentication_result: t.sign(state),
+                authentication_result: t.sign(state)?,
             })
         })
 }

@@ -528,8 +528,11 @@ pub struct Unsigned<'s> {
 
 impl Unsigned<'_> {
     /// Signs the ID and access tokens: the API's `AuthenticationResult`.
-    #[must_use]
-    pub fn sign(self, state: &AppState) -> AuthenticationResult {
+    ///
+    /// # Errors
+    /// InternalErrorException if the pool has no signing keys (cannot happen for a configured
+    /// pool: [`AppState::new`] makes them).
+    pub fn sign(self, state: &AppState) -> Result<AuthenticationResult, ApiError> {
         let mut t = mint(
             state,
             self.now,
@@ -540,9 +543,9 @@ impl Unsigned<'_> {
             self.nonce.as_deref(),
             self.with_id_token,
             self.with_at_hash,
-        );
+        )?;
         t.refresh_token = self.refresh_token.map(RefreshToken::new);
-        t
+        Ok(t)
     }
 
     /// Adds a (rotated) refresh token to the result.
@@ -748,7 +751,9 @@ pub fn at_hash(access_token: &str) -> String {
 
 /// Signs an ID token and an access token for a family, issued at `now`; `with_at_hash` puts the
 /// access token's `at_hash` into the ID token (hosted-UI authorization-code grant, as AWS).
-#[must_use]
+///
+/// # Errors
+/// InternalErrorException if the pool has no signing keys.
 #[allow(clippy::too_many_arguments)]
 pub fn mint(
     state: &AppState,
@@ -760,10 +765,13 @@ pub fn mint(
     nonce: Option<&str>,
     with_id_token: bool,
     with_at_hash: bool,
-) -> AuthenticationResult {
+) -> Result<AuthenticationResult, ApiError> {
     let iss = state.issuer(&pool.id);
     let event_id = uuid::Uuid::new_v4().to_string();
-    let keys = &state.keys[&pool.id];
+    let keys = state.keys.get(&pool.id).ok_or_else(|| {
+        tracing::error!(pool = %pool.id, "no signing keys for the pool");
+        ApiError::internal("Internal server error.")
+    })?;
 
     let mut access = Map::new();
     access.insert("sub".into(), json!(user.sub));
@@ -820,14 +828,14 @@ pub fn mint(
         keys.id.sign(&id)
     });
 
-    AuthenticationResult {
+    Ok(AuthenticationResult {
         access_token: AccessToken::new(access_token),
         expires_in: client.access_token_validity_seconds,
         token_type: "Bearer".to_owned(),
         refresh_token: None,
         id_token: id_token.map(IdToken::new),
         new_device_metadata: None,
-    }
+    })
 }
 
 /// A validated access token.

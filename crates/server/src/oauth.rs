@@ -1368,7 +1368,7 @@ fn token_grant(
                 )
                 .map_err(internal)?
                 // Signed after the commit, outside the store lock.
-                .map(|t| auth::token_response(t.sign(state)))
+                .and_then(|t| t.sign(state).map(auth::token_response).map_err(internal))
         }
         Some("refresh_token") => {
             let rt = f
@@ -1389,7 +1389,7 @@ fn token_grant(
                     Err(e) => Err(e),
                 })
                 .map_err(internal)?
-                .map(|t| auth::token_response(t.sign(state)))
+                .and_then(|t| t.sign(state).map(auth::token_response).map_err(internal))
         }
         Some("client_credentials") => Err((
             "unauthorized_client",
