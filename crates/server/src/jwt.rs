@@ -5,7 +5,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use rsa::pkcs1v15::{Signature, SigningKey, VerifyingKey};
 use rsa::pkcs8::{DecodePrivateKey, EncodePrivateKey};
-use rsa::signature::{SignatureEncoding, Signer, Verifier};
+use rsa::signature::{RandomizedSigner, SignatureEncoding, Verifier};
 use rsa::traits::PublicKeyParts;
 use rsa::{RsaPrivateKey, RsaPublicKey};
 use serde_json::{json, Map, Value};
@@ -74,13 +74,24 @@ impl KeyPair {
     }
 
     /// Signs claims into a compact JWS.
+    ///
+    /// # Security
+    /// The `rsa` crate's private-key operation is not constant-time (RUSTSEC-2023-0071, the
+    /// Marvin attack): its timing can leak information about the key to someone who measures
+    /// many operations. Signing here is blinded (`sign_with_rng`: a fresh random blinding
+    /// factor per signature, so the timing no longer follows the signed input; PKCS#1 v1.5
+    /// signatures stay the same bytes), the server only signs, never decrypts (the advisory's
+    /// oracle is decryption), and the keys belong to one local development install. Never use
+    /// this server's keys for anything real.
     #[must_use]
     pub fn sign(&self, claims: &Map<String, Value>) -> String {
         let header = json!({"kid": self.kid, "alg": "RS256"});
         let h = URL_SAFE_NO_PAD.encode(header.to_string());
         let c = URL_SAFE_NO_PAD.encode(Value::Object(claims.clone()).to_string());
         let input = format!("{h}.{c}");
-        let sig: Signature = self.signing.sign(input.as_bytes());
+        let sig: Signature = self
+            .signing
+            .sign_with_rng(&mut rand::thread_rng(), input.as_bytes());
         format!("{input}.{}", URL_SAFE_NO_PAD.encode(sig.to_bytes()))
     }
 
@@ -166,6 +177,19 @@ mod tests {
 
     fn b64_json(v: &Value) -> String {
         URL_SAFE_NO_PAD.encode(v.to_string())
+    }
+
+    #[test]
+    fn blinded_signatures_are_the_deterministic_pkcs1_v15_ones() {
+        use rsa::signature::Signer as _;
+        let k = process_key("test").expect("key");
+        let mut m = Map::new();
+        m.insert("sub".into(), json!("x"));
+        let t = k.sign(&m);
+        let (h, c, s) = token_parts(&t);
+        let plain: Signature = k.signing.sign(format!("{h}.{c}").as_bytes());
+        assert_eq!(URL_SAFE_NO_PAD.encode(plain.to_bytes()), s);
+        assert_eq!(k.sign(&m), t, "same claims, same token");
     }
 
     #[test]
