@@ -718,7 +718,7 @@ fn peek_session_user(state: &AppState, session: &str) -> Result<Option<String>, 
     let key = util::sha256_hex(session);
     state
         .store
-        .tx(|tx| Ok(tx.get::<SessionRec>("session", &key)?.map(|r| r.username)))
+        .read(|tx| Ok(tx.get::<SessionRec>("session", &key)?.map(|r| r.username)))
 }
 
 /// The stored username a request's name resolves to, if any (to compute an SRP verifier before
@@ -730,7 +730,7 @@ fn peek_username(
 ) -> Result<Option<String>, ApiError> {
     state
         .store
-        .tx(|tx| Ok(auth::find_user(tx, pool, name)?.map(|u| u.username)))
+        .read(|tx| Ok(auth::find_user(tx, pool, name)?.map(|u| u.username)))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -939,7 +939,7 @@ fn initiate_auth(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
             )?;
             let Some(user) = state
                 .store
-                .tx(|tx| load_user_unless_hidden(tx, pool, username))?
+                .read(|tx| load_user_unless_hidden(tx, pool, username))?
             else {
                 return fake_srp_challenge(state, pool, client, username, a_pub);
             };
@@ -969,13 +969,13 @@ fn initiate_auth(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
             )?;
             let Some(user) = state
                 .store
-                .tx(|tx| load_user_unless_hidden(tx, pool, username))?
+                .read(|tx| load_user_unless_hidden(tx, pool, username))?
             else {
                 // The same password work (and a store round trip) as for a real user.
                 state.dummy_password_check(pool, password);
                 state
                     .store
-                    .tx(|tx| load_user_unless_hidden(tx, pool, username))?;
+                    .read(|tx| load_user_unless_hidden(tx, pool, username))?;
                 return Err(ApiError::bad_credentials());
             };
             if !user.enabled && !pool.prevent_user_existence_errors {
@@ -1421,8 +1421,26 @@ fn with_access<T>(
     r: &Req<'_>,
     f: impl FnOnce(&Tx<'_>, &PoolConfig, User) -> Result<T, ApiError>,
 ) -> Result<T, ApiError> {
+    with_access_in(state, r, false, f)
+}
+
+/// [`with_access`] for an operation that only reads (GetUser): on a read connection.
+fn with_access_read<T>(
+    state: &AppState,
+    r: &Req<'_>,
+    f: impl FnOnce(&Tx<'_>, &PoolConfig, User) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    with_access_in(state, r, true, f)
+}
+
+fn with_access_in<T>(
+    state: &AppState,
+    r: &Req<'_>,
+    read_only: bool,
+    f: impl FnOnce(&Tx<'_>, &PoolConfig, User) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
     let token = r.req_str("AccessToken", 131_072)?;
-    state.store.tx(|tx| {
+    let run = |tx: &Tx<'_>| {
         let ctx = auth::validate_access(state, tx, token)?;
         let pool = state
             .pool(&ctx.pool_id)
@@ -1438,7 +1456,12 @@ fn with_access<T>(
             ));
         }
         f(tx, pool, ctx.user)
-    })
+    };
+    if read_only {
+        state.store.read(run)
+    } else {
+        state.store.tx(run)
+    }
 }
 
 fn client_of_token(r: &Req<'_>) -> String {
@@ -1499,7 +1522,7 @@ fn mfa_settings(user: &User) -> (Option<&'static str>, Vec<&'static str>) {
 
 fn get_user(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
     let client_id = client_of_token(r);
-    with_access(state, r, |_, _, user| {
+    with_access_read(state, r, |_, _, user| {
         let (pref, list) = mfa_settings(&user);
         let client = token_client(state, &client_id)?;
         reply(&ops::GetUserResponse {
@@ -1999,7 +2022,7 @@ fn admin_create_user(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
 fn admin_get_user(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
     let pool = admin_pool(state, r)?;
     let username = r.req_str("Username", 128)?;
-    state.store.tx(|tx| {
+    state.store.read(|tx| {
         let user = load_user(tx, pool, username)?;
         let mut v = user_type(&user, "UserAttributes");
         let (pref, list) = mfa_settings(&user);

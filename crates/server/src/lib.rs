@@ -408,7 +408,7 @@ async fn outbox(
     }
     let username = q.get("username").cloned();
     match blocking(&state, move |st| {
-        let mut messages = st.store.tx(|t| t.outbox(username.as_deref()))?;
+        let mut messages = st.store.read(|t| t.outbox(username.as_deref()))?;
         messages.extend(st.memory_outbox(username.as_deref()));
         // Stable: equal times keep the database messages first.
         messages.sort_by_key(|m| m.get("createdAt").and_then(Value::as_i64).unwrap_or(0));

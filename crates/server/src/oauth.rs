@@ -1440,7 +1440,7 @@ async fn user_info(State(state): State<AppState>, headers: HeaderMap) -> Respons
         return r;
     };
     let ctx = match crate::blocking(&state, move |st| {
-        st.store.tx(|tx| auth::validate_access(st, tx, &token))
+        st.store.read(|tx| auth::validate_access(st, tx, &token))
     })
     .await
     {

@@ -2314,13 +2314,15 @@ async fn hidden_users_are_masked_like_real_ones() {
     );
 }
 
-fn median(mut v: Vec<std::time::Duration>) -> std::time::Duration {
-    v.sort();
-    v[v.len() / 2]
+/// The fastest of the samples: load on the machine only ever adds time, so the minimum is the
+/// steadiest measure of the work a request does.
+fn fastest(v: Vec<std::time::Duration>) -> std::time::Duration {
+    v.into_iter().min().unwrap()
 }
 
 /// An unknown user's USER_PASSWORD_AUTH does the password work of a real one (it skipped the
-/// verifier computation, so it answered several times faster).
+/// verifier computation, so it answered several times faster). Compares the fastest of 15
+/// interleaved attempts each.
 #[tokio::test]
 async fn unknown_users_take_as_long_as_real_ones() {
     let s = hiding_server();
@@ -2329,7 +2331,7 @@ async fn unknown_users_take_as_long_as_real_ones() {
     // Warm up (the dummy user is made on first use).
     let _ = call(app, "InitiateAuth", attempt("ghost".into())).await;
     let (mut known, mut unknown) = (Vec::new(), Vec::new());
-    for i in 0..9 {
+    for i in 0..15 {
         s.clock.advance(1000); // past any lockout
         let t = std::time::Instant::now();
         let _ = call(app, "InitiateAuth", attempt("demo".into())).await;
@@ -2338,7 +2340,7 @@ async fn unknown_users_take_as_long_as_real_ones() {
         let _ = call(app, "InitiateAuth", attempt(format!("ghost{i}"))).await;
         unknown.push(t.elapsed());
     }
-    let (k, u) = (median(known), median(unknown));
+    let (k, u) = (fastest(known), fastest(unknown));
     assert!(u * 3 >= k, "unknown {u:?} vs known {k:?}");
     assert!(k * 3 >= u, "unknown {u:?} vs known {k:?}");
 }
