@@ -21,7 +21,7 @@ use crate::config::{
     ClientConfig, PoolConfig, MAX_CUSTOM_ATTRIBUTES, STANDARD_ATTRIBUTES, VERIFICATION_FLAGS,
 };
 use crate::error::ApiError;
-use crate::state::{user_key, AppState, NewPassword, SessionRec, SrpRec, User};
+use crate::state::{user_key, AppState, NewPassword, SessionRec, SrpRec, User, UserStatus};
 use crate::store::Tx;
 use crate::util;
 
@@ -809,7 +809,7 @@ fn confirm_sign_up(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
         .tx(|tx| -> Result<auth::Counted<Value>, ApiError> {
             let mut user = load_user(tx, pool, username)
                 .map_err(|e| hide_unknown(pool, e, ApiError::code_mismatch))?;
-            if user.status != "UNCONFIRMED" {
+            if user.status != UserStatus::Unconfirmed {
                 return Err(ApiError::not_authorized(format!(
                     "User cannot be confirmed. Current status is {}",
                     user.status
@@ -818,7 +818,7 @@ fn confirm_sign_up(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
             if let Err(wrong) = auth::take_code(state, tx, pool, &user, "SignUp", "email", code)? {
                 return Ok(Err(wrong));
             }
-            user.status = "CONFIRMED".into();
+            user.status = UserStatus::Confirmed;
             if let Some(email) = user.attr("email").map(str::to_string) {
                 auth::claim_email_alias(tx, pool, &user, &email, force_alias)?;
                 user.attributes
@@ -839,7 +839,7 @@ fn resend_confirmation_code(state: &AppState, r: &Req<'_>) -> Result<Value, ApiE
         let Some(user) = load_user_unless_hidden(tx, pool, username)? else {
             return fake_delivery(state, tx, pool, username);
         };
-        if user.status != "UNCONFIRMED" {
+        if user.status != UserStatus::Unconfirmed {
             return Err(ApiError::invalid_param("User is already confirmed."));
         }
         let d = auth::send_code(
@@ -1076,14 +1076,14 @@ fn next_step<'s>(
         ))))
     };
     auth::check_password_status(user, now)?;
-    match user.status.as_str() {
-        "UNCONFIRMED" => {
+    match user.status {
+        UserStatus::Unconfirmed => {
             return Err(ApiError::new(
                 CognitoErrorCode::UserNotConfirmedException,
                 "User is not confirmed.",
             ))
         }
-        "FORCE_CHANGE_PASSWORD" => {
+        UserStatus::ForceChangePassword => {
             let attrs: Map<String, Value> = user
                 .attributes
                 .iter()
@@ -1208,7 +1208,7 @@ fn respond_to_auth_challenge(state: &AppState, r: &Req<'_>) -> Result<Value, Api
                     check_writable(client, attrs.iter().map(|(n, _)| n.as_str()))?;
                     set_attributes(&mut user, attrs);
                     user.apply_password(pool.srp_pool_name(), new_pw, pre.as_ref());
-                    user.status = "CONFIRMED".into();
+                    user.status = UserStatus::Confirmed;
                     user.temp_password_expires = None;
                     user.modified = state.now();
                     auth::save_user(tx, pool, &user)?;
@@ -1734,7 +1734,7 @@ fn forgot_password(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
         let Some(user) = load_user_unless_hidden(tx, pool, username)? else {
             return fake_delivery(state, tx, pool, username);
         };
-        if user.attr("email").is_none() || (user.verified_email().is_none() && user.status == "CONFIRMED") {
+        if user.attr("email").is_none() || (user.verified_email().is_none() && user.status == UserStatus::Confirmed) {
             return Err(ApiError::invalid_param(
                 "Cannot reset password for the user as there is no registered/verified email or phone_number",
             ));
@@ -1765,8 +1765,8 @@ fn confirm_forgot_password(state: &AppState, r: &Req<'_>) -> Result<Value, ApiEr
                 return Ok(Err(wrong));
             }
             user.apply_password(pool.srp_pool_name(), password, pre.as_ref());
-            if user.status != "UNCONFIRMED" {
-                user.status = "CONFIRMED".into();
+            if user.status != UserStatus::Unconfirmed {
+                user.status = UserStatus::Confirmed;
             }
             user.failed_attempts = 0;
             user.lockout_until = 0;
@@ -1974,7 +1974,7 @@ fn admin_create_user(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
     let user = state.store.tx(|tx| {
         let existing = tx.get::<User>("user", &user_key(&pool.id, username))?;
         let mut user = match (existing, action) {
-            (Some(u), Some("RESEND")) if u.status == "FORCE_CHANGE_PASSWORD" => u,
+            (Some(u), Some("RESEND")) if u.status == UserStatus::ForceChangePassword => u,
             (Some(_), Some("RESEND")) => {
                 return Err(ApiError::new(
                     CognitoErrorCode::UnsupportedUserStateException,
@@ -1999,7 +1999,7 @@ fn admin_create_user(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
         if let Some(email) = user.verified_email().map(str::to_string) {
             auth::claim_email_alias(tx, pool, &user, &email, force_alias)?;
         }
-        user.status = "FORCE_CHANGE_PASSWORD".into();
+        user.status = UserStatus::ForceChangePassword;
         user.temp_password_expires =
             Some(now + pool.password_policy.temporary_password_validity_days * 86_400);
         user.apply_password(pool.srp_pool_name(), &temp, Some(&pre));
@@ -2050,13 +2050,13 @@ fn admin_confirm_sign_up(state: &AppState, r: &Req<'_>) -> Result<Value, ApiErro
     let username = r.req_str("Username", 128)?;
     state.store.tx(|tx| {
         let mut user = load_user(tx, pool, username)?;
-        if user.status != "UNCONFIRMED" {
+        if user.status != UserStatus::Unconfirmed {
             return Err(ApiError::not_authorized(format!(
                 "User cannot be confirmed. Current status is {}",
                 user.status
             )));
         }
-        user.status = "CONFIRMED".into();
+        user.status = UserStatus::Confirmed;
         user.modified = state.now();
         auth::save_user(tx, pool, &user)?;
         Ok(json!({}))
@@ -2075,10 +2075,10 @@ fn admin_set_user_password(state: &AppState, r: &Req<'_>) -> Result<Value, ApiEr
         let mut user = load_user(tx, pool, username)?;
         user.apply_password(pool.srp_pool_name(), password, pre.as_ref());
         if permanent {
-            user.status = "CONFIRMED".into();
+            user.status = UserStatus::Confirmed;
             user.temp_password_expires = None;
         } else {
-            user.status = "FORCE_CHANGE_PASSWORD".into();
+            user.status = UserStatus::ForceChangePassword;
             user.temp_password_expires =
                 Some(state.now() + pool.password_policy.temporary_password_validity_days * 86_400);
         }

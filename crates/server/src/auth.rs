@@ -9,7 +9,7 @@ use serde_json::{json, Map, Value};
 
 use crate::config::{ClientConfig, PoolConfig};
 use crate::error::ApiError;
-use crate::state::{family_key, user_key, AppState, CodeRec, Family, SessionRec, User};
+use crate::state::{family_key, user_key, AppState, CodeRec, Family, SessionRec, User, UserStatus};
 use crate::store::{StoreError, Tx};
 use crate::util;
 
@@ -149,12 +149,12 @@ pub fn check_lockout(user: &User, now: i64) -> Result<(), ApiError> {
 /// # Errors
 /// PasswordResetRequiredException; NotAuthorizedException `Temporary password has expired …`.
 pub fn check_password_status(user: &User, now: i64) -> Result<(), ApiError> {
-    match user.status.as_str() {
-        "RESET_REQUIRED" => Err(ApiError::new(
+    match user.status {
+        UserStatus::ResetRequired => Err(ApiError::new(
             CognitoErrorCode::PasswordResetRequiredException,
             "Password reset required for the user",
         )),
-        "FORCE_CHANGE_PASSWORD" if user.temp_password_expires.is_some_and(|e| now > e) => {
+        UserStatus::ForceChangePassword if user.temp_password_expires.is_some_and(|e| now > e) => {
             Err(ApiError::not_authorized(
                 "Temporary password has expired and must be reset by an administrator.",
             ))
@@ -950,8 +950,12 @@ mod tests {
     #[test]
     fn password_status_refuses_reset_and_expired_temporary_password() {
         let mut user = User::new("u", 0);
-        for status in ["UNCONFIRMED", "CONFIRMED", "FORCE_CHANGE_PASSWORD"] {
-            user.status = status.into();
+        for status in [
+            UserStatus::Unconfirmed,
+            UserStatus::Confirmed,
+            UserStatus::ForceChangePassword,
+        ] {
+            user.status = status;
             assert!(check_password_status(&user, 100).is_ok(), "{status}");
         }
         user.temp_password_expires = Some(100);
@@ -962,7 +966,7 @@ mod tests {
             e.message,
             "Temporary password has expired and must be reset by an administrator."
         );
-        user.status = "RESET_REQUIRED".into();
+        user.status = UserStatus::ResetRequired;
         let e = check_password_status(&user, 0).unwrap_err();
         assert_eq!(e.code, CognitoErrorCode::PasswordResetRequiredException);
         assert_eq!(e.message, "Password reset required for the user");

@@ -27,7 +27,7 @@ use std::collections::HashMap;
 use crate::auth::{self, ADMIN_SCOPE};
 use crate::config::{ClientConfig, PoolConfig};
 use crate::error::ApiError;
-use crate::state::{AppState, AuthCode, NewPassword, SessionRec, UiSession, User};
+use crate::state::{AppState, AuthCode, NewPassword, SessionRec, UiSession, User, UserStatus};
 use crate::util::{self, html_escape};
 
 /// Authorization-code lifetime.
@@ -478,7 +478,7 @@ async fn authorize(
                 // Bound to the `sub`: a user deleted and re-created under the same name is
                 // another person, whom this browser never signed in as.
                 Ok(user
-                    .filter(|u| u.enabled && u.status == "CONFIRMED" && u.sub == s.sub)
+                    .filter(|u| u.enabled && u.status == UserStatus::Confirmed && u.sub == s.sub)
                     .map(|u| (u, s.auth_time)))
             })
         })
@@ -722,7 +722,7 @@ fn login_step(state: &AppState, f: &Params) -> Result<LoginOutcome, ApiError> {
                         return Ok(LoginOutcome::NewPassword(session.clone(), Some(m)));
                     }
                     user.apply_password(pool.srp_pool_name(), pw, pre.as_ref());
-                    user.status = "CONFIRMED".into();
+                    user.status = UserStatus::Confirmed;
                     user.temp_password_expires = None;
                     user.modified = now;
                     auth::save_user(tx, pool, &user)?;
@@ -821,8 +821,8 @@ fn after_password(
         Ok(s)
     };
     auth::check_password_status(user, now)?;
-    match user.status.as_str() {
-        "UNCONFIRMED" => {
+    match user.status {
+        UserStatus::Unconfirmed => {
             if user.attr("email").is_some() {
                 auth::send_code(
                     state,
@@ -837,7 +837,9 @@ fn after_password(
             }
             Ok(LoginOutcome::Unconfirmed(user.username.clone()))
         }
-        "FORCE_CHANGE_PASSWORD" => Ok(LoginOutcome::NewPassword(mk("HUI_NEW_PASSWORD")?, None)),
+        UserStatus::ForceChangePassword => {
+            Ok(LoginOutcome::NewPassword(mk("HUI_NEW_PASSWORD")?, None))
+        }
         _ if user.totp_enabled && user.totp_secret.is_some() && pool.mfa != "OFF" => {
             Ok(LoginOutcome::Totp(mk("HUI_TOTP")?, None))
         }
