@@ -5,7 +5,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 
-./scripts/install.sh rust node python
+./scripts/install.sh rust node python audit
 
 passed=0
 failed=0
@@ -31,6 +31,11 @@ step "cargo test" cargo test --workspace --locked
 step "wasm32 check (srp, core, client)" cargo check --locked --target wasm32-unknown-unknown -p cognito-srp -p cognito-core -p cognito-client
 if [ -f tests/vectors/srp/generate.mjs ]; then
   step "SRP vectors match amazon-cognito-identity-js" node tests/vectors/srp/generate.mjs --check
+fi
+if ./scripts/audit.sh --check-db; then
+  step "cargo audit (RustSec advisories)" ./scripts/audit.sh
+else
+  printf '\n==> cargo audit: skipped (no advisory database; see scripts/audit.sh)\n'
 fi
 if [ -x tests/interop/run.sh ]; then
   step "interop: reference clients against the local server" tests/interop/run.sh
