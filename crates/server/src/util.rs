@@ -120,44 +120,19 @@ pub fn temporary_password() -> String {
     format!("Tmp{}a1!", &random_token(9))
 }
 
-const B32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-
 /// RFC 4648 base32 without padding (the TOTP `SecretCode`).
 #[must_use]
 pub fn base32_encode(data: &[u8]) -> String {
-    let mut out = String::new();
-    let mut buf: u32 = 0;
-    let mut bits = 0;
-    for &b in data {
-        buf = (buf << 8) | u32::from(b);
-        bits += 8;
-        while bits >= 5 {
-            bits -= 5;
-            out.push(B32[((buf >> bits) & 31) as usize] as char);
-        }
-    }
-    if bits > 0 {
-        out.push(B32[((buf << (5 - bits)) & 31) as usize] as char);
-    }
-    out
+    data_encoding::BASE32_NOPAD.encode(data)
 }
 
-/// Decodes RFC 4648 base32 (padding and case ignored).
+/// Decodes RFC 4648 base32 (padding and case ignored); `None` for anything else.
 #[must_use]
 pub fn base32_decode(s: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::new();
-    let mut buf: u32 = 0;
-    let mut bits = 0;
-    for c in s.trim_end_matches('=').bytes() {
-        let v = B32.iter().position(|&x| x == c.to_ascii_uppercase())? as u32;
-        buf = (buf << 5) | v;
-        bits += 5;
-        if bits >= 8 {
-            bits -= 8;
-            out.push(((buf >> bits) & 0xff) as u8);
-        }
-    }
-    Some(out)
+    let canonical = s.trim_end_matches('=').to_ascii_uppercase();
+    data_encoding::BASE32_NOPAD
+        .decode(canonical.as_bytes())
+        .ok()
 }
 
 /// RFC 6238 TOTP: HMAC-SHA1, 6 digits, 30-second steps.
@@ -257,6 +232,11 @@ mod tests {
             Some(b.as_slice())
         );
         assert_eq!(base32_encode(b"foobar"), "MZXW6YTBOI");
+        // RFC 4648 section 10 vectors; lower case and padding are accepted on input.
+        assert_eq!(base32_encode(b"fo"), "MZXQ");
+        assert_eq!(base32_decode("mzxq===="), Some(b"fo".to_vec()));
+        assert_eq!(base32_decode("MZXW6YTBOI======"), Some(b"foobar".to_vec()));
+        assert_eq!(base32_decode("MZXW6YTBO1"), None, "1 is not a base32 digit");
     }
 
     #[test]
