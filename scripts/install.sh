@@ -47,6 +47,16 @@ install_rust() {
   done
 }
 
+CARGO_AUDIT_VERSION=0.22.2
+install_audit() {
+  # cargo-audit from crates.io (pinned; --locked): a few minutes to build, once.
+  if cargo audit --version 2>/dev/null | grep -qx "cargo-audit-audit $CARGO_AUDIT_VERSION\|cargo-audit $CARGO_AUDIT_VERSION"; then
+    return 0
+  fi
+  log "cargo install cargo-audit $CARGO_AUDIT_VERSION"
+  cargo install --locked --quiet cargo-audit --version "$CARGO_AUDIT_VERSION"
+}
+
 install_node() {
   command -v node >/dev/null || apt_install nodejs npm
   # tests/ holds the Node tests' dependencies, pinned by tests/package-lock.json.
@@ -121,7 +131,7 @@ install_browser() {
 }
 
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(rust node python)
+[ ${#targets[@]} -eq 0 ] && targets=(rust node python audit)
 for t in "${targets[@]}"; do
   "install_$t"
 done

@@ -5,7 +5,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 
-./scripts/install.sh rust node python wasm browser
+./scripts/install.sh rust node python wasm browser audit
 
 passed=0
 failed=0
@@ -35,6 +35,11 @@ step "npm package size (release, wasm-opt -Oz)" scripts/wasm-size.sh
 step "TypeScript: the package's .d.ts under tsc --strict" tests/wasm/typecheck.sh
 if [ -f tests/vectors/srp/generate.mjs ]; then
   step "SRP vectors match amazon-cognito-identity-js" node tests/vectors/srp/generate.mjs --check
+fi
+if ./scripts/audit.sh --check-db; then
+  step "cargo audit (RustSec advisories)" ./scripts/audit.sh
+else
+  printf '\n==> cargo audit: skipped (no advisory database; see scripts/audit.sh)\n'
 fi
 if [ -x tests/interop/run.sh ]; then
   step "interop: reference clients against the local server" tests/interop/run.sh

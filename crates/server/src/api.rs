@@ -17,9 +17,11 @@ use cognito_core::wire::{self, CONTENT_TYPE_JSON_1_1};
 use cognito_core::CognitoErrorCode;
 
 use crate::auth::{self, ADMIN_SCOPE};
-use crate::config::{ClientConfig, PoolConfig};
+use crate::config::{
+    ClientConfig, PoolConfig, MAX_CUSTOM_ATTRIBUTES, STANDARD_ATTRIBUTES, VERIFICATION_FLAGS,
+};
 use crate::error::ApiError;
-use crate::state::{user_key, AppState, NewPassword, SessionRec, SrpRec, User};
+use crate::state::{user_key, AppState, NewPassword, SessionRec, SrpRec, User, UserStatus};
 use crate::store::Tx;
 use crate::util;
 
@@ -186,6 +188,14 @@ fn too_long(name: &str, max: usize) -> ApiError {
 }
 
 impl Req<'_> {
+    /// A password member (AWS's `PasswordType`: at most 256 characters, pattern
+    /// `^[\S]+.*[\S]+$`), refused with the validation error AWS sends.
+    fn password(&self, name: &str) -> Result<&str, ApiError> {
+        let pw = self.req_str(name, util::MAX_PASSWORD_CHARS)?;
+        check_password_member(name, pw)?;
+        Ok(pw)
+    }
+
     fn opt_str(&self, name: &str, max: usize) -> Result<Option<&str>, ApiError> {
         match self.0.get(name) {
             None | Some(Value::Null) => Ok(None),
@@ -307,6 +317,17 @@ impl Req<'_> {
     }
 }
 
+fn check_password_member(name: &str, pw: &str) -> Result<(), ApiError> {
+    if util::password_pattern_ok(pw) {
+        return Ok(());
+    }
+    Err(ApiError::invalid_param(format!(
+        "1 validation error detected: Value at '{}' failed to satisfy constraint: Member must satisfy regular expression pattern: {}",
+        member(name),
+        util::PASSWORD_PATTERN
+    )))
+}
+
 fn missing_auth_param(name: &str) -> ApiError {
     ApiError::invalid_param(format!("Missing required parameter {name}"))
 }
@@ -400,35 +421,36 @@ fn check_password_policy(pool: &PoolConfig, pw: &str) -> Result<(), ApiError> {
         .map_err(|m| ApiError::new(CognitoErrorCode::InvalidPasswordException, m))
 }
 
-fn validate_attributes(attrs: &[(String, String)]) -> Result<(), ApiError> {
+fn validate_attributes(pool: &PoolConfig, attrs: &[(String, String)]) -> Result<(), ApiError> {
+    // Every name is in the schema, so a longer list can only repeat names.
+    let most = STANDARD_ATTRIBUTES.len() + VERIFICATION_FLAGS.len() + MAX_CUSTOM_ATTRIBUTES;
+    if attrs.len() > most {
+        return Err(ApiError::invalid_param(format!(
+            "Attributes did not conform to the schema: at most {most} attributes"
+        )));
+    }
     for (n, v) in attrs {
+        if let Some(name) = n.strip_prefix("custom:") {
+            let Some(decl) = pool.custom_attribute(n) else {
+                return Err(ApiError::invalid_param(format!(
+                    "Attributes did not conform to the schema: custom:{name}: Attribute does not exist in the schema."
+                )));
+            };
+            if v.chars().count() > decl.max_length {
+                return Err(ApiError::invalid_param(format!(
+                    "Attributes did not conform to the schema: {n}: String must be no longer than {} characters",
+                    decl.max_length
+                )));
+            }
+        }
         if n == "sub" {
             return Err(ApiError::invalid_param(format!(
                 "{n}: Attribute cannot be updated."
             )));
         }
-        let standard = [
-            "email",
-            "email_verified",
-            "phone_number",
-            "phone_number_verified",
-            "name",
-            "given_name",
-            "family_name",
-            "middle_name",
-            "nickname",
-            "preferred_username",
-            "profile",
-            "picture",
-            "website",
-            "gender",
-            "birthdate",
-            "zoneinfo",
-            "locale",
-            "address",
-            "updated_at",
-        ];
-        if !standard.contains(&n.as_str()) && !n.starts_with("custom:") {
+        let known =
+            STANDARD_ATTRIBUTES.contains(&n.as_str()) || VERIFICATION_FLAGS.contains(&n.as_str());
+        if !known && !n.starts_with("custom:") {
             return Err(ApiError::invalid_param(format!(
                 "Attributes did not conform to the schema: {n}: Attribute does not exist in the schema."
             )));
@@ -440,17 +462,46 @@ fn validate_attributes(attrs: &[(String, String)]) -> Result<(), ApiError> {
     Ok(())
 }
 
-fn is_email(v: &str) -> bool {
-    match v.split_once('@') {
-        Some((l, d)) => {
-            !l.is_empty()
-                && d.contains('.')
-                && !d.starts_with('.')
-                && !d.ends_with('.')
-                && !v.contains(char::is_whitespace)
+/// NotAuthorizedException `A client attempted to write unauthorized attribute` (AWS's answer)
+/// unless `client` may write every one of `names`: never a verification flag, and only what
+/// its `write_attributes` allow.
+fn check_writable<'n>(
+    client: &ClientConfig,
+    names: impl IntoIterator<Item = &'n str>,
+) -> Result<(), ApiError> {
+    for n in names {
+        if !client.can_write(n) {
+            tracing::info!(client = %client.id, attribute = n, "refused a write of an attribute the client may not write");
+            return Err(ApiError::not_authorized(
+                "A client attempted to write unauthorized attribute",
+            ));
         }
-        None => false,
     }
+    Ok(())
+}
+
+/// The user's attributes `client` may read, `sub` first (GetUser).
+fn readable_attributes(user: &User, client: Option<&ClientConfig>) -> Vec<ops::AttributeType> {
+    user.attribute_list()
+        .into_iter()
+        .filter(|a| a.name == "sub" || client.is_none_or(|c| c.can_read(&a.name)))
+        .collect()
+}
+
+fn is_email(v: &str) -> bool {
+    auth::is_email(v)
+}
+
+/// With `email_alias`, a username may not look like an email (AWS), or it would shadow the
+/// sign-in of the user whose verified email it is.
+fn check_username_for_pool(pool: &PoolConfig, name: &str) -> Result<(), ApiError> {
+    check_username(name)?;
+    if pool.email_alias && is_email(name) {
+        return Err(ApiError::invalid_param(
+            "Username cannot be of email format, since user pool is configured for email alias.",
+        ));
+    }
+    Ok(())
 }
 
 fn load_user(tx: &Tx<'_>, pool: &PoolConfig, name: &str) -> Result<User, ApiError> {
@@ -484,9 +535,26 @@ fn hide_unknown(pool: &PoolConfig, e: ApiError, hidden: fn() -> ApiError) -> Api
     }
 }
 
-/// A `CodeDeliveryDetails` for a user that does not exist (PreventUserExistenceErrors).
-fn fake_delivery() -> Result<Value, ApiError> {
-    code_sent(auth::delivery("user@example.com", "email"))
+/// A `CodeDeliveryDetails` for a user that does not exist (PreventUserExistenceErrors),
+/// shaped like a real one: for an email-shaped name the mask of that address (what a real
+/// user found by their email alias shows), otherwise the name's first letter and a domain
+/// letter that is stable per pool and name, never one constant a prober could recognise.
+fn fake_delivery(
+    state: &AppState,
+    tx: &Tx<'_>,
+    pool: &PoolConfig,
+    username: &str,
+) -> Result<Value, ApiError> {
+    auth::count_delivery(state, tx, pool, username)?;
+    if auth::is_email(username) {
+        return code_sent(auth::delivery(username, "email"));
+    }
+    let mac = fake_user_mac(state, pool, "destination", username);
+    let letters = b"abcdefghijklmnopqrstuvwxyz";
+    let domain = letters[usize::from(mac.first().copied().unwrap_or(0)) % letters.len()];
+    let first: String = username.chars().take(1).collect::<String>().to_lowercase();
+    let fake = format!("{first}@{}.example", char::from(domain));
+    code_sent(auth::delivery(&fake, "email"))
 }
 
 /// The answer of the operations that send a code: where it went.
@@ -546,12 +614,15 @@ fn fake_srp_challenge(
 ) -> Result<Value, ApiError> {
     let salt = fake_user_mac(state, pool, "salt", username)[..16].to_vec();
     let user_id = fake_user_id(state, pool, username);
-    let v = cognito_srp::make_verifier(
-        pool.srp_pool_name(),
-        &user_id,
-        &util::random_token(16),
-        &salt,
-    );
+    // B from the dummy user's verifier (the same one modular exponentiation a real user's
+    // challenge costs) under the stable fake salt, which no password can match anyway.
+    let dummy = state
+        .dummy_user(pool)
+        .ok_or_else(|| ApiError::internal("no keys for the pool"))?;
+    let v = cognito_srp::Verifier {
+        salt_hex: util::salt_hex(&salt),
+        verifier_hex: dummy.verifier_hex.clone(),
+    };
     srp_challenge(state, pool, client, a_pub, &v, "", &user_id)
 }
 
@@ -647,7 +718,7 @@ fn peek_session_user(state: &AppState, session: &str) -> Result<Option<String>, 
     let key = util::sha256_hex(session);
     state
         .store
-        .tx(|tx| Ok(tx.get::<SessionRec>("session", &key)?.map(|r| r.username)))
+        .read(|tx| Ok(tx.get::<SessionRec>("session", &key)?.map(|r| r.username)))
 }
 
 /// The stored username a request's name resolves to, if any (to compute an SRP verifier before
@@ -659,7 +730,7 @@ fn peek_username(
 ) -> Result<Option<String>, ApiError> {
     state
         .store
-        .tx(|tx| Ok(auth::find_user(tx, pool, name)?.map(|u| u.username)))
+        .read(|tx| Ok(auth::find_user(tx, pool, name)?.map(|u| u.username)))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -668,13 +739,14 @@ fn peek_username(
 fn sign_up(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
     let (pool, client) = client(state, r)?;
     let username = r.req_str("Username", 128)?;
-    let password = r.req_str("Password", 256)?;
+    let password = r.password("Password")?;
     let secret_hash = r.opt_str("SecretHash", 128)?;
     let attrs = r.attributes("UserAttributes")?.unwrap_or_default();
     let _ = r.attributes("ValidationData")?;
-    check_username(username)?;
+    check_username_for_pool(pool, username)?;
     check_secret_hash(client, &[username], secret_hash)?;
-    validate_attributes(&attrs)?;
+    validate_attributes(pool, &attrs)?;
+    check_writable(client, attrs.iter().map(|(n, _)| n.as_str()))?;
     // SignUp words it differently from the other operations (as observed from AWS).
     check_password_policy(pool, password).map_err(|e| ApiError {
         message: e.message.replace(
@@ -686,9 +758,7 @@ fn sign_up(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
     let now = state.now();
     let mut user = User::new(username, now);
     for (n, v) in attrs {
-        if n != "email_verified" && n != "phone_number_verified" {
-            user.attributes.insert(n, v);
-        }
+        user.attributes.insert(n, v);
     }
     if user.attr("email").is_some() {
         user.attributes
@@ -732,14 +802,14 @@ fn confirm_sign_up(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
     let username = r.req_str("Username", 128)?;
     let code = r.req_str("ConfirmationCode", 2048)?;
     let secret_hash = r.opt_str("SecretHash", 128)?;
-    let _ = r.opt_bool("ForceAliasCreation")?;
+    let force_alias = r.opt_bool("ForceAliasCreation")?.unwrap_or(false);
     check_secret_hash(client, &[username], secret_hash)?;
     state
         .store
         .tx(|tx| -> Result<auth::Counted<Value>, ApiError> {
             let mut user = load_user(tx, pool, username)
                 .map_err(|e| hide_unknown(pool, e, ApiError::code_mismatch))?;
-            if user.status != "UNCONFIRMED" {
+            if user.status != UserStatus::Unconfirmed {
                 return Err(ApiError::not_authorized(format!(
                     "User cannot be confirmed. Current status is {}",
                     user.status
@@ -748,8 +818,9 @@ fn confirm_sign_up(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
             if let Err(wrong) = auth::take_code(state, tx, pool, &user, "SignUp", "email", code)? {
                 return Ok(Err(wrong));
             }
-            user.status = "CONFIRMED".into();
-            if user.attr("email").is_some() {
+            user.status = UserStatus::Confirmed;
+            if let Some(email) = user.attr("email").map(str::to_string) {
+                auth::claim_email_alias(tx, pool, &user, &email, force_alias)?;
                 user.attributes
                     .insert("email_verified".into(), "true".into());
             }
@@ -766,9 +837,9 @@ fn resend_confirmation_code(state: &AppState, r: &Req<'_>) -> Result<Value, ApiE
     check_secret_hash(client, &[username], secret_hash)?;
     state.store.tx(|tx| {
         let Some(user) = load_user_unless_hidden(tx, pool, username)? else {
-            return fake_delivery();
+            return fake_delivery(state, tx, pool, username);
         };
-        if user.status != "UNCONFIRMED" {
+        if user.status != UserStatus::Unconfirmed {
             return Err(ApiError::invalid_param("User is already confirmed."));
         }
         let d = auth::send_code(
@@ -815,6 +886,13 @@ fn initiate_auth(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
             .any(|a| a == f.as_str() || a.strip_prefix("ALLOW_") == Some(f.as_str()))
     };
     match AuthFlow::from_wire(flow) {
+        AuthFlow::RefreshTokenAuth | AuthFlow::RefreshToken if client.refresh_token_rotation => {
+            // AWS: rotation must go through GetTokensFromRefreshToken; REFRESH_TOKEN_AUTH would
+            // keep the old token alive.
+            Err(ApiError::invalid_param(format!(
+                "{flow} flow not enabled for this client: refresh token rotation is on, use GetTokensFromRefreshToken"
+            )))
+        }
         AuthFlow::RefreshTokenAuth | AuthFlow::RefreshToken => {
             let token = need(&params, "REFRESH_TOKEN")?;
             state
@@ -861,11 +939,13 @@ fn initiate_auth(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
             )?;
             let Some(user) = state
                 .store
-                .tx(|tx| load_user_unless_hidden(tx, pool, username))?
+                .read(|tx| load_user_unless_hidden(tx, pool, username))?
             else {
                 return fake_srp_challenge(state, pool, client, username, a_pub);
             };
-            if !user.enabled {
+            // With PreventUserExistenceErrors, `User is disabled.` only follows a correct
+            // password (password_result), or it would confirm the user exists.
+            if !user.enabled && !pool.prevent_user_existence_errors {
                 return Err(ApiError::not_authorized("User is disabled."));
             }
             auth::check_lockout(&user, state.now())?;
@@ -887,11 +967,18 @@ fn initiate_auth(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
                 &[username],
                 params.get("SECRET_HASH").map(String::as_str),
             )?;
-            let user = state
+            let Some(user) = state
                 .store
-                .tx(|tx| load_user(tx, pool, username))
-                .map_err(|e| hide_unknown(pool, e, ApiError::bad_credentials))?;
-            if !user.enabled {
+                .read(|tx| load_user_unless_hidden(tx, pool, username))?
+            else {
+                // The same password work (and a store round trip) as for a real user.
+                state.dummy_password_check(pool, password);
+                state
+                    .store
+                    .read(|tx| load_user_unless_hidden(tx, pool, username))?;
+                return Err(ApiError::bad_credentials());
+            };
+            if !user.enabled && !pool.prevent_user_existence_errors {
                 return Err(ApiError::not_authorized("User is disabled."));
             }
             auth::check_lockout(&user, state.now())?;
@@ -928,6 +1015,9 @@ fn password_result(
                 auth::save_user(tx, pool, &user)?;
                 return Ok(Err(ApiError::bad_credentials()));
             }
+            if !user.enabled {
+                return Ok(Err(ApiError::not_authorized("User is disabled.")));
+            }
             if user.failed_attempts != 0 || user.lockout_until != 0 {
                 user.failed_attempts = 0;
                 user.lockout_until = 0;
@@ -950,7 +1040,7 @@ impl Next<'_> {
         reply(&match self {
             Next::Reply(r) => *r,
             Next::Tokens(t) => ops::InitiateAuthResponse {
-                authentication_result: Some(t.sign(state)),
+                authentication_result: Some(t.sign(state)?),
                 challenge_parameters: Some(ops::ParamMap::new()),
                 ..ops::InitiateAuthResponse::default()
             },
@@ -986,18 +1076,18 @@ fn next_step<'s>(
         ))))
     };
     auth::check_password_status(user, now)?;
-    match user.status.as_str() {
-        "UNCONFIRMED" => {
+    match user.status {
+        UserStatus::Unconfirmed => {
             return Err(ApiError::new(
                 CognitoErrorCode::UserNotConfirmedException,
                 "User is not confirmed.",
             ))
         }
-        "FORCE_CHANGE_PASSWORD" => {
+        UserStatus::ForceChangePassword => {
             let attrs: Map<String, Value> = user
                 .attributes
                 .iter()
-                .filter(|(k, _)| !k.ends_with("_verified"))
+                .filter(|(k, _)| !k.ends_with("_verified") && client.can_read(k))
                 .map(|(k, v)| (k.clone(), json!(v)))
                 .collect();
             return ask(
@@ -1114,12 +1204,11 @@ fn respond_to_auth_challenge(state: &AppState, r: &Req<'_>) -> Result<Value, Api
                                 .map(|n| (n.to_string(), v.clone()))
                         })
                         .collect();
-                    validate_attributes(&attrs)?;
-                    for (n, v) in attrs {
-                        user.attributes.insert(n, v);
-                    }
+                    validate_attributes(pool, &attrs)?;
+                    check_writable(client, attrs.iter().map(|(n, _)| n.as_str()))?;
+                    set_attributes(&mut user, attrs);
                     user.apply_password(pool.srp_pool_name(), new_pw, pre.as_ref());
-                    user.status = "CONFIRMED".into();
+                    user.status = UserStatus::Confirmed;
                     user.temp_password_expires = None;
                     user.modified = state.now();
                     auth::save_user(tx, pool, &user)?;
@@ -1141,8 +1230,11 @@ fn respond_to_auth_challenge(state: &AppState, r: &Req<'_>) -> Result<Value, Api
                         }
                         let mut user = load_user(tx, pool, &rec.username)?;
                         check_challenge_secret_hash(client, &resp, &user)?;
+                        auth::check_mfa_throttle(state, tx, pool, &user)?;
                         // A code is good once: replaying it within its ±30 s window is refused.
-                        if !user.take_totp(code, state.now()) {
+                        let right = user.take_totp(code, state.now());
+                        auth::record_mfa_result(state, tx, pool, &user, right)?;
+                        if !right {
                             auth::count_wrong_session_code(tx, &util::sha256_hex(session), rec)?;
                             return Ok(Err(ApiError::new(
                                 CognitoErrorCode::CodeMismatchException,
@@ -1217,11 +1309,26 @@ fn password_verifier(
         }
         if rec.username.is_empty() {
             // The challenge of a user that does not exist (PreventUserExistenceErrors).
-            return Err(ApiError::bad_credentials());
+            return Ok((rec, None));
         }
         let user = load_user(tx, pool, &rec.username)?;
-        Ok((rec, user))
+        Ok((rec, Some(user)))
     })?;
+    let Some(user) = user else {
+        // The same verification work as for a real user, then the answer of a wrong password.
+        if let Some(dummy) = state.dummy_user(pool) {
+            let _ = srp_claim_ok(
+                pool,
+                &rec,
+                dummy,
+                &dummy.username,
+                block,
+                timestamp,
+                signature,
+            );
+        }
+        return Err(ApiError::bad_credentials());
+    };
     if username.to_lowercase() != user.username.to_lowercase() {
         let alias_ok = user
             .verified_email()
@@ -1242,22 +1349,45 @@ fn password_verifier(
         tracing::info!(username = %user.username, timestamp, "SRP TIMESTAMP malformed or too far from the server clock");
         return Err(ApiError::not_authorized("Incorrect username or password."));
     }
-    let b = hex::decode(&rec.b_hex).map_err(|_| ApiError::internal("corrupt SRP state"))?;
+    let ok = srp_claim_ok(
+        pool,
+        &rec,
+        &user,
+        &user.username,
+        block,
+        timestamp,
+        signature,
+    );
+    password_result(state, pool, client, &user.username, ok)
+}
+
+/// Verifies a PASSWORD_CLAIM_SIGNATURE against `user`'s verifier and the stored SRP state.
+fn srp_claim_ok(
+    pool: &PoolConfig,
+    rec: &SrpRec,
+    user: &User,
+    user_id_for_srp: &str,
+    block: &str,
+    timestamp: &str,
+    signature: &str,
+) -> bool {
+    let Ok(b) = hex::decode(&rec.b_hex) else {
+        return false;
+    };
     let verifier = user.verifier();
-    let ok = cognito_srp::ServerEphemeral::new(&b, &verifier)
+    cognito_srp::ServerEphemeral::new(&b, &verifier)
         .ok()
         .is_some_and(|eph| {
             let check = cognito_srp::ClaimCheck {
                 pool_name: pool.srp_pool_name(),
-                user_id_for_srp: &user.username,
+                user_id_for_srp,
                 a_pub_hex: &rec.a_pub_hex,
                 secret_block_b64: block,
                 timestamp,
                 signature_b64: signature,
             };
             cognito_srp::verify_password_claim(&eph, &verifier, &check).is_ok()
-        });
-    password_result(state, pool, client, &user.username, ok)
+        })
 }
 
 fn get_tokens_from_refresh_token(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
@@ -1269,23 +1399,16 @@ fn get_tokens_from_refresh_token(state: &AppState, r: &Req<'_>) -> Result<Value,
     state
         .store
         .tx(|tx| {
-            let mut t = auth::refresh(state, tx, pool, client, token)?;
+            let t = auth::refresh(state, tx, pool, client, token)?;
             if client.refresh_token_rotation {
-                // Rotation: a new refresh token in the same family; the old one stops working now.
-                let old = util::sha256_hex(token);
-                let fkey: Option<String> = tx.get("refresh", &old)?;
-                if let Some(fkey) = fkey {
-                    let new = util::random_token(96);
-                    tx.put("refresh", &util::sha256_hex(&new), &fkey)?;
-                    tx.delete("refresh", &old)?;
-                    t = t.with_refresh_token(new);
-                }
+                auth::rotate(state, tx, client, token, t)
+            } else {
+                Ok(t)
             }
-            Ok(t)
         })
         .and_then(|t| {
             reply(&ops::GetTokensFromRefreshTokenResponse {
-                authentication_result: t.sign(state),
+                authentication_result: t.sign(state)?,
             })
         })
 }
@@ -1298,8 +1421,26 @@ fn with_access<T>(
     r: &Req<'_>,
     f: impl FnOnce(&Tx<'_>, &PoolConfig, User) -> Result<T, ApiError>,
 ) -> Result<T, ApiError> {
+    with_access_in(state, r, false, f)
+}
+
+/// [`with_access`] for an operation that only reads (GetUser): on a read connection.
+fn with_access_read<T>(
+    state: &AppState,
+    r: &Req<'_>,
+    f: impl FnOnce(&Tx<'_>, &PoolConfig, User) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    with_access_in(state, r, true, f)
+}
+
+fn with_access_in<T>(
+    state: &AppState,
+    r: &Req<'_>,
+    read_only: bool,
+    f: impl FnOnce(&Tx<'_>, &PoolConfig, User) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
     let token = r.req_str("AccessToken", 131_072)?;
-    state.store.tx(|tx| {
+    let run = |tx: &Tx<'_>| {
         let ctx = auth::validate_access(state, tx, token)?;
         let pool = state
             .pool(&ctx.pool_id)
@@ -1315,7 +1456,12 @@ fn with_access<T>(
             ));
         }
         f(tx, pool, ctx.user)
-    })
+    };
+    if read_only {
+        state.store.read(run)
+    } else {
+        state.store.tx(run)
+    }
 }
 
 fn client_of_token(r: &Req<'_>) -> String {
@@ -1331,6 +1477,41 @@ fn client_of_token(r: &Req<'_>) -> String {
         .unwrap_or_default()
 }
 
+/// The app client an access token was issued to (its `client_id` claim).
+fn token_client<'s>(state: &'s AppState, client_id: &str) -> Result<&'s ClientConfig, ApiError> {
+    state
+        .client(client_id)
+        .map(|(_, c)| c)
+        .ok_or_else(|| ApiError::not_authorized("Invalid Access Token"))
+}
+
+/// Writes attributes (an empty value removes one); a changed `email` or `phone_number` loses
+/// its verification. Returns which of the two changed.
+fn set_attributes(user: &mut User, attrs: Vec<(String, String)>) -> Vec<&'static str> {
+    let mut changed = Vec::new();
+    for (n, v) in attrs {
+        for verifiable in ["email", "phone_number"] {
+            if n == verifiable && user.attr(verifiable) != Some(v.as_str()) {
+                changed.push(verifiable);
+            }
+        }
+        if v.is_empty() {
+            user.attributes.remove(&n);
+        } else {
+            user.attributes.insert(n, v);
+        }
+    }
+    for c in &changed {
+        if user.attr(c).is_some() {
+            user.attributes
+                .insert(format!("{c}_verified"), "false".into());
+        } else {
+            user.attributes.remove(&format!("{c}_verified"));
+        }
+    }
+    changed
+}
+
 fn mfa_settings(user: &User) -> (Option<&'static str>, Vec<&'static str>) {
     if user.totp_enabled {
         (Some("SOFTWARE_TOKEN_MFA"), vec!["SOFTWARE_TOKEN_MFA"])
@@ -1340,11 +1521,13 @@ fn mfa_settings(user: &User) -> (Option<&'static str>, Vec<&'static str>) {
 }
 
 fn get_user(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
-    with_access(state, r, |_, _, user| {
+    let client_id = client_of_token(r);
+    with_access_read(state, r, |_, _, user| {
         let (pref, list) = mfa_settings(&user);
+        let client = token_client(state, &client_id)?;
         reply(&ops::GetUserResponse {
             username: Username::new(user.username.as_str()),
-            user_attributes: user.attribute_list(),
+            user_attributes: readable_attributes(&user, Some(client)),
             mfa_options: None,
             preferred_mfa_setting: pref.map(str::to_owned),
             user_mfa_setting_list: pref.map(|_| list.into_iter().map(str::to_owned).collect()),
@@ -1356,28 +1539,15 @@ fn update_user_attributes(state: &AppState, r: &Req<'_>) -> Result<Value, ApiErr
     let attrs = r
         .attributes("UserAttributes")?
         .ok_or_else(|| ApiError::invalid_param("1 validation error detected: Value null at 'userAttributes' failed to satisfy constraint: Member must not be null"))?;
-    validate_attributes(&attrs)?;
     let client_id = client_of_token(r);
     with_access(state, r, |tx, pool, mut user| {
+        validate_attributes(pool, &attrs)?;
+        check_writable(
+            token_client(state, &client_id)?,
+            attrs.iter().map(|(n, _)| n.as_str()),
+        )?;
         let mut list = Vec::new();
-        let mut email_changed = false;
-        for (n, v) in attrs {
-            if n == "email_verified" || n == "phone_number_verified" {
-                continue;
-            }
-            if n == "email" && user.attr("email") != Some(v.as_str()) {
-                email_changed = true;
-            }
-            if v.is_empty() {
-                user.attributes.remove(&n);
-            } else {
-                user.attributes.insert(n, v);
-            }
-        }
-        if email_changed {
-            user.attributes
-                .insert("email_verified".into(), "false".into());
-        }
+        let email_changed = set_attributes(&mut user, attrs).contains(&"email");
         user.modified = state.now();
         auth::save_user(tx, pool, &user)?;
         if email_changed && pool.auto_verified_attributes.iter().any(|a| a == "email") {
@@ -1430,6 +1600,11 @@ fn verify_user_attribute(state: &AppState, r: &Req<'_>) -> Result<Value, ApiErro
         {
             return Ok(Err(wrong));
         }
+        if attr == "email" {
+            if let Some(email) = user.attr("email").map(str::to_string) {
+                auth::claim_email_alias(tx, pool, &user, &email, false)?;
+            }
+        }
         user.attributes
             .insert(format!("{attr}_verified"), "true".into());
         user.modified = state.now();
@@ -1439,8 +1614,8 @@ fn verify_user_attribute(state: &AppState, r: &Req<'_>) -> Result<Value, ApiErro
 }
 
 fn change_password(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
-    let previous = r.req_str("PreviousPassword", 256)?.to_string();
-    let proposed = r.req_str("ProposedPassword", 256)?.to_string();
+    let previous = r.password("PreviousPassword")?.to_string();
+    let proposed = r.password("ProposedPassword")?.to_string();
     let (pool_id, user) = with_access(state, r, |_, pool, user| Ok((pool.id.clone(), user)))?;
     let pool = state
         .pool(&pool_id)
@@ -1494,7 +1669,7 @@ fn revoke_token(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
         ));
     }
     state.store.tx(|tx| {
-        if let Some(fkey) = tx.get::<String>("refresh", &util::sha256_hex(token))? {
+        if let Some(fkey) = auth::refresh_family_key(state, tx, token)? {
             if let Some(mut fam) = tx.get::<crate::state::Family>("family", &fkey)? {
                 if fam.client_id != client.id {
                     return Err(ApiError::new(
@@ -1521,7 +1696,12 @@ fn delete_user_attributes(state: &AppState, r: &Req<'_>) -> Result<Value, ApiErr
             "Cannot delete the non-mutable attribute {n}"
         )));
     }
+    let client_id = client_of_token(r);
     with_access(state, r, |tx, pool, mut user| {
+        check_writable(
+            token_client(state, &client_id)?,
+            names.iter().map(String::as_str),
+        )?;
         for n in &names {
             user.attributes.remove(n);
             if n == "email" || n == "phone_number" {
@@ -1536,7 +1716,7 @@ fn delete_user_attributes(state: &AppState, r: &Req<'_>) -> Result<Value, ApiErr
 
 fn delete_user(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
     with_access(state, r, |tx, pool, user| {
-        auth::revoke_all(tx, &pool.id, &user.username)?;
+        auth::forget_sign_ins(tx, &pool.id, &user.username, true)?;
         tx.delete("user", &user_key(&pool.id, &user.username))?;
         Ok(json!({}))
     })
@@ -1552,9 +1732,9 @@ fn forgot_password(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
     check_secret_hash(client, &[username], secret_hash)?;
     state.store.tx(|tx| {
         let Some(user) = load_user_unless_hidden(tx, pool, username)? else {
-            return fake_delivery();
+            return fake_delivery(state, tx, pool, username);
         };
-        if user.attr("email").is_none() || (user.verified_email().is_none() && user.status == "CONFIRMED") {
+        if user.attr("email").is_none() || (user.verified_email().is_none() && user.status == UserStatus::Confirmed) {
             return Err(ApiError::invalid_param(
                 "Cannot reset password for the user as there is no registered/verified email or phone_number",
             ));
@@ -1568,7 +1748,7 @@ fn confirm_forgot_password(state: &AppState, r: &Req<'_>) -> Result<Value, ApiEr
     let (pool, client) = client(state, r)?;
     let username = r.req_str("Username", 128)?;
     let code = r.req_str("ConfirmationCode", 2048)?;
-    let password = r.req_str("Password", 256)?;
+    let password = r.password("Password")?;
     let secret_hash = r.opt_str("SecretHash", 128)?;
     check_secret_hash(client, &[username], secret_hash)?;
     check_password_policy(pool, password)?;
@@ -1585,8 +1765,8 @@ fn confirm_forgot_password(state: &AppState, r: &Req<'_>) -> Result<Value, ApiEr
                 return Ok(Err(wrong));
             }
             user.apply_password(pool.srp_pool_name(), password, pre.as_ref());
-            if user.status != "UNCONFIRMED" {
-                user.status = "CONFIRMED".into();
+            if user.status != UserStatus::Unconfirmed {
+                user.status = UserStatus::Confirmed;
             }
             user.failed_attempts = 0;
             user.lockout_until = 0;
@@ -1769,12 +1949,16 @@ fn user_type(user: &User, attr_key: &str) -> Value {
 fn admin_create_user(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
     let pool = admin_pool(state, r)?;
     let username = r.req_str("Username", 128)?;
-    let temp = r.opt_str("TemporaryPassword", 256)?;
+    let temp = r.opt_str("TemporaryPassword", util::MAX_PASSWORD_CHARS)?;
+    if let Some(t) = temp {
+        check_password_member("TemporaryPassword", t)?;
+    }
     let attrs = r.attributes("UserAttributes")?.unwrap_or_default();
     let _ = r.attributes("ValidationData")?;
     let action = r.opt_str("MessageAction", 16)?;
-    check_username(username)?;
-    validate_attributes(&attrs)?;
+    let force_alias = r.opt_bool("ForceAliasCreation")?.unwrap_or(false);
+    check_username_for_pool(pool, username)?;
+    validate_attributes(pool, &attrs)?;
     if let Some(a) = action {
         check_enum("MessageAction", a, &["RESEND", "SUPPRESS"])?;
     }
@@ -1790,7 +1974,7 @@ fn admin_create_user(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
     let user = state.store.tx(|tx| {
         let existing = tx.get::<User>("user", &user_key(&pool.id, username))?;
         let mut user = match (existing, action) {
-            (Some(u), Some("RESEND")) if u.status == "FORCE_CHANGE_PASSWORD" => u,
+            (Some(u), Some("RESEND")) if u.status == UserStatus::ForceChangePassword => u,
             (Some(_), Some("RESEND")) => {
                 return Err(ApiError::new(
                     CognitoErrorCode::UnsupportedUserStateException,
@@ -1812,7 +1996,10 @@ fn admin_create_user(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
                 u
             }
         };
-        user.status = "FORCE_CHANGE_PASSWORD".into();
+        if let Some(email) = user.verified_email().map(str::to_string) {
+            auth::claim_email_alias(tx, pool, &user, &email, force_alias)?;
+        }
+        user.status = UserStatus::ForceChangePassword;
         user.temp_password_expires =
             Some(now + pool.password_policy.temporary_password_validity_days * 86_400);
         user.apply_password(pool.srp_pool_name(), &temp, Some(&pre));
@@ -1835,7 +2022,7 @@ fn admin_create_user(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
 fn admin_get_user(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
     let pool = admin_pool(state, r)?;
     let username = r.req_str("Username", 128)?;
-    state.store.tx(|tx| {
+    state.store.read(|tx| {
         let user = load_user(tx, pool, username)?;
         let mut v = user_type(&user, "UserAttributes");
         let (pref, list) = mfa_settings(&user);
@@ -1852,7 +2039,7 @@ fn admin_delete_user(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
     let username = r.req_str("Username", 128)?;
     state.store.tx(|tx| {
         let user = load_user(tx, pool, username)?;
-        auth::revoke_all(tx, &pool.id, &user.username)?;
+        auth::forget_sign_ins(tx, &pool.id, &user.username, true)?;
         tx.delete("user", &user_key(&pool.id, &user.username))?;
         Ok(json!({}))
     })
@@ -1863,13 +2050,13 @@ fn admin_confirm_sign_up(state: &AppState, r: &Req<'_>) -> Result<Value, ApiErro
     let username = r.req_str("Username", 128)?;
     state.store.tx(|tx| {
         let mut user = load_user(tx, pool, username)?;
-        if user.status != "UNCONFIRMED" {
+        if user.status != UserStatus::Unconfirmed {
             return Err(ApiError::not_authorized(format!(
                 "User cannot be confirmed. Current status is {}",
                 user.status
             )));
         }
-        user.status = "CONFIRMED".into();
+        user.status = UserStatus::Confirmed;
         user.modified = state.now();
         auth::save_user(tx, pool, &user)?;
         Ok(json!({}))
@@ -1879,7 +2066,7 @@ fn admin_confirm_sign_up(state: &AppState, r: &Req<'_>) -> Result<Value, ApiErro
 fn admin_set_user_password(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
     let pool = admin_pool(state, r)?;
     let username = r.req_str("Username", 128)?;
-    let password = r.req_str("Password", 256)?;
+    let password = r.password("Password")?;
     let permanent = r.opt_bool("Permanent")?.unwrap_or(false);
     check_password_policy(pool, password)?;
     let pre = peek_username(state, pool, username)?
@@ -1888,10 +2075,10 @@ fn admin_set_user_password(state: &AppState, r: &Req<'_>) -> Result<Value, ApiEr
         let mut user = load_user(tx, pool, username)?;
         user.apply_password(pool.srp_pool_name(), password, pre.as_ref());
         if permanent {
-            user.status = "CONFIRMED".into();
+            user.status = UserStatus::Confirmed;
             user.temp_password_expires = None;
         } else {
-            user.status = "FORCE_CHANGE_PASSWORD".into();
+            user.status = UserStatus::ForceChangePassword;
             user.temp_password_expires =
                 Some(state.now() + pool.password_policy.temporary_password_validity_days * 86_400);
         }
@@ -1912,8 +2099,9 @@ fn admin_set_enabled(state: &AppState, r: &Req<'_>, enabled: bool) -> Result<Val
         user.modified = state.now();
         auth::save_user(tx, pool, &user)?;
         if !enabled {
-            // AWS: "deactivates a user and revokes all access tokens for the user".
-            auth::revoke_all(tx, &pool.id, &user.username)?;
+            // AWS: "deactivates a user and revokes all access tokens for the user"; the
+            // hosted-UI sessions and pending codes go too, so re-enabling revives none of them.
+            auth::forget_sign_ins(tx, &pool.id, &user.username, false)?;
         }
         Ok(json!({}))
     })

@@ -9,8 +9,8 @@ use serde_json::{json, Map, Value};
 
 use crate::config::{ClientConfig, PoolConfig};
 use crate::error::ApiError;
-use crate::state::{family_key, user_key, AppState, CodeRec, Family, SessionRec, User};
-use crate::store::Tx;
+use crate::state::{family_key, user_key, AppState, CodeRec, Family, SessionRec, User, UserStatus};
+use crate::store::{StoreError, Tx};
 use crate::util;
 
 /// Failed attempts before the lockout starts (AWS: 5).
@@ -29,23 +29,106 @@ pub fn find_user(tx: &Tx<'_>, pool: &PoolConfig, name: &str) -> Result<Option<Us
         return Ok(Some(u));
     }
     if pool.email_alias && name.contains('@') {
-        let all: Vec<(String, User)> = tx.list("user", &format!("{}|", pool.id))?;
-        let lname = name.to_lowercase();
-        return Ok(all.into_iter().map(|(_, u)| u).find(|u| {
-            u.verified_email()
-                .is_some_and(|e| e.to_lowercase() == lname)
-        }));
+        return find_by_email_alias(tx, pool, name);
     }
     Ok(None)
 }
 
-/// Saves a user.
+/// Store key of an email alias: the pool and the lowercased address.
+fn alias_key(pool_id: &str, email: &str) -> String {
+    format!("{pool_id}|{}", email.to_lowercase())
+}
+
+/// The user whose verified email is `email`, through the alias index (one key lookup, never a
+/// scan). An index entry is only a hint: the user it names must still hold that verified email.
+///
+/// # Errors
+/// Storage failure.
+pub fn find_by_email_alias(
+    tx: &Tx<'_>,
+    pool: &PoolConfig,
+    email: &str,
+) -> Result<Option<User>, ApiError> {
+    let Some(username) = tx.get::<String>("alias", &alias_key(&pool.id, email))? else {
+        return Ok(None);
+    };
+    Ok(tx
+        .get::<User>("user", &user_key(&pool.id, &username))?
+        .filter(|u| {
+            u.verified_email()
+                .is_some_and(|e| e.eq_ignore_ascii_case(email))
+        }))
+}
+
+/// Saves a user, and points the email alias index at them while their email is verified.
 ///
 /// # Errors
 /// Storage failure.
 pub fn save_user(tx: &Tx<'_>, pool: &PoolConfig, user: &User) -> Result<(), ApiError> {
     tx.put("user", &user_key(&pool.id, &user.username), user)?;
+    index_alias(tx, &pool.id, user)?;
     Ok(())
+}
+
+/// Points the alias index at `user` for their verified email, if any.
+///
+/// # Errors
+/// Storage failure.
+pub fn index_alias(tx: &Tx<'_>, pool_id: &str, user: &User) -> Result<(), StoreError> {
+    if let Some(email) = user.verified_email() {
+        tx.put("alias", &alias_key(pool_id, email), &user.username)?;
+    }
+    Ok(())
+}
+
+/// Before `user`'s `email` becomes verified in an `email_alias` pool: the address may be no
+/// other user's verified email (AWS's alias uniqueness). With `force` (ConfirmSignUp's
+/// `ForceAliasCreation`) the alias moves: the other user's email becomes unverified.
+///
+/// # Errors
+/// AliasExistsException `An account with the given email already exists.`; storage failure.
+pub fn claim_email_alias(
+    tx: &Tx<'_>,
+    pool: &PoolConfig,
+    user: &User,
+    email: &str,
+    force: bool,
+) -> Result<(), ApiError> {
+    if !pool.email_alias {
+        return Ok(());
+    }
+    let Some(mut other) = find_by_email_alias(tx, pool, email)? else {
+        return Ok(());
+    };
+    if other.sub == user.sub {
+        return Ok(());
+    }
+    if !force {
+        return Err(ApiError::new(
+            CognitoErrorCode::AliasExistsException,
+            "An account with the given email already exists.",
+        ));
+    }
+    other
+        .attributes
+        .insert("email_verified".into(), "false".into());
+    tx.put("user", &user_key(&pool.id, &other.username), &other)?;
+    Ok(())
+}
+
+/// Whether `name` has the form of an email address (`local@domain.tld`).
+#[must_use]
+pub fn is_email(v: &str) -> bool {
+    match v.split_once('@') {
+        Some((l, d)) => {
+            !l.is_empty()
+                && d.contains('.')
+                && !d.starts_with('.')
+                && !d.ends_with('.')
+                && !v.contains(char::is_whitespace)
+        }
+        None => false,
+    }
 }
 
 /// Refuses while locked out after repeated wrong passwords.
@@ -66,12 +149,12 @@ pub fn check_lockout(user: &User, now: i64) -> Result<(), ApiError> {
 /// # Errors
 /// PasswordResetRequiredException; NotAuthorizedException `Temporary password has expired …`.
 pub fn check_password_status(user: &User, now: i64) -> Result<(), ApiError> {
-    match user.status.as_str() {
-        "RESET_REQUIRED" => Err(ApiError::new(
+    match user.status {
+        UserStatus::ResetRequired => Err(ApiError::new(
             CognitoErrorCode::PasswordResetRequiredException,
             "Password reset required for the user",
         )),
-        "FORCE_CHANGE_PASSWORD" if user.temp_password_expires.is_some_and(|e| now > e) => {
+        UserStatus::ForceChangePassword if user.temp_password_expires.is_some_and(|e| now > e) => {
             Err(ApiError::not_authorized(
                 "Temporary password has expired and must be reset by an administrator.",
             ))
@@ -97,6 +180,115 @@ pub fn count_wrong_session_code(
         tx.put("session", key, &rec)?;
     }
     Ok(())
+}
+
+/// Events of one user within a sliding window (code deliveries, wrong MFA codes), stored under
+/// the user's key; `expires` lets the purge drop it once the last event is out of the window.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+struct Window {
+    times: Vec<i64>,
+    expires: i64,
+}
+
+fn load_window(
+    tx: &Tx<'_>,
+    kind: &str,
+    key: &str,
+    now: i64,
+    secs: i64,
+) -> Result<Window, ApiError> {
+    let mut w: Window = tx.get(kind, key)?.unwrap_or_default();
+    w.times.retain(|t| *t > now - secs);
+    Ok(w)
+}
+
+fn push_window(
+    tx: &Tx<'_>,
+    kind: &str,
+    key: &str,
+    mut w: Window,
+    now: i64,
+    secs: i64,
+) -> Result<(), ApiError> {
+    w.times.push(now);
+    w.expires = now + secs;
+    tx.put(kind, key, &w)?;
+    Ok(())
+}
+
+/// Counts a code delivery to the user (or to a probed name that does not exist: the same
+/// limit, so a throttled answer does not tell them apart).
+///
+/// # Errors
+/// LimitExceededException `Attempt limit exceeded, please try after some time.` once the
+/// pool's `limits.code_deliveries` per window are used; storage failure.
+pub fn count_delivery(
+    state: &AppState,
+    tx: &Tx<'_>,
+    pool: &PoolConfig,
+    name: &str,
+) -> Result<(), ApiError> {
+    let (now, secs) = (state.now(), pool.limits.code_delivery_window_seconds);
+    let key = user_key(&pool.id, name);
+    let w = load_window(tx, "deliveries", &key, now, secs)?;
+    if w.times.len() >= pool.limits.code_deliveries as usize {
+        tracing::info!(pool = %pool.id, username = name, "code delivery limit reached");
+        return Err(ApiError::new(
+            CognitoErrorCode::LimitExceededException,
+            "Attempt limit exceeded, please try after some time.",
+        ));
+    }
+    push_window(tx, "deliveries", &key, w, now, secs)
+}
+
+/// Refuses MFA answers for a user with too many wrong MFA codes in the window, across all
+/// sessions (a session alone allows [`MAX_CODE_ATTEMPTS`], but a known password opens new
+/// ones).
+///
+/// # Errors
+/// TooManyRequestsException; storage failure.
+pub fn check_mfa_throttle(
+    state: &AppState,
+    tx: &Tx<'_>,
+    pool: &PoolConfig,
+    user: &User,
+) -> Result<(), ApiError> {
+    let w = load_window(
+        tx,
+        "mfafailures",
+        &user_key(&pool.id, &user.username),
+        state.now(),
+        pool.limits.mfa_failure_window_seconds,
+    )?;
+    if w.times.len() >= pool.limits.mfa_failures as usize {
+        return Err(ApiError::new(
+            CognitoErrorCode::TooManyRequestsException,
+            "Too many failed MFA attempts for the user, please try after some time.",
+        ));
+    }
+    Ok(())
+}
+
+/// Counts a wrong MFA code against the user ([`check_mfa_throttle`]); a right one clears the
+/// count (`ok`).
+///
+/// # Errors
+/// Storage failure.
+pub fn record_mfa_result(
+    state: &AppState,
+    tx: &Tx<'_>,
+    pool: &PoolConfig,
+    user: &User,
+    ok: bool,
+) -> Result<(), ApiError> {
+    let key = user_key(&pool.id, &user.username);
+    if ok {
+        tx.delete("mfafailures", &key)?;
+        return Ok(());
+    }
+    let (now, secs) = (state.now(), pool.limits.mfa_failure_window_seconds);
+    let w = load_window(tx, "mfafailures", &key, now, secs)?;
+    push_window(tx, "mfafailures", &key, w, now, secs)
 }
 
 /// Counts a wrong password: from the 5th failure on, a lockout of 1 s doubling up to 15 min.
@@ -129,6 +321,7 @@ pub fn send_code(
             "Cannot send a code: the user has no {attribute} attribute"
         )));
     };
+    count_delivery(state, tx, pool, &user.username)?;
     let code = util::random_code();
     let now = state.now();
     let key = format!(
@@ -335,8 +528,11 @@ pub struct Unsigned<'s> {
 
 impl Unsigned<'_> {
     /// Signs the ID and access tokens: the API's `AuthenticationResult`.
-    #[must_use]
-    pub fn sign(self, state: &AppState) -> AuthenticationResult {
+    ///
+    /// # Errors
+    /// InternalErrorException if the pool has no signing keys (cannot happen for a configured
+    /// pool: [`AppState::new`] makes them).
+    pub fn sign(self, state: &AppState) -> Result<AuthenticationResult, ApiError> {
         let mut t = mint(
             state,
             self.now,
@@ -347,9 +543,9 @@ impl Unsigned<'_> {
             self.nonce.as_deref(),
             self.with_id_token,
             self.with_at_hash,
-        );
+        )?;
         t.refresh_token = self.refresh_token.map(RefreshToken::new);
-        t
+        Ok(t)
     }
 
     /// Adds a (rotated) refresh token to the result.
@@ -409,6 +605,65 @@ pub fn issue<'s>(
     })
 }
 
+/// A refresh token rotated out within its client's grace period (`spent` records): it keeps
+/// working until `expires`.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct SpentRefresh {
+    family: String,
+    expires: i64,
+}
+
+/// The family key of a refresh token that still works: a live one, or one rotated out whose
+/// grace period has not ended.
+///
+/// # Errors
+/// Storage failure.
+pub fn refresh_family_key(
+    state: &AppState,
+    tx: &Tx<'_>,
+    token: &str,
+) -> Result<Option<String>, ApiError> {
+    let key = util::sha256_hex(token);
+    if let Some(fkey) = tx.get::<String>("refresh", &key)? {
+        return Ok(Some(fkey));
+    }
+    Ok(tx
+        .get::<SpentRefresh>("spent", &key)?
+        .filter(|s| state.now() <= s.expires)
+        .map(|s| s.family))
+}
+
+/// Refresh-token rotation: `t` gets a new refresh token in the same family, and `old` is spent
+/// at once, or after the client's `refresh_token_grace_seconds` (a retry within them works).
+///
+/// # Errors
+/// Storage failure.
+pub fn rotate<'s>(
+    state: &AppState,
+    tx: &Tx<'_>,
+    client: &ClientConfig,
+    old: &str,
+    t: Unsigned<'s>,
+) -> Result<Unsigned<'s>, ApiError> {
+    let Some(fkey) = refresh_family_key(state, tx, old)? else {
+        return Err(ApiError::not_authorized("Invalid Refresh Token"));
+    };
+    let new = util::random_token(96);
+    tx.put("refresh", &util::sha256_hex(&new), &fkey)?;
+    let old_key = util::sha256_hex(old);
+    if tx.delete("refresh", &old_key)? && client.refresh_token_grace_seconds > 0 {
+        tx.put(
+            "spent",
+            &old_key,
+            &SpentRefresh {
+                family: fkey,
+                expires: state.now() + client.refresh_token_grace_seconds,
+            },
+        )?;
+    }
+    Ok(t.with_refresh_token(new))
+}
+
 /// Looks up a live refresh token: its family key and family.
 ///
 /// # Errors
@@ -421,7 +676,7 @@ pub fn refresh_family(
     token: &str,
 ) -> Result<(String, Family), ApiError> {
     let invalid = || ApiError::not_authorized("Invalid Refresh Token");
-    let Some(fkey) = tx.get::<String>("refresh", &util::sha256_hex(token))? else {
+    let Some(fkey) = refresh_family_key(state, tx, token)? else {
         return Err(invalid());
     };
     let Some(family) = tx.get::<Family>("family", &fkey)? else {
@@ -496,7 +751,9 @@ pub fn at_hash(access_token: &str) -> String {
 
 /// Signs an ID token and an access token for a family, issued at `now`; `with_at_hash` puts the
 /// access token's `at_hash` into the ID token (hosted-UI authorization-code grant, as AWS).
-#[must_use]
+///
+/// # Errors
+/// InternalErrorException if the pool has no signing keys.
 #[allow(clippy::too_many_arguments)]
 pub fn mint(
     state: &AppState,
@@ -508,10 +765,13 @@ pub fn mint(
     nonce: Option<&str>,
     with_id_token: bool,
     with_at_hash: bool,
-) -> AuthenticationResult {
+) -> Result<AuthenticationResult, ApiError> {
     let iss = state.issuer(&pool.id);
     let event_id = uuid::Uuid::new_v4().to_string();
-    let keys = &state.keys[&pool.id];
+    let keys = state.keys.get(&pool.id).ok_or_else(|| {
+        tracing::error!(pool = %pool.id, "no signing keys for the pool");
+        ApiError::internal("Internal server error.")
+    })?;
 
     let mut access = Map::new();
     access.insert("sub".into(), json!(user.sub));
@@ -541,7 +801,7 @@ pub fn mint(
         if !user.groups.is_empty() {
             id.insert("cognito:groups".into(), json!(user.groups));
         }
-        for (k, v) in &user.attributes {
+        for (k, v) in user.attributes.iter().filter(|(k, _)| client.can_read(k)) {
             let val = if k.ends_with("_verified") {
                 json!(v == "true")
             } else {
@@ -568,14 +828,14 @@ pub fn mint(
         keys.id.sign(&id)
     });
 
-    AuthenticationResult {
+    Ok(AuthenticationResult {
         access_token: AccessToken::new(access_token),
         expires_in: client.access_token_validity_seconds,
         token_type: "Bearer".to_owned(),
         refresh_token: None,
         id_token: id_token.map(IdToken::new),
         new_device_metadata: None,
-    }
+    })
 }
 
 /// A validated access token.
@@ -646,6 +906,25 @@ pub fn validate_access(
     })
 }
 
+/// Ends the sign-ins of a user who is disabled (`deleted = false`) or deleted: refresh-token
+/// families are revoked, hosted-UI sessions and authorization codes deleted; for a deleted
+/// user also challenge sessions, SRP states and one-time codes, which a re-created username
+/// would otherwise inherit. (A disabled user's challenge sessions are refused at the next
+/// step and expire within minutes.)
+///
+/// # Errors
+/// Storage failure.
+pub fn forget_sign_ins(
+    tx: &Tx<'_>,
+    pool_id: &str,
+    username: &str,
+    deleted: bool,
+) -> Result<(), ApiError> {
+    revoke_all(tx, pool_id, username)?;
+    tx.delete_user_records(pool_id, username, &user_key(pool_id, username), deleted)?;
+    Ok(())
+}
+
 /// Revokes every refresh-token family of a user (GlobalSignOut, DeleteUser).
 ///
 /// # Errors
@@ -671,8 +950,12 @@ mod tests {
     #[test]
     fn password_status_refuses_reset_and_expired_temporary_password() {
         let mut user = User::new("u", 0);
-        for status in ["UNCONFIRMED", "CONFIRMED", "FORCE_CHANGE_PASSWORD"] {
-            user.status = status.into();
+        for status in [
+            UserStatus::Unconfirmed,
+            UserStatus::Confirmed,
+            UserStatus::ForceChangePassword,
+        ] {
+            user.status = status;
             assert!(check_password_status(&user, 100).is_ok(), "{status}");
         }
         user.temp_password_expires = Some(100);
@@ -683,7 +966,7 @@ mod tests {
             e.message,
             "Temporary password has expired and must be reset by an administrator."
         );
-        user.status = "RESET_REQUIRED".into();
+        user.status = UserStatus::ResetRequired;
         let e = check_password_status(&user, 0).unwrap_err();
         assert_eq!(e.code, CognitoErrorCode::PasswordResetRequiredException);
         assert_eq!(e.message, "Password reset required for the user");

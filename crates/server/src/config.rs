@@ -53,14 +53,50 @@ pub struct Config {
 }
 
 /// Server-wide settings.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ServerConfig {
+    /// Milliseconds a client has to send a request's headers (from its first byte).
+    #[serde(default = "default_header_timeout")]
+    pub header_timeout_ms: u64,
+    /// Milliseconds a client has to send a request's whole body; then 408.
+    #[serde(default = "default_body_timeout")]
+    pub body_timeout_ms: u64,
+    /// Milliseconds without a byte in either direction before a connection is closed.
+    #[serde(default = "default_idle_timeout")]
+    pub idle_timeout_ms: u64,
     /// Accept `Admin*` operations from browsers (requests with an `Origin` header). Off by
     /// default: the local server has no SigV4/IAM, so with CORS open to every origin any web
     /// page the developer visits could otherwise call `AdminSetUserPassword`.
     #[serde(default)]
     pub allow_browser_admin: bool,
+    /// Accept PKCE `code_challenge_method=plain` (and a `code_challenge` without a method,
+    /// which RFC 7636 reads as plain). Off by default: AWS takes S256 only, and discovery then
+    /// advertises S256 only.
+    #[serde(default)]
+    pub allow_pkce_plain: bool,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            header_timeout_ms: default_header_timeout(),
+            body_timeout_ms: default_body_timeout(),
+            idle_timeout_ms: default_idle_timeout(),
+            allow_browser_admin: false,
+            allow_pkce_plain: false,
+        }
+    }
+}
+
+fn default_header_timeout() -> u64 {
+    10_000
+}
+fn default_body_timeout() -> u64 {
+    30_000
+}
+fn default_idle_timeout() -> u64 {
+    60_000
 }
 
 /// One user pool.
@@ -85,6 +121,12 @@ pub struct PoolConfig {
     /// Password rules.
     #[serde(default)]
     pub password_policy: PasswordPolicy,
+    /// Per-user abuse limits.
+    #[serde(default)]
+    pub limits: Limits,
+    /// The pool schema's custom attributes (`custom:<name>`); others are refused, as AWS.
+    #[serde(default)]
+    pub custom_attributes: Vec<CustomAttribute>,
     /// App clients.
     #[serde(default)]
     pub clients: Vec<ClientConfig>,
@@ -98,6 +140,53 @@ fn default_auto_verified() -> Vec<String> {
 }
 fn default_mfa() -> String {
     "OPTIONAL".into()
+}
+
+/// AWS's most custom attributes per pool.
+pub const MAX_CUSTOM_ATTRIBUTES: usize = 50;
+/// AWS's longest attribute value.
+pub const MAX_ATTRIBUTE_VALUE: usize = 2048;
+
+/// A custom attribute of the pool schema.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomAttribute {
+    /// The name without `custom:` (1 to 20 characters, as AWS).
+    pub name: String,
+    /// Longest value (1 to 2048 characters; default 2048).
+    #[serde(default = "default_max_length")]
+    pub max_length: usize,
+}
+
+fn default_max_length() -> usize {
+    MAX_ATTRIBUTE_VALUE
+}
+
+/// Per-user abuse limits (AWS does not publish its own; these are of the same order).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    /// Codes sent to one user (sign-up, resend, forgot password, attribute verification) per
+    /// window; more answer `LimitExceededException`.
+    pub code_deliveries: u32,
+    /// The window of `code_deliveries`, in seconds.
+    pub code_delivery_window_seconds: i64,
+    /// Wrong MFA codes of one user, across all sign-in sessions, per window; more (even a
+    /// right code) answer `TooManyRequestsException` until the window has passed.
+    pub mfa_failures: u32,
+    /// The window of `mfa_failures`, in seconds.
+    pub mfa_failure_window_seconds: i64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            code_deliveries: 10,
+            code_delivery_window_seconds: 3600,
+            mfa_failures: 10,
+            mfa_failure_window_seconds: 900,
+        }
+    }
 }
 
 /// Password rules (defaults as AWS).
@@ -167,7 +256,46 @@ pub struct ClientConfig {
     /// GetTokensFromRefreshToken returns a new refresh token and retires the old one.
     #[serde(default)]
     pub refresh_token_rotation: bool,
+    /// With rotation: seconds a rotated-out refresh token keeps working, for client retries
+    /// (AWS's `RetryGracePeriodSeconds`, 0 to 60; default 0: spent at once).
+    #[serde(default)]
+    pub refresh_token_grace_seconds: i64,
+    /// Attributes this client may read (GetUser, the ID token, `/oauth2/userInfo`, the
+    /// NEW_PASSWORD_REQUIRED challenge). Absent: AWS's default, every standard attribute, the
+    /// `email_verified` / `phone_number_verified` flags and every custom attribute.
+    #[serde(default)]
+    pub read_attributes: Option<Vec<String>>,
+    /// Attributes this client may write (SignUp, UpdateUserAttributes, DeleteUserAttributes,
+    /// the NEW_PASSWORD_REQUIRED answer). Absent: AWS's default, every standard attribute and
+    /// every custom attribute. The verification flags are never client-writable: they are set
+    /// by verifying (or by an administrator), so they may not be listed.
+    #[serde(default)]
+    pub write_attributes: Option<Vec<String>>,
 }
+
+/// The standard (OIDC) attributes of a user pool, without `sub` and the verification flags.
+pub const STANDARD_ATTRIBUTES: &[&str] = &[
+    "email",
+    "phone_number",
+    "name",
+    "given_name",
+    "family_name",
+    "middle_name",
+    "nickname",
+    "preferred_username",
+    "profile",
+    "picture",
+    "website",
+    "gender",
+    "birthdate",
+    "zoneinfo",
+    "locale",
+    "address",
+    "updated_at",
+];
+
+/// The verification flags: set by verifying a code, never by a client.
+pub const VERIFICATION_FLAGS: &[&str] = &["email_verified", "phone_number_verified"];
 
 fn default_flows() -> Vec<String> {
     vec!["USER_SRP_AUTH".into(), "REFRESH_TOKEN_AUTH".into()]
@@ -237,6 +365,18 @@ impl Config {
             return Err(ConfigError::Invalid(
                 "at least one [[pools]] entry is needed".into(),
             ));
+        }
+        let s = &self.server;
+        for (what, v) in [
+            ("header_timeout_ms", s.header_timeout_ms),
+            ("body_timeout_ms", s.body_timeout_ms),
+            ("idle_timeout_ms", s.idle_timeout_ms),
+        ] {
+            if !(1..=3_600_000).contains(&v) {
+                return Err(ConfigError::Invalid(format!(
+                    "[server] {what} must be between 1 and 3600000"
+                )));
+            }
         }
         let mut clients = std::collections::HashSet::new();
         let mut pools = std::collections::HashSet::new();
@@ -310,6 +450,34 @@ impl Config {
                         }
                     }
                 }
+                for (what, list) in [
+                    ("read_attributes", &c.read_attributes),
+                    ("write_attributes", &c.write_attributes),
+                ] {
+                    for a in list.iter().flatten() {
+                        let known = STANDARD_ATTRIBUTES.contains(&a.as_str())
+                            || VERIFICATION_FLAGS.contains(&a.as_str())
+                            || a.starts_with("custom:");
+                        if !known {
+                            return Err(ConfigError::Invalid(format!(
+                                "client {}: {what}: unknown attribute {a:?} (standard attributes, the verification flags or custom:<name>)",
+                                c.id
+                            )));
+                        }
+                        if what == "write_attributes" && VERIFICATION_FLAGS.contains(&a.as_str()) {
+                            return Err(ConfigError::Invalid(format!(
+                                "client {}: write_attributes: {a} is set by verification, never by a client",
+                                c.id
+                            )));
+                        }
+                    }
+                }
+                if !(0..=60).contains(&c.refresh_token_grace_seconds) {
+                    return Err(ConfigError::Invalid(format!(
+                        "client {}: refresh_token_grace_seconds must be between 0 and 60",
+                        c.id
+                    )));
+                }
                 for (what, v) in [
                     ("id_token_validity_seconds", c.id_token_validity_seconds),
                     (
@@ -330,6 +498,12 @@ impl Config {
                 }
             }
             for u in &p.users {
+                if p.email_alias && crate::auth::is_email(&u.username) {
+                    return Err(ConfigError::Invalid(format!(
+                        "pool {}: seed user {:?}: a username cannot be of email format when email_alias is on",
+                        p.id, u.username
+                    )));
+                }
                 if !SEED_STATUSES.contains(&u.status.as_str()) {
                     return Err(ConfigError::Invalid(format!(
                         "pool {}: seed user {:?}: unknown status {:?} (known: {})",
@@ -339,6 +513,52 @@ impl Config {
                         SEED_STATUSES.join(", ")
                     )));
                 }
+            }
+            if p.custom_attributes.len() > MAX_CUSTOM_ATTRIBUTES {
+                return Err(ConfigError::Invalid(format!(
+                    "pool {}: at most {MAX_CUSTOM_ATTRIBUTES} custom_attributes (AWS's limit)",
+                    p.id
+                )));
+            }
+            let mut names = std::collections::HashSet::new();
+            for a in &p.custom_attributes {
+                let ok_name = (1..=20).contains(&a.name.chars().count())
+                    && a.name
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c));
+                if !ok_name || !names.insert(a.name.as_str()) {
+                    return Err(ConfigError::Invalid(format!(
+                        "pool {}: custom attribute {:?}: names are 1-20 of [A-Za-z0-9_.-], unique, without custom:",
+                        p.id, a.name
+                    )));
+                }
+                if !(1..=MAX_ATTRIBUTE_VALUE).contains(&a.max_length) {
+                    return Err(ConfigError::Invalid(format!(
+                        "pool {}: custom attribute {}: max_length must be between 1 and {MAX_ATTRIBUTE_VALUE}",
+                        p.id, a.name
+                    )));
+                }
+            }
+            for u in &p.users {
+                for k in u.attributes.keys() {
+                    if k.starts_with("custom:") && p.custom_attribute(k).is_none() {
+                        return Err(ConfigError::Invalid(format!(
+                            "pool {}: seed user {:?}: {k} is not in custom_attributes",
+                            p.id, u.username
+                        )));
+                    }
+                }
+            }
+            let l = &p.limits;
+            if l.code_deliveries == 0
+                || l.mfa_failures == 0
+                || !(1..=86_400).contains(&l.code_delivery_window_seconds)
+                || !(1..=86_400).contains(&l.mfa_failure_window_seconds)
+            {
+                return Err(ConfigError::Invalid(format!(
+                    "pool {}: limits must be at least 1, windows between 1 and 86400 seconds",
+                    p.id
+                )));
             }
             if !(0..=365).contains(&p.password_policy.temporary_password_validity_days) {
                 return Err(ConfigError::Invalid(format!(
@@ -352,6 +572,13 @@ impl Config {
 }
 
 impl PoolConfig {
+    /// The schema entry of `custom:<name>`, if declared.
+    #[must_use]
+    pub fn custom_attribute(&self, attribute: &str) -> Option<&CustomAttribute> {
+        let name = attribute.strip_prefix("custom:")?;
+        self.custom_attributes.iter().find(|a| a.name == name)
+    }
+
     /// The region, the part of the pool id before `_`.
     #[must_use]
     pub fn region(&self) -> &str {
@@ -366,6 +593,32 @@ impl PoolConfig {
 }
 
 impl ClientConfig {
+    /// Whether this client may read `name` ([`ClientConfig::read_attributes`]).
+    #[must_use]
+    pub fn can_read(&self, name: &str) -> bool {
+        match &self.read_attributes {
+            Some(list) => list.iter().any(|a| a == name),
+            None => {
+                STANDARD_ATTRIBUTES.contains(&name)
+                    || VERIFICATION_FLAGS.contains(&name)
+                    || name.starts_with("custom:")
+            }
+        }
+    }
+
+    /// Whether this client may write `name` ([`ClientConfig::write_attributes`]); never a
+    /// verification flag.
+    #[must_use]
+    pub fn can_write(&self, name: &str) -> bool {
+        if VERIFICATION_FLAGS.contains(&name) {
+            return false;
+        }
+        match &self.write_attributes {
+            Some(list) => list.iter().any(|a| a == name),
+            None => STANDARD_ATTRIBUTES.contains(&name) || name.starts_with("custom:"),
+        }
+    }
+
     /// This app client as `cognito-core` describes it (pool, client id, secret), to build
     /// requests exactly as a client does (the hosted UI's pages call the API that way).
     ///

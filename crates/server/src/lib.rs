@@ -20,6 +20,7 @@ pub mod config;
 pub mod error;
 pub mod jwt;
 pub mod oauth;
+pub mod serve;
 pub mod state;
 pub mod store;
 pub mod util;
@@ -57,7 +58,68 @@ pub fn app(state: AppState) -> Router {
         // Added after the CORS layer: `/_dev/*` sends no CORS headers, so other origins
         // cannot read the codes and temporary passwords.
         .route("/_dev/outbox", get(outbox))
+        // Outermost: every body is read here, within the size limit and the body deadline.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            limit_body,
+        ))
         .with_state(state)
+}
+
+/// Reads the request body before any handler: a `Content-Length` over [`MAX_BODY`] is refused
+/// from the header alone (413, nothing read), a longer chunked body once it passes the limit,
+/// and a body not complete within `[server] body_timeout_ms` gets 408. Both close the
+/// connection.
+async fn limit_body(
+    State(state): State<AppState>,
+    req: axum::http::Request<Body>,
+    next: axum::middleware::Next,
+) -> Response {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.trim().parse::<u64>());
+    let too_large = || {
+        closing(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::invalid_param(format!("Request body too large (at most {MAX_BODY} bytes)")),
+        )
+    };
+    match declared {
+        Some(Ok(n)) if n > MAX_BODY as u64 => return too_large(),
+        Some(Err(_)) => {
+            return closing(
+                StatusCode::BAD_REQUEST,
+                ApiError::invalid_param("Malformed Content-Length"),
+            )
+        }
+        _ => {}
+    }
+    let (parts, body) = req.into_parts();
+    let deadline = std::time::Duration::from_millis(state.config.server.body_timeout_ms);
+    let bytes = match tokio::time::timeout(deadline, to_bytes(body, MAX_BODY)).await {
+        Err(_) => {
+            return closing(
+                StatusCode::REQUEST_TIMEOUT,
+                ApiError::invalid_param("Request body not received in time"),
+            )
+        }
+        Ok(Err(_)) => return too_large(),
+        Ok(Ok(b)) => b,
+    };
+    next.run(axum::http::Request::from_parts(parts, Body::from(bytes)))
+        .await
+}
+
+/// An AWS-style error with another status, on a connection that is then closed.
+fn closing(status: StatusCode, e: ApiError) -> Response {
+    let mut r = e.into_response();
+    *r.status_mut() = status;
+    r.headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    r.headers_mut().insert("x-amzn-requestid", request_id());
+    r
 }
 
 /// The `Origin` of a browser request, if any.
@@ -299,6 +361,11 @@ async fn discovery(State(state): State<AppState>, Path(pool_id): Path<String>) -
     }
     let base = &state.issuer_base;
     let iss = state.issuer(&pool_id);
+    let pkce_methods: &[&str] = if state.config.server.allow_pkce_plain {
+        &["S256", "plain"]
+    } else {
+        &["S256"]
+    };
     json_response(
         StatusCode::OK,
         &json!({
@@ -315,7 +382,7 @@ async fn discovery(State(state): State<AppState>, Path(pool_id): Path<String>) -
             "id_token_signing_alg_values_supported": ["RS256"],
             "scopes_supported": ["openid", "email", "phone", "profile", "aws.cognito.signin.user.admin"],
             "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
-            "code_challenge_methods_supported": ["S256", "plain"],
+            "code_challenge_methods_supported": pkce_methods,
             "claims_supported": ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "email", "email_verified", "cognito:username", "cognito:groups"],
         }),
     )
@@ -341,7 +408,7 @@ async fn outbox(
     }
     let username = q.get("username").cloned();
     match blocking(&state, move |st| {
-        let mut messages = st.store.tx(|t| t.outbox(username.as_deref()))?;
+        let mut messages = st.store.read(|t| t.outbox(username.as_deref()))?;
         messages.extend(st.memory_outbox(username.as_deref()));
         // Stable: equal times keep the database messages first.
         messages.sort_by_key(|m| m.get("createdAt").and_then(Value::as_i64).unwrap_or(0));

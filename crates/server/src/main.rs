@@ -103,10 +103,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut out = std::io::stdout();
     writeln!(out, "cognito-local listening on http://{addr}")?;
     out.flush()?;
-    axum::serve(listener, cognito_local::app(state))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    let timeouts = cognito_local::serve::Timeouts::from_config(&state.config.server);
+    cognito_local::serve::serve(listener, cognito_local::app(state), timeouts, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
     Ok(())
 }

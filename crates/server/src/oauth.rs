@@ -27,7 +27,7 @@ use std::collections::HashMap;
 use crate::auth::{self, ADMIN_SCOPE};
 use crate::config::{ClientConfig, PoolConfig};
 use crate::error::ApiError;
-use crate::state::{AppState, AuthCode, NewPassword, SessionRec, UiSession, User};
+use crate::state::{AppState, AuthCode, NewPassword, SessionRec, UiSession, User, UserStatus};
 use crate::util::{self, html_escape};
 
 /// Authorization-code lifetime.
@@ -168,10 +168,15 @@ fn parse_authz<'s>(state: &'s AppState, p: &Params) -> Result<Authz<'s>, AuthzEr
         .cloned();
     if let Some(c) = &code_challenge {
         let m = code_challenge_method.get_or_insert_with(|| "plain".into());
-        if m != "S256" && m != "plain" {
+        let plain_ok = state.config.server.allow_pkce_plain;
+        if m != "S256" && !(m == "plain" && plain_ok) {
             return Err(redirect_err(
                 "invalid_request",
-                "code_challenge_method must be S256 or plain",
+                if plain_ok {
+                    "code_challenge_method must be S256 or plain"
+                } else {
+                    "code_challenge_method must be S256"
+                },
             ));
         }
         let valid = (43..=128).contains(&c.len())
@@ -443,10 +448,23 @@ async fn authorize(
         Ok(a) => a,
         Err(e) => return authz_error_response(e, p.get("state")),
     };
-    // A live hosted-UI session for this pool skips the form (unless `prompt=login`).
-    let force_login = p
-        .get("prompt")
-        .is_some_and(|v| v.split(' ').any(|x| x == "login"));
+    // A live hosted-UI session for this pool skips the form (unless `prompt=login`);
+    // `prompt=none` never shows it (OIDC Core 3.1.2.1): no session, `error=login_required`.
+    let prompt = |value: &str| {
+        p.get("prompt")
+            .is_some_and(|v| v.split(' ').any(|x| x == value))
+    };
+    let (force_login, no_prompt) = (prompt("login"), prompt("none"));
+    if force_login && no_prompt {
+        return authz_error_response(
+            AuthzError::Redirect(
+                a.redirect_uri.clone(),
+                "invalid_request",
+                "prompt=none cannot be combined with other values".into(),
+            ),
+            a.state.as_ref(),
+        );
+    }
     if let Some(sid) = cookie(&headers, SESSION_COOKIE).filter(|_| !force_login) {
         let now = state.now();
         let pool_id = a.pool.id.clone();
@@ -457,8 +475,10 @@ async fn authorize(
                     return Ok::<_, ApiError>(None);
                 };
                 let user = tx.get::<User>("user", &crate::state::user_key(&s.pool, &s.username))?;
+                // Bound to the `sub`: a user deleted and re-created under the same name is
+                // another person, whom this browser never signed in as.
                 Ok(user
-                    .filter(|u| u.enabled && u.status == "CONFIRMED")
+                    .filter(|u| u.enabled && u.status == UserStatus::Confirmed && u.sub == s.sub)
                     .map(|u| (u, s.auth_time)))
             })
         })
@@ -470,6 +490,16 @@ async fn authorize(
             Ok(None) => {}
             Err(e) => return error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.message),
         }
+    }
+    if no_prompt {
+        return authz_error_response(
+            AuthzError::Redirect(
+                a.redirect_uri.clone(),
+                "login_required",
+                "no signed-in session and prompt=none".into(),
+            ),
+            a.state.as_ref(),
+        );
     }
     redirect(&format!("/login?{}", query_string(&a.raw, &[])), &[])
 }
@@ -487,6 +517,7 @@ async fn issue_code_redirect(
         client_id: a.client.id.clone(),
         redirect_uri: a.redirect_uri.clone(),
         username: user.username.clone(),
+        sub: user.sub.clone(),
         scope: a.scope.clone(),
         nonce: a.nonce.clone(),
         code_challenge: a.code_challenge.clone(),
@@ -583,6 +614,7 @@ async fn login_post(State(state): State<AppState>, headers: HeaderMap, body: Bod
             let rec = UiSession {
                 pool: a.pool.id.clone(),
                 username: user.username.clone(),
+                sub: user.sub.clone(),
                 auth_time,
                 expires: state.now() + UI_SESSION_SECS,
             };
@@ -690,7 +722,7 @@ fn login_step(state: &AppState, f: &Params) -> Result<LoginOutcome, ApiError> {
                         return Ok(LoginOutcome::NewPassword(session.clone(), Some(m)));
                     }
                     user.apply_password(pool.srp_pool_name(), pw, pre.as_ref());
-                    user.status = "CONFIRMED".into();
+                    user.status = UserStatus::Confirmed;
                     user.temp_password_expires = None;
                     user.modified = now;
                     auth::save_user(tx, pool, &user)?;
@@ -701,7 +733,12 @@ fn login_step(state: &AppState, f: &Params) -> Result<LoginOutcome, ApiError> {
                     let code = f.get("totp_code").map_or("", String::as_str);
                     // Consumes the code's time step, as the API's SOFTWARE_TOKEN_MFA does:
                     // a code already used (here or there) is refused.
-                    if !user.take_totp(code, now) {
+                    if let Err(e) = auth::check_mfa_throttle(state, tx, pool, &user) {
+                        return Ok(LoginOutcome::Totp(session.clone(), Some(e.message)));
+                    }
+                    let right = user.take_totp(code, now);
+                    auth::record_mfa_result(state, tx, pool, &user, right)?;
+                    if !right {
                         auth::count_wrong_session_code(tx, &key, rec)?;
                         return Ok(LoginOutcome::Totp(
                             session.clone(),
@@ -721,15 +758,24 @@ fn login_step(state: &AppState, f: &Params) -> Result<LoginOutcome, ApiError> {
     if username.is_empty() || password.is_empty() {
         return Err(ApiError::invalid_param("Enter your username and password."));
     }
-    let user = state
-        .store
-        .tx(|tx| auth::find_user(tx, pool, username))?
-        .ok_or_else(ApiError::bad_credentials)?;
-    if !user.enabled {
-        return Err(ApiError::not_authorized("User is disabled."));
-    }
+    let Some(user) = state.store.tx(|tx| auth::find_user(tx, pool, username))? else {
+        // The hosted UI never tells unknown users apart: the same password work and store
+        // round trip as for a real one, then the answer of a wrong password.
+        state.dummy_password_check(pool, password);
+        state.store.tx(|tx| auth::find_user(tx, pool, username))?;
+        return Err(ApiError::bad_credentials());
+    };
     auth::check_lockout(&user, now)?;
     let ok = user.check_password(pool.srp_pool_name(), password);
+    // `User is disabled.` only after a correct password: before it, it would confirm that the
+    // account exists.
+    if !user.enabled {
+        return Err(if ok {
+            ApiError::not_authorized("User is disabled.")
+        } else {
+            ApiError::bad_credentials()
+        });
+    }
     state
         .store
         .tx(|tx| -> Result<Result<LoginOutcome, ApiError>, ApiError> {
@@ -775,8 +821,8 @@ fn after_password(
         Ok(s)
     };
     auth::check_password_status(user, now)?;
-    match user.status.as_str() {
-        "UNCONFIRMED" => {
+    match user.status {
+        UserStatus::Unconfirmed => {
             if user.attr("email").is_some() {
                 auth::send_code(
                     state,
@@ -791,7 +837,9 @@ fn after_password(
             }
             Ok(LoginOutcome::Unconfirmed(user.username.clone()))
         }
-        "FORCE_CHANGE_PASSWORD" => Ok(LoginOutcome::NewPassword(mk("HUI_NEW_PASSWORD")?, None)),
+        UserStatus::ForceChangePassword => {
+            Ok(LoginOutcome::NewPassword(mk("HUI_NEW_PASSWORD")?, None))
+        }
         _ if user.totp_enabled && user.totp_secret.is_some() && pool.mfa != "OFF" => {
             Ok(LoginOutcome::Totp(mk("HUI_TOTP")?, None))
         }
@@ -1296,6 +1344,11 @@ fn token_grant(
                         else {
                             return Ok(Err(("invalid_grant", "user no longer exists".into())));
                         };
+                        if user.sub != rec.sub {
+                            // Deleted and re-created under the same name: not the user who
+                            // signed in.
+                            return Ok(Err(("invalid_grant", "user no longer exists".into())));
+                        }
                         if !user.enabled {
                             return Ok(Err(("invalid_grant", "User is disabled.".into())));
                         }
@@ -1317,7 +1370,7 @@ fn token_grant(
                 )
                 .map_err(internal)?
                 // Signed after the commit, outside the store lock.
-                .map(|t| auth::token_response(t.sign(state)))
+                .and_then(|t| t.sign(state).map(auth::token_response).map_err(internal))
         }
         Some("refresh_token") => {
             let rt = f
@@ -1327,6 +1380,10 @@ fn token_grant(
             state
                 .store
                 .tx(|tx| match auth::refresh(state, tx, pool, client, rt) {
+                    // The token endpoint rotates too (AWS), spending the old token.
+                    Ok(t) if client.refresh_token_rotation => {
+                        auth::rotate(state, tx, client, rt, t).map(Ok)
+                    }
                     Ok(t) => Ok(Ok(t)),
                     Err(e) if e.code == CognitoErrorCode::NotAuthorizedException => {
                         Ok(Err(("invalid_grant", e.message)))
@@ -1334,7 +1391,7 @@ fn token_grant(
                     Err(e) => Err(e),
                 })
                 .map_err(internal)?
-                .map(|t| auth::token_response(t.sign(state)))
+                .and_then(|t| t.sign(state).map(auth::token_response).map_err(internal))
         }
         Some("client_credentials") => Err((
             "unauthorized_client",
@@ -1385,7 +1442,7 @@ async fn user_info(State(state): State<AppState>, headers: HeaderMap) -> Respons
         return r;
     };
     let ctx = match crate::blocking(&state, move |st| {
-        st.store.tx(|tx| auth::validate_access(st, tx, &token))
+        st.store.read(|tx| auth::validate_access(st, tx, &token))
     })
     .await
     {
@@ -1407,9 +1464,20 @@ async fn user_info(State(state): State<AppState>, headers: HeaderMap) -> Respons
     if !scope.split(' ').any(|s| s == "openid" || s == ADMIN_SCOPE) {
         return unauthorized("Access token does not have the openid scope");
     }
+    let client = ctx
+        .claims
+        .get("client_id")
+        .and_then(Value::as_str)
+        .and_then(|c| state.client(c))
+        .map(|(_, c)| c);
     let mut out = serde_json::Map::new();
     out.insert("sub".into(), json!(ctx.user.sub));
-    for (k, v) in &ctx.user.attributes {
+    for (k, v) in ctx
+        .user
+        .attributes
+        .iter()
+        .filter(|(k, _)| client.is_some_and(|c| c.can_read(k)))
+    {
         out.insert(k.clone(), json!(v));
     }
     out.insert("username".into(), json!(ctx.user.username));
@@ -1453,7 +1521,7 @@ async fn revoke(State(state): State<AppState>, headers: HeaderMap, body: Body) -
     let (t, client_id) = (t.clone(), client.id.clone());
     let r = crate::blocking(&state, move |st| {
         st.store.tx(|tx| {
-            if let Some(fkey) = tx.get::<String>("refresh", &util::sha256_hex(&t))? {
+            if let Some(fkey) = auth::refresh_family_key(st, tx, &t)? {
                 if let Some(mut fam) = tx.get::<crate::state::Family>("family", &fkey)? {
                     if fam.client_id == client_id {
                         fam.revoked = true;

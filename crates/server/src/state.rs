@@ -100,6 +100,9 @@ pub struct PoolKeys {
     /// Keys the fake answers for unknown users (PreventUserExistenceErrors), so they are stable
     /// across restarts: SHA-256 of the ID-token key.
     pub fake_user_secret: Vec<u8>,
+    /// A user with a random password nobody knows, made on first use: unknown users get the
+    /// same password and SRP work as real ones (PreventUserExistenceErrors, the hosted UI).
+    pub dummy_user: std::sync::OnceLock<User>,
 }
 
 /// Everything a request handler needs (cheap to clone).
@@ -167,6 +170,7 @@ impl AppState {
                     id,
                     access,
                     fake_user_secret,
+                    dummy_user: std::sync::OnceLock::new(),
                 },
             );
         }
@@ -187,7 +191,9 @@ impl AppState {
         for pool in &self.config.pools {
             for su in &pool.users {
                 let mut u = User::new(&su.username, now);
-                u.status.clone_from(&su.status);
+                u.status = UserStatus::from_wire(&su.status).ok_or_else(|| {
+                    StartError::Seed(format!("{}: unknown status {}", su.username, su.status))
+                })?;
                 u.attributes.extend(su.attributes.clone());
                 u.groups.clone_from(&su.groups);
                 u.set_password(pool.srp_pool_name(), &su.password);
@@ -196,6 +202,15 @@ impl AppState {
                     Ok::<_, StoreError>(())
                 })?;
             }
+            // The email alias index, (re)built from the users: seed users, and databases
+            // written before the index existed.
+            self.store.tx(|t| {
+                let users: Vec<(String, User)> = t.list("user", &format!("{}|", pool.id))?;
+                for (_, u) in &users {
+                    crate::auth::index_alias(t, &pool.id, u)?;
+                }
+                Ok::<_, StoreError>(())
+            })?;
         }
         Ok(())
     }
@@ -249,6 +264,25 @@ impl AppState {
         self.clock.now()
     }
 
+    /// The pool's dummy user ([`PoolKeys::dummy_user`]), created on first use.
+    #[must_use]
+    pub fn dummy_user(&self, pool: &PoolConfig) -> Option<&User> {
+        let keys = self.keys.get(&pool.id)?;
+        Some(keys.dummy_user.get_or_init(|| {
+            let mut u = User::new("cognito-local-dummy-user", 0);
+            u.set_password(pool.srp_pool_name(), &util::random_token(24));
+            u
+        }))
+    }
+
+    /// Does the work of checking `password` for a user that does not exist, so that the answer
+    /// takes as long as for one that does (the result is always "wrong").
+    pub fn dummy_password_check(&self, pool: &PoolConfig, password: &str) {
+        if let Some(u) = self.dummy_user(pool) {
+            let _ = u.check_password(pool.srp_pool_name(), password);
+        }
+    }
+
     /// A pool by id.
     #[must_use]
     pub fn pool(&self, id: &str) -> Option<&PoolConfig> {
@@ -277,6 +311,52 @@ pub fn user_key(pool_id: &str, username: &str) -> String {
     format!("{pool_id}|{}", username.to_lowercase())
 }
 
+/// A user's status, as AWS's `UserStatusType` names it (stored and sent as those names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum UserStatus {
+    /// Signed up, not confirmed yet.
+    Unconfirmed,
+    /// Confirmed.
+    Confirmed,
+    /// Must choose a new password at the next sign-in (AdminCreateUser, a temporary password).
+    ForceChangePassword,
+    /// An administrator asked for a password reset.
+    ResetRequired,
+}
+
+impl UserStatus {
+    /// The wire name (`CONFIRMED`, ...).
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Unconfirmed => "UNCONFIRMED",
+            Self::Confirmed => "CONFIRMED",
+            Self::ForceChangePassword => "FORCE_CHANGE_PASSWORD",
+            Self::ResetRequired => "RESET_REQUIRED",
+        }
+    }
+
+    /// The status of a wire name; `None` for an unknown one.
+    #[must_use]
+    pub fn from_wire(s: &str) -> Option<Self> {
+        [
+            Self::Unconfirmed,
+            Self::Confirmed,
+            Self::ForceChangePassword,
+            Self::ResetRequired,
+        ]
+        .into_iter()
+        .find(|v| v.as_str() == s)
+    }
+}
+
+impl std::fmt::Display for UserStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A user as stored: an SRP salt and verifier, never the password.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct User {
@@ -284,8 +364,8 @@ pub struct User {
     pub username: String,
     /// Immutable UUID.
     pub sub: String,
-    /// `UNCONFIRMED`, `CONFIRMED`, `FORCE_CHANGE_PASSWORD`, `RESET_REQUIRED`.
-    pub status: String,
+    /// Where the account stands.
+    pub status: UserStatus,
     /// Disabled users cannot sign in.
     pub enabled: bool,
     /// Raw salt bytes (hex) given to `make_verifier`.
@@ -326,7 +406,7 @@ impl User {
         Self {
             username: username.to_string(),
             sub: uuid::Uuid::new_v4().to_string(),
-            status: "UNCONFIRMED".into(),
+            status: UserStatus::Unconfirmed,
             enabled: true,
             salt_raw: String::new(),
             salt_hex: String::new(),
@@ -557,6 +637,10 @@ pub struct AuthCode {
     pub redirect_uri: String,
     /// Real username.
     pub username: String,
+    /// The user's `sub` when the code was issued: a user deleted and re-created under the same
+    /// name is another user.
+    #[serde(default)]
+    pub sub: String,
     /// Granted scopes.
     pub scope: Vec<String>,
     /// OIDC nonce.
@@ -578,6 +662,9 @@ pub struct UiSession {
     pub pool: String,
     /// Real username.
     pub username: String,
+    /// The user's `sub` at sign-in (see [`AuthCode::sub`]).
+    #[serde(default)]
+    pub sub: String,
     /// Authentication time.
     pub auth_time: i64,
     /// Expiry.
@@ -588,6 +675,22 @@ pub struct UiSession {
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn user_status_keeps_the_stored_and_wire_names() {
+        for name in crate::config::SEED_STATUSES {
+            let st = UserStatus::from_wire(name).expect(name);
+            assert_eq!(st.as_str(), *name);
+            // Stored users (JSON) keep the strings they had.
+            assert_eq!(
+                serde_json::to_string(&st).expect("json"),
+                format!("\"{name}\"")
+            );
+            let back: UserStatus = serde_json::from_str(&format!("\"{name}\"")).expect("parse");
+            assert_eq!(back, st);
+        }
+        assert_eq!(UserStatus::from_wire("CONFIRMD"), None);
+    }
 
     #[test]
     fn precomputed_password_is_used_only_for_the_same_username() {

@@ -1,7 +1,9 @@
-//! Persistence: a small typed key-value store on SQLite (one connection behind a mutex; every
-//! change runs in a transaction, so concurrent requests never lose a write).
+//! Persistence: a small typed key-value store on SQLite. Every change runs in a transaction on
+//! the one writer connection (behind a mutex), so concurrent requests never lose a write; with
+//! a data directory, reads that change nothing run on a small pool of read-only connections
+//! (WAL lets them proceed while the writer works), so a slow write never blocks a cheap read.
 
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction};
 use serde::{de::DeserializeOwned, Serialize};
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -23,10 +25,17 @@ pub enum StoreError {
 /// How long dev-outbox messages are kept (24 hours).
 pub const OUTBOX_KEEP_SECS: i64 = 24 * 3600;
 
+/// Read-only connections opened beside the writer for a file-backed store.
+pub const READERS: usize = 4;
+
 /// The database.
 #[derive(Debug)]
 pub struct Store {
     conn: Mutex<Connection>,
+    /// Read-only connections (file-backed stores only; empty in memory, where reads use the
+    /// writer).
+    readers: Vec<Mutex<Connection>>,
+    next_reader: std::sync::atomic::AtomicUsize,
 }
 
 const SCHEMA: &str = "
@@ -49,21 +58,67 @@ impl Store {
     /// # Errors
     /// The directory cannot be created or SQLite cannot open the file.
     pub fn open(dir: Option<&Path>) -> Result<Self, StoreError> {
-        let conn = match dir {
+        let (conn, path) = match dir {
             Some(d) => {
                 std::fs::create_dir_all(d)?;
-                let c = Connection::open(d.join("cognito-local.sqlite3"))?;
+                let path = d.join("cognito-local.sqlite3");
+                let c = Connection::open(&path)?;
                 c.pragma_update(None, "journal_mode", "WAL")?;
                 c.pragma_update(None, "synchronous", "NORMAL")?;
-                c
+                (c, Some(path))
             }
-            None => Connection::open_in_memory()?,
+            None => (Connection::open_in_memory()?, None),
         };
         c_busy(&conn)?;
         conn.execute_batch(SCHEMA)?;
+        let mut readers = Vec::new();
+        if let Some(path) = path {
+            for _ in 0..READERS {
+                let r = Connection::open_with_flags(
+                    &path,
+                    OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )?;
+                c_busy(&r)?;
+                readers.push(Mutex::new(r));
+            }
+        }
         Ok(Self {
             conn: Mutex::new(conn),
+            readers,
+            next_reader: std::sync::atomic::AtomicUsize::new(0),
         })
+    }
+
+    /// Runs `f`, which only reads, in one read transaction (a consistent snapshot) on a
+    /// read-only connection: a free one if any, else the next in turn. In memory, on the
+    /// writer ([`Store::tx`]). Anything `f` tries to write fails.
+    ///
+    /// # Errors
+    /// Whatever `f` returns, or a storage error converted with `From`.
+    pub fn read<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&Tx<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        if self.readers.is_empty() {
+            return self.tx(f);
+        }
+        let n = self.readers.len();
+        let start = self
+            .next_reader
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let free = (0..n).find_map(|i| self.readers[(start + i) % n].try_lock().ok());
+        let mut guard = match free {
+            Some(g) => g,
+            None => self.readers[start % n]
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner),
+        };
+        let t = guard.transaction().map_err(|e| E::from(e.into()))?;
+        let tx = Tx(t);
+        // Dropped without commit: a read transaction has nothing to keep.
+        let out = f(&tx);
+        drop(tx);
+        out
     }
 
     /// The connection. A panic in another request poisons the mutex, but its transaction was
@@ -195,7 +250,7 @@ impl Tx<'_> {
     /// SQLite failure.
     pub fn purge_expired(&self, now: i64) -> Result<usize, StoreError> {
         let mut n = self.0.execute(
-            "DELETE FROM kv WHERE kind IN ('srp', 'session', 'code', 'authcode', 'uisession')
+            "DELETE FROM kv WHERE kind IN ('srp', 'session', 'code', 'authcode', 'uisession', 'spent', 'deliveries', 'mfafailures')
              AND json_extract(value, '$.expires') < ?1",
             params![now],
         )?;
@@ -215,6 +270,42 @@ impl Tx<'_> {
              AND NOT EXISTS (SELECT 1 FROM kv f WHERE f.kind = 'family' AND f.key = json_extract(kv.value, '$'))",
             [],
         )?;
+        Ok(n)
+    }
+
+    /// Deletes what a user's sign-ins left behind: hosted-UI sessions and authorization codes
+    /// (records whose `pool` and `username` are this user's exact stored spelling), and with
+    /// `everything` also challenge sessions, SRP states and one-time codes (keyed under
+    /// `user_key`). Called when the user is disabled (hosted-UI records only) or deleted
+    /// (everything), so that nothing outlives them or passes to a re-created name.
+    ///
+    /// # Errors
+    /// SQLite failure.
+    pub fn delete_user_records(
+        &self,
+        pool_id: &str,
+        username: &str,
+        user_key: &str,
+        everything: bool,
+    ) -> Result<usize, StoreError> {
+        let kinds = if everything {
+            "('uisession', 'authcode', 'session', 'srp')"
+        } else {
+            "('uisession', 'authcode')"
+        };
+        let mut n = self.0.execute(
+            &format!(
+                "DELETE FROM kv WHERE kind IN {kinds}
+                 AND json_extract(value, '$.pool') = ?1 AND json_extract(value, '$.username') = ?2"
+            ),
+            params![pool_id, username],
+        )?;
+        if everything {
+            n += self.0.execute(
+                "DELETE FROM kv WHERE kind = 'code' AND substr(key, 1, length(?1)) = ?1",
+                params![format!("{user_key}|")],
+            )?;
+        }
         Ok(n)
     }
 

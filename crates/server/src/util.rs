@@ -32,6 +32,19 @@ pub fn random_code() -> String {
     format!("{:06}", rand::random::<u32>() % 1_000_000)
 }
 
+/// The SALT a client is shown for raw salt bytes: the big-endian integer in lower-case hex
+/// without leading zeros (`"0"` for zero), as `cognito_srp::make_verifier` reports it.
+#[must_use]
+pub fn salt_hex(salt: &[u8]) -> String {
+    let h = hex::encode(salt);
+    let t = h.trim_start_matches('0');
+    if t.is_empty() {
+        "0".into()
+    } else {
+        t.to_string()
+    }
+}
+
 /// Lower-case hex SHA-256 (used to key secrets in the store, so the database holds no bearer token).
 #[must_use]
 pub fn sha256_hex(s: &str) -> String {
@@ -50,6 +63,16 @@ pub fn ct_eq(a: &str, b: &str) -> bool {
 /// The first rule the password breaks.
 pub fn check_password_policy(p: &PasswordPolicy, pw: &str) -> Result<(), String> {
     let prefix = "Password does not conform to policy: ";
+    if pw.chars().count() > MAX_PASSWORD_CHARS {
+        return Err(format!(
+            "{prefix}Password must have length less than or equal to {MAX_PASSWORD_CHARS}"
+        ));
+    }
+    if !password_pattern_ok(pw) {
+        return Err(format!(
+            "{prefix}Password must satisfy regular expression pattern: {PASSWORD_PATTERN}"
+        ));
+    }
     if pw.chars().count() < p.minimum_length {
         return Err(format!("{prefix}Password not long enough"));
     }
@@ -72,50 +95,44 @@ pub fn check_password_policy(p: &PasswordPolicy, pw: &str) -> Result<(), String>
     Ok(())
 }
 
+/// AWS's longest password (the `PasswordType` shape).
+pub const MAX_PASSWORD_CHARS: usize = 256;
+
+/// AWS's password pattern (the `PasswordType` shape): no leading or trailing whitespace.
+pub const PASSWORD_PATTERN: &str = r"^[\S]+.*[\S]+$";
+
+/// Whether `pw` matches [`PASSWORD_PATTERN`]: at least two characters, the first and the last
+/// not whitespace, and no line break (the pattern's `.`) in between.
+#[must_use]
+pub fn password_pattern_ok(pw: &str) -> bool {
+    let (Some(first), Some(last)) = (pw.chars().next(), pw.chars().last()) else {
+        return false;
+    };
+    pw.chars().count() >= 2
+        && !first.is_whitespace()
+        && !last.is_whitespace()
+        && !pw.contains(['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}'])
+}
+
 /// A temporary password that satisfies any default-like policy.
 #[must_use]
 pub fn temporary_password() -> String {
     format!("Tmp{}a1!", &random_token(9))
 }
 
-const B32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-
 /// RFC 4648 base32 without padding (the TOTP `SecretCode`).
 #[must_use]
 pub fn base32_encode(data: &[u8]) -> String {
-    let mut out = String::new();
-    let mut buf: u32 = 0;
-    let mut bits = 0;
-    for &b in data {
-        buf = (buf << 8) | u32::from(b);
-        bits += 8;
-        while bits >= 5 {
-            bits -= 5;
-            out.push(B32[((buf >> bits) & 31) as usize] as char);
-        }
-    }
-    if bits > 0 {
-        out.push(B32[((buf << (5 - bits)) & 31) as usize] as char);
-    }
-    out
+    data_encoding::BASE32_NOPAD.encode(data)
 }
 
-/// Decodes RFC 4648 base32 (padding and case ignored).
+/// Decodes RFC 4648 base32 (padding and case ignored); `None` for anything else.
 #[must_use]
 pub fn base32_decode(s: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::new();
-    let mut buf: u32 = 0;
-    let mut bits = 0;
-    for c in s.trim_end_matches('=').bytes() {
-        let v = B32.iter().position(|&x| x == c.to_ascii_uppercase())? as u32;
-        buf = (buf << 5) | v;
-        bits += 5;
-        if bits >= 8 {
-            bits -= 8;
-            out.push(((buf >> bits) & 0xff) as u8);
-        }
-    }
-    Some(out)
+    let canonical = s.trim_end_matches('=').to_ascii_uppercase();
+    data_encoding::BASE32_NOPAD
+        .decode(canonical.as_bytes())
+        .ok()
 }
 
 /// RFC 6238 TOTP: HMAC-SHA1, 6 digits, 30-second steps.
@@ -215,6 +232,11 @@ mod tests {
             Some(b.as_slice())
         );
         assert_eq!(base32_encode(b"foobar"), "MZXW6YTBOI");
+        // RFC 4648 section 10 vectors; lower case and padding are accepted on input.
+        assert_eq!(base32_encode(b"fo"), "MZXQ");
+        assert_eq!(base32_decode("mzxq===="), Some(b"fo".to_vec()));
+        assert_eq!(base32_decode("MZXW6YTBOI======"), Some(b"foobar".to_vec()));
+        assert_eq!(base32_decode("MZXW6YTBO1"), None, "1 is not a base32 digit");
     }
 
     #[test]
@@ -223,8 +245,47 @@ mod tests {
         assert!(check_password_policy(&p, "DemoPassw0rd!").is_ok());
         assert!(check_password_policy(&p, "short").is_err());
         assert!(check_password_policy(&p, "nouppercase1!").is_err());
-        assert!(temporary_password().len() >= 8);
         assert!(check_password_policy(&p, &temporary_password()).is_ok());
+    }
+
+    #[test]
+    fn temporary_password_shape_and_randomness() {
+        // "Tmp" + base64url of 9 random bytes (12 characters) + "a1!": 18 characters.
+        let t = temporary_password();
+        assert_eq!(t.chars().count(), 18, "{t}");
+        let middle = t
+            .strip_prefix("Tmp")
+            .and_then(|r| r.strip_suffix("a1!"))
+            .expect("Tmp…a1!");
+        assert_eq!(URL_SAFE_NO_PAD.decode(middle).expect("base64url").len(), 9);
+        // Every rule of a strict policy holds, not only the default one.
+        let strict = PasswordPolicy {
+            minimum_length: 18,
+            ..PasswordPolicy::default()
+        };
+        assert!(check_password_policy(&strict, &t).is_ok());
+        let longer = PasswordPolicy {
+            minimum_length: 19,
+            ..PasswordPolicy::default()
+        };
+        assert!(check_password_policy(&longer, &t).is_err());
+        // Fresh each time.
+        let many: std::collections::HashSet<String> =
+            (0..64).map(|_| temporary_password()).collect();
+        assert_eq!(many.len(), 64);
+    }
+
+    #[test]
+    fn salt_hex_is_what_make_verifier_reports() {
+        for salt in [
+            vec![0u8, 0, 5, 255],
+            vec![0x0a; 16],
+            vec![0; 3],
+            random_bytes(16),
+        ] {
+            let v = cognito_srp::make_verifier("P", "u", "pw", &salt);
+            assert_eq!(salt_hex(&salt), v.salt_hex, "{salt:?}");
+        }
     }
 
     #[test]

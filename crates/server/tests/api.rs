@@ -1608,7 +1608,12 @@ async fn a_refused_mfa_answer_commits_nothing() {
 
 #[tokio::test]
 async fn delete_user_attributes() {
-    let s = server();
+    let mut cfg = cognito_local::config::Config::default_config().unwrap();
+    cfg.pools[0].custom_attributes = vec![cognito_local::config::CustomAttribute {
+        name: "team".into(),
+        max_length: 2048,
+    }];
+    let s = server_with(cfg, None);
     let app = &s.app;
     sign_up_confirmed(app, "iris", PW, "iris@example.com").await;
     let r = srp_sign_in(&s, "iris", PW).await.unwrap();
@@ -1699,4 +1704,891 @@ async fn delete_user_attributes() {
         .0,
         "NotAuthorizedException"
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Account integrity: verification flags and per-client attribute permissions (issue 7, item 1)
+
+const UNAUTHORIZED_ATTRIBUTE: &str = "A client attempted to write unauthorized attribute";
+
+fn unauthorized_attribute() -> (String, String) {
+    (
+        "NotAuthorizedException".into(),
+        UNAUTHORIZED_ATTRIBUTE.into(),
+    )
+}
+
+/// The AdminCreateUser user `mallory` answering NEW_PASSWORD_REQUIRED with `demo`'s email.
+#[tokio::test]
+async fn new_password_required_cannot_self_verify_someone_elses_email() {
+    let s = server();
+    let app = &s.app;
+    ok(app, "AdminCreateUser", json!({"UserPoolId": POOL, "Username": "mallory", "TemporaryPassword": "TempPassw0rd!",
+        "MessageAction": "SUPPRESS", "UserAttributes": [{"Name": "email", "Value": "mallory@example.com"}]})).await;
+    let ch = ok(
+        app,
+        "InitiateAuth",
+        json!({"ClientId": SPA, "AuthFlow": "USER_PASSWORD_AUTH",
+        "AuthParameters": {"USERNAME": "mallory", "PASSWORD": "TempPassw0rd!"}}),
+    )
+    .await;
+    assert_eq!(ch["ChallengeName"], "NEW_PASSWORD_REQUIRED");
+    let session = ch["Session"].as_str().unwrap();
+    let answer = |extra: serde_json::Value| {
+        let mut resp = json!({"USERNAME": "mallory", "NEW_PASSWORD": PW});
+        for (k, v) in extra.as_object().unwrap() {
+            resp[k] = v.clone();
+        }
+        json!({"ClientId": SPA, "ChallengeName": "NEW_PASSWORD_REQUIRED", "Session": session, "ChallengeResponses": resp})
+    };
+    for flag in ["email_verified", "phone_number_verified"] {
+        assert_eq!(
+            err(app, "RespondToAuthChallenge", answer(json!({"userAttributes.email": "demo@example.com", format!("userAttributes.{flag}"): "true"}))).await,
+            unauthorized_attribute(),
+            "{flag}"
+        );
+    }
+    // The refusal changed nothing: the email is mallory's own.
+    let g = ok(
+        app,
+        "AdminGetUser",
+        json!({"UserPoolId": POOL, "Username": "mallory"}),
+    )
+    .await;
+    assert!(g["UserAttributes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a["Name"] == "email" && a["Value"] == "mallory@example.com"));
+    // Changing the email alone is allowed, but the new address is not verified.
+    let r = ok(
+        app,
+        "RespondToAuthChallenge",
+        answer(json!({"userAttributes.email": "demo@example.com"})),
+    )
+    .await;
+    let id = verify_jwt(app, r["AuthenticationResult"]["IdToken"].as_str().unwrap()).await;
+    assert_eq!(id["email"], "demo@example.com");
+    assert_eq!(id["email_verified"], false);
+    // Signing in with that email still reaches demo, never mallory.
+    let e = ok(
+        app,
+        "InitiateAuth",
+        json!({"ClientId": SPA, "AuthFlow": "USER_PASSWORD_AUTH",
+        "AuthParameters": {"USERNAME": "demo@example.com", "PASSWORD": "DemoPassw0rd!"}}),
+    )
+    .await;
+    let at = claims(e["AuthenticationResult"]["AccessToken"].as_str().unwrap());
+    assert_eq!(at["username"], "demo");
+    assert_eq!(
+        err(
+            app,
+            "InitiateAuth",
+            json!({"ClientId": SPA, "AuthFlow": "USER_PASSWORD_AUTH",
+            "AuthParameters": {"USERNAME": "demo@example.com", "PASSWORD": PW}})
+        )
+        .await
+        .0,
+        "NotAuthorizedException"
+    );
+}
+
+#[tokio::test]
+async fn verification_flags_are_refused_on_every_client_write() {
+    let s = server();
+    let app = &s.app;
+    // SignUp: refused, not silently dropped.
+    assert_eq!(
+        err(app, "SignUp", json!({"ClientId": SPA, "Username": "vera", "Password": PW,
+            "UserAttributes": [{"Name": "email", "Value": "vera@example.com"}, {"Name": "email_verified", "Value": "true"}]})).await,
+        unauthorized_attribute()
+    );
+    assert_eq!(
+        err(
+            app,
+            "AdminGetUser",
+            json!({"UserPoolId": POOL, "Username": "vera"})
+        )
+        .await
+        .0,
+        "UserNotFoundException",
+        "nothing was created"
+    );
+    sign_up_confirmed(app, "vera", PW, "vera@example.com").await;
+    let t = srp_sign_in(&s, "vera", PW).await.unwrap();
+    let at = t["AuthenticationResult"]["AccessToken"].clone();
+    // UpdateUserAttributes: refused with AWS's error, and nothing of the request is applied.
+    for flag in ["email_verified", "phone_number_verified"] {
+        assert_eq!(
+            err(
+                app,
+                "UpdateUserAttributes",
+                json!({"AccessToken": at, "UserAttributes": [
+                {"Name": "email", "Value": "demo@example.com"}, {"Name": flag, "Value": "true"}]})
+            )
+            .await,
+            unauthorized_attribute(),
+            "{flag}"
+        );
+        assert_eq!(
+            err(
+                app,
+                "DeleteUserAttributes",
+                json!({"AccessToken": at, "UserAttributeNames": [flag]})
+            )
+            .await,
+            unauthorized_attribute(),
+            "{flag}"
+        );
+    }
+    let u = ok(app, "GetUser", json!({"AccessToken": at})).await;
+    let attr = |name: &str| {
+        u["UserAttributes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["Name"] == name)
+            .map(|a| a["Value"].clone())
+    };
+    assert_eq!(attr("email"), Some(json!("vera@example.com")));
+    assert_eq!(attr("email_verified"), Some(json!("true")));
+    // Admin operations may still set the flags.
+    ok(app, "AdminCreateUser", json!({"UserPoolId": POOL, "Username": "walt", "MessageAction": "SUPPRESS",
+        "UserAttributes": [{"Name": "email", "Value": "walt@example.com"}, {"Name": "email_verified", "Value": "true"}]})).await;
+}
+
+#[tokio::test]
+async fn per_client_read_and_write_attribute_lists() {
+    let mut cfg = cognito_local::config::Config::default_config().unwrap();
+    cfg.pools[0].clients[0].write_attributes = Some(vec!["email".into()]);
+    cfg.pools[0].clients[0].read_attributes = Some(vec!["email".into(), "email_verified".into()]);
+    let s = server_with(cfg, None);
+    let app = &s.app;
+    // The SPA client may write email only.
+    assert_eq!(
+        err(app, "SignUp", json!({"ClientId": SPA, "Username": "rita", "Password": PW,
+            "UserAttributes": [{"Name": "email", "Value": "rita@example.com"}, {"Name": "name", "Value": "Rita"}]})).await,
+        unauthorized_attribute()
+    );
+    sign_up_confirmed(app, "rita", PW, "rita@example.com").await;
+    ok(app, "AdminCreateUser", json!({"UserPoolId": POOL, "Username": "sam", "TemporaryPassword": "TempPassw0rd!",
+        "MessageAction": "SUPPRESS", "UserAttributes": [{"Name": "name", "Value": "Sam"}, {"Name": "email", "Value": "sam@example.com"}]})).await;
+    ok(
+        app,
+        "AdminSetUserPassword",
+        json!({"UserPoolId": POOL, "Username": "sam", "Password": PW, "Permanent": true}),
+    )
+    .await;
+    let t = srp_sign_in(&s, "sam", PW).await.unwrap();
+    let at = t["AuthenticationResult"]["AccessToken"].clone();
+    assert_eq!(
+        err(
+            app,
+            "UpdateUserAttributes",
+            json!({"AccessToken": at, "UserAttributes": [{"Name": "name", "Value": "X"}]})
+        )
+        .await,
+        unauthorized_attribute()
+    );
+    assert_eq!(
+        err(
+            app,
+            "DeleteUserAttributes",
+            json!({"AccessToken": at, "UserAttributeNames": ["name"]})
+        )
+        .await,
+        unauthorized_attribute()
+    );
+    // ...and reads email and its flag only: GetUser and the ID token leave `name` out.
+    let names: Vec<String> = ok(app, "GetUser", json!({"AccessToken": at})).await["UserAttributes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["Name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(names, ["sub", "email"]);
+    let id = verify_jwt(app, t["AuthenticationResult"]["IdToken"].as_str().unwrap()).await;
+    assert!(id.get("name").is_none(), "{id}");
+    assert_eq!(id["email"], "sam@example.com");
+    // The confidential client keeps AWS's defaults: it reads `name`.
+    let t2 = srp_sign_in_with(&s, CONF, Some(CONF_SECRET), "sam", PW)
+        .await
+        .unwrap();
+    let id = verify_jwt(app, t2["AuthenticationResult"]["IdToken"].as_str().unwrap()).await;
+    assert_eq!(id["name"], "Sam");
+    ok(app, "UpdateUserAttributes", json!({"AccessToken": t2["AuthenticationResult"]["AccessToken"], "UserAttributes": [{"Name": "name", "Value": "Samuel"}]})).await;
+    // A verification flag can never be listed as writable.
+    let bad = cognito_local::config::DEFAULT_CONFIG.replace(
+        "refresh_token_rotation = false",
+        "refresh_token_rotation = false\nwrite_attributes = [\"email\", \"email_verified\"]",
+    );
+    assert!(cognito_local::config::Config::parse(&bad).is_err());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Email aliases (issue 7, item 2)
+
+const EMAIL_USERNAME: &str =
+    "Username cannot be of email format, since user pool is configured for email alias.";
+const ALIAS_EXISTS: &str = "An account with the given email already exists.";
+
+/// A username spelled like demo's email would shadow demo's email sign-in.
+#[tokio::test]
+async fn email_shaped_usernames_are_refused_with_email_alias() {
+    let s = server();
+    let app = &s.app;
+    assert_eq!(
+        err(
+            app,
+            "SignUp",
+            json!({"ClientId": SPA, "Username": "demo@example.com", "Password": PW,
+            "UserAttributes": [{"Name": "email", "Value": "mallory@example.com"}]})
+        )
+        .await,
+        ("InvalidParameterException".into(), EMAIL_USERNAME.into())
+    );
+    assert_eq!(
+        err(
+            app,
+            "AdminCreateUser",
+            json!({"UserPoolId": POOL, "Username": "Demo@Example.com", "MessageAction": "SUPPRESS"})
+        )
+        .await,
+        ("InvalidParameterException".into(), EMAIL_USERNAME.into())
+    );
+    // demo's email still signs demo in.
+    let t = ok(
+        app,
+        "InitiateAuth",
+        json!({"ClientId": SPA, "AuthFlow": "USER_PASSWORD_AUTH",
+        "AuthParameters": {"USERNAME": "demo@example.com", "PASSWORD": "DemoPassw0rd!"}}),
+    )
+    .await;
+    assert_eq!(
+        claims(t["AuthenticationResult"]["AccessToken"].as_str().unwrap())["username"],
+        "demo"
+    );
+    // Without email_alias, an email-shaped username is an ordinary name.
+    let mut cfg = cognito_local::config::Config::default_config().unwrap();
+    cfg.pools[0].email_alias = false;
+    let plain = server_with(cfg, None);
+    ok(
+        &plain.app,
+        "SignUp",
+        json!({"ClientId": SPA, "Username": "someone@example.com", "Password": PW}),
+    )
+    .await;
+    // Nor may a seed user have one.
+    let bad = cognito_local::config::DEFAULT_CONFIG
+        .replace("username = \"demo\"", "username = \"demo@example.com\"");
+    assert!(cognito_local::config::Config::parse(&bad).is_err());
+}
+
+#[tokio::test]
+async fn a_verified_email_belongs_to_one_user() {
+    let s = server();
+    let app = &s.app;
+    // ConfirmSignUp of a second account with demo's email: AliasExistsException, nothing changes.
+    ok(
+        app,
+        "SignUp",
+        json!({"ClientId": SPA, "Username": "copycat", "Password": PW,
+        "UserAttributes": [{"Name": "email", "Value": "DEMO@example.com"}]}),
+    )
+    .await;
+    let code = last_code(app, "copycat").await;
+    assert_eq!(
+        err(
+            app,
+            "ConfirmSignUp",
+            json!({"ClientId": SPA, "Username": "copycat", "ConfirmationCode": code})
+        )
+        .await,
+        ("AliasExistsException".into(), ALIAS_EXISTS.into())
+    );
+    let g = ok(
+        app,
+        "AdminGetUser",
+        json!({"UserPoolId": POOL, "Username": "copycat"}),
+    )
+    .await;
+    assert_eq!(g["UserStatus"], "UNCONFIRMED");
+    // UpdateUserAttributes to demo's email, then VerifyUserAttribute: AliasExistsException.
+    sign_up_confirmed(app, "eve", PW, "eve@example.com").await;
+    let t = srp_sign_in(&s, "eve", PW).await.unwrap();
+    let at = t["AuthenticationResult"]["AccessToken"].clone();
+    ok(app, "UpdateUserAttributes", json!({"AccessToken": at, "UserAttributes": [{"Name": "email", "Value": "demo@example.com"}]})).await;
+    let code = last_code(app, "eve").await;
+    assert_eq!(
+        err(
+            app,
+            "VerifyUserAttribute",
+            json!({"AccessToken": at, "AttributeName": "email", "Code": code})
+        )
+        .await,
+        ("AliasExistsException".into(), ALIAS_EXISTS.into())
+    );
+    let signed_in_as = |t: &serde_json::Value| {
+        claims(t["AuthenticationResult"]["AccessToken"].as_str().unwrap())["username"].clone()
+    };
+    let by_email = |pw: &str| {
+        json!({"ClientId": SPA, "AuthFlow": "USER_PASSWORD_AUTH",
+        "AuthParameters": {"USERNAME": "demo@example.com", "PASSWORD": pw}})
+    };
+    assert_eq!(
+        signed_in_as(&ok(app, "InitiateAuth", by_email("DemoPassw0rd!")).await),
+        "demo"
+    );
+    // AdminCreateUser with demo's email marked verified: refused as well.
+    assert_eq!(
+        err(app, "AdminCreateUser", json!({"UserPoolId": POOL, "Username": "twin", "MessageAction": "SUPPRESS",
+            "UserAttributes": [{"Name": "email", "Value": "demo@example.com"}, {"Name": "email_verified", "Value": "true"}]})).await,
+        ("AliasExistsException".into(), ALIAS_EXISTS.into())
+    );
+    // ForceAliasCreation moves the alias, as AWS: demo's email is then unverified.
+    ok(app, "ConfirmSignUp", json!({"ClientId": SPA, "Username": "copycat", "ConfirmationCode": last_code(app, "copycat").await, "ForceAliasCreation": true})).await;
+    assert_eq!(
+        signed_in_as(&ok(app, "InitiateAuth", by_email(PW)).await),
+        "copycat"
+    );
+    let g = ok(
+        app,
+        "AdminGetUser",
+        json!({"UserPoolId": POOL, "Username": "demo"}),
+    )
+    .await;
+    assert!(g["UserAttributes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a["Name"] == "email_verified" && a["Value"] == "false"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Refresh-token rotation (issue 7, item 4)
+
+#[tokio::test]
+async fn rotating_clients_refuse_refresh_token_auth() {
+    let mut cfg = cognito_local::config::Config::default_config().unwrap();
+    cfg.pools[0].clients[0].refresh_token_rotation = true;
+    let s = server_with(cfg, None);
+    let app = &s.app;
+    let r = srp_sign_in(&s, "demo", "DemoPassw0rd!").await.unwrap();
+    let first = r["AuthenticationResult"]["RefreshToken"].clone();
+    // REFRESH_TOKEN_AUTH would keep the old token alive: refused for a rotating client.
+    for flow in ["REFRESH_TOKEN_AUTH", "REFRESH_TOKEN"] {
+        let e = err(
+            app,
+            "InitiateAuth",
+            json!({"ClientId": SPA, "AuthFlow": flow, "AuthParameters": {"REFRESH_TOKEN": first}}),
+        )
+        .await;
+        assert_eq!(e.0, "InvalidParameterException", "{flow}: {e:?}");
+        assert!(
+            e.1.starts_with(&format!("{flow} flow not enabled for this client")),
+            "{e:?}"
+        );
+    }
+    // Non-rotating clients keep REFRESH_TOKEN_AUTH.
+    let c = srp_sign_in_with(&s, CONF, Some(CONF_SECRET), "demo", "DemoPassw0rd!")
+        .await
+        .unwrap();
+    ok(
+        app,
+        "InitiateAuth",
+        json!({"ClientId": CONF, "AuthFlow": "REFRESH_TOKEN_AUTH", "AuthParameters": {
+        "REFRESH_TOKEN": c["AuthenticationResult"]["RefreshToken"],
+        "SECRET_HASH": secret_hash(CONF_SECRET, "demo", CONF)}}),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn rotating_clients_honour_the_grace_period() {
+    let mut cfg = cognito_local::config::Config::default_config().unwrap();
+    cfg.pools[0].clients[0].refresh_token_rotation = true;
+    cfg.pools[0].clients[0].refresh_token_grace_seconds = 30;
+    let s = server_with(cfg, None);
+    let app = &s.app;
+    let r = srp_sign_in(&s, "demo", "DemoPassw0rd!").await.unwrap();
+    let first = r["AuthenticationResult"]["RefreshToken"].clone();
+    let rotate = |t: serde_json::Value| json!({"ClientId": SPA, "RefreshToken": t});
+    let second = ok(app, "GetTokensFromRefreshToken", rotate(first.clone())).await
+        ["AuthenticationResult"]["RefreshToken"]
+        .clone();
+    assert_ne!(second, first);
+    // Within the grace period a retry with the rotated-out token works (and rotates again)...
+    s.clock.advance(30);
+    let retry = ok(app, "GetTokensFromRefreshToken", rotate(first.clone())).await
+        ["AuthenticationResult"]["RefreshToken"]
+        .clone();
+    assert!(retry.is_string() && retry != first && retry != second);
+    // ...after it, the token is spent.
+    s.clock.advance(1);
+    assert_eq!(
+        err(app, "GetTokensFromRefreshToken", rotate(first.clone())).await,
+        (
+            "NotAuthorizedException".into(),
+            "Invalid Refresh Token".into()
+        )
+    );
+    ok(app, "GetTokensFromRefreshToken", rotate(second.clone())).await;
+    // Purging expired records does not revive a spent token.
+    s.clock.advance(31);
+    s.state.purge_expired().unwrap();
+    assert_eq!(
+        err(app, "GetTokensFromRefreshToken", rotate(second))
+            .await
+            .1,
+        "Invalid Refresh Token"
+    );
+    // The grace period is AWS's 0..=60 seconds.
+    let bad = cognito_local::config::DEFAULT_CONFIG.replace(
+        "refresh_token_rotation = false",
+        "refresh_token_rotation = true\nrefresh_token_grace_seconds = 61",
+    );
+    assert!(cognito_local::config::Config::parse(&bad).is_err());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Password shape (issue 7, item 9)
+
+#[tokio::test]
+async fn passwords_are_at_most_256_characters_without_outer_spaces_everywhere() {
+    let s = server();
+    let app = &s.app;
+    let long = format!("Aa1!{}", "x".repeat(253)); // 257 characters
+    assert_eq!(long.chars().count(), 257);
+    let pattern = r"^[\S]+.*[\S]+$";
+    // SignUp: member-level validation errors, as AWS.
+    for (pw, what) in [
+        (" Passw0rd!one", "leading space"),
+        ("Passw0rd!one ", "trailing space"),
+        ("Passw0rd!one\t", "trailing tab"),
+    ] {
+        let e = err(
+            app,
+            "SignUp",
+            json!({"ClientId": SPA, "Username": "pat", "Password": pw}),
+        )
+        .await;
+        assert_eq!(e.0, "InvalidParameterException", "{what}");
+        assert_eq!(e.1, format!("1 validation error detected: Value at 'password' failed to satisfy constraint: Member must satisfy regular expression pattern: {pattern}"), "{what}");
+    }
+    assert_eq!(
+        err(
+            app,
+            "SignUp",
+            json!({"ClientId": SPA, "Username": "pat", "Password": long})
+        )
+        .await
+        .0,
+        "InvalidParameterException"
+    );
+    // An inner space is fine.
+    ok(
+        app,
+        "SignUp",
+        json!({"ClientId": SPA, "Username": "pat", "Password": "Passw0rd! one"}),
+    )
+    .await;
+    assert_eq!(err(app, "AdminSetUserPassword", json!({"UserPoolId": POOL, "Username": "demo", "Password": " Passw0rd!one", "Permanent": true})).await.0, "InvalidParameterException");
+    assert_eq!(err(app, "AdminCreateUser", json!({"UserPoolId": POOL, "Username": "tess", "TemporaryPassword": "TempPassw0rd! ", "MessageAction": "SUPPRESS"})).await.0, "InvalidParameterException");
+    assert_eq!(err(app, "ConfirmForgotPassword", json!({"ClientId": SPA, "Username": "demo", "ConfirmationCode": "123456", "Password": "Passw0rd!one "})).await.0, "InvalidParameterException");
+    let t = srp_sign_in(&s, "demo", "DemoPassw0rd!").await.unwrap();
+    assert_eq!(err(app, "ChangePassword", json!({"AccessToken": t["AuthenticationResult"]["AccessToken"], "PreviousPassword": "DemoPassw0rd!", "ProposedPassword": " Passw0rd!one"})).await.0, "InvalidParameterException");
+    // NEW_PASSWORD_REQUIRED: 257 characters and outer spaces are refused too (it took 257).
+    ok(app, "AdminCreateUser", json!({"UserPoolId": POOL, "Username": "nina", "TemporaryPassword": "TempPassw0rd!", "MessageAction": "SUPPRESS"})).await;
+    let ch = srp_sign_in(&s, "nina", "TempPassw0rd!").await.unwrap();
+    let answer = |pw: &str| {
+        json!({"ClientId": SPA, "ChallengeName": "NEW_PASSWORD_REQUIRED", "Session": ch["Session"],
+        "ChallengeResponses": {"USERNAME": "nina", "NEW_PASSWORD": pw}})
+    };
+    for pw in [long.as_str(), " Passw0rd!one", "Passw0rd!one "] {
+        let e = err(app, "RespondToAuthChallenge", answer(pw)).await;
+        assert_eq!(e.0, "InvalidPasswordException", "{pw:?}: {e:?}");
+    }
+    let max = format!("Aa1!{}", "x".repeat(252));
+    assert_eq!(max.chars().count(), 256);
+    ok(app, "RespondToAuthChallenge", answer(&max)).await;
+    srp_sign_in(&s, "nina", &max).await.unwrap();
+}
+
+// ---------------------------------------------------------------------------------------------
+// PreventUserExistenceErrors: masking and equal work (issue 7, item 8)
+
+fn hiding_server() -> Server {
+    let mut cfg = cognito_local::config::Config::default_config().unwrap();
+    cfg.pools[0].prevent_user_existence_errors = true;
+    server_with(cfg, None)
+}
+
+#[tokio::test]
+async fn hidden_users_are_masked_like_real_ones() {
+    let s = hiding_server();
+    let app = &s.app;
+    let dest = |v: serde_json::Value| {
+        v["CodeDeliveryDetails"]["Destination"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let forgot = |name: &str| json!({"ClientId": SPA, "Username": name});
+    // A real user reached by email shows the mask of that email; an unknown email shows the
+    // mask of the probe, exactly as it would if it were someone's.
+    assert_eq!(
+        dest(ok(app, "ForgotPassword", forgot("demo@example.com")).await),
+        "d***@e***"
+    );
+    assert_eq!(
+        dest(ok(app, "ForgotPassword", forgot("nobody@corp.example")).await),
+        "n***@c***"
+    );
+    // An unknown username: the name's first letter and a stable domain letter, not one
+    // constant for every unknown name.
+    let g1 = dest(ok(app, "ForgotPassword", forgot("ghost")).await);
+    assert_eq!(g1, dest(ok(app, "ForgotPassword", forgot("ghost")).await));
+    assert_eq!(
+        g1,
+        dest(ok(app, "ResendConfirmationCode", forgot("ghost")).await)
+    );
+    assert!(g1.starts_with("g***@"), "{g1}");
+    let others: std::collections::HashSet<String> =
+        ["wraith", "spectre", "phantom", "shade", "spirit", "banshee"]
+            .iter()
+            .map(|n| n.to_string())
+            .collect();
+    let mut domains = std::collections::HashSet::new();
+    for n in &others {
+        domains.insert(
+            dest(ok(app, "ForgotPassword", forgot(n)).await)
+                .split('@')
+                .nth(1)
+                .unwrap()
+                .to_string(),
+        );
+    }
+    assert!(domains.len() > 1, "{domains:?}");
+    // `User is disabled.` only after a correct password.
+    ok(
+        app,
+        "AdminDisableUser",
+        json!({"UserPoolId": POOL, "Username": "demo"}),
+    )
+    .await;
+    let bad = (
+        "NotAuthorizedException".to_string(),
+        "Incorrect username or password.".to_string(),
+    );
+    let disabled = (
+        "NotAuthorizedException".to_string(),
+        "User is disabled.".to_string(),
+    );
+    let upa = |pw: &str| json!({"ClientId": SPA, "AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": {"USERNAME": "demo", "PASSWORD": pw}});
+    assert_eq!(err(app, "InitiateAuth", upa("Wrong-passw0rd!")).await, bad);
+    assert_eq!(
+        err(app, "InitiateAuth", upa("DemoPassw0rd!")).await,
+        disabled
+    );
+    assert_eq!(
+        srp_sign_in(&s, "demo", "Wrong-passw0rd!")
+            .await
+            .unwrap_err(),
+        bad
+    );
+    assert_eq!(
+        srp_sign_in(&s, "demo", "DemoPassw0rd!").await.unwrap_err(),
+        disabled
+    );
+    // Without the setting a developer still hears it at once.
+    let plain = server();
+    ok(
+        &plain.app,
+        "AdminDisableUser",
+        json!({"UserPoolId": POOL, "Username": "demo"}),
+    )
+    .await;
+    assert_eq!(
+        err(&plain.app, "InitiateAuth", upa("Wrong-passw0rd!")).await,
+        disabled
+    );
+}
+
+/// The fastest of the samples: load on the machine only ever adds time, so the minimum is the
+/// steadiest measure of the work a request does.
+fn fastest(v: Vec<std::time::Duration>) -> std::time::Duration {
+    v.into_iter().min().unwrap()
+}
+
+/// An unknown user's USER_PASSWORD_AUTH does the password work of a real one (it skipped the
+/// verifier computation, so it answered several times faster). Compares the fastest of 15
+/// interleaved attempts each.
+#[tokio::test]
+async fn unknown_users_take_as_long_as_real_ones() {
+    let s = hiding_server();
+    let app = &s.app;
+    let attempt = |name: String| json!({"ClientId": SPA, "AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": {"USERNAME": name, "PASSWORD": "Wrong-passw0rd!"}});
+    // Warm up (the dummy user is made on first use).
+    let _ = call(app, "InitiateAuth", attempt("ghost".into())).await;
+    let (mut known, mut unknown) = (Vec::new(), Vec::new());
+    for i in 0..15 {
+        s.clock.advance(1000); // past any lockout
+        let t = std::time::Instant::now();
+        let _ = call(app, "InitiateAuth", attempt("demo".into())).await;
+        known.push(t.elapsed());
+        let t = std::time::Instant::now();
+        let _ = call(app, "InitiateAuth", attempt(format!("ghost{i}"))).await;
+        unknown.push(t.elapsed());
+    }
+    let (k, u) = (fastest(known), fastest(unknown));
+    assert!(u * 3 >= k, "unknown {u:?} vs known {k:?}");
+    assert!(k * 3 >= u, "unknown {u:?} vs known {k:?}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Per-user throttles (issue 7, item 5)
+
+const ATTEMPT_LIMIT: &str = "Attempt limit exceeded, please try after some time.";
+
+#[tokio::test]
+async fn code_deliveries_are_throttled_per_user() {
+    let mut cfg = cognito_local::config::Config::default_config().unwrap();
+    cfg.pools[0].limits.code_deliveries = 3;
+    cfg.pools[0].limits.code_delivery_window_seconds = 600;
+    let s = server_with(cfg, None);
+    let app = &s.app;
+    ok(
+        app,
+        "SignUp",
+        json!({"ClientId": SPA, "Username": "rex", "Password": PW,
+        "UserAttributes": [{"Name": "email", "Value": "rex@example.com"}]}),
+    )
+    .await; // 1st code
+    let resend = json!({"ClientId": SPA, "Username": "rex"});
+    ok(app, "ResendConfirmationCode", resend.clone()).await;
+    ok(app, "ResendConfirmationCode", resend.clone()).await;
+    assert_eq!(
+        err(app, "ResendConfirmationCode", resend.clone()).await,
+        ("LimitExceededException".into(), ATTEMPT_LIMIT.into())
+    );
+    // Per user: demo can still ask for a reset; and the same limit covers ForgotPassword.
+    let forgot = json!({"ClientId": SPA, "Username": "demo"});
+    for _ in 0..3 {
+        ok(app, "ForgotPassword", forgot.clone()).await;
+    }
+    assert_eq!(
+        err(app, "ForgotPassword", forgot.clone()).await.0,
+        "LimitExceededException"
+    );
+    // The window slides.
+    s.clock.advance(601);
+    ok(app, "ResendConfirmationCode", resend).await;
+    ok(app, "ForgotPassword", forgot).await;
+}
+
+#[tokio::test]
+async fn mfa_failures_are_throttled_per_user_across_sessions() {
+    let mut cfg = cognito_local::config::Config::default_config().unwrap();
+    cfg.pools[0].limits.mfa_failures = 4;
+    cfg.pools[0].limits.mfa_failure_window_seconds = 300;
+    let s = server_with(cfg, None);
+    let app = &s.app;
+    let r = srp_sign_in(&s, "demo", "DemoPassw0rd!").await.unwrap();
+    let at = r["AuthenticationResult"]["AccessToken"].clone();
+    let key = set_up_totp(&s, &at).await;
+    ok(app, "SetUserMFAPreference", json!({"AccessToken": at, "SoftwareTokenMfaSettings": {"Enabled": true, "PreferredMfa": true}})).await;
+    s.clock.advance(60);
+    let right = || cognito_local::util::totp(&key, s.clock_now());
+    let wrong = || format!("{:06}", (right().parse::<u32>().unwrap() + 1) % 1_000_000);
+    let answer = |session: &serde_json::Value, code: String| {
+        json!({"ClientId": SPA, "ChallengeName": "SOFTWARE_TOKEN_MFA",
+        "Session": session, "ChallengeResponses": {"USERNAME": "demo", "SOFTWARE_TOKEN_MFA_CODE": code}})
+    };
+    // Two wrong codes in each of two fresh sessions (each session alone allows five).
+    for _ in 0..2 {
+        let ch = ok(
+            app,
+            "InitiateAuth",
+            json!({"ClientId": SPA, "AuthFlow": "USER_PASSWORD_AUTH",
+            "AuthParameters": {"USERNAME": "demo", "PASSWORD": "DemoPassw0rd!"}}),
+        )
+        .await;
+        for _ in 0..2 {
+            assert_eq!(
+                err(
+                    app,
+                    "RespondToAuthChallenge",
+                    answer(&ch["Session"], wrong())
+                )
+                .await
+                .0,
+                "CodeMismatchException"
+            );
+        }
+    }
+    // The user's limit is reached: a new session is refused, even with the right code.
+    let ch = ok(
+        app,
+        "InitiateAuth",
+        json!({"ClientId": SPA, "AuthFlow": "USER_PASSWORD_AUTH",
+        "AuthParameters": {"USERNAME": "demo", "PASSWORD": "DemoPassw0rd!"}}),
+    )
+    .await;
+    let e = err(
+        app,
+        "RespondToAuthChallenge",
+        answer(&ch["Session"], right()),
+    )
+    .await;
+    assert_eq!(e.0, "TooManyRequestsException", "{e:?}");
+    // After the window the right code works (the refusal did not spend the session).
+    s.clock.advance(301);
+    let ch = ok(
+        app,
+        "InitiateAuth",
+        json!({"ClientId": SPA, "AuthFlow": "USER_PASSWORD_AUTH",
+        "AuthParameters": {"USERNAME": "demo", "PASSWORD": "DemoPassw0rd!"}}),
+    )
+    .await;
+    let r = ok(
+        app,
+        "RespondToAuthChallenge",
+        answer(&ch["Session"], right()),
+    )
+    .await;
+    assert!(r["AuthenticationResult"]["AccessToken"].is_string());
+}
+
+/// With the default limits a flood of resends is cut off (it used to accept hundreds).
+#[tokio::test]
+async fn default_limits_cut_off_a_flood_of_resends() {
+    let s = server();
+    let app = &s.app;
+    ok(
+        app,
+        "SignUp",
+        json!({"ClientId": SPA, "Username": "flood", "Password": PW,
+        "UserAttributes": [{"Name": "email", "Value": "flood@example.com"}]}),
+    )
+    .await;
+    let mut refused = None;
+    for i in 0..50 {
+        if let Err(e) = call(
+            app,
+            "ResendConfirmationCode",
+            json!({"ClientId": SPA, "Username": "flood"}),
+        )
+        .await
+        {
+            refused = Some((i, e));
+            break;
+        }
+    }
+    let (i, e) = refused.expect("a flood of 50 resends is throttled");
+    assert_eq!(e, ("LimitExceededException".into(), ATTEMPT_LIMIT.into()));
+    assert!(i < 20, "{i}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Attribute limits (issue 7, item 6)
+
+/// SignUp took any number of `custom:*` attributes (80 sign-ups grew the server to ~790 MB):
+/// only the pool schema's custom attributes are accepted now.
+#[tokio::test]
+async fn custom_attributes_must_be_declared_in_the_schema() {
+    let s = server();
+    let app = &s.app;
+    let many: Vec<serde_json::Value> = (0..60)
+        .map(|i| json!({"Name": format!("custom:a{i}"), "Value": "x".repeat(2048)}))
+        .collect();
+    let e = err(
+        app,
+        "SignUp",
+        json!({"ClientId": SPA, "Username": "bulk", "Password": PW, "UserAttributes": many}),
+    )
+    .await;
+    assert_eq!(e.0, "InvalidParameterException");
+    assert_eq!(e.1, "Attributes did not conform to the schema: custom:a0: Attribute does not exist in the schema.");
+    let t = srp_sign_in(&s, "demo", "DemoPassw0rd!").await.unwrap();
+    let at = t["AuthenticationResult"]["AccessToken"].clone();
+    assert_eq!(
+        err(
+            app,
+            "UpdateUserAttributes",
+            json!({"AccessToken": at, "UserAttributes": [{"Name": "custom:x", "Value": "1"}]})
+        )
+        .await
+        .0,
+        "InvalidParameterException"
+    );
+    assert_eq!(
+        err(app, "AdminCreateUser", json!({"UserPoolId": POOL, "Username": "bulk", "MessageAction": "SUPPRESS", "UserAttributes": [{"Name": "custom:x", "Value": "1"}]})).await.0,
+        "InvalidParameterException"
+    );
+}
+
+#[tokio::test]
+async fn declared_custom_attributes_have_a_length_limit_and_at_most_fifty_exist() {
+    use cognito_local::config::{Config, CustomAttribute};
+    let mut cfg = Config::default_config().unwrap();
+    cfg.pools[0].custom_attributes = vec![
+        CustomAttribute {
+            name: "team".into(),
+            max_length: 2048,
+        },
+        CustomAttribute {
+            name: "code".into(),
+            max_length: 4,
+        },
+    ];
+    let s = server_with(cfg, None);
+    let app = &s.app;
+    let v = ok(app, "SignUp", json!({"ClientId": SPA, "Username": "cara", "Password": PW,
+        "UserAttributes": [{"Name": "custom:team", "Value": "t".repeat(2048)}, {"Name": "custom:code", "Value": "abcd"}]})).await;
+    assert!(v["UserSub"].is_string());
+    let e = err(
+        app,
+        "SignUp",
+        json!({"ClientId": SPA, "Username": "cara2", "Password": PW,
+        "UserAttributes": [{"Name": "custom:code", "Value": "abcde"}]}),
+    )
+    .await;
+    assert_eq!(e, ("InvalidParameterException".into(), "Attributes did not conform to the schema: custom:code: String must be no longer than 4 characters".into()));
+    assert_eq!(
+        err(
+            app,
+            "SignUp",
+            json!({"ClientId": SPA, "Username": "cara3", "Password": PW,
+            "UserAttributes": [{"Name": "custom:team", "Value": "t".repeat(2049)}]})
+        )
+        .await
+        .0,
+        "InvalidParameterException"
+    );
+    // The schema itself: at most 50, each value at most 2048 characters, names AWS-shaped.
+    let schema = |n: usize, max: usize| {
+        let mut text = cognito_local::config::DEFAULT_CONFIG.to_string();
+        text = text.replacen(
+            "[pools.limits]",
+            &format!(
+                "{}\n[pools.limits]",
+                (0..n)
+                    .map(|i| format!(
+                        "[[pools.custom_attributes]]\nname = \"a{i}\"\nmax_length = {max}\n"
+                    ))
+                    .collect::<String>()
+            ),
+            1,
+        );
+        Config::parse(&text)
+    };
+    assert!(schema(50, 2048).is_ok());
+    assert!(schema(51, 2048).is_err());
+    assert!(schema(1, 2049).is_err());
+    assert!(schema(1, 0).is_err());
+    let bad_seed = cognito_local::config::DEFAULT_CONFIG.replace(
+        "email_verified = \"true\" }",
+        "email_verified = \"true\", \"custom:undeclared\" = \"1\" }",
+    );
+    assert!(Config::parse(&bad_seed).is_err());
 }

@@ -351,7 +351,10 @@ async fn code_pkce_s256_full_flow() {
 
 #[tokio::test]
 async fn plain_pkce_and_code_binding() {
-    let s = server();
+    // `plain` is refused by default (as AWS); this server can be told to allow it.
+    let mut cfg = cognito_local::config::Config::default_config().unwrap();
+    cfg.server.allow_pkce_plain = true;
+    let s = server_with(cfg, None);
     let app = &s.app;
     let verifier = "a".repeat(50);
     let url = format!(
@@ -975,7 +978,11 @@ async fn disabled_user_gets_no_tokens_from_a_code_or_a_refresh() {
     let bad = redeem(code).await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert_eq!(bad.json()["error"], "invalid_grant");
-    assert_eq!(bad.json()["error_description"], "User is disabled.");
+    // Disabling drops the user's pending codes (issue 7, item 3).
+    assert_eq!(
+        bad.json()["error_description"],
+        "invalid or already used code"
+    );
     let bad = token_request(
         app,
         &[
@@ -1054,4 +1061,318 @@ async fn cookies_are_secure_when_the_issuer_is_https() {
     )
     .await;
     assert!(cookies(&r).iter().all(|c| c.contains("; Secure")));
+}
+
+/// Issue 7, item 1: the hosted-UI sign-up goes through SignUp with only the form's `email`, so
+/// extra form fields cannot set a verification flag (or any other attribute).
+#[tokio::test]
+async fn hosted_sign_up_cannot_set_verification_flags() {
+    let s = server();
+    let app = &s.app;
+    let base = format!(
+        "response_type=code&client_id={SPA}&redirect_uri={}&scope=openid",
+        enc(REDIRECT)
+    );
+    let page = get(app, &format!("/signup?{base}"), "").await;
+    let csrf = set_cookie(&page, "XSRF-TOKEN").unwrap();
+    let r = post_form(
+        app,
+        "/signup",
+        &format!("XSRF-TOKEN={csrf}"),
+        format!("{base}&_csrf={csrf}&username=hugo&email=hugo%40example.com&password=Passw0rd%21zz&email_verified=true&userAttributes.email_verified=true&name=Hugo"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FOUND, "{}", r.text());
+    let g = ok(
+        app,
+        "AdminGetUser",
+        json!({"UserPoolId": POOL, "Username": "hugo"}),
+    )
+    .await;
+    let attrs = g["UserAttributes"].as_array().unwrap();
+    assert!(attrs
+        .iter()
+        .any(|a| a["Name"] == "email_verified" && a["Value"] == "false"));
+    assert!(!attrs.iter().any(|a| a["Name"] == "name"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hosted-UI sessions and codes belong to the user's `sub` (issue 7, item 3)
+
+async fn recreate_eve(app: &axum::Router) {
+    ok(
+        app,
+        "AdminCreateUser",
+        json!({"UserPoolId": POOL, "Username": "eve", "MessageAction": "SUPPRESS",
+        "UserAttributes": [{"Name": "email", "Value": "new-eve@example.com"}]}),
+    )
+    .await;
+    ok(app, "AdminSetUserPassword", json!({"UserPoolId": POOL, "Username": "eve", "Password": "Other-passw0rd!", "Permanent": true})).await;
+}
+
+/// Signs eve in through the form: (session cookie, an unredeemed code, the PKCE verifier).
+async fn eve_signed_in(app: &axum::Router) -> (String, String, String) {
+    let (verifier, challenge) = pkce();
+    let (r, _) = sign_in_via_form(
+        app,
+        &authorize_url(SPA, REDIRECT, &challenge, "s"),
+        "eve",
+        "Passw0rd!one",
+    )
+    .await;
+    let loc = location(&r);
+    assert!(loc.starts_with(REDIRECT), "{loc}");
+    (
+        set_cookie(&r, "cognito-local-session").unwrap(),
+        query_param(&loc, "code").unwrap(),
+        verifier,
+    )
+}
+
+async fn authorize_with_cookie(app: &axum::Router, cookie: &str) -> String {
+    let (_, challenge) = pkce();
+    let r = get(
+        app,
+        &authorize_url(SPA, REDIRECT, &challenge, "again"),
+        &format!("cognito-local-session={cookie}"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FOUND);
+    location(&r)
+}
+
+async fn redeem_code(app: &axum::Router, code: &str, verifier: &str) -> Resp {
+    token_request(
+        app,
+        &[
+            ("grant_type", "authorization_code"),
+            ("client_id", SPA),
+            ("code", code),
+            ("redirect_uri", REDIRECT),
+            ("code_verifier", verifier),
+        ],
+        None,
+    )
+    .await
+}
+
+#[tokio::test]
+async fn old_cookie_and_code_never_reach_a_recreated_user() {
+    let s = server();
+    let app = &s.app;
+    sign_up_confirmed(app, "eve", "Passw0rd!one", "eve@example.com").await;
+    let (cookie, code, verifier) = eve_signed_in(app).await;
+    assert!(authorize_with_cookie(app, &cookie)
+        .await
+        .starts_with(REDIRECT));
+    ok(
+        app,
+        "AdminDeleteUser",
+        json!({"UserPoolId": POOL, "Username": "eve"}),
+    )
+    .await;
+    recreate_eve(app).await;
+    // The old browser session shows the sign-in form instead of signing in the new eve...
+    let loc = authorize_with_cookie(app, &cookie).await;
+    assert!(loc.starts_with("/login?"), "{loc}");
+    // ...and the old code gives no tokens.
+    let t = redeem_code(app, &code, &verifier).await;
+    assert_eq!(t.status, StatusCode::BAD_REQUEST, "{}", t.text());
+    assert_eq!(t.json()["error"], "invalid_grant");
+}
+
+/// The binding itself: even a session or code left in the store (here: the user record replaced
+/// behind the API's back) is refused for a user with another `sub`.
+#[tokio::test]
+async fn sessions_and_codes_are_bound_to_the_sub() {
+    let s = server();
+    let app = &s.app;
+    sign_up_confirmed(app, "eve", "Passw0rd!one", "eve@example.com").await;
+    let (cookie, code, verifier) = eve_signed_in(app).await;
+    s.state
+        .store
+        .tx(|t| {
+            t.delete("user", &cognito_local::state::user_key(POOL, "eve"))
+                .map(|_| ())
+        })
+        .unwrap();
+    recreate_eve(app).await;
+    let loc = authorize_with_cookie(app, &cookie).await;
+    assert!(loc.starts_with("/login?"), "{loc}");
+    let t = redeem_code(app, &code, &verifier).await;
+    assert_eq!(t.status, StatusCode::BAD_REQUEST, "{}", t.text());
+    assert_eq!(t.json()["error"], "invalid_grant");
+}
+
+#[tokio::test]
+async fn disabling_drops_hosted_ui_sessions_and_codes() {
+    let s = server();
+    let app = &s.app;
+    sign_up_confirmed(app, "eve", "Passw0rd!one", "eve@example.com").await;
+    let (cookie, code, verifier) = eve_signed_in(app).await;
+    ok(
+        app,
+        "AdminDisableUser",
+        json!({"UserPoolId": POOL, "Username": "eve"}),
+    )
+    .await;
+    ok(
+        app,
+        "AdminEnableUser",
+        json!({"UserPoolId": POOL, "Username": "eve"}),
+    )
+    .await;
+    let loc = authorize_with_cookie(app, &cookie).await;
+    assert!(loc.starts_with("/login?"), "{loc}");
+    let t = redeem_code(app, &code, &verifier).await;
+    assert_eq!(t.json()["error"], "invalid_grant", "{}", t.text());
+}
+
+/// Issue 7, item 4: with rotation, `/oauth2/token` `grant_type=refresh_token` returns a new
+/// refresh token and spends the old one (it used to return none and keep the old one).
+#[tokio::test]
+async fn token_endpoint_rotates_refresh_tokens_for_rotating_clients() {
+    let mut cfg = cognito_local::config::Config::default_config().unwrap();
+    cfg.pools[0].clients[0].refresh_token_rotation = true;
+    let s = server_with(cfg, None);
+    let app = &s.app;
+    let (verifier, challenge) = pkce();
+    let (r, _) = sign_in_via_form(
+        app,
+        &authorize_url(SPA, REDIRECT, &challenge, "r"),
+        "demo",
+        "DemoPassw0rd!",
+    )
+    .await;
+    let code = query_param(&location(&r), "code").unwrap();
+    let t = token_request(
+        app,
+        &[
+            ("grant_type", "authorization_code"),
+            ("client_id", SPA),
+            ("code", &code),
+            ("redirect_uri", REDIRECT),
+            ("code_verifier", &verifier),
+        ],
+        None,
+    )
+    .await;
+    let old = t.json()["refresh_token"].as_str().unwrap().to_string();
+    let refresh = |rt: String| async move {
+        token_request(
+            app,
+            &[
+                ("grant_type", "refresh_token"),
+                ("client_id", SPA),
+                ("refresh_token", &rt),
+            ],
+            None,
+        )
+        .await
+    };
+    let r1 = refresh(old.clone()).await;
+    assert_eq!(r1.status, StatusCode::OK, "{}", r1.text());
+    let new = r1.json()["refresh_token"]
+        .as_str()
+        .expect("a rotated refresh token")
+        .to_string();
+    assert_ne!(new, old);
+    let spent = refresh(old).await;
+    assert_eq!(spent.status, StatusCode::BAD_REQUEST);
+    assert_eq!(spent.json()["error"], "invalid_grant");
+    assert_eq!(refresh(new).await.status, StatusCode::OK);
+}
+
+// ---------------------------------------------------------------------------------------------
+// prompt=none and PKCE methods (issue 7, item 10)
+
+#[tokio::test]
+async fn prompt_none_without_a_session_redirects_with_login_required() {
+    let s = server();
+    let app = &s.app;
+    let (_, challenge) = pkce();
+    let url = format!(
+        "{}&prompt=none",
+        authorize_url(SPA, REDIRECT, &challenge, "pn")
+    );
+    let r = get(app, &url, "").await;
+    assert_eq!(r.status, StatusCode::FOUND);
+    let loc = location(&r);
+    assert!(loc.starts_with(REDIRECT), "{loc}");
+    assert_eq!(
+        query_param(&loc, "error").as_deref(),
+        Some("login_required")
+    );
+    assert_eq!(query_param(&loc, "state").as_deref(), Some("pn"));
+    // With a live session, prompt=none signs in silently.
+    let (r, _) = sign_in_via_form(
+        app,
+        &authorize_url(SPA, REDIRECT, &challenge, "a"),
+        "demo",
+        "DemoPassw0rd!",
+    )
+    .await;
+    let cookie = set_cookie(&r, "cognito-local-session").unwrap();
+    let r = get(app, &url, &format!("cognito-local-session={cookie}")).await;
+    let loc = location(&r);
+    assert!(query_param(&loc, "code").is_some(), "{loc}");
+    // A stale cookie is no session.
+    let r = get(app, &url, "cognito-local-session=stale").await;
+    assert_eq!(
+        query_param(&location(&r), "error").as_deref(),
+        Some("login_required")
+    );
+    // none with login is contradictory.
+    let r = get(app, &format!("{url}%20login"), "").await;
+    assert_eq!(
+        query_param(&location(&r), "error").as_deref(),
+        Some("invalid_request")
+    );
+}
+
+#[tokio::test]
+async fn pkce_plain_is_refused_unless_configured_and_discovery_says_so() {
+    let s = server();
+    let app = &s.app;
+    let verifier = "a".repeat(50);
+    for method in ["&code_challenge_method=plain", ""] {
+        let url = format!(
+            "/oauth2/authorize?response_type=code&client_id={SPA}&redirect_uri={}&scope=openid&state=p&code_challenge={verifier}{method}",
+            enc(REDIRECT)
+        );
+        let loc = location(&get(app, &url, "").await);
+        assert!(loc.starts_with(REDIRECT), "{method:?}: {loc}");
+        assert_eq!(
+            query_param(&loc, "error").as_deref(),
+            Some("invalid_request"),
+            "{method:?}"
+        );
+        assert_eq!(
+            query_param(&loc, "error_description").as_deref(),
+            Some("code_challenge_method must be S256")
+        );
+    }
+    let d = get(
+        app,
+        &format!("/{POOL}/.well-known/openid-configuration"),
+        "",
+    )
+    .await
+    .json();
+    assert_eq!(d["code_challenge_methods_supported"], json!(["S256"]));
+    // The switch allows it again, and discovery lists it.
+    let mut cfg = cognito_local::config::Config::default_config().unwrap();
+    cfg.server.allow_pkce_plain = true;
+    let s = server_with(cfg, None);
+    let d = get(
+        &s.app,
+        &format!("/{POOL}/.well-known/openid-configuration"),
+        "",
+    )
+    .await
+    .json();
+    assert_eq!(
+        d["code_challenge_methods_supported"],
+        json!(["S256", "plain"])
+    );
 }

@@ -763,3 +763,53 @@ async fn outbox_matches_usernames_case_insensitively_and_forgets_after_a_day() {
     s.state.purge_expired().unwrap();
     assert_eq!(outbox("").await.len(), 0);
 }
+
+/// Issue 7, item 6: with a data directory, reads run on read-only connections, so a slow
+/// write (here: a transaction held for 800 ms) does not hold up GetUser, AdminGetUser or the
+/// unknown-user lookup of a sign-in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reads_do_not_wait_for_a_slow_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = cognito_local::config::Config::default_config().unwrap();
+    let s = server_with(cfg, Some(dir.path().to_path_buf()));
+    let r = srp_sign_in(&s, "demo", "DemoPassw0rd!").await.unwrap();
+    let at = r["AuthenticationResult"]["AccessToken"].clone();
+    let st = s.state.clone();
+    let (started, wait) = std::sync::mpsc::channel();
+    let writer = std::thread::spawn(move || {
+        st.store
+            .tx(|t| {
+                t.put("slow", "x", &1)?;
+                started.send(()).unwrap();
+                std::thread::sleep(std::time::Duration::from_millis(800));
+                Ok::<_, cognito_local::store::StoreError>(())
+            })
+            .unwrap();
+    });
+    wait.recv().unwrap();
+    let t = std::time::Instant::now();
+    let u = ok(&s.app, "GetUser", json!({"AccessToken": at})).await;
+    assert_eq!(u["Username"], "demo");
+    ok(
+        &s.app,
+        "AdminGetUser",
+        json!({"UserPoolId": POOL, "Username": "demo"}),
+    )
+    .await;
+    let took = t.elapsed();
+    assert!(took < std::time::Duration::from_millis(400), "{took:?}");
+    writer.join().unwrap();
+    // Writes still go through the writer and are read back afterwards.
+    ok(
+        &s.app,
+        "UpdateUserAttributes",
+        json!({"AccessToken": at, "UserAttributes": [{"Name": "name", "Value": "Demo"}]}),
+    )
+    .await;
+    let u = ok(&s.app, "GetUser", json!({"AccessToken": at})).await;
+    assert!(u["UserAttributes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a["Name"] == "name" && a["Value"] == "Demo"));
+}
