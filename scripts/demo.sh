@@ -51,6 +51,8 @@ cargo build --locked --release -p cognito-local -p cognito-api
 if [ $build_app = 1 ]; then
   start=$SECONDS
   echo "building the demo app (trunk build --release)..." >&2
+  # Trunk.toml runs trunk (and its cargo) offline: fetch the crates first.
+  cargo fetch --locked >/dev/null
   trunk build --release
   echo "demo app built in $((SECONDS - start)) s" >&2
 fi

@@ -3,6 +3,7 @@
 // screens in tests/demo/artifacts/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 
@@ -204,6 +205,65 @@ test('a tampered ID token: the API answers 401 and the app returns to signed-out
   await page.getByText('The API did not accept your session').waitFor();
   await page.getByRole('heading', { name: 'Sign in' }).waitFor();
   assert.equal(await page.evaluate((k) => localStorage.getItem(k), key), null, 'the session is cleared');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+/** RFC 6238 TOTP (SHA-1, 6 digits, 30 s) of a base32 secret, for time step `step`. */
+function totp(secret, step) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secret.replace(/=+$/, '').toUpperCase()) {
+    bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  }
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const off = mac[mac.length - 1] & 0xf;
+  return String((mac.readUInt32BE(off) & 0x7fffffff) % 1_000_000).padStart(6, '0');
+}
+const timeStep = () => Math.floor(Date.now() / 30_000);
+
+test('a second user sees none of the first one\'s notes; TOTP set-up, then sign-in with a TOTP code', async () => {
+  const { context, page, errors } = await newPage();
+  const email = `grace.${Date.now()}@example.com`;
+  const password = 'Compiler-A0-1952';
+  await page.goto(`${APP}/signup`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.waitForURL(/\/confirm\?username=/);
+  await page.getByLabel('Confirmation code').fill(await codeFor(email));
+  await page.getByRole('button', { name: 'Confirm' }).click();
+  await page.waitForURL(/\/signin\?username=/);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.waitForURL(`${APP}/notes`);
+  // The first test's user kept a note; this user sees an empty list.
+  await page.getByTestId('notes-empty').waitFor();
+
+  await page.getByRole('link', { name: 'Profile' }).click();
+  await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
+  const secret = (await page.getByTestId('totp-secret').textContent()).trim();
+  assert.match(secret, /^[A-Z2-7]+=*$/, 'the secret is shown as base32 text');
+  assert.ok(await page.locator('.qr svg').isVisible(), 'a QR code is drawn');
+  await shot(page, '08-totp-setup');
+  const setupStep = timeStep();
+  await page.getByLabel('Code from the app').fill(totp(secret, setupStep));
+  await page.getByRole('button', { name: 'Turn on' }).click();
+  await page.getByText('Two-step verification is on.').waitFor();
+
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+  await page.getByTestId('auth-state').getByText('You are signed out.').waitFor();
+  await signInWithForm(page, email, password);
+  await page.getByRole('heading', { name: 'Two-step verification' }).waitFor();
+  // A code is accepted once: wait for the next time step if the set-up used this one.
+  while (timeStep() === setupStep) await new Promise((r) => setTimeout(r, 500));
+  await page.getByLabel('Authentication code').fill(totp(secret, timeStep()));
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await page.waitForURL(`${APP}/notes`);
+  assert.equal(await page.getByTestId('who').textContent(), email);
   assert.deepEqual(errors, []);
   await context.close();
 });
