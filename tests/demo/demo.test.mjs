@@ -128,7 +128,7 @@ test('sign up, confirm with the emailed code, SRP sign-in, notes through the API
   await page.getByRole('link', { name: 'Profile' }).click();
   await page.getByTestId('expiry').waitFor();
   assert.match(await page.getByTestId('expiry').textContent(), /\d+ (h|min)/);
-  assert.ok(await page.getByRole('cell', { name: email }).isVisible(), 'the ID token claims are shown');
+  assert.ok(await page.getByRole('row', { name: /^email / }).getByRole('cell', { name: email }).isVisible(), 'the ID token claims are shown');
   await shot(page, '05-profile');
 
   await page.getByRole('button', { name: 'Sign out', exact: true }).click();

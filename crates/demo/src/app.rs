@@ -62,11 +62,12 @@ fn Header() -> impl IntoView {
     let busy = RwSignal::new(false);
     let sign_out = move |_| {
         busy.set(true);
-        let navigate = navigate.clone();
+        // Home first (showing the wait): a protected page would otherwise ask to sign in again.
+        ctx.state.set(AuthState::Loading);
+        navigate("/", Default::default());
         spawn_local(async move {
             let _ = auth::sign_out(ctx, false).await;
             busy.set(false);
-            navigate("/", Default::default());
         });
     };
     view! {

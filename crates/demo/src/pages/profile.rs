@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
-use crate::auth::{self, use_auth};
+use crate::auth::{self, use_auth, AuthState};
 use crate::config::APP_NAME;
 use crate::widgets::{password_ok, Field, FormError, Loading, PasswordPolicy, Submit, TotpSecret};
 
@@ -320,17 +320,18 @@ fn SignOutEverywhere() -> impl IntoView {
     let busy = RwSignal::new(false);
     let go = move |_| {
         busy.set(true);
-        let navigate = navigate.clone();
+        // Home first (showing the wait): this page is a protected one and would otherwise ask
+        // to sign in again.
+        ctx.state.set(AuthState::Loading);
+        navigate("/", Default::default());
         spawn_local(async move {
             let result = auth::sign_out(ctx, true).await;
-            busy.set(false);
             if let Err(e) = result {
                 ctx.notice.set(Some(format!(
                     "You are signed out here, but other devices may still be signed in: {}",
                     auth::friendly(&e)
                 )));
             }
-            navigate("/", Default::default());
         });
     };
     view! {
