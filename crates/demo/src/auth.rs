@@ -99,6 +99,29 @@ pub async fn refresh_state(ctx: AuthCtx) {
     });
 }
 
+/// After a `signedIn` event: reads the session, and when it is not there yet, reads again for a
+/// moment. Another tab's broadcast can arrive before its `localStorage` write is visible here
+/// (Chromium syncs storage between renderer processes asynchronously).
+async fn follow_sign_in(ctx: AuthCtx) {
+    for _ in 0..20 {
+        refresh_state(ctx).await;
+        if ctx.state.get_untracked() != AuthState::SignedOut {
+            return;
+        }
+        sleep_ms(100).await;
+    }
+}
+
+/// Waits `ms` milliseconds (`setTimeout`).
+pub async fn sleep_ms(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
 /// Provides the context, follows the client's events, finishes a hosted-UI sign-in when the
 /// page is its callback, and reads the session. Returns where to go next (the path given to
 /// the hosted UI as custom state), if the page was a callback.
@@ -111,7 +134,8 @@ pub fn start() -> AuthCtx {
     if let Ok(c) = client() {
         // The subscription lives as long as the page.
         let subscription = c.listen(move |event| match event.name() {
-            "signedIn" | "signInWithRedirect" | "tokenRefresh" => spawn_local(refresh_state(ctx)),
+            "signedIn" => spawn_local(follow_sign_in(ctx)),
+            "signInWithRedirect" | "tokenRefresh" => spawn_local(refresh_state(ctx)),
             "signedOut" => ctx.state.set(AuthState::SignedOut),
             _ => {}
         });
