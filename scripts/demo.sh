@@ -67,7 +67,10 @@ trap stop EXIT
 trap 'exit 130' INT TERM
 
 bin="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/release"
-"$bin/cognito-local" "${store_args[@]}" --bind "127.0.0.1:$COGNITO_PORT" &
+config_args=()
+# COGNITO_CONFIG: another cognito-local configuration (the tests shorten token lifetimes).
+[ -n "${COGNITO_CONFIG:-}" ] && config_args=(--config "$COGNITO_CONFIG")
+"$bin/cognito-local" "${config_args[@]}" "${store_args[@]}" --bind "127.0.0.1:$COGNITO_PORT" &
 pids+=($!)
 "$bin/cognito-api" --issuer "http://127.0.0.1:$COGNITO_PORT/$POOL_ID" --client-id "$CLIENT_ID" \
   --allow-origin "$APP_ORIGIN" --allow-origin "http://localhost:${APP_ORIGIN##*:}" \
