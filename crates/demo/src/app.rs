@@ -85,13 +85,13 @@ fn Header() -> impl IntoView {
                     {move || match ctx.state.get() {
                         AuthState::SignedIn(user) => view! {
                             <span class="who" data-testid="who">{user.display()}</span>
-                            <button type="button" class="ghost" on:click=sign_out.clone() disabled=move || busy.get()>
+                            <button type="button" class="ghost small" on:click=sign_out.clone() disabled=move || busy.get()>
                                 {move || if busy.get() { "Signing out…" } else { "Sign out" }}
                             </button>
                         }.into_any(),
                         AuthState::Loading => view! { <span class="muted">"…"</span> }.into_any(),
                         _ => view! {
-                            <A href="/signin" attr:class="button ghost">"Sign in"</A>
+                            <A href="/signin" attr:class="button ghost small">"Sign in"</A>
                             <A href="/signup" attr:class="button primary small">"Create account"</A>
                         }.into_any(),
                     }}
