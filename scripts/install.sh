@@ -2,7 +2,7 @@
 # Installs what the tests and the demo need, idempotently: every step checks first and skips
 # what is already there at the right version, so repeat runs take seconds.
 #
-#   scripts/install.sh [rust] [node] [python] [wasm] [browser] ...
+#   scripts/install.sh [rust] [node] [python] [wasm] [trunk] [browser] ...
 #   (no argument: rust node python)
 #
 # Nothing here downloads from outside the package registries (crates.io, npm, PyPI, Debian).
@@ -122,6 +122,15 @@ install_wasm() {
     (cd tools && npm ci --no-audit --no-fund --loglevel=error)
     cp tools/package-lock.json "$stamp"
   fi
+}
+
+# trunk builds the demo app (crates/demo). 0.21: 0.22 needs a newer rustc than this toolchain.
+# It finds wasm-bindgen and wasm-opt on PATH (the `wasm` target's; Trunk.toml sets offline mode,
+# so a missing or mismatched tool is an error, never a download).
+TRUNK_VERSION=0.21.14
+install_trunk() {
+  install_wasm
+  cargo_install trunk "$TRUNK_VERSION" trunk --locked
 }
 
 # A browser for the wasm-bindgen tests: Debian's chromium and its chromedriver (never a

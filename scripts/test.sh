@@ -5,7 +5,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 
-./scripts/install.sh rust node python wasm browser audit
+./scripts/install.sh rust node python wasm trunk browser audit
 
 passed=0
 failed=0
@@ -30,9 +30,12 @@ step "cargo clippy -D warnings" cargo clippy --workspace --all-targets --locked 
 step "cargo test" cargo test --workspace --locked
 step "wasm32 check (srp, core, client)" cargo check --locked --target wasm32-unknown-unknown -p cognito-srp -p cognito-core -p cognito-client
 step "wasm32 clippy (cognito-wasm)" cargo clippy --locked --target wasm32-unknown-unknown -p cognito-wasm --all-targets -- -D warnings
+step "wasm32 clippy (cognito-demo)" cargo clippy --locked --target wasm32-unknown-unknown -p cognito-demo --all-targets -- -D warnings
 step "browser tests: cognito-wasm in headless Chromium" tests/wasm/run.sh
 step "npm package size (release, wasm-opt -Oz)" scripts/wasm-size.sh
 step "TypeScript: the package's .d.ts under tsc --strict" tests/wasm/typecheck.sh
+# The demo as demo.sh starts it (trunk release build included: the slow part), in Chromium.
+step "demo app end to end: Playwright in Chromium (tests/demo)" tests/demo/run.sh
 if [ -f tests/vectors/srp/generate.mjs ]; then
   step "SRP vectors match amazon-cognito-identity-js" node tests/vectors/srp/generate.mjs --check
 fi

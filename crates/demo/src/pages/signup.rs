@@ -1,0 +1,97 @@
+//! `/signup`: email and password, the policy checked as the user types.
+
+use cognito_client::{SignUpInput, SignUpStep};
+use cognito_core::ops::AttributeType;
+use cognito_core::types::Password;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+
+use crate::auth::{self, use_auth};
+use crate::widgets::{password_ok, Field, FormError, PasswordPolicy, Submit};
+
+/// Whether `s` looks like an email address (the server has the last word).
+pub fn looks_like_email(s: &str) -> bool {
+    s.split_once('@').is_some_and(|(user, domain)| {
+        !user.is_empty() && domain.contains('.') && !domain.ends_with('.')
+    })
+}
+
+/// The sign-up form.
+#[component]
+pub fn SignUp() -> impl IntoView {
+    let ctx = use_auth();
+    let navigate = use_navigate();
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let invalid = Signal::derive(move || {
+        !looks_like_email(email.get().trim()) || !password_ok(&password.get())
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        let email = email.get_untracked().trim().to_owned();
+        let password = password.get_untracked();
+        busy.set(true);
+        error.set(None);
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            let result = async {
+                let c = auth::client()?;
+                c.sign_up(SignUpInput::new(
+                    email.clone(),
+                    Password::new(password),
+                    vec![AttributeType::new("email", email.clone())],
+                ))
+                .await
+            }
+            .await;
+            busy.set(false);
+            match result {
+                Ok(out) if matches!(out.next_step, SignUpStep::Done) => {
+                    ctx.notice
+                        .set(Some("Your account is ready. Sign in.".into()));
+                    navigate(
+                        &format!("/signin?username={}", js_sys::encode_uri_component(&email)),
+                        Default::default(),
+                    );
+                }
+                Ok(out) => {
+                    let to = match &out.next_step {
+                        SignUpStep::ConfirmSignUp {
+                            code_delivery_details: Some(d),
+                        } => d.destination.clone(),
+                        _ => None,
+                    };
+                    ctx.notice.set(Some(format!(
+                        "We sent a confirmation code to {}.",
+                        to.unwrap_or_else(|| email.clone())
+                    )));
+                    navigate(
+                        &format!("/confirm?username={}", js_sys::encode_uri_component(&email)),
+                        Default::default(),
+                    );
+                }
+                Err(e) => error.set(Some(auth::friendly(&e))),
+            }
+        });
+    };
+    view! {
+        <section class="card narrow">
+            <h1>"Create an account"</h1>
+            <form on:submit=submit novalidate=true>
+                <Field id="email" label="Email" value=email kind="email" autocomplete="email" inputmode="email" autofocus=true/>
+                <Field id="password" label="Password" value=password kind="password" autocomplete="new-password"/>
+                <PasswordPolicy password/>
+                <FormError error/>
+                <Submit busy label="Create account" busy_label="Creating your account…" disabled=invalid/>
+            </form>
+            <p class="alt">"Already have an account? " <A href="/signin">"Sign in"</A></p>
+        </section>
+    }
+}

@@ -1,0 +1,50 @@
+// Run by tests/demo/run.sh against cognito-local with 70-second ID and access tokens: the
+// client refreshes 60 s before expiry, so 10 s after signing in every API call needs fresh
+// tokens, and the app must get them without the user noticing.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+
+const APP = process.env.DEMO_APP_URL ?? 'http://127.0.0.1:8080';
+const KEY = 'CognitoIdentityServiceProvider.localspaclient000000000001.demo.idToken';
+
+test('short-lived tokens refresh silently while the user stays on the notes page', async () => {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  try {
+    const page = await browser.newPage();
+    page.setDefaultTimeout(15_000);
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e));
+    await page.goto(`${APP}/signin?next=%2Fnotes`);
+    await page.getByLabel('Email or username').fill('demo');
+    await page.getByLabel('Password', { exact: true }).fill('DemoPassw0rd!');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.waitForURL(`${APP}/notes`);
+    await page.locator('[data-testid="notes"], [data-testid="notes-empty"]').first().waitFor();
+    const first = await page.evaluate((k) => localStorage.getItem(k), KEY);
+    const exp = JSON.parse(Buffer.from(first.split('.')[1], 'base64url')).exp;
+    assert.ok(exp - Date.now() / 1000 <= 71, 'the server issued a short-lived token');
+
+    const run = Date.now();
+    for (const text of [`first, after 12 s (${run})`, `second, after 24 s (${run})`]) {
+      await page.waitForTimeout(12_000);
+      await page.getByLabel('New note').fill(text);
+      await page.getByRole('button', { name: 'Add note' }).click();
+      await page.locator('.note-text', { hasText: text }).waitFor().catch(async (e) => {
+        const shown = await page.locator('.error, .notice').allTextContents();
+        throw new Error(`the note did not appear (shown: ${JSON.stringify(shown)}): ${e.message}`);
+      });
+    }
+    const last = await page.evaluate((k) => localStorage.getItem(k), KEY);
+    assert.notEqual(last, first, 'the ID token was refreshed');
+    assert.equal(new URL(page.url()).pathname, '/notes', 'the user never left the notes page');
+    assert.equal(await page.locator('.notice').count(), 0, 'no notice, no sign-in prompt');
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
