@@ -1,4 +1,5 @@
-//! `/confirm?username=`: the code from the sign-up email, with a resend button.
+//! `/confirm?username=&email=`: the code from the sign-up email, with a resend button; the
+//! sign-in that follows is offered with the email (an alias once it is confirmed).
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -14,6 +15,7 @@ pub fn ConfirmSignUp() -> impl IntoView {
     let ctx = use_auth();
     let navigate = use_navigate();
     let username = RwSignal::new(query("username").get_untracked().unwrap_or_default());
+    let email = query("email").get_untracked();
     let code = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
@@ -25,6 +27,7 @@ pub fn ConfirmSignUp() -> impl IntoView {
             return;
         }
         let user = username.get_untracked().trim().to_owned();
+        let sign_in_as = email.clone().unwrap_or_else(|| user.clone());
         let code = code.get_untracked().trim().to_owned();
         busy.set(true);
         error.set(None);
@@ -38,7 +41,10 @@ pub fn ConfirmSignUp() -> impl IntoView {
                         "Your email is confirmed. Sign in with your new password.".into(),
                     ));
                     navigate(
-                        &format!("/signin?username={}", js_sys::encode_uri_component(&user)),
+                        &format!(
+                            "/signin?username={}",
+                            js_sys::encode_uri_component(&sign_in_as)
+                        ),
                         Default::default(),
                     );
                 }

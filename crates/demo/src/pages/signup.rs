@@ -18,6 +18,14 @@ pub fn looks_like_email(s: &str) -> bool {
     })
 }
 
+/// A new username for `email`'s account. The local pool (like most real ones) lets people sign
+/// in with their email as an alias, and such a pool refuses email-shaped usernames, as AWS
+/// does; so the account gets a random, never-shown username and the email as an attribute.
+fn new_username() -> String {
+    let part = || (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
+    format!("user-{:08x}{:08x}", part(), part())
+}
+
 /// The sign-up form.
 #[component]
 pub fn SignUp() -> impl IntoView {
@@ -36,6 +44,7 @@ pub fn SignUp() -> impl IntoView {
             return;
         }
         let email = email.get_untracked().trim().to_owned();
+        let username = new_username();
         let password = password.get_untracked();
         busy.set(true);
         error.set(None);
@@ -44,7 +53,7 @@ pub fn SignUp() -> impl IntoView {
             let result = async {
                 let c = auth::client()?;
                 c.sign_up(SignUpInput::new(
-                    email.clone(),
+                    username.clone(),
                     Password::new(password),
                     vec![AttributeType::new("email", email.clone())],
                 ))
@@ -73,7 +82,11 @@ pub fn SignUp() -> impl IntoView {
                         to.unwrap_or_else(|| email.clone())
                     )));
                     navigate(
-                        &format!("/confirm?username={}", js_sys::encode_uri_component(&email)),
+                        &format!(
+                            "/confirm?username={}&email={}",
+                            js_sys::encode_uri_component(&username),
+                            js_sys::encode_uri_component(&email)
+                        ),
                         Default::default(),
                     );
                 }
