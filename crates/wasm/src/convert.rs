@@ -232,6 +232,7 @@ pub(crate) fn mfa_preference(p: &MfaPreferenceOutput) -> JsValue {
 pub(crate) fn event_payload(e: &AuthEvent<'_>) -> JsValue {
     let data = match e {
         AuthEvent::SignedIn { username } => obj(&[("username", JsValue::from_str(username))]),
+        AuthEvent::CustomOAuthState { state } => JsValue::from_str(state),
         AuthEvent::TokenRefreshFailure { error }
         | AuthEvent::SignInWithRedirectFailure { error } => obj(&[("error", to_js_error(error))]),
         _ => JsValue::UNDEFINED,

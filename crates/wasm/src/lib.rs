@@ -70,11 +70,12 @@ use crate::js::{
 pub type BrowserClient = Client<FetchTransport, BrowserStorage, WebCoordinator>;
 
 /// The events `on` accepts (Amplify v6's Hub `auth` channel names).
-pub const EVENT_NAMES: [&str; 6] = [
+pub const EVENT_NAMES: [&str; 7] = [
     "signedIn",
     "signedOut",
     "tokenRefresh",
     "tokenRefresh_failure",
+    "customOAuthState",
     "signInWithRedirect",
     "signInWithRedirect_failure",
 ];

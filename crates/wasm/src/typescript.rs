@@ -242,14 +242,17 @@ export type AuthEventName =
   | 'signedOut'
   | 'tokenRefresh'
   | 'tokenRefresh_failure'
+  | 'customOAuthState'
   | 'signInWithRedirect'
   | 'signInWithRedirect_failure';
 
 export type AuthEventPayload<E extends AuthEventName = AuthEventName> = E extends 'signedIn'
   ? { event: E; data: { username: string } }
-  : E extends 'tokenRefresh_failure' | 'signInWithRedirect_failure'
-    ? { event: E; data: { error: AuthError } }
-    : { event: E };
+  : E extends 'customOAuthState'
+    ? { event: E; data: string }
+    : E extends 'tokenRefresh_failure' | 'signInWithRedirect_failure'
+      ? { event: E; data: { error: AuthError } }
+      : { event: E };
 
 /** Names our own errors carry (Cognito's exception names are passed through as sent). */
 export type ClientErrorName =

@@ -110,6 +110,8 @@ export async function everyMethod(): Promise<void> {
   console.log(mfa.enabled, mfa.preferred);
 
   const off = auth.on('signedIn', (p) => console.log(p.data.username));
+  const offState = auth.on('customOAuthState', (p) => console.log(p.data.toUpperCase()));
+  offState();
   auth.on('tokenRefresh_failure', (p: AuthEventPayload<'tokenRefresh_failure'>) => console.log(p.data.error.name));
   off();
   await auth.signOut({ global: true });
