@@ -168,13 +168,7 @@ async fn a_failed_refresh_inside_the_leeway_keeps_serving_the_valid_tokens() {
     let local = Local::with_client_settings(false, 300);
     seed_user(&local, "kim", "kim@example.com").await;
     let transport = Faulty::refreshes(InProcess(local.clone()));
-    let client = client_on(
-        &local,
-        spa_config(),
-        transport.clone(),
-        Rc::new(MemoryStorage::new()),
-        MemoryCoordinator::new(),
-    );
+    let client = fresh_client(&local, spa_config(), transport.clone());
     let events = record_events(&client);
     client.sign_in(with_password("kim")).await.unwrap();
     let before = tokens(&client, false).await;

@@ -7,8 +7,8 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use cognito_client::{
-    AuthEvent, MemoryCoordinator, MfaPreference, ResetPasswordStep, SignInInput, SignUpInput,
-    SignUpStep, UpdateAttributeStep, UpdateMfaPreferenceInput,
+    AuthEvent, MfaPreference, ResetPasswordStep, SignInInput, SignUpInput, SignUpStep,
+    UpdateAttributeStep, UpdateMfaPreferenceInput,
 };
 use cognito_core::oauth::AuthorizeOptions;
 use cognito_core::ops::AttributeType;
@@ -191,12 +191,10 @@ async fn sign_up_confirm_sign_in_refresh_attributes_password_and_global_sign_out
 async fn refresh_by_initiate_auth_keeps_the_refresh_token() {
     let local = Local::new();
     seed_user(&local, "bob", "bob@example.com").await;
-    let client = client_on(
+    let client = fresh_client(
         &local,
         spa_config().with_refresh_method(RefreshMethod::InitiateAuth),
         InProcess(local.clone()),
-        Rc::new(MemoryStorage::new()),
-        MemoryCoordinator::new(),
     );
     client.sign_in(with_password("bob")).await.unwrap();
     let s1 = tokens(&client, false).await;
@@ -495,13 +493,7 @@ async fn confidential_client_sends_secret_hash() {
         RefreshMethod::GetTokensFromRefreshToken,
     ] {
         let config = confidential_config().with_refresh_method(method.clone());
-        let client = client_on(
-            &local,
-            config,
-            InProcess(local.clone()),
-            Rc::new(MemoryStorage::new()),
-            MemoryCoordinator::new(),
-        );
+        let client = fresh_client(&local, config, InProcess(local.clone()));
         let name = format!("conf-{}", method.name());
         client
             .sign_up(SignUpInput::new(
@@ -522,12 +514,10 @@ async fn confidential_client_sends_secret_hash() {
         client.sign_out(SignOutOptions::default()).await.unwrap();
     }
     // Without the secret the same client id is refused.
-    let client = client_on(
+    let client = fresh_client(
         &local,
         cognito_client::Config::new(client_config(CONF)),
         InProcess(local.clone()),
-        Rc::new(MemoryStorage::new()),
-        MemoryCoordinator::new(),
     );
     let e = client
         .sign_in(with_password("conf-InitiateAuth"))
@@ -704,13 +694,7 @@ async fn a_network_error_while_confirming_keeps_the_step() {
         fault: fault.clone(),
         applies_to: Rc::new(|n: &str| n == "RespondToAuthChallenge"),
     };
-    let client = client_on(
-        &local,
-        spa_config(),
-        transport,
-        Rc::new(MemoryStorage::new()),
-        MemoryCoordinator::new(),
-    );
+    let client = fresh_client(&local, spa_config(), transport);
     let out = client
         .sign_in(SignInInput::new("olga", Password::new("Temp-passw0rd!")))
         .await;
@@ -753,13 +737,7 @@ async fn every_allowed_ephemeral_length_signs_in_and_others_are_refused() {
     ] {
         let mut config = spa_config();
         config.srp_ephemeral_bytes = len;
-        let client = client_on(
-            &local,
-            config,
-            InProcess(local.clone()),
-            Rc::new(MemoryStorage::new()),
-            MemoryCoordinator::new(),
-        );
+        let client = fresh_client(&local, config, InProcess(local.clone()));
         let out = client.sign_in(with_password("pam")).await;
         match (ok, out) {
             (true, Ok(o)) => assert!(o.is_signed_in, "{len}"),

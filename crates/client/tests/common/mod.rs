@@ -355,6 +355,21 @@ pub fn client_on<T: Transport, S: AsyncStorage, K: Coordinator>(
     Client::new(config, platform)
 }
 
+/// A client for `config` over `transport`, with memory storage and a coordinator of its own.
+pub fn fresh_client<T: Transport>(
+    local: &Rc<Local>,
+    config: Config,
+    transport: T,
+) -> Client<T, Rc<MemoryStorage>> {
+    client_on(
+        local,
+        config,
+        transport,
+        Rc::new(MemoryStorage::new()),
+        MemoryCoordinator::new(),
+    )
+}
+
 /// A SPA client over `storage`, with a coordinator of its own.
 pub fn spa_client_over<S: AsyncStorage>(local: &Rc<Local>, storage: S) -> Client<InProcess, S> {
     client_on(
@@ -407,7 +422,7 @@ pub fn sign_up_input(username: &str, email: &str) -> cognito_client::SignUpInput
 
 /// A SPA client with memory storage of its own.
 pub fn spa_client(local: &Rc<Local>) -> TestClient {
-    spa_client_over(local, Rc::new(MemoryStorage::new()))
+    fresh_client(local, spa_config(), InProcess(local.clone()))
 }
 
 /// A confirmed user signed up through the API (not through the client under test).
