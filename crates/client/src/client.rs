@@ -35,7 +35,9 @@ use crate::outputs::{
     SignUpStep, UpdateAttributeStep, UpdateMfaPreferenceInput, UpdateUserAttributeOutput,
     UserAttributes,
 };
-use crate::platform::{AsyncStorage, Clock, Coordinator, MemoryCoordinator, Random, SessionChange};
+use crate::platform::{
+    AsyncStorage, Clock, Coordinator, MemoryCoordinator, Random, SessionChange, Tasks,
+};
 use crate::store;
 
 /// Length of the SRP ephemeral secret `a` drawn for each sign-in, in bytes: 32 (256 bits).
@@ -49,6 +51,14 @@ use crate::store;
 /// server cannot tell the length. [`Config::srp_ephemeral_bytes`] sets another length
 /// (32 to [`MAX_SRP_EPHEMERAL_BYTES`]), e.g. 128 to match the JavaScript clients exactly.
 pub const DEFAULT_SRP_EPHEMERAL_BYTES: usize = 32;
+
+/// How often a client reads its storage again after another client announced a sign-in, until
+/// it shows the user (see [`Client::new`]), in milliseconds.
+pub const FOLLOW_SIGN_IN_INTERVAL_MS: u32 = 100;
+
+/// How many times a client reads its storage after another client announced a sign-in (about
+/// two seconds with [`FOLLOW_SIGN_IN_INTERVAL_MS`]).
+pub const FOLLOW_SIGN_IN_ATTEMPTS: u32 = 20;
 
 /// The longest SRP ephemeral secret accepted, in bytes (4096 bits: longer buys nothing).
 pub const MAX_SRP_EPHEMERAL_BYTES: usize = 512;
@@ -115,6 +125,9 @@ pub struct Platform<T, S, K = MemoryCoordinator> {
     pub clock: Rc<dyn Clock>,
     /// The CSPRNG.
     pub random: Rc<dyn Random>,
+    /// Background work (following another client's sign-in); `None` delivers other clients'
+    /// events as they arrive.
+    pub tasks: Option<Rc<dyn Tasks>>,
 }
 
 impl<T, S> Platform<T, S, MemoryCoordinator> {
@@ -131,6 +144,7 @@ impl<T, S> Platform<T, S, MemoryCoordinator> {
             coordinator: MemoryCoordinator::new(),
             clock,
             random,
+            tasks: None,
         }
     }
 }
@@ -145,7 +159,15 @@ impl<T, S, K> Platform<T, S, K> {
             coordinator,
             clock: self.clock,
             random: self.random,
+            tasks: self.tasks,
         }
+    }
+
+    /// The same platform with a way to run background work (see [`Tasks`]).
+    #[must_use]
+    pub fn with_tasks(mut self, tasks: Rc<dyn Tasks>) -> Self {
+        self.tasks = Some(tasks);
+        self
     }
 
     /// The same platform with another clock.
@@ -207,25 +229,66 @@ fn lock_name(client: &ClientConfig) -> String {
 impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
     /// A client for `config` on `platform`. It starts listening to the coordinator at once,
     /// so other clients' sign-in and sign-out reach its listeners.
-    pub fn new(config: Config, platform: Platform<T, S, K>) -> Self {
-        let listeners: Rc<Listeners> = Rc::default();
-        let weak: Weak<Listeners> = Rc::downgrade(&listeners);
-        platform.coordinator.set_listener(Box::new(move |change| {
-            if let Some(l) = weak.upgrade() {
-                l.emit(&match change {
-                    SessionChange::SignedIn { username } => AuthEvent::SignedIn { username },
-                    SessionChange::SignedOut => AuthEvent::SignedOut,
-                    SessionChange::TokenRefresh => AuthEvent::TokenRefresh,
-                });
+    ///
+    /// Another client's sign-in is announced as soon as that client has written the session,
+    /// but a shared store may show the write here a moment later (Chromium syncs
+    /// `localStorage` between renderer processes asynchronously). So with [`Platform::tasks`],
+    /// `signedIn` from another client is emitted only once this client's storage shows the
+    /// announced user: it reads again every [`FOLLOW_SIGN_IN_INTERVAL_MS`], at most
+    /// [`FOLLOW_SIGN_IN_ATTEMPTS`] times, and emits nothing if the user never shows up (the
+    /// sign-in was undone meanwhile, or the storage is not shared after all). A listener can
+    /// then read the session at once.
+    pub fn new(config: Config, platform: Platform<T, S, K>) -> Self
+    where
+        T: 'static,
+        S: 'static,
+        K: 'static,
+    {
+        let inner = Rc::new(Inner {
+            config,
+            platform,
+            pending: RefCell::new(None),
+            listeners: Rc::default(),
+        });
+        let weak: Weak<Inner<T, S, K>> = Rc::downgrade(&inner);
+        inner
+            .platform
+            .coordinator
+            .set_listener(Box::new(move |change| {
+                let Some(inner) = weak.upgrade() else {
+                    return;
+                };
+                match change {
+                    SessionChange::SignedIn { username } => match inner.platform.tasks.clone() {
+                        Some(tasks) => {
+                            let client = Client { inner };
+                            let timer = tasks.clone();
+                            tasks.spawn(Box::pin(async move {
+                                client.follow_sign_in(username, &*timer).await;
+                            }));
+                        }
+                        None => inner.listeners.emit(&AuthEvent::SignedIn { username }),
+                    },
+                    SessionChange::SignedOut => inner.listeners.emit(&AuthEvent::SignedOut),
+                    SessionChange::TokenRefresh => inner.listeners.emit(&AuthEvent::TokenRefresh),
+                }
+            }));
+        Self { inner }
+    }
+
+    /// Emits another client's sign-in of `username` once the storage shows it here.
+    async fn follow_sign_in(&self, username: String, tasks: &dyn Tasks) {
+        for attempt in 0..FOLLOW_SIGN_IN_ATTEMPTS {
+            if attempt > 0 {
+                tasks.sleep(FOLLOW_SIGN_IN_INTERVAL_MS).await;
             }
-        }));
-        Self {
-            inner: Rc::new(Inner {
-                config,
-                platform,
-                pending: RefCell::new(None),
-                listeners,
-            }),
+            // An unreadable store counts as "not yet".
+            if let Ok(Some(session)) = self.load().await {
+                if session.username() == username {
+                    self.emit(AuthEvent::SignedIn { username });
+                    return;
+                }
+            }
         }
     }
 

@@ -55,11 +55,15 @@
 
 mod client;
 mod events;
+pub mod lease;
 mod outputs;
 mod platform;
 mod store;
 
-pub use client::{Client, Config, Platform, DEFAULT_SRP_EPHEMERAL_BYTES};
+pub use client::{
+    Client, Config, Platform, DEFAULT_SRP_EPHEMERAL_BYTES, FOLLOW_SIGN_IN_ATTEMPTS,
+    FOLLOW_SIGN_IN_INTERVAL_MS,
+};
 pub use events::{AuthEvent, Subscription};
 pub use outputs::{
     AuthSession, AuthUser, MfaPreference, MfaPreferenceOutput, RedirectOutput, ResetPasswordOutput,
@@ -70,8 +74,8 @@ pub use outputs::{
 #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 pub use platform::SystemClock;
 pub use platform::{
-    AsyncStorage, Clock, Coordinator, ManualClock, MemoryCoordinator, MemoryGuard, Random,
-    SessionChange,
+    AsyncStorage, Clock, Coordinator, LocalTask, ManualClock, MemoryCoordinator, MemoryGuard,
+    Random, SessionChange, Tasks,
 };
 
 /// The one piece of HTTP I/O: core's trait, implemented by the browser's `fetch` adapter and by

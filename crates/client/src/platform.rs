@@ -103,6 +103,21 @@ pub trait Random {
     fn fill(&self, dest: &mut [u8]) -> Result<(), Error>;
 }
 
+/// A boxed local future, as [`Tasks`] takes and gives them.
+pub type LocalTask = Pin<Box<dyn Future<Output = ()>>>;
+
+/// Running work on the platform's own event loop, for the little the client does unasked:
+/// following another client's sign-in (see [`Client::new`](crate::Client::new)). The browser
+/// adapter uses `spawn_local` and `setTimeout`; native code its runtime's local tasks.
+///
+/// Optional: a platform without it gets events from other clients as they arrive.
+pub trait Tasks {
+    /// Runs `task` to completion in the background, on this thread.
+    fn spawn(&self, task: LocalTask);
+    /// A future that completes after `ms` milliseconds.
+    fn sleep(&self, ms: u32) -> LocalTask;
+}
+
 /// A change another client of the same storage made, carried by [`Coordinator::publish`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]

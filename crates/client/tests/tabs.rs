@@ -3,12 +3,14 @@
 
 mod common;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use cognito_client::{AuthEvent, MemoryCoordinator};
+use cognito_client::{
+    AuthEvent, Client, LocalTask, MemoryCoordinator, Platform, Tasks, FOLLOW_SIGN_IN_ATTEMPTS,
+};
 use cognito_core::signout::SignOutOptions;
-use cognito_core::storage::MemoryStorage;
+use cognito_core::storage::{MemoryStorage, Storage};
 use common::*;
 
 struct Tabs {
@@ -167,4 +169,114 @@ async fn a_sign_out_during_a_refresh_stays_signed_out() {
             "NoSessionError"
         );
     }
+}
+
+/// Tab B's view of a shared store that shows the other tab's writes late, as Chromium's
+/// `localStorage` between renderer processes: while `hidden` is above zero, each read of
+/// `LastAuthUser` finds nothing (and counts down).
+struct Lagging {
+    shared: Rc<MemoryStorage>,
+    hidden: Rc<Cell<u32>>,
+}
+
+impl Storage for Lagging {
+    fn get(&self, key: &str) -> Result<Option<String>, cognito_core::Error> {
+        if key.ends_with(".LastAuthUser") && self.hidden.get() > 0 {
+            self.hidden.set(self.hidden.get() - 1);
+            return Ok(None);
+        }
+        self.shared.get(key)
+    }
+    fn set(&self, key: &str, value: &str) -> Result<(), cognito_core::Error> {
+        self.shared.set(key, value)
+    }
+    fn remove(&self, key: &str) -> Result<(), cognito_core::Error> {
+        self.shared.remove(key)
+    }
+}
+
+/// Tokio local tasks; a sleep is one yield (the follow-up reads count, not the time).
+struct LocalTasks;
+
+impl Tasks for LocalTasks {
+    fn spawn(&self, task: LocalTask) {
+        tokio::task::spawn_local(task);
+    }
+    fn sleep(&self, _ms: u32) -> LocalTask {
+        Box::pin(tokio::task::yield_now())
+    }
+}
+
+async fn settle() {
+    for _ in 0..200 {
+        tokio::task::yield_now().await;
+    }
+}
+
+#[tokio::test]
+async fn another_tabs_sign_in_is_announced_once_this_tab_can_read_it() {
+    tokio::task::LocalSet::new()
+        .run_until(async {
+            let local = Local::new();
+            seed_user(&local, "lag", "lag@example.com").await;
+            let shared = Rc::new(MemoryStorage::new());
+            let hidden = Rc::new(Cell::new(0));
+            let group = MemoryCoordinator::new();
+            let b_coordinator = group.join();
+            let a = client_on(
+                &local,
+                spa_config(),
+                InProcess(local.clone()),
+                shared.clone(),
+                group,
+            );
+            let platform = Platform::new(
+                InProcess(local.clone()),
+                Lagging {
+                    shared,
+                    hidden: hidden.clone(),
+                },
+                Rc::new(ServerClock(local.clone())),
+                Rc::new(OsRandom),
+            )
+            .with_coordinator(b_coordinator)
+            .with_tasks(Rc::new(LocalTasks));
+            let b = Client::new(spa_config(), platform);
+            // Each event B emits, and whether B's storage showed the user at that moment.
+            let seen: Rc<RefCell<Vec<(String, bool)>>> = Rc::default();
+            let (s, h) = (seen.clone(), hidden.clone());
+            let _sub = b.listen(move |e: &AuthEvent<'_>| {
+                s.borrow_mut().push((e.name().to_owned(), h.get() == 0));
+            });
+
+            hidden.set(3);
+            a.sign_in(with_password("lag")).await.unwrap();
+            settle().await;
+            assert_eq!(
+                *seen.borrow(),
+                [("signedIn".to_owned(), true)],
+                "signedIn once B's storage shows the user, not before"
+            );
+            assert_eq!(b.get_current_user().await.unwrap().username, "lag");
+
+            // A sign-in B's storage never shows (undone at once, or the storage is not shared
+            // after all): no signedIn, and B stops reading after a bounded number of tries.
+            a.sign_out(SignOutOptions::default()).await.unwrap();
+            hidden.set(1_000);
+            a.sign_in(with_password("lag")).await.unwrap();
+            settle().await;
+            assert_eq!(
+                *seen.borrow(),
+                [
+                    ("signedIn".to_owned(), true),
+                    ("signedOut".to_owned(), true)
+                ]
+            );
+            assert_eq!(
+                1_000 - hidden.get(),
+                FOLLOW_SIGN_IN_ATTEMPTS,
+                "bounded re-reads"
+            );
+        })
+        .await;
 }

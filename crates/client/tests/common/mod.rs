@@ -338,7 +338,7 @@ pub fn confidential_config() -> Config {
 pub type TestClient<T = InProcess, S = Rc<MemoryStorage>> = Client<T, S, MemoryCoordinator>;
 
 /// A client of the SPA app client over `transport`, `storage` and `coordinator`.
-pub fn client_on<T: Transport, S: AsyncStorage, K: Coordinator>(
+pub fn client_on<T: Transport + 'static, S: AsyncStorage + 'static, K: Coordinator + 'static>(
     local: &Rc<Local>,
     config: Config,
     transport: T,
@@ -356,7 +356,7 @@ pub fn client_on<T: Transport, S: AsyncStorage, K: Coordinator>(
 }
 
 /// A client for `config` over `transport`, with memory storage and a coordinator of its own.
-pub fn fresh_client<T: Transport>(
+pub fn fresh_client<T: Transport + 'static>(
     local: &Rc<Local>,
     config: Config,
     transport: T,
@@ -371,7 +371,10 @@ pub fn fresh_client<T: Transport>(
 }
 
 /// A SPA client over `storage`, with a coordinator of its own.
-pub fn spa_client_over<S: AsyncStorage>(local: &Rc<Local>, storage: S) -> Client<InProcess, S> {
+pub fn spa_client_over<S: AsyncStorage + 'static>(
+    local: &Rc<Local>,
+    storage: S,
+) -> Client<InProcess, S> {
     client_on(
         local,
         spa_config(),
