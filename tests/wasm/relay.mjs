@@ -9,6 +9,11 @@
 //   module's half (state, PKCE verifier, code exchange from the page, nonce) runs in Chromium.
 // - /unavailable/*: a Cognito endpoint that is down: every request gets HTTP 503 with a proxy's
 //   plain-text body (CORS allowed), for the "5xx during refresh keeps the session" test.
+// - /garbage/*: a Cognito endpoint that answers HTTP 200 with something that is not JSON (a
+//   captive portal's page), and /garbage/json/* with JSON of the wrong shape, for the "no
+//   panic on malformed answers" test.
+// - /silent/*: a Cognito endpoint that never answers: the CORS preflight is allowed, the
+//   request itself is left hanging, for the request-timeout test.
 //   node tests/wasm/relay.mjs <cognito-local URL>   → prints "outbox relay on http://127.0.0.1:<port>"
 import { createServer } from 'node:http';
 
@@ -82,6 +87,30 @@ const server = createServer(async (req, res) => {
     };
     if (req.method === 'OPTIONS') res.writeHead(204, preflight).end();
     else res.writeHead(503, { ...cors, 'content-type': 'text/plain' }).end('Service Unavailable');
+    return;
+  }
+  if (url.pathname.startsWith('/garbage/')) {
+    const preflight = {
+      ...cors,
+      'access-control-allow-methods': 'POST, GET',
+      'access-control-allow-headers': req.headers['access-control-request-headers'] ?? '*',
+    };
+    if (req.method === 'OPTIONS') res.writeHead(204, preflight).end();
+    else if (url.pathname.startsWith('/garbage/json/')) {
+      const body = '{"AuthenticationResult":{"AccessToken":42,"IdToken":["x"]},"ChallengeParameters":"no","Session":{}}';
+      res.writeHead(200, { ...cors, 'content-type': 'application/x-amz-json-1.1' }).end(body);
+    } else res.writeHead(200, { ...cors, 'content-type': 'text/html' }).end('<html><body>Sign in to the Wi-Fi</body></html>');
+    return;
+  }
+  if (url.pathname.startsWith('/silent/')) {
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, {
+        ...cors,
+        'access-control-allow-methods': 'POST, GET',
+        'access-control-allow-headers': req.headers['access-control-request-headers'] ?? '*',
+      }).end();
+    }
+    // Otherwise no answer: the client gives up (its timeout) and closes the connection.
     return;
   }
   if (req.method === 'POST' && url.pathname === '/hosted-ui-login') {

@@ -11,9 +11,8 @@ use crate::config;
 
 thread_local! {
     /// Built once; the config is constant, so an error here is a bad edit of `config.rs`.
-    static CLIENT: Result<BrowserClient, String> = config::client_config()
+    static AUTH: Result<Auth, String> = config::client_config()
         .and_then(|c| Auth::with_config(c, StorageChoice::LocalStorage))
-        .map(|a| a.client().clone())
         .map_err(|e| e.to_string());
 }
 
@@ -22,7 +21,11 @@ thread_local! {
 /// # Errors
 /// [`Error::Config`] when `config.rs` holds an invalid value.
 pub fn client() -> Result<BrowserClient, Error> {
-    CLIENT.with(|c| c.clone().map_err(Error::Config))
+    AUTH.with(|a| {
+        a.as_ref()
+            .map(|a| a.client().clone())
+            .map_err(|e| Error::Config(e.clone()))
+    })
 }
 
 /// Who is signed in.
@@ -99,29 +102,6 @@ pub async fn refresh_state(ctx: AuthCtx) {
     });
 }
 
-/// After a `signedIn` event: reads the session, and when it is not there yet, reads again for a
-/// moment. Another tab's broadcast can arrive before its `localStorage` write is visible here
-/// (Chromium syncs storage between renderer processes asynchronously).
-async fn follow_sign_in(ctx: AuthCtx) {
-    for _ in 0..20 {
-        refresh_state(ctx).await;
-        if ctx.state.get_untracked() != AuthState::SignedOut {
-            return;
-        }
-        sleep_ms(100).await;
-    }
-}
-
-/// Waits `ms` milliseconds (`setTimeout`).
-pub async fn sleep_ms(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-}
-
 /// Provides the context, follows the client's events, finishes a hosted-UI sign-in when the
 /// page is its callback, and reads the session. Returns where to go next (the path given to
 /// the hosted UI as custom state), if the page was a callback.
@@ -134,8 +114,9 @@ pub fn start() -> AuthCtx {
     if let Ok(c) = client() {
         // The subscription lives as long as the page.
         let subscription = c.listen(move |event| match event.name() {
-            "signedIn" => spawn_local(follow_sign_in(ctx)),
-            "signInWithRedirect" | "tokenRefresh" => spawn_local(refresh_state(ctx)),
+            // A sign-in in another tab is announced once this tab's storage shows it
+            // (cognito-client waits for that), so the session can be read at once.
+            "signedIn" | "signInWithRedirect" | "tokenRefresh" => spawn_local(refresh_state(ctx)),
             "signedOut" => ctx.state.set(AuthState::SignedOut),
             _ => {}
         });
@@ -144,20 +125,11 @@ pub fn start() -> AuthCtx {
     ctx
 }
 
-/// The hosted UI's redirect back: `Some(path to go to)` when this page load was one.
+/// The hosted UI's redirect back: `Some(path to go to)` when this page load was one (for a
+/// sign-in started in this tab; `cognito-wasm` removes `code` and `state` from the address bar).
 pub async fn finish_redirect(ctx: AuthCtx) -> Option<String> {
-    let window = web_sys::window()?;
-    let href = window.location().href().ok()?;
-    if !cognito_core::oauth::is_callback(&href) {
-        return None;
-    }
-    // The code and state are single-use: keep them out of the address bar and the history.
-    let path = window.location().pathname().unwrap_or_else(|_| "/".into());
-    if let Ok(history) = window.history() {
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
-    }
-    let c = client().ok()?;
-    match c.handle_redirect(&href).await {
+    let done = AUTH.with(|a| a.as_ref().ok().and_then(Auth::complete_redirect_on_load))?;
+    match done.await {
         Ok(out) => {
             refresh_state(ctx).await;
             Some(

@@ -23,8 +23,68 @@ pub enum StorageChoice {
     Custom(JsValue),
 }
 
+/// The longest timeout `setTimeout` keeps (2³¹ − 1 ms, about 24.8 days): a longer delay
+/// fires at once in every browser, which would abort every request.
+pub const MAX_TIMEOUT_MS: i32 = i32::MAX;
+
+/// What the browser adapter reads from the JS config besides the client's [`Config`].
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct BrowserOptions {
+    /// Where the tokens are kept.
+    pub storage: StorageChoice,
+    /// How long one request to Cognito may take, in milliseconds, before it is aborted and
+    /// fails with `NetworkError` (the session is kept).
+    pub timeout_ms: i32,
+}
+
+impl BrowserOptions {
+    /// `storage`, with the default timeout ([`DEFAULT_TIMEOUT_MS`](crate::DEFAULT_TIMEOUT_MS)).
+    #[must_use]
+    pub fn new(storage: StorageChoice) -> Self {
+        Self {
+            storage,
+            timeout_ms: crate::DEFAULT_TIMEOUT_MS,
+        }
+    }
+
+    /// With another request timeout.
+    ///
+    /// # Errors
+    /// [`Error::Config`] unless `1 <= timeout_ms <=` [`MAX_TIMEOUT_MS`].
+    pub fn with_timeout_ms(mut self, timeout_ms: i32) -> Result<Self, Error> {
+        if timeout_ms < 1 {
+            return Err(config_error(format!(
+                "timeout must be at least 1 ms, not {timeout_ms}"
+            )));
+        }
+        self.timeout_ms = timeout_ms;
+        Ok(self)
+    }
+}
+
+/// `timeout`: a whole number of milliseconds, 1 to [`MAX_TIMEOUT_MS`].
+fn parse_timeout(v: &JsValue) -> Result<Option<i32>, Error> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    let bad = || {
+        config_error(format!(
+            "timeout must be a whole number of milliseconds from 1 to {MAX_TIMEOUT_MS}, not {}",
+            crate::js::describe_value(v)
+        ))
+    };
+    let ms = v.as_f64().ok_or_else(bad)?;
+    if !(ms.is_finite() && ms.fract() == 0.0 && (1.0..=f64::from(MAX_TIMEOUT_MS)).contains(&ms)) {
+        return Err(bad());
+    }
+    // In range and whole: the conversion is exact.
+    #[allow(clippy::cast_possible_truncation)]
+    Ok(Some(ms as i32))
+}
+
 /// Reads the config; any mistake is a [`Error::Config`] naming the field.
-pub(crate) fn parse(config: &JsValue) -> Result<(Config, StorageChoice), Error> {
+pub(crate) fn parse(config: &JsValue) -> Result<(Config, BrowserOptions), Error> {
     if !config.is_object() {
         return Err(config_error(
             "new Auth(config) needs an object with userPoolId and userPoolClientId",
@@ -51,7 +111,11 @@ pub(crate) fn parse(config: &JsValue) -> Result<(Config, StorageChoice), Error> 
     if !oauth.is_undefined() && !oauth.is_null() {
         out = out.with_oauth(parse_oauth(&oauth, client_id, secret)?);
     }
-    Ok((out, parse_storage(&get(config, "storage"))?))
+    let mut options = BrowserOptions::new(parse_storage(&get(config, "storage"))?);
+    if let Some(ms) = parse_timeout(&get(config, "timeout"))? {
+        options = options.with_timeout_ms(ms)?;
+    }
+    Ok((out, options))
 }
 
 fn parse_storage(v: &JsValue) -> Result<StorageChoice, Error> {

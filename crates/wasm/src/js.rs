@@ -1,10 +1,27 @@
 //! Small helpers between Rust values and JS values: reading input objects, building result
 //! objects, and turning [`Error`] into a real JS `Error`.
 
+use std::cell::RefCell;
+use std::collections::VecDeque;
+
 use cognito_core::Error;
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+
+/// A short rendering of a config value for an error message (`"abc"`, `-1`, `NaN`, `an object`).
+pub(crate) fn describe_value(v: &JsValue) -> String {
+    if let Some(s) = v.as_string() {
+        return format!("{s:?}");
+    }
+    if let Some(n) = v.as_f64() {
+        return n.to_string();
+    }
+    if let Some(b) = v.as_bool() {
+        return b.to_string();
+    }
+    "an object".to_owned()
+}
 
 /// A readable one-line description of a thrown JS value (`TypeError: Failed to fetch`).
 pub(crate) fn describe(v: &JsValue) -> String {
@@ -27,33 +44,168 @@ pub(crate) fn describe(v: &JsValue) -> String {
     }
 }
 
+thread_local! {
+    /// The JS values behind the latest transport and storage failures, by the message of the
+    /// [`Error`] they became: core's error type carries text only (it is shared with native
+    /// code), so the browser adapters leave the thrown value here and [`to_js_error`] puts it
+    /// back as the rejection's `cause`. A few entries suffice: an error is converted right
+    /// after it happens (as the rejection, and in a `tokenRefresh_failure` event).
+    static CAUSES: RefCell<VecDeque<(String, JsValue)>> = const { RefCell::new(VecDeque::new()) };
+}
+
+/// How many thrown values [`remember_cause`] keeps.
+const CAUSES_KEPT: usize = 8;
+
+/// Keeps `thrown` as the `cause` of the error whose message is `message` (see `CAUSES`).
+pub(crate) fn remember_cause(message: &str, thrown: JsValue) {
+    CAUSES.with(|c| {
+        let mut c = c.borrow_mut();
+        c.retain(|(m, _)| m != message);
+        if c.len() >= CAUSES_KEPT {
+            c.pop_front();
+        }
+        c.push_back((message.to_owned(), thrown));
+    });
+}
+
+fn recall_cause(message: &str) -> Option<JsValue> {
+    CAUSES.with(|c| {
+        c.borrow()
+            .iter()
+            .find(|(m, _)| m == message)
+            .map(|(_, v)| v.clone())
+    })
+}
+
+/// A JS `Error` named `name`.
+fn error(name: &str, message: &str) -> js_sys::Error {
+    let e = js_sys::Error::new(message);
+    e.set_name(name);
+    e
+}
+
+/// `thrown` as an `Error`: itself when it is one (a `TypeError`, a `DOMException`), else an
+/// `Error` describing it (a storage may throw a string).
+fn as_error(thrown: JsValue) -> JsValue {
+    let is_error_like =
+        thrown.is_instance_of::<js_sys::Error>() || get(&thrown, "name").is_string();
+    if is_error_like {
+        thrown
+    } else {
+        error("Error", &describe(&thrown)).into()
+    }
+}
+
+/// An `HttpError` cause: the HTTP answer behind a failure, with its status.
+fn http_error(status: u16, message: &str) -> JsValue {
+    let e = error("HttpError", message);
+    set(&e, "httpStatusCode", &JsValue::from(status));
+    e.into()
+}
+
+/// `HTTP <status>` at the start of a transport message (core's words for a 5xx that no
+/// Cognito wrote), as a number.
+fn leading_http_status(message: &str) -> Option<u16> {
+    let rest = message.strip_prefix("HTTP ")?;
+    rest.get(..3)?
+        .parse()
+        .ok()
+        .filter(|s| (100..600).contains(s))
+}
+
+/// The failure underneath `e`, for the rejection's `cause`: what `fetch` or the storage threw,
+/// or the HTTP answer of a service error. None of it carries a secret: the thrown values are
+/// the browser's or the app's own, the rest is built from core's error, which keeps none.
+fn cause(e: &Error) -> Option<JsValue> {
+    match e {
+        Error::Transport(m) => recall_cause(m)
+            .map(as_error)
+            .or_else(|| leading_http_status(m).map(|s| http_error(s, m))),
+        Error::Storage(m) => recall_cause(m).map(as_error),
+        Error::Service { code, status, .. } => Some(http_error(
+            *status,
+            &format!("HTTP {status} with error type {code}"),
+        )),
+        Error::OAuth {
+            error: code,
+            description,
+        } => {
+            let e = error("OAuthError", description.as_deref().unwrap_or(code));
+            set(&e, "error", &JsValue::from_str(code));
+            Some(e.into())
+        }
+        Error::Parse { what, reason, .. } => {
+            Some(error("SyntaxError", &format!("{what}: {reason}")).into())
+        }
+        Error::Srp(srp) => Some(error("SrpError", &srp.to_string()).into()),
+        _ => None,
+    }
+}
+
 /// The JS `Error` a promise rejects with: `name` is [`Error::name`] (the Cognito exception
 /// name, `NetworkError`, `InvalidStateError`, ...), `message` is readable and carries no
-/// secret (core's errors keep none), and `recoverySuggestion` is set where one helps.
+/// secret (core's errors keep none), `cause` is the failure underneath when there is one
+/// (see `cause`), and `recoverySuggestion` says what to do where that helps.
 pub(crate) fn to_js_error(e: &Error) -> JsValue {
     let message = match e {
         Error::Service { message, .. } if !message.is_empty() => message.clone(),
         other => other.to_string(),
     };
-    let err = js_sys::Error::new(&message);
-    err.set_name(e.name());
+    let err = error(e.name(), &message);
+    if let Some(c) = cause(e) {
+        set(&err, "cause", &c);
+    }
     if let Some(hint) = recovery_suggestion(e) {
         set(&err, "recoverySuggestion", &JsValue::from_str(hint));
     }
     err.into()
 }
 
+/// What the app (or its user) can do about `e`, in Amplify v6's spirit.
 fn recovery_suggestion(e: &Error) -> Option<&'static str> {
     match e {
-        Error::Transport(_) => {
-            Some("Check the network connection and try again; the session is kept.")
-        }
+        Error::Transport(_) => Some(
+            "Check the network connection and try again; the session is kept. If requests \
+             time out on a slow link, raise the timeout option.",
+        ),
         Error::NoSession(_) => Some("Sign in first."),
         Error::AlreadySignedIn => Some("Call signOut() before signing in again."),
         Error::Config(_) => Some("Check the configuration passed to new Auth()."),
+        Error::Storage(_) => Some(
+            "Check the storage option: the storage object threw or the browser refused access.",
+        ),
+        Error::InvalidState(_) => Some(
+            "Start the step again (signIn() or signInWithRedirect()); a hosted-UI callback \
+             can be used once, in the browser that started it.",
+        ),
+        Error::Parse { .. } => Some(
+            "The answer was not Cognito's (a proxy or captive portal?); check the endpoint and \
+             try again.",
+        ),
+        Error::OAuth { error, .. } => match error.as_str() {
+            "invalid_grant" => Some("Sign in again with signInWithRedirect()."),
+            "access_denied" => Some("The sign-in was cancelled or refused; start it again."),
+            "server_error" | "temporarily_unavailable" => Some("Try again in a moment."),
+            _ => None,
+        },
         Error::Service { code, .. } => match code.as_str() {
-            "UserNotConfirmedException" => Some("Confirm the sign-up with confirmSignUp()."),
-            "PasswordResetRequiredException" => Some("Reset the password with resetPassword()."),
+            "UserNotConfirmedException" => Some(
+                "Confirm the sign-up with confirmSignUp() (resendSignUpCode() sends a new code).",
+            ),
+            "PasswordResetRequiredException" => {
+                Some("Reset the password with resetPassword() and confirmResetPassword().")
+            }
+            "CodeMismatchException" => Some("Check the code and enter it again."),
+            "ExpiredCodeException" => Some("Ask for a new code and use it instead."),
+            "UsernameExistsException" => Some("Sign in, or sign up with another username."),
+            "InvalidPasswordException" => {
+                Some("Choose a password that meets the user pool's password policy.")
+            }
+            "UserNotFoundException" => Some("Check the username, or sign up first."),
+            "LimitExceededException"
+            | "TooManyRequestsException"
+            | "TooManyFailedAttemptsException" => Some("Wait a while before trying again."),
+            "InternalErrorException" => Some("Try again in a moment."),
             _ => None,
         },
         _ => None,

@@ -55,9 +55,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::future_to_promise;
 
-pub use config::StorageChoice;
+pub use config::{BrowserOptions, StorageChoice, MAX_TIMEOUT_MS};
 pub use convert::TotpSetupDetails;
-pub use platform::{CryptoRandom, DateClock, WebCoordinator, WebGuard};
+pub use platform::{BrowserTasks, CryptoRandom, DateClock, LeaseGuard, WebCoordinator, WebGuard};
 pub use storage::{BrowserStorage, JsStorage, WebStorage, WebStorageKind};
 pub use transport::{FetchTransport, DEFAULT_TIMEOUT_MS};
 
@@ -164,13 +164,26 @@ fn unsupported_flow(flow: &str) -> Error {
 const UNIT: Result<JsValue, Error> = Ok(JsValue::UNDEFINED);
 
 impl Auth {
-    /// An `Auth` for `config`, keeping tokens where `storage` says. Redirect state (PKCE
-    /// verifier, `state`, nonce) always goes to `sessionStorage` (memory if unusable).
+    /// An `Auth` for `config`, keeping tokens where `storage` says, with the default request
+    /// timeout. Redirect state (PKCE verifier, `state`, nonce) always goes to `sessionStorage`
+    /// (memory if unusable).
     ///
     /// # Errors
     /// [`Error::Config`] when a custom storage object lacks a method.
     pub fn with_config(config: Config, storage: StorageChoice) -> Result<Auth, Error> {
+        Auth::with_options(config, BrowserOptions::new(storage))
+    }
+
+    /// An `Auth` for `config` with the browser-side `options` (storage, request timeout).
+    ///
+    /// # Errors
+    /// [`Error::Config`] when a custom storage object lacks a method.
+    pub fn with_options(config: Config, options: BrowserOptions) -> Result<Auth, Error> {
         install_panic_hook();
+        let BrowserOptions {
+            storage,
+            timeout_ms,
+        } = options;
         // Tabs coordinate only over a storage they share: localStorage, and an app's own store
         // (typically IndexedDB-backed). sessionStorage and memory belong to one tab / client.
         let (storage, shared) = match storage {
@@ -195,12 +208,13 @@ impl Auth {
             WebCoordinator::isolated()
         };
         let platform = Platform::new(
-            FetchTransport::default(),
+            FetchTransport::new(timeout_ms),
             storage,
             Rc::new(DateClock),
             Rc::new(CryptoRandom),
         )
         .with_transient_storage(Rc::new(WebStorage::open(WebStorageKind::Session)))
+        .with_tasks(Rc::new(BrowserTasks))
         .with_coordinator(coordinator);
         Ok(Auth {
             client: Client::new(config, platform),
@@ -208,16 +222,17 @@ impl Auth {
         })
     }
 
-    /// Handles the page's URL when it is a hosted-UI callback for a sign-in pending here.
-    fn start_redirect(&self) -> Option<Promise> {
+    /// The page's URL when it is the hosted UI's redirect back for a sign-in pending here
+    /// (a `code` or `error` with a `state`), after removing `code`, `state`, `error` and
+    /// `error_description` from the address bar and the history entry: the code is single-use
+    /// and the state spent, so neither should stay in the history or be bookmarked.
+    fn take_callback_url(&self) -> Option<String> {
         self.client.config().oauth.as_ref()?;
         let window = web_sys::window()?;
         let href = window.location().href().ok()?;
         if !cognito_core::oauth::is_callback(&href) || !self.client.is_redirect_pending().ok()? {
             return None;
         }
-        // The code is single-use and the state is spent: keep neither in the address bar or
-        // the history.
         if let Ok(url) = web_sys::Url::new(&href) {
             let params = url.search_params();
             for k in ["code", "state", "error", "error_description"] {
@@ -227,10 +242,24 @@ impl Auth {
                 let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url.href()));
             }
         }
+        Some(href)
+    }
+
+    /// Finishes a hosted-UI sign-in when this page load is its redirect back: `None` when it is
+    /// not (no hosted UI configured, no `code`/`error` with a `state` in the URL, or no
+    /// sign-in pending in this tab, e.g. a replayed or foreign callback, which is left alone).
+    /// Otherwise the callback parameters are removed from the address bar at once (before the
+    /// returned future is polled), and the future completes the sign-in as
+    /// [`Client::handle_redirect`] does, with its events.
+    ///
+    /// `new Auth()` in JS calls this itself; a Rust app built with [`Auth::with_config`] calls
+    /// it once on start.
+    pub fn complete_redirect_on_load(
+        &self,
+    ) -> Option<impl Future<Output = Result<cognito_client::RedirectOutput, Error>> + 'static> {
+        let href = self.take_callback_url()?;
         let c = self.client.clone();
-        Some(run(async move {
-            redirect_output(c.handle_redirect(&href).await?)
-        }))
+        Some(async move { c.handle_redirect(&href).await })
     }
 
     /// The Rust client, for calling its async methods directly.
@@ -253,9 +282,11 @@ impl Auth {
     pub fn new(config: JsValue) -> Result<Auth, JsValue> {
         install_panic_hook();
         let mut auth = config::parse(&config)
-            .and_then(|(c, s)| Auth::with_config(c, s))
+            .and_then(|(c, o)| Auth::with_options(c, o))
             .map_err(|e| to_js_error(&e))?;
-        auth.redirect = auth.start_redirect();
+        auth.redirect = auth
+            .complete_redirect_on_load()
+            .map(|done| run(async move { redirect_output(done.await?) }));
         Ok(auth)
     }
 

@@ -2,7 +2,10 @@
 
 use std::cell::RefCell;
 
-use cognito_client::{Clock, Coordinator, MemoryCoordinator, MemoryGuard, Random, SessionChange};
+use cognito_client::lease::{self, Lease, LeaseAction};
+use cognito_client::{
+    Clock, Coordinator, LocalTask, MemoryCoordinator, MemoryGuard, Random, SessionChange, Tasks,
+};
 use cognito_core::Error;
 use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
@@ -10,12 +13,21 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{BroadcastChannel, MessageEvent};
 
-use crate::js::{describe, get};
+use crate::js::{describe, get, remember_cause};
 
 #[wasm_bindgen]
 extern "C" {
     #[wasm_bindgen(js_namespace = crypto, js_name = getRandomValues, catch)]
     fn get_random_values(buf: &mut [u8]) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(handler: &Function, ms: i32) -> JsValue;
+
+    #[wasm_bindgen(js_name = setInterval)]
+    fn set_interval(handler: &Function, ms: i32) -> JsValue;
+
+    #[wasm_bindgen(js_name = clearInterval)]
+    fn clear_interval(id: &JsValue);
 }
 
 /// `Date.now()`, in seconds.
@@ -54,12 +66,13 @@ impl Random for CryptoRandom {
 /// announced on a `BroadcastChannel` named after the app client.
 ///
 /// # Without Web Locks
-/// Where `navigator.locks` is missing (old browsers, some embedded web views, insecure origins)
-/// the lock is held in memory, shared by every [`WebCoordinator`] of this page: calls in one
-/// tab still refresh once, and the client still re-reads the storage under the lock, but two
-/// tabs may refresh at the same moment. Without refresh-token rotation that is harmless (both
-/// get valid tokens); with rotation one of them may send a token the other just spent, and
-/// Cognito refuses it, which ends the session. A storage-based lock for that case is not done yet.
+/// Where `navigator.locks` is missing (older Safari, some embedded web views, insecure
+/// origins) the lock is a lease in `localStorage` under `cognito-wasm.lock.<name>`, by the
+/// rules of [`cognito_client::lease`]: claimed, read back after a moment, renewed while held,
+/// removed when done, taken over once expired (a tab closed mid-refresh). Waiters poll it.
+/// Each coordinator first takes a lock of its own, so its overlapping calls queue in memory
+/// and only one of them at a time competes for the lease. Without `localStorage` either, only
+/// that lock of its own remains: calls in one client still refresh once, two tabs may not.
 ///
 /// # Without `BroadcastChannel`
 /// Other tabs are not told; each still reads the shared storage on every call, so it notices a
@@ -72,16 +85,26 @@ impl Random for CryptoRandom {
 #[derive(Debug)]
 pub struct WebCoordinator {
     channel: Option<BroadcastChannel>,
-    web_locks: bool,
+    /// `Some` for a coordinator of tabs: Web Locks, else the storage lease under this owner id.
+    shared: Option<String>,
     memory: MemoryCoordinator,
     on_message: RefCell<Option<MessageHandler>>,
 }
 
 type MessageHandler = Closure<dyn Fn(MessageEvent)>;
 
-thread_local! {
-    /// The in-page lock group of the no-Web-Locks fallback.
-    static PAGE_LOCKS: MemoryCoordinator = MemoryCoordinator::new();
+/// A lease owner id: unique enough between the tabs of one browser (not a secret).
+fn owner_id() -> String {
+    let mut bytes = [0u8; 12];
+    if CryptoRandom.fill(&mut bytes).is_err() {
+        for b in &mut bytes {
+            // Only uniqueness matters here.
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let r = (js_sys::Math::random() * 256.0) as u8;
+            *b = r;
+        }
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 impl WebCoordinator {
@@ -91,8 +114,8 @@ impl WebCoordinator {
         let channel = BroadcastChannel::new(channel_name).ok();
         Self {
             channel,
-            web_locks: true,
-            memory: PAGE_LOCKS.with(MemoryCoordinator::join),
+            shared: Some(owner_id()),
+            memory: MemoryCoordinator::new(),
             on_message: RefCell::new(None),
         }
     }
@@ -103,7 +126,7 @@ impl WebCoordinator {
     pub fn isolated() -> Self {
         Self {
             channel: None,
-            web_locks: false,
+            shared: None,
             memory: MemoryCoordinator::new(),
             on_message: RefCell::new(None),
         }
@@ -133,7 +156,14 @@ pub enum WebGuard {
         /// Resolves the promise the lock callback returned.
         release: Function,
     },
-    /// The in-page fallback.
+    /// The storage lease (after this coordinator's own lock).
+    Lease {
+        /// The lease (dropped first: fields drop in order).
+        lease: LeaseGuard,
+        /// Released after the lease, so this client's next call starts after it.
+        own: MemoryGuard,
+    },
+    /// A lock of this coordinator (or page) only.
     Memory(MemoryGuard),
 }
 
@@ -143,6 +173,112 @@ impl Drop for WebGuard {
             let _ = release.call0(&JsValue::UNDEFINED);
         }
     }
+}
+
+/// `Date.now()` in milliseconds.
+fn now_ms() -> i64 {
+    // Date.now() is a whole number of milliseconds well inside i64.
+    #[allow(clippy::cast_possible_truncation)]
+    let ms = js_sys::Date::now() as i64;
+    ms
+}
+
+/// Waits `ms` milliseconds.
+async fn sleep_ms(ms: i64) {
+    let ms = i32::try_from(ms.clamp(0, i64::from(i32::MAX))).unwrap_or(i32::MAX);
+    let promise = Promise::new(&mut |resolve, _| {
+        set_timeout(&resolve, ms);
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
+/// Background work in the page: `spawn_local` and `setTimeout` (the client follows another
+/// tab's sign-in with them, see [`cognito_client::Client::new`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BrowserTasks;
+
+impl Tasks for BrowserTasks {
+    fn spawn(&self, task: LocalTask) {
+        wasm_bindgen_futures::spawn_local(task);
+    }
+    fn sleep(&self, ms: u32) -> LocalTask {
+        Box::pin(sleep_ms(i64::from(ms)))
+    }
+}
+
+/// The `localStorage` of the page, when it is usable.
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+/// Reads the key; an unreadable area reads as no lease.
+fn read(area: &web_sys::Storage, key: &str) -> Option<String> {
+    area.get_item(key).ok().flatten()
+}
+
+/// A held storage lease: renewed by a timer, removed on drop (if still ours).
+pub struct LeaseGuard {
+    area: web_sys::Storage,
+    key: String,
+    owner: String,
+    timer: JsValue,
+    _renew: Closure<dyn Fn()>,
+}
+
+impl std::fmt::Debug for LeaseGuard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LeaseGuard")
+            .field("key", &self.key)
+            .field("owner", &self.owner)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Drop for LeaseGuard {
+    fn drop(&mut self) {
+        clear_interval(&self.timer);
+        if lease::holds(read(&self.area, &self.key).as_deref(), &self.owner) {
+            let _ = self.area.remove_item(&self.key);
+        }
+    }
+}
+
+/// Takes the lease `name` in `area` for `owner` (see [`cognito_client::lease`]); `None` when
+/// the area refuses the write (a full quota, storage blocked since the page loaded): then no
+/// lease can be kept, and the caller goes on with its own lock only.
+async fn storage_lease(area: web_sys::Storage, name: &str, owner: &str) -> Option<LeaseGuard> {
+    let key = format!("cognito-wasm.lock.{name}");
+    loop {
+        let now = now_ms();
+        match lease::next_action(read(&area, &key).as_deref(), owner, now) {
+            LeaseAction::Wait(ms) => sleep_ms(ms).await,
+            LeaseAction::Claim => {
+                area.set_item(&key, &Lease::claim(owner, now).to_value())
+                    .ok()?;
+                sleep_ms(lease::LEASE_SETTLE_MS).await;
+                if lease::holds(read(&area, &key).as_deref(), owner) {
+                    break;
+                }
+            }
+        }
+    }
+    let renew = {
+        let (area, key, owner) = (area.clone(), key.clone(), owner.to_owned());
+        Closure::<dyn Fn()>::new(move || {
+            if lease::holds(read(&area, &key).as_deref(), &owner) {
+                let _ = area.set_item(&key, &Lease::claim(&owner, now_ms()).to_value());
+            }
+        })
+    };
+    let every = i32::try_from(lease::LEASE_RENEW_MS).unwrap_or(i32::MAX);
+    let timer = set_interval(renew.as_ref().unchecked_ref(), every);
+    Some(LeaseGuard {
+        area,
+        key,
+        owner: owner.to_owned(),
+        timer,
+        _renew: renew,
+    })
 }
 
 /// A promise and its resolve / reject functions.
@@ -186,12 +322,25 @@ impl Coordinator for WebCoordinator {
 
     async fn lock(&self, name: &str) -> Result<WebGuard, Error> {
         let locks = get(&get(&js_sys::global(), "navigator"), "locks");
-        if self.web_locks && locks.is_object() {
+        let Some(owner) = &self.shared else {
+            return self.memory.lock(name).await.map(WebGuard::Memory);
+        };
+        if locks.is_object() {
             return web_lock(&locks, name).await.map_err(|e| {
-                Error::Storage(format!("navigator.locks.request failed: {}", describe(&e)))
+                let message = format!("navigator.locks.request failed: {}", describe(&e));
+                remember_cause(&message, e);
+                Error::Storage(message)
             });
         }
-        self.memory.lock(name).await.map(WebGuard::Memory)
+        let own = self.memory.lock(name).await?;
+        let lease = match local_storage() {
+            Some(area) => storage_lease(area, name, owner).await,
+            None => None,
+        };
+        Ok(match lease {
+            Some(lease) => WebGuard::Lease { lease, own },
+            None => WebGuard::Memory(own),
+        })
     }
 
     fn publish(&self, change: &SessionChange) {

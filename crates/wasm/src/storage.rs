@@ -14,7 +14,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::js::{describe, get};
+use crate::js::{describe, get, remember_cause};
 
 /// Which Web Storage area.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -170,7 +170,11 @@ impl JsStorage {
     }
 
     async fn call(&self, f: &Function, args: &[&str]) -> Result<JsValue, Error> {
-        let fail = |e: JsValue| Error::Storage(format!("custom storage: {}", describe(&e)));
+        let fail = |e: JsValue| {
+            let message = format!("custom storage: {}", describe(&e));
+            remember_cause(&message, e);
+            Error::Storage(message)
+        };
         let result = match args {
             [k] => f.call1(&self.target, &JsValue::from_str(k)),
             [k, v] => f.call2(&self.target, &JsValue::from_str(k), &JsValue::from_str(v)),

@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, Headers, RequestInit, Response};
 
-use crate::js::describe;
+use crate::js::{describe, remember_cause};
 
 #[wasm_bindgen]
 extern "C" {
@@ -53,6 +53,12 @@ impl FetchTransport {
         }
     }
 
+    /// The timeout, in milliseconds.
+    #[must_use]
+    pub fn timeout_ms(&self) -> i32 {
+        self.timeout_ms
+    }
+
     async fn exchange(&self, req: HttpRequest) -> Result<HttpResponse, JsValue> {
         let init = RequestInit::new();
         init.set_method(req.method.as_str());
@@ -66,7 +72,11 @@ impl FetchTransport {
         }
         let controller = AbortController::new()?;
         init.set_signal(Some(&controller.signal()));
-        let abort = Closure::once_into_js(move || controller.abort());
+        // Aborted with a reason, fetch rejects with it: the rejection's `cause` then says
+        // "TimeoutError" rather than a bare AbortError.
+        let reason = js_sys::Error::new(&format!("no answer within {} ms", self.timeout_ms));
+        reason.set_name("TimeoutError");
+        let abort = Closure::once_into_js(move || controller.abort_with_reason(&reason));
         let timer = set_timeout(abort.unchecked_ref(), self.timeout_ms);
         let result = async {
             let resp: Response = JsFuture::from(global_fetch(&req.url, &init))
@@ -98,13 +108,9 @@ impl Transport for FetchTransport {
     async fn send(&self, req: HttpRequest) -> Result<HttpResponse, Error> {
         let url = req.url.clone();
         self.exchange(req).await.map_err(|e| {
-            let what = describe(&e);
-            let why = if what.contains("AbortError") {
-                format!("no answer within {} ms (aborted)", self.timeout_ms)
-            } else {
-                what
-            };
-            Error::Transport(format!("{url}: {why}"))
+            let message = format!("{url}: {}", describe(&e));
+            remember_cause(&message, e);
+            Error::Transport(message)
         })
     }
 }

@@ -48,6 +48,10 @@ export interface AuthConfig {
   /** Default `'localStorage'` (falls back to memory, with a warning, when it is unusable). */
   storage?: StorageOption;
   oauth?: OAuthConfig;
+  /** How long one request to Cognito may take, in milliseconds, before it is aborted and the
+   *  call rejects with a `NetworkError` (whose `cause` is a `TimeoutError`); the session is
+   *  kept. A whole number from 1 to 2147483647 (`setTimeout`'s limit); default 30000. */
+  timeout?: number;
 }
 
 export type AuthFlowType = 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH';
@@ -284,11 +288,33 @@ export type CognitoErrorName =
   | 'UserNotFoundException'
   | 'UsernameExistsException';
 
+/** The HTTP answer behind a Cognito service error (or a 5xx no Cognito wrote). */
+export interface HttpError extends Error {
+  name: 'HttpError';
+  httpStatusCode: number;
+}
+
+/** The OAuth 2.0 error behind a hosted-UI failure (`error` is e.g. `invalid_grant`). */
+export interface OAuthError extends Error {
+  name: 'OAuthError';
+  error: string;
+}
+
+/** What lies under an `AuthError`: for `NetworkError` the value `fetch` rejected with (a
+ *  `TypeError`, or a `TimeoutError` after the `timeout`) or an `HttpError` for a proxy's 5xx;
+ *  for `StorageError` what the storage object or `navigator.locks` threw; for Cognito's
+ *  exceptions an `HttpError`; for hosted-UI errors an `OAuthError`; for `ParseError` a
+ *  `SyntaxError`; for `SrpError` the SRP check that failed. Never carries a secret. */
+export type AuthErrorCause = HttpError | OAuthError | Error;
+
 /** Every rejection is an `Error` with one of these names (an unknown Cognito code or an
  *  OAuth `error` such as `invalid_grant` keeps its own name: `string & {}` below). */
 export interface AuthError extends Error {
   name: ClientErrorName | CognitoErrorName | (string & {});
+  /** What the app or its user can do about it, where that is known (as Amplify v6). */
   recoverySuggestion?: string;
+  /** The failure underneath, when there is one (argument and state errors have none). */
+  cause?: AuthErrorCause;
 }
 
 /** An Amazon Cognito user-pool client; method names and shapes follow Amplify v6. */

@@ -52,6 +52,37 @@ export async function totp(secret, t) {
   const bin = ((h[o] & 127) << 24) | (h[o + 1] << 16) | (h[o + 2] << 8) | h[o + 3];
   return String(bin % 1000000).padStart(6, '0');
 }
+// A storage object whose every method throws `error`.
+export function throwingStore(error) {
+  const fail = () => { throw error; };
+  return { getItem: fail, setItem: fail, removeItem: fail };
+}
+// Counts the requests to Cognito whose X-Amz-Target matches `pattern`, from now on.
+export function countRequests(pattern) {
+  const counter = { count: 0 };
+  const original = globalThis.fetch;
+  globalThis.fetch = function (url, init) {
+    const target = init?.headers?.get?.('x-amz-target') ?? '';
+    if (new RegExp(pattern).test(target)) counter.count += 1;
+    return original.call(this, url, init);
+  };
+  counter.restore = () => { globalThis.fetch = original; };
+  return counter;
+}
+// A copy of a JWT whose `exp` is `secondsAgo` in the past (the signature no longer matches;
+// the client reads tokens without checking it, as every browser client does).
+export function expiredJwt(token, secondsAgo) {
+  const [h, p, s] = token.split('.');
+  const json = JSON.parse(atob(p.replace(/-/g, '+').replace(/_/g, '/')));
+  json.exp = Math.floor(Date.now() / 1000) - secondsAgo;
+  const b64 = btoa(JSON.stringify(json)).replace(/\\+/g, '-').replace(/\\//g, '_').replace(/=+$/, '');
+  return `${h}.${b64}.${s}`;
+}
+// Hides navigator.locks, as in a browser without Web Locks; returns the function that undoes it.
+export function hideWebLocks() {
+  Object.defineProperty(navigator, 'locks', { value: undefined, configurable: true });
+  return () => { delete navigator.locks; };
+}
 export function sleep(ms) {
   return new Promise((r) => setTimeout(r, ms));
 }
@@ -68,6 +99,10 @@ extern "C" {
     fn asyncStore() -> JsValue;
     fn blockLocalStorage() -> Function;
     fn totp(secret: &str, unix: f64) -> Promise;
+    fn throwingStore(error: &JsValue) -> JsValue;
+    fn countRequests(pattern: &str) -> JsValue;
+    fn expiredJwt(token: &str, seconds_ago: u32) -> String;
+    fn hideWebLocks() -> Function;
     fn sleep(ms: u32) -> Promise;
 }
 
@@ -174,6 +209,35 @@ fn unique(prefix: &str) -> String {
         js_sys::Date::now() as u64,
         (js_sys::Math::random() * 1e6) as u64
     )
+}
+
+/// Records the events `auth` emits with their data, as `event` or `event:<JSON of data>`.
+fn record_with_data(auth: &Auth, names: &[&str]) -> Rc<RefCell<Vec<String>>> {
+    let seen: Rc<RefCell<Vec<String>>> = Rc::default();
+    for name in names {
+        let seen = seen.clone();
+        let cb = Closure::<dyn Fn(JsValue)>::new(move |payload: JsValue| {
+            let data = prop(&payload, "data");
+            let event = prop_str(&payload, "event");
+            seen.borrow_mut().push(if data.is_undefined() {
+                event
+            } else {
+                format!("{event}:{}", stringify(&data))
+            });
+        });
+        auth.on(name, cb.into_js_value().unchecked_into())
+            .expect("known event");
+    }
+    seen
+}
+
+/// The `cause` of a rejection: a real JS `Error`.
+fn cause_of(err: &js_sys::Error) -> js_sys::Error {
+    let cause = prop(err, "cause");
+    cause
+        .clone()
+        .dyn_into()
+        .unwrap_or_else(|_| panic!("cause is not an Error: {}", stringify(&cause)))
 }
 
 /// Records the events `auth` emits.
@@ -481,6 +545,13 @@ async fn a_network_error_during_refresh_keeps_the_tokens() {
     )
     .await;
     assert!(prop(&err, "recoverySuggestion").is_string());
+    let cause = cause_of(&err);
+    assert_eq!(
+        String::from(cause.name()),
+        "TypeError",
+        "the cause is what fetch threw: {}",
+        String::from(cause.message())
+    );
     assert_eq!(*events.borrow(), ["tokenRefresh_failure"]);
     assert_eq!(
         local_storage()
@@ -617,10 +688,31 @@ fn a_bad_config_throws_a_config_error() {
         r#"{"userPoolId":"us-east-1_Abc","userPoolClientId":"x","storage":{"getItem":1}}"#,
         r#"{"userPoolId":"us-east-1_Abc","userPoolClientId":"x","oauth":{"domain":"auth.example.com","redirectSignIn":"http://localhost/","responseType":"token"}}"#,
         r#"{"userPoolId":"us-east-1_Abc","userPoolClientId":"x","oauth":{"domain":"auth.example.com"}}"#,
+        r#"{"userPoolId":"us-east-1_Abc","userPoolClientId":"x","timeout":0}"#,
+        r#"{"userPoolId":"us-east-1_Abc","userPoolClientId":"x","timeout":-300}"#,
+        r#"{"userPoolId":"us-east-1_Abc","userPoolClientId":"x","timeout":2.5}"#,
+        r#"{"userPoolId":"us-east-1_Abc","userPoolClientId":"x","timeout":"3000"}"#,
+        r#"{"userPoolId":"us-east-1_Abc","userPoolClientId":"x","timeout":2147483648}"#,
+        r#"{"userPoolId":"us-east-1_Abc","userPoolClientId":"x","timeout":true}"#,
+        r#"{"userPoolId":"us-east-1_Abc","userPoolClientId":"x","timeout":{}}"#,
     ] {
         let err = Auth::new(js(bad)).expect_err(bad);
         let err: js_sys::Error = err.dyn_into().expect("a JS Error");
         assert_eq!(String::from(err.name()), "ConfigError", "{bad}");
+        assert!(prop(&err, "recoverySuggestion").is_string(), "{bad}");
+    }
+    for not_finite in [f64::NAN, f64::INFINITY] {
+        let cfg = js(r#"{"userPoolId":"us-east-1_Abc","userPoolClientId":"x"}"#);
+        Reflect::set(&cfg, &"timeout".into(), &not_finite.into()).unwrap();
+        let err = Auth::new(cfg).expect_err("not a finite timeout");
+        assert_eq!(prop_str(&err, "name"), "ConfigError");
+        assert!(prop_str(&err, "message").contains("timeout"));
+    }
+    for good in ["1", "2147483647", "null"] {
+        Auth::new(js(&format!(
+            r#"{{"userPoolId":"us-east-1_Abc","userPoolClientId":"x","storage":"memory","timeout":{good}}}"#
+        )))
+        .unwrap_or_else(|_| panic!("timeout {good} is valid"));
     }
     let a = auth("memory");
     let noop = Closure::<dyn Fn(JsValue)>::new(|_| ()).into_js_value();
@@ -831,6 +923,7 @@ async fn hosted_ui_round_trip_with_pkce_then_refresh_and_sign_out() {
             "signedOut",
         ],
     );
+    let states = record_with_data(&auth, &["customOAuthState", "signInWithRedirect"]);
     let url = ok(auth.sign_in_with_redirect(js(
         r#"{"navigate":false,"customState":"back-to=/settings"}"#,
     )))
@@ -843,9 +936,18 @@ async fn hosted_ui_round_trip_with_pkce_then_refresh_and_sign_out() {
         "{callback}"
     );
 
+    assert!(states.borrow().is_empty(), "nothing before the callback");
     let out = ok(auth.handle_redirect(Some(callback.clone()))).await;
     assert_eq!(prop_str(&out, "username"), DEMO_USER);
     assert_eq!(prop_str(&out, "customState"), "back-to=/settings");
+    assert_eq!(
+        *states.borrow(),
+        [
+            r#"customOAuthState:"back-to=/settings""#,
+            "signInWithRedirect"
+        ],
+        "the custom state, as the data, before signInWithRedirect (as Amplify v6)"
+    );
     let session = ok(auth.fetch_auth_session(JsValue::UNDEFINED)).await;
     assert_eq!(
         prop_str(&session, "tokens.idToken.payload.cognito:username"),
@@ -984,6 +1086,9 @@ async fn a_5xx_during_refresh_keeps_the_tokens() {
         "{}",
         String::from(err.message())
     );
+    let cause = cause_of(&err);
+    assert_eq!(String::from(cause.name()), "HttpError");
+    assert_eq!(prop(&cause, "httpStatusCode").as_f64(), Some(503.0));
     assert_eq!(*events.borrow(), ["tokenRefresh_failure"]);
     assert_eq!(
         local_storage()
@@ -993,4 +1098,281 @@ async fn a_5xx_during_refresh_keeps_the_tokens() {
         "tokens kept"
     );
     ok(online.sign_out(JsValue::UNDEFINED)).await;
+}
+
+#[wasm_bindgen_test]
+async fn rejections_carry_a_cause_and_a_recovery_suggestion() {
+    let _turn = one_at_a_time().await;
+    let auth = auth("memory");
+    // A Cognito exception: the HTTP answer is the cause, with its status.
+    let err = rejects(
+        auth.sign_in(js(&format!(
+            r#"{{"username":"{DEMO_USER}","password":"Wr0ng-Secret!"}}"#
+        ))),
+        "NotAuthorizedException",
+    )
+    .await;
+    let cause = cause_of(&err);
+    assert_eq!(String::from(cause.name()), "HttpError");
+    assert_eq!(prop(&cause, "httpStatusCode").as_f64(), Some(400.0));
+    let everything = format!(
+        "{} {} {}",
+        String::from(err.message()),
+        String::from(cause.message()),
+        stringify(&cause)
+    );
+    assert!(!everything.contains("Wr0ng-Secret"), "{everything}");
+
+    // A user who has not confirmed the sign-up is told how to go on.
+    let username = unique("unconfirmed");
+    ok(auth.sign_up(js(&format!(
+        r#"{{"username":"{username}","password":"{PASSWORD}","options":{{"userAttributes":{{"email":"{username}@example.com"}}}}}}"#
+    ))))
+    .await;
+    let err = rejects(
+        auth.sign_in(js(&format!(
+            r#"{{"username":"{username}","password":"{PASSWORD}"}}"#
+        ))),
+        "UserNotConfirmedException",
+    )
+    .await;
+    let hint = prop_str(&err, "recoverySuggestion");
+    assert!(hint.contains("confirmSignUp"), "{hint}");
+    assert!(!stringify(&prop(&err, "cause")).contains(PASSWORD));
+    let err = rejects(
+        auth.confirm_sign_up(js(&format!(
+            r#"{{"username":"{username}","confirmationCode":"000000"}}"#
+        ))),
+        "CodeMismatchException",
+    )
+    .await;
+    assert!(prop(&err, "recoverySuggestion").is_string());
+
+    // An argument error has no cause (nothing failed underneath).
+    let err = rejects(auth.sign_in(JsValue::UNDEFINED), "InvalidArgumentError").await;
+    assert!(prop(&err, "cause").is_undefined());
+
+    // What the app's storage threw is the cause, as thrown.
+    let thrown: JsValue = js_sys::RangeError::new("disk on fire").into();
+    let cfg = config("memory", "");
+    Reflect::set(&cfg, &"storage".into(), &throwingStore(&thrown)).unwrap();
+    let broken = Auth::new(cfg).unwrap();
+    let err = rejects(
+        broken.fetch_auth_session(JsValue::UNDEFINED),
+        "StorageError",
+    )
+    .await;
+    assert!(
+        js_sys::Object::is(&prop(&err, "cause"), &thrown),
+        "{}",
+        stringify(&prop(&err, "cause"))
+    );
+    assert!(prop(&err, "recoverySuggestion").is_string());
+    // A thrown non-Error becomes an Error describing it.
+    let cfg = config("memory", "");
+    Reflect::set(&cfg, &"storage".into(), &throwingStore(&"quota".into())).unwrap();
+    let broken = Auth::new(cfg).unwrap();
+    let err = rejects(
+        broken.fetch_auth_session(JsValue::UNDEFINED),
+        "StorageError",
+    )
+    .await;
+    assert_eq!(String::from(cause_of(&err).message()), "quota");
+
+    // The failure event carries the same kind of Error.
+    let cfg = config("memory", "");
+    Reflect::set(&cfg, &"endpoint".into(), &"http://127.0.0.1:1/".into()).unwrap();
+    let offline = Auth::new(cfg).unwrap();
+    let err = rejects(
+        offline.sign_in(js(r#"{"username":"demo","password":"x"}"#)),
+        "NetworkError",
+    )
+    .await;
+    assert_eq!(String::from(cause_of(&err).name()), "TypeError");
+}
+
+#[wasm_bindgen_test]
+async fn a_server_that_does_not_answer_times_out_with_a_network_error_and_keeps_the_tokens() {
+    let _turn = one_at_a_time().await;
+    local_storage().clear().unwrap();
+    let online = auth("localStorage");
+    sign_in_demo(&online).await;
+    let stored = local_storage()
+        .get_item(&key(&format!("{DEMO_USER}.refreshToken")))
+        .unwrap();
+    assert!(stored.is_some());
+
+    // Another client over the same storage whose endpoint accepts requests and never answers.
+    let relay = option_env!("OUTBOX_RELAY_URL").unwrap_or_default();
+    let silent = Auth::new(js(&format!(
+        r#"{{"userPoolId":"{POOL_ID}","userPoolClientId":"{CLIENT_ID}","endpoint":"{relay}/silent/","timeout":400}}"#
+    )))
+    .unwrap();
+    let events = record(&silent, &["tokenRefresh_failure", "signedOut"]);
+    let started = js_sys::Date::now();
+    let err = rejects(
+        silent.fetch_auth_session(js(r#"{"forceRefresh":true}"#)),
+        "NetworkError",
+    )
+    .await;
+    let took = js_sys::Date::now() - started;
+    assert!(
+        (380.0..10_000.0).contains(&took),
+        "rejected after {took} ms, not after the 400 ms timeout"
+    );
+    let cause = cause_of(&err);
+    assert_eq!(String::from(cause.name()), "TimeoutError");
+    assert!(String::from(cause.message()).contains("400 ms"));
+    assert!(prop_str(&err, "recoverySuggestion").contains("timeout"));
+    assert_eq!(*events.borrow(), ["tokenRefresh_failure"]);
+    assert_eq!(
+        local_storage()
+            .get_item(&key(&format!("{DEMO_USER}.refreshToken")))
+            .unwrap(),
+        stored,
+        "tokens kept"
+    );
+    let user = ok(silent.get_current_user()).await;
+    assert_eq!(prop_str(&user, "username"), DEMO_USER);
+    ok(online.sign_out(JsValue::UNDEFINED)).await;
+}
+
+/// Replaces the stored ID and access tokens of `username` with copies that expired a minute
+/// ago: the next `fetchAuthSession()` must refresh.
+fn expire_stored_tokens(username: &str) {
+    let ls = local_storage();
+    for name in ["idToken", "accessToken"] {
+        let k = key(&format!("{username}.{name}"));
+        let token = ls.get_item(&k).unwrap().expect("a stored token");
+        ls.set_item(&k, &expiredJwt(&token, 60)).unwrap();
+    }
+}
+
+const LEASE_KEY: &str = "cognito-wasm.lock.cognito-refresh:localspaclient000000000001";
+const REFRESH_TARGETS: &str = "GetTokensFromRefreshToken|InitiateAuth";
+
+#[wasm_bindgen_test]
+async fn without_web_locks_a_storage_lease_keeps_one_refresh_between_tabs() {
+    let _turn = one_at_a_time().await;
+    local_storage().clear().unwrap();
+    let restore = hideWebLocks();
+    assert!(!cognito_wasm::WebCoordinator::has_web_locks());
+    // Two `Auth`s over the same localStorage, as two tabs: each has its own in-memory lock,
+    // so only the lease in localStorage can keep them from refreshing both.
+    let a = auth("localStorage");
+    let b = auth("localStorage");
+    sign_in_demo(&a).await;
+    for round in 0..3 {
+        expire_stored_tokens(DEMO_USER);
+        let counter = countRequests(REFRESH_TARGETS);
+        let (first, second) = if round % 2 == 0 { (&a, &b) } else { (&b, &a) };
+        let both = Promise::all(&Array::of2(
+            &first.fetch_auth_session(JsValue::UNDEFINED),
+            &second.fetch_auth_session(JsValue::UNDEFINED),
+        ));
+        let results = JsFuture::from(both).await;
+        let restore_fetch: Function = prop(&counter, "restore").unchecked_into();
+        restore_fetch.call0(&JsValue::UNDEFINED).unwrap();
+        let results: Array = match results {
+            Ok(r) => r.unchecked_into(),
+            Err(e) => {
+                restore.call0(&JsValue::UNDEFINED).unwrap();
+                panic!("round {round}: rejected: {}", stringify(&e));
+            }
+        };
+        assert_eq!(
+            prop(&counter, "count").as_f64(),
+            Some(1.0),
+            "round {round}: one refresh request for two tabs with expired tokens"
+        );
+        assert_eq!(
+            jwt_string(&prop(&results.get(0), "tokens.accessToken")),
+            jwt_string(&prop(&results.get(1), "tokens.accessToken")),
+            "round {round}: the tab that waited took the other's tokens"
+        );
+        assert_eq!(
+            local_storage().get_item(LEASE_KEY).unwrap(),
+            None,
+            "round {round}: the lease is removed when done"
+        );
+    }
+
+    // A lease left by a tab that closed mid-refresh is taken over once it expires.
+    let now = js_sys::Date::now() as i64;
+    let dead = cognito_client::lease::Lease {
+        owner: "closed-tab".into(),
+        expires_at_ms: now + 600,
+    };
+    local_storage()
+        .set_item(LEASE_KEY, &dead.to_value())
+        .unwrap();
+    let started = js_sys::Date::now();
+    let out = JsFuture::from(a.fetch_auth_session(js(r#"{"forceRefresh":true}"#))).await;
+    let took = js_sys::Date::now() - started;
+    // Junk under the key is no lease at all.
+    local_storage().set_item(LEASE_KEY, "not a lease").unwrap();
+    let junk = JsFuture::from(b.fetch_auth_session(js(r#"{"forceRefresh":true}"#))).await;
+    restore.call0(&JsValue::UNDEFINED).unwrap();
+    assert!(out.is_ok() && junk.is_ok());
+    assert!(took >= 550.0, "waited for the dead tab's lease: {took} ms");
+    assert!(took < 5_000.0, "took over once it expired: {took} ms");
+    assert!(cognito_wasm::WebCoordinator::has_web_locks());
+    ok(a.sign_out(JsValue::UNDEFINED)).await;
+}
+
+#[wasm_bindgen_test]
+async fn malformed_answers_and_storage_values_reject_without_a_panic() {
+    let _turn = one_at_a_time().await;
+    let relay = option_env!("OUTBOX_RELAY_URL").unwrap_or_default();
+    for (path, name) in [("garbage/", "ParseError"), ("garbage/json/", "ParseError")] {
+        let cfg = config("memory", "");
+        Reflect::set(&cfg, &"endpoint".into(), &format!("{relay}/{path}").into()).unwrap();
+        let auth = Auth::new(cfg).unwrap();
+        for flow in ["USER_SRP_AUTH", "USER_PASSWORD_AUTH"] {
+            let err = rejects(
+                auth.sign_in(js(&format!(
+                    r#"{{"username":"demo","password":"{DEMO_PASSWORD}","options":{{"authFlowType":"{flow}"}}}}"#
+                ))),
+                name,
+            )
+            .await;
+            assert_eq!(
+                String::from(cause_of(&err).name()),
+                "SyntaxError",
+                "{path} {flow}"
+            );
+            assert!(!stringify(&err).contains(DEMO_PASSWORD));
+        }
+        if path == "garbage/" {
+            rejects(
+                auth.sign_up(js(r#"{"username":"x","password":"Y-passw0rd!"}"#)),
+                name,
+            )
+            .await;
+            rejects(auth.reset_password(js(r#"{"username":"x"}"#)), name).await;
+        }
+    }
+
+    // A custom storage that answers with something other than a string.
+    let store = js("{}");
+    let number = Closure::<dyn Fn(JsValue) -> JsValue>::new(|_| JsValue::from(7)).into_js_value();
+    let noop = Closure::<dyn Fn(JsValue)>::new(|_| ()).into_js_value();
+    Reflect::set(&store, &"getItem".into(), &number).unwrap();
+    Reflect::set(&store, &"setItem".into(), &noop).unwrap();
+    Reflect::set(&store, &"removeItem".into(), &noop).unwrap();
+    let cfg = config("memory", "");
+    Reflect::set(&cfg, &"storage".into(), &store).unwrap();
+    let auth = Auth::new(cfg).unwrap();
+    rejects(auth.fetch_auth_session(JsValue::UNDEFINED), "StorageError").await;
+    rejects(auth.get_current_user(), "StorageError").await;
+
+    // The module still works afterwards (a panic would have poisoned it).
+    let fine = auth_ok().await;
+    ok(fine.sign_out(JsValue::UNDEFINED)).await;
+}
+
+async fn auth_ok() -> Auth {
+    let a = auth("memory");
+    sign_in_demo(&a).await;
+    a
 }

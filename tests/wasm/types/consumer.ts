@@ -18,6 +18,7 @@ const config: AuthConfig = {
   userPoolClientId: 'client',
   endpoint: 'http://127.0.0.1:9229/',
   storage: 'sessionStorage',
+  timeout: 10_000,
   oauth: {
     domain: 'auth.example.com',
     redirectSignIn: ['http://localhost:8080/'],
@@ -122,6 +123,12 @@ export async function everyMethod(): Promise<void> {
   } catch (e) {
     const err = e as AuthError;
     if (err.name === 'NotAuthorizedException' || err.name === 'NetworkError') console.log(err.message, err.recoverySuggestion);
+    const cause = err.cause;
+    if (cause && 'httpStatusCode' in cause) {
+      const status: number = cause.httpStatusCode;
+      console.log(status);
+    }
+    if (cause?.name === 'TimeoutError') console.log(cause.message);
   }
 }
 
@@ -132,6 +139,8 @@ export async function misuse(auth: Auth): Promise<void> {
   new Auth({ userPoolId: 'x', userPoolClientId: 'y', storage: 'cookies' });
   // @ts-expect-error only the code flow
   new Auth({ userPoolId: 'x', userPoolClientId: 'y', oauth: { domain: 'd', redirectSignIn: 'r', responseType: 'token' } });
+  // @ts-expect-error the timeout is a number of milliseconds
+  new Auth({ userPoolId: 'x', userPoolClientId: 'y', timeout: '5s' });
   // @ts-expect-error username is required
   await auth.signIn({ password: 'p' });
   // @ts-expect-error unknown flow
