@@ -78,6 +78,23 @@ export function expiredJwt(token, secondsAgo) {
   const b64 = btoa(JSON.stringify(json)).replace(/\\+/g, '-').replace(/\\//g, '_').replace(/=+$/, '');
   return `${h}.${b64}.${s}`;
 }
+// Two views of one Map, as two tabs' storage: `a` sees every write at once; `b` misses
+// `LastAuthUser` for its next `b.hidden` reads (another renderer's write not visible yet).
+export function sharedStores() {
+  const map = new Map();
+  const store = (lag) => ({
+    getItem: (k) => {
+      if (lag && lag.hidden > 0 && k.endsWith('.LastAuthUser')) { lag.hidden -= 1; return null; }
+      return map.has(k) ? map.get(k) : null;
+    },
+    setItem: (k, v) => { map.set(k, v); },
+    removeItem: (k) => { map.delete(k); },
+  });
+  const lag = { hidden: 0 };
+  const b = store(lag);
+  b.lag = lag;
+  return { a: store(null), b };
+}
 // Hides navigator.locks, as in a browser without Web Locks; returns the function that undoes it.
 export function hideWebLocks() {
   Object.defineProperty(navigator, 'locks', { value: undefined, configurable: true });
@@ -103,6 +120,7 @@ extern "C" {
     fn countRequests(pattern: &str) -> JsValue;
     fn expiredJwt(token: &str, seconds_ago: u32) -> String;
     fn hideWebLocks() -> Function;
+    fn sharedStores() -> JsValue;
     fn sleep(ms: u32) -> Promise;
 }
 
@@ -1430,4 +1448,50 @@ async fn complete_redirect_on_load_from_rust_finishes_the_callback_once_and_clea
     assert_eq!(out.custom_state.as_deref(), Some("/notes/7"));
     assert_eq!(*events.borrow(), ["signInWithRedirect", "signedIn"]);
     ok(auth.sign_out(js(r#"{"navigate":false}"#))).await;
+}
+
+#[wasm_bindgen_test]
+async fn another_tabs_sign_in_fires_once_this_tab_can_read_the_session() {
+    let _turn = one_at_a_time().await;
+    let stores = sharedStores();
+    let with_store = |store: &JsValue| {
+        let cfg = config("memory", "");
+        Reflect::set(&cfg, &"storage".into(), store).unwrap();
+        Auth::new(cfg).unwrap()
+    };
+    let (a, b) = (
+        with_store(&prop(&stores, "a")),
+        with_store(&prop(&stores, "b")),
+    );
+    let lag = prop(&stores, "b.lag");
+    // What B's listener sees: whether B's storage shows the user when signedIn fires.
+    let seen: Rc<RefCell<Vec<bool>>> = Rc::default();
+    {
+        let (seen, lag) = (seen.clone(), lag.clone());
+        let cb = Closure::<dyn Fn(JsValue)>::new(move |_: JsValue| {
+            seen.borrow_mut()
+                .push(prop(&lag, "hidden").as_f64() == Some(0.0));
+        });
+        b.on("signedIn", cb.into_js_value().unchecked_into())
+            .unwrap();
+    }
+    Reflect::set(&lag, &"hidden".into(), &3.into()).unwrap();
+    let started = js_sys::Date::now();
+    sign_in_demo(&a).await;
+    for _ in 0..40 {
+        if !seen.borrow().is_empty() {
+            break;
+        }
+        ok(sleep(50)).await;
+    }
+    let took = js_sys::Date::now() - started;
+    assert_eq!(
+        *seen.borrow(),
+        [true],
+        "signedIn once B can read the session"
+    );
+    assert!(took >= 250.0, "B read again, 100 ms apart: {took} ms");
+    let user = ok(b.get_current_user()).await;
+    assert_eq!(prop_str(&user, "username"), DEMO_USER);
+    ok(a.sign_out(JsValue::UNDEFINED)).await;
 }
