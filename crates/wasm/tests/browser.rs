@@ -489,6 +489,42 @@ async fn wrong_password_rejects_with_a_js_error_named_after_cognito() {
         "InvalidStateError",
     )
     .await;
+    // Inputs of the wrong shape are argument errors too, never a panic.
+    rejects(auth.sign_in(42.into()), "InvalidArgumentError").await;
+    rejects(
+        auth.sign_in(js(r#"{"username":["demo"]}"#)),
+        "InvalidArgumentError",
+    )
+    .await;
+    rejects(
+        auth.sign_in(js(
+            r#"{"username":"demo","password":"x","options":{"clientMetadata":[1]}}"#,
+        )),
+        "InvalidArgumentError",
+    )
+    .await;
+    rejects(
+        auth.confirm_sign_in("123456".into()),
+        "InvalidArgumentError",
+    )
+    .await;
+    rejects(
+        auth.sign_up(js(
+            r#"{"username":"u","password":"p","options":{"userAttributes":{"email":1}}}"#,
+        )),
+        "InvalidArgumentError",
+    )
+    .await;
+    rejects(
+        auth.fetch_auth_session(js(r#"{"forceRefresh":"yes"}"#)),
+        "InvalidArgumentError",
+    )
+    .await;
+    rejects(
+        auth.delete_user_attributes(js(r#"{"userAttributeKeys":"name"}"#)),
+        "InvalidArgumentError",
+    )
+    .await;
 }
 
 #[wasm_bindgen_test]
@@ -706,6 +742,16 @@ fn a_bad_config_throws_a_config_error() {
         r#"{"userPoolId":"us-east-1_Abc","userPoolClientId":"x","storage":{"getItem":1}}"#,
         r#"{"userPoolId":"us-east-1_Abc","userPoolClientId":"x","oauth":{"domain":"auth.example.com","redirectSignIn":"http://localhost/","responseType":"token"}}"#,
         r#"{"userPoolId":"us-east-1_Abc","userPoolClientId":"x","oauth":{"domain":"auth.example.com"}}"#,
+        r#"{"userPoolId":5,"userPoolClientId":"x"}"#,
+        r#"{"userPoolId":"us-east-1_Abc","userPoolClientId":["x"]}"#,
+        r#"{"userPoolId":"us-east-1_Abc","userPoolClientId":"x","endpoint":{}}"#,
+        r#"{"userPoolId":"us-east-1_Abc","userPoolClientId":"x","storage":7}"#,
+        r#"{"userPoolId":"us-east-1_Abc","userPoolClientId":"x","oauth":"auth.example.com"}"#,
+        r#"{"userPoolId":"us-east-1_Abc","userPoolClientId":"x","oauth":{"domain":"auth.example.com","redirectSignIn":5}}"#,
+        r#"{"userPoolId":"us-east-1_Abc","userPoolClientId":"x","oauth":{"domain":"auth.example.com","redirectSignIn":[5]}}"#,
+        r#"{"userPoolId":"us-east-1_Abc","userPoolClientId":"x","oauth":{"domain":"auth.example.com","redirectSignIn":"http://x/","scopes":"openid"}}"#,
+        r#"{"userPoolId":"us-east-1_Abc","userPoolClientId":"x","oauth":{"domain":"ftp://auth.example.com","redirectSignIn":"http://x/"}}"#,
+        r#"{"userPoolId":"us-east-1_Abc","userPoolClientId":"x","oauth":{"domain":"auth.example.com","redirectSignIn":"not a url"}}"#,
         r#"{"userPoolId":"us-east-1_Abc","userPoolClientId":"x","timeout":0}"#,
         r#"{"userPoolId":"us-east-1_Abc","userPoolClientId":"x","timeout":-300}"#,
         r#"{"userPoolId":"us-east-1_Abc","userPoolClientId":"x","timeout":2.5}"#,
