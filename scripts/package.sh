@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds the publishable npm package of crates/wasm and packs it:
-#   scripts/package.sh [--out DIR]     (default: <cargo target dir>/npm)
+#   scripts/package.sh [--out DIR] [--reuse-build]
+#   DIR defaults to <cargo target dir>/npm; --reuse-build packs the crates/wasm/pkg that
+#   scripts/wasm-size.sh left (scripts/test.sh has just run it) instead of building again.
 # → DIR/cognito-wasm/ (the package as published) and DIR/cognito-wasm-<version>.tgz (`npm pack`),
 #   and prints the raw / gzip -9 / brotli -q 11 sizes of what a browser loads (.wasm + JS).
 #
@@ -16,10 +18,20 @@ cd "$ROOT"
 
 target_dir="$(cargo metadata --format-version 1 --no-deps | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).target_directory))')"
 out="$target_dir/npm"
-if [ "${1:-}" = "--out" ]; then out="$2"; fi
+reuse=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --out) out="$2"; shift 2 ;;
+    --reuse-build) reuse=1; shift ;;
+    *) echo "usage: scripts/package.sh [--out DIR] [--reuse-build]" >&2; exit 2 ;;
+  esac
+done
 
-scripts/wasm-size.sh --target web
 pkg_build=crates/wasm/pkg
+# wasm-size.sh builds --target web (the glue index.js wraps); a bundler-target build has no init().
+if [ $reuse = 0 ] || ! grep -q '__wbg_init as default' "$pkg_build/cognito_wasm.js" 2>/dev/null; then
+  scripts/wasm-size.sh --target web
+fi
 pkg="$out/cognito-wasm"
 rm -rf "$pkg"
 mkdir -p "$pkg"
@@ -29,6 +41,7 @@ cp crates/wasm/npm/index.js crates/wasm/npm/index.d.ts "$pkg/"
 cp crates/wasm/README.md "$pkg/README.md"
 
 # package.json from `cargo metadata` (the crate's version, license, repository, description).
+# shellcheck disable=SC2016 # a JavaScript program, not shell expansions
 cargo metadata --format-version 1 --no-deps | node -e '
 let s = "";
 process.stdin.on("data", (d) => (s += d)).on("end", () => {
@@ -67,11 +80,11 @@ sizes() {
   raw=$(wc -c <"$1")
   gz=$(gzip -9c "$1" | wc -c)
   br=$(brotli -q 11 -c "$1" | wc -c)
-  printf '%-34s %9d %9d %9d\n' "${1#"$pkg"/}" "$raw" "$gz" "$br"
+  printf '%-52s %9d %9d %9d\n' "${1#"$pkg"/}" "$raw" "$gz" "$br"
 }
 loaded=("$pkg/cognito_wasm_bg.wasm" "$pkg/index.js" "$pkg/cognito_wasm.js")
 while IFS= read -r f; do loaded+=("$f"); done < <(find "$pkg/snippets" -name '*.js' 2>/dev/null | sort)
-printf '\nwhat a browser loads from the package:\n%-34s %9s %9s %9s\n' file raw gzip-9 brotli-11
+printf '\nwhat a browser loads from the package:\n%-52s %9s %9s %9s\n' file raw gzip-9 brotli-11
 total_raw=0 total_gz=0 total_br=0
 for f in "${loaded[@]}"; do
   sizes "$f"
@@ -79,5 +92,5 @@ for f in "${loaded[@]}"; do
   total_gz=$((total_gz + $(gzip -9c "$f" | wc -c)))
   total_br=$((total_br + $(brotli -q 11 -c "$f" | wc -c)))
 done
-printf '%-34s %9d %9d %9d\n' "total" "$total_raw" "$total_gz" "$total_br"
-printf '%-34s %9d\n' "tarball $tarball" "$(wc -c <"$out/$tarball")"
+printf '%-52s %9d %9d %9d\n' "total" "$total_raw" "$total_gz" "$total_br"
+printf '%-52s %9d\n' "tarball $tarball" "$(wc -c <"$out/$tarball")"

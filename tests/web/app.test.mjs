@@ -144,10 +144,16 @@ test("hosted UI: the button, cognito-local's sign-in page, the callback, sign-ou
   assert.equal(back.searchParams.get('code'), null, 'the code has left the address bar');
   assert.equal(back.searchParams.get('state'), null, 'the state has left the address bar');
 
-  await page.getByRole('button', { name: 'Sign out' }).click();
   // signOut() goes through the hosted UI's /logout, which sends the browser back here.
-  await page.waitForURL((u) => u.href.startsWith(stack.appUrl) && u.pathname === '/');
-  await openApp(page, stack.appUrl);
+  const logout = page.waitForRequest((r) => r.url().startsWith(`${stack.cognito}/logout`));
+  const back = page.waitForResponse((r) => r.url() === `${stack.appUrl}/` && r.request().isNavigationRequest());
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  const logoutUrl = new URL((await logout).url());
+  assert.equal(logoutUrl.searchParams.get('client_id'), CLIENT_ID);
+  assert.equal(logoutUrl.searchParams.get('logout_uri'), `${stack.appUrl}/`);
+  await back;
+  await page.waitForLoadState('load');
+  await page.locator('body[data-ready="true"]').waitFor();
   await status(page).getByText('Signed out').waitFor();
   // The hosted UI's own session is gone too: it asks for the password again.
   await page.getByRole('button', { name: 'Sign in with the hosted UI' }).click();

@@ -94,3 +94,17 @@ test('a session signed in by cognito-wasm is read by amazon-cognito-identity-js,
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('the entry module: a bad config rejects every call before the module loads, and throws after', async () => {
+  const context = await browser.newContext();
+  const { page, errors } = await interopPage(context);
+  const entry = await page.evaluate(() => window.interop.entry);
+  assert.equal(entry.earlyOn, 'function', 'on() answers an unsubscribe function at once');
+  for (const [what, r] of Object.entries({ earlyCall: entry.earlyCall, afterLoad: entry.afterLoad, create: entry.create })) {
+    assert.equal(r.name, 'ConfigError', `${what}: ${JSON.stringify(r)}`);
+    assert.ok(r.isError, `${what}: a real Error`);
+    assert.match(r.message, /pool/i, `${what}: says what is wrong`);
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -8,7 +8,9 @@
 #      the interop page (tests/web/interop/: amazon-cognito-identity-js next to our package);
 #   4. Playwright (playwright-core, Debian's /usr/bin/chromium) on the built app and page, each
 #      test file starting its own cognito-local on a free port (tests/web/stack.mjs).
-#   tests/web/run.sh [--no-build] [node --test args...]   --no-build: keep the last package
+#   tests/web/run.sh [--no-build | --reuse-build] [node --test args...]
+#   --no-build: test the last packed tarball; --reuse-build: pack the crates/wasm/pkg that
+#   scripts/wasm-size.sh built (scripts/test.sh runs that step just before).
 # Needs: scripts/install.sh node wasm browser web.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -16,12 +18,16 @@ cd "$ROOT"
 # shellcheck source=scripts/wasm-env.sh
 . scripts/wasm-env.sh
 
+pack_args=()
 build=1
-if [ "${1:-}" = "--no-build" ]; then build=0; shift; fi
+case "${1:-}" in
+  --no-build) build=0; shift ;;
+  --reuse-build) pack_args=(--reuse-build); shift ;;
+esac
 
 target_dir="$(cargo metadata --format-version 1 --no-deps | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).target_directory))')"
 version="$(cargo metadata --format-version 1 --no-deps | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).packages.find(p=>p.name==="cognito-wasm").version))')"
-[ $build = 1 ] && scripts/package.sh --out "$target_dir/npm"
+if [ $build = 1 ]; then scripts/package.sh --out "$target_dir/npm" "${pack_args[@]}"; fi
 tarball="$target_dir/npm/cognito-wasm-$version.tgz"
 [ -f "$tarball" ] || { echo "no $tarball: run scripts/package.sh" >&2; exit 1; }
 

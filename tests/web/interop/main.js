@@ -3,7 +3,18 @@
 // cognito-wasm from web/node_modules. tests/web/interop.test.mjs calls these through
 // page.evaluate; each returns plain data (token strings, usernames, attributes).
 import { AuthenticationDetails, CognitoUser, CognitoUserPool } from 'amazon-cognito-identity-js';
-import { Auth } from 'cognito-wasm';
+import { Auth, preload } from 'cognito-wasm';
+
+// The entry module's own promises (checked by the interop test): an Auth made before the
+// WebAssembly module has loaded, with a bad config, rejects each call with the ConfigError, and
+// its on() already returns an unsubscribe function; once loaded, the constructor throws it.
+const bad = { userPoolId: 'not-a-pool-id', userPoolClientId: 'client' };
+const early = new Auth(bad);
+const describe = (e) => ({ name: e.name, message: e.message, isError: e instanceof Error });
+const entry = {
+  earlyOn: typeof early.on('signedIn', () => {}),
+  earlyCall: early.getCurrentUser().then(() => 'resolved', describe),
+};
 
 const config = await (await fetch('/config.json', { cache: 'no-store' })).json();
 const pool = new CognitoUserPool({
@@ -17,6 +28,16 @@ const ours = new Auth({
   endpoint: config.endpoint,
 });
 
+await preload();
+try {
+  new Auth(bad);
+  entry.afterLoad = 'no error';
+} catch (e) {
+  entry.afterLoad = describe(e);
+}
+entry.create = await Auth.create(bad).then(() => 'resolved', describe);
+entry.earlyCall = await entry.earlyCall;
+
 const cb = (f) => new Promise((resolve, reject) => f((err, v) => (err ? reject(err) : resolve(v))));
 const tokensOf = (s) => ({
   idToken: s.getIdToken().getJwtToken(),
@@ -26,6 +47,7 @@ const tokensOf = (s) => ({
 const plain = (e) => ({ name: e.name, message: e.message, code: e.code });
 
 window.interop = {
+  entry,
   acij: {
     /** SRP sign-in by amazon-cognito-identity-js (its default flow); stores its session. */
     signIn(username, password) {
