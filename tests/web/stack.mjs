@@ -126,9 +126,10 @@ function waitForLine(child, re, what) {
 
 /**
  * Starts a stack. Options: `rotation` (refresh-token rotation on the app client),
- * `refreshDelayMs` (the relay holds refresh answers back this long).
+ * `refreshDelayMs` (the relay holds refresh answers back this long), `tokenSeconds` (ID and
+ * access token lifetime of the app client).
  */
-export async function startStack({ rotation = false, refreshDelayMs = 0 } = {}) {
+export async function startStack({ rotation = false, refreshDelayMs = 0, tokenSeconds = 3600 } = {}) {
   const bin = process.env.COGNITO_LOCAL_BIN;
   if (!bin) throw new Error('COGNITO_LOCAL_BIN is not set (tests/web/run.sh sets it)');
   const log = [];
@@ -146,7 +147,8 @@ export async function startStack({ rotation = false, refreshDelayMs = 0 } = {}) 
   toml = toml
     .replace(/^callback_urls = .*$/gm, `callback_urls = ["${appUrl}/"]`)
     .replace(/^logout_urls = .*$/gm, `logout_urls = ["${appUrl}/"]`)
-    .replace(/^refresh_token_rotation = .*$/m, `refresh_token_rotation = ${rotation}`);
+    .replace(/^refresh_token_rotation = .*$/m, `refresh_token_rotation = ${rotation}`)
+    .replace(/^(id|access)_token_validity_seconds = .*$/gm, `$1_token_validity_seconds = ${tokenSeconds}`);
   if (!toml.includes(`callback_urls = ["${appUrl}/"]`)) throw new Error('could not set the callback URL');
   await writeFile(configPath, toml);
 

@@ -104,10 +104,13 @@ async function main(): Promise<void> {
   }
 
   auth.on('signedIn', rerender);
+  // Here or in another tab. The event is the news: in Chromium another tab's localStorage
+  // writes reach this one a moment later, so reading the session back now could still see it.
   auth.on('signedOut', () => {
+    renderSeq += 1; // a render under way must not show the old session
     totpForm.hidden = true;
+    status.textContent = 'Signed out';
     show('signin');
-    rerender();
   });
   auth.on('tokenRefresh', () => {
     refreshes += 1;
