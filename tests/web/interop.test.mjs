@@ -1,6 +1,7 @@
 // Interop in the browser, one origin: a session signed in by the unmodified
 // amazon-cognito-identity-js 6.3.21 is picked up by the packed cognito-wasm (and by the example
 // app), and a session signed in by ours is read by acij, whose tokens then work.
+// Also: the installed package imported by a plain <script type="module"> (tests/web/plain/).
 // The page (tests/web/interop/, built by tests/web/run.sh) is served at /interop/ by the same
 // static server as the app, so both share localStorage.
 import { test, before, after } from 'node:test';
@@ -105,6 +106,20 @@ test('the entry module: a bad config rejects every call before the module loads,
     assert.ok(r.isError, `${what}: a real Error`);
     assert.match(r.message, /pool/i, `${what}: says what is wrong`);
   }
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a plain <script type="module"> imports the package as installed: no bundler, no init()', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e));
+  const wasm = page.waitForResponse((r) => r.url().endsWith('/pkg/cognito_wasm_bg.wasm'));
+  const q = new URLSearchParams({ username: DEMO.username, password: DEMO.password });
+  await page.goto(`${stack.appUrl}/plain/?${q}`);
+  assert.equal((await wasm).headers()['content-type'], 'application/wasm', 'found next to index.js');
+  await page.getByTestId('result').getByText(`true DONE ${DEMO.username}`).waitFor({ timeout: 20_000 });
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -6,8 +6,9 @@
 #      web/package-lock.json, which pins Vite and TypeScript; --offline: nothing else is fetched);
 #   3. `tsc --noEmit --strict` and `vite build` (no Vite plugin) on the app, and a Vite build of
 #      the interop page (tests/web/interop/: amazon-cognito-identity-js next to our package);
-#   4. Playwright (playwright-core, Debian's /usr/bin/chromium) on the built app and page, each
-#      test file starting its own cognito-local on a free port (tests/web/stack.mjs).
+#   4. Playwright (playwright-core, Debian's /usr/bin/chromium) on the built app, the interop page
+#      and a plain page importing the installed files unbundled (tests/web/plain/), each test
+#      file starting its own cognito-local on a free port (tests/web/stack.mjs).
 #   tests/web/run.sh [--no-build | --reuse-build] [node --test args...]
 #   --no-build: test the last packed tarball; --reuse-build: pack the crates/wasm/pkg that
 #   scripts/wasm-size.sh built (scripts/test.sh runs that step just before).
@@ -34,6 +35,12 @@ tarball="$target_dir/npm/cognito-wasm-$version.tgz"
 echo "==> npm install $tarball into web/"
 (cd web && npm install --no-save --offline --no-audit --no-fund --loglevel=error "$tarball")
 [ -L web/node_modules/cognito-wasm ] && { echo "web/node_modules/cognito-wasm is a link, not the packed copy" >&2; exit 1; }
+# The entry module's declarations add to the hand-written ones (checked by tests/wasm/typecheck.sh)
+# and must not bring an `any` either.
+if grep -nwE 'any' web/node_modules/cognito-wasm/index.d.ts | grep -vE '^[0-9]+:\s*(//|/?\*)'; then
+  echo "'any' in the package's index.d.ts" >&2
+  exit 1
+fi
 echo "==> tsc --noEmit --strict (web/)"
 (cd web && node_modules/.bin/tsc --noEmit --strict -p .)
 echo "==> vite build (web/)"

@@ -1,7 +1,8 @@
 // The servers behind one test of the example app (web/), all on free loopback ports, all in this
 // test process except cognito-local:
-// - a static server for the built app (web/dist, `/`) and the interop page (`/interop/`), which
-//   answers `/config.json` with this stack's endpoints (the app reads it at start-up);
+// - a static server for the built app (web/dist, `/`), the interop page (`/interop/`), a plain
+//   page (`/plain/`) importing the installed package's files as they are (`/pkg/`), and
+//   `/config.json` with this stack's endpoints (the app reads it at start-up);
 // - cognito-local (`--in-memory --bind 127.0.0.1:0`), its configuration the default one with
 //   the app's origin as the callback and sign-out URL (and options below);
 // - a counting relay in front of cognito-local's user-pool API: the app's `endpoint`. It
@@ -136,7 +137,12 @@ export async function startStack({ rotation = false, refreshDelayMs = 0, tokenSe
   const opts = { refreshDelayMs };
   let endpoints = null;
   const app = staticServer(
-    { '/interop/': join(ROOT, 'target/web-interop'), '/': join(ROOT, 'web/dist') },
+    {
+      '/interop/': join(ROOT, 'target/web-interop'),
+      '/plain/': join(ROOT, 'tests/web/plain'),
+      '/pkg/': join(ROOT, 'web/node_modules/cognito-wasm'),
+      '/': join(ROOT, 'web/dist'),
+    },
     () => endpoints,
   );
   const appUrl = await listen(app);
