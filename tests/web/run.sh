@@ -4,7 +4,8 @@
 #   2. the tarball is installed into web/ as a user's app gets it (npm copies it into
 #      node_modules; --no-save: the tarball changes with every build, so it is not pinned in
 #      web/package-lock.json, which pins Vite and TypeScript; --offline: nothing else is fetched);
-#   3. `tsc --noEmit --strict` and `vite build` (no Vite plugin) on the app, and a Vite build of
+#   3. tsc on tests/web/types/entry.ts (the entry module's declarations; misuses must fail),
+#      `tsc --noEmit --strict` and `vite build` (no Vite plugin) on the app, and a Vite build of
 #      the interop page (tests/web/interop/: amazon-cognito-identity-js next to our package);
 #   4. Playwright (playwright-core, Debian's /usr/bin/chromium) on the built app, the interop page
 #      and a plain page importing the installed files unbundled (tests/web/plain/), each test
@@ -41,6 +42,8 @@ if grep -nwE 'any' web/node_modules/cognito-wasm/index.d.ts | grep -vE '^[0-9]+:
   echo "'any' in the package's index.d.ts" >&2
   exit 1
 fi
+echo "==> tsc: the entry module's types, with deliberate misuses (tests/web/types)"
+web/node_modules/.bin/tsc -p tests/web/types
 echo "==> tsc --noEmit --strict (web/)"
 (cd web && node_modules/.bin/tsc --noEmit --strict -p .)
 echo "==> vite build (web/)"
