@@ -110,16 +110,17 @@ test('the entry module: a bad config rejects every call before the module loads,
   await context.close();
 });
 
-test('a plain <script type="module"> imports the package as installed: no bundler, no init()', async () => {
+test('a plain <script type="module"> imports the package as installed: no bundler, no init(); a failed load is retried', async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e));
-  const wasm = page.waitForResponse((r) => r.url().endsWith('/pkg/cognito_wasm_bg.wasm'));
+  const wasm = page.waitForResponse((r) => r.url().endsWith('/pkg/cognito_wasm_bg.wasm'), { timeout: 20_000 });
   const q = new URLSearchParams({ username: DEMO.username, password: DEMO.password });
   await page.goto(`${stack.appUrl}/plain/?${q}`);
   assert.equal((await wasm).headers()['content-type'], 'application/wasm', 'found next to index.js');
-  await page.getByTestId('result').getByText(`true DONE ${DEMO.username}`).waitFor({ timeout: 20_000 });
+  // First a preload() from a wrong URL: a ModuleLoadError, then the default URL works.
+  await page.getByTestId('result').getByText(`ModuleLoadError true DONE ${DEMO.username}`).waitFor({ timeout: 20_000 });
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -80,6 +80,32 @@ function attach(auth, entry) {
   }
 }
 
+/** The Promise of the module's `Auth` for wrapper state `s`: loads the module, then builds it
+ *  with the saved config. A failed load is forgotten, so the next call tries again; a bad config
+ *  stays the answer (the config will not change). */
+function ready(s) {
+  if (!s.ready) {
+    s.ready = preload().then(
+      () => {
+        s.auth = new WasmAuth(s.config);
+        s.config = null;
+        const pending = s.pending;
+        s.pending = [];
+        for (const entry of pending) attach(s.auth, entry);
+        return s.auth;
+      },
+      (e) => {
+        s.ready = null;
+        throw e;
+      },
+    );
+    // The failure reaches the app through the calls it makes; an app that makes none has no
+    // one to tell, so this Promise itself must not count as unhandled.
+    s.ready.catch(() => {});
+  }
+  return s.ready;
+}
+
 export class Auth {
   /**
    * Once the module is loaded this builds the client at once and throws a `ConfigError` for a
@@ -87,23 +113,15 @@ export class Auth {
    * `await Auth.create(config)` gives the error at construction in both cases.
    */
   constructor(config) {
-    const s = { auth: null, ready: null, pending: [] };
+    const s = { auth: null, ready: null, config, pending: [] };
     states.set(this, s);
     if (loaded) {
       s.auth = new WasmAuth(config);
+      s.config = null;
       s.ready = Promise.resolve(s.auth);
       return;
     }
-    s.ready = preload().then(() => {
-      s.auth = new WasmAuth(config);
-      const pending = s.pending;
-      s.pending = [];
-      for (const entry of pending) attach(s.auth, entry);
-      return s.auth;
-    });
-    // The failure reaches the app through the calls it makes; an app that makes none has no
-    // one to tell, so this Promise itself must not count as unhandled.
-    s.ready.catch(() => {});
+    ready(s);
   }
 
   /** Loads the module if needed, then builds the client: a bad config rejects here. */
@@ -128,7 +146,7 @@ export class Auth {
   free() {
     const s = stateOf(this);
     if (s.auth) s.auth.free();
-    else s.ready.then((a) => a.free(), () => {});
+    else if (s.ready) s.ready.then((a) => a.free(), () => {});
   }
 }
 
@@ -143,7 +161,7 @@ for (const name of Object.getOwnPropertyNames(WasmAuth.prototype)) {
     writable: true,
     value: function (...args) {
       const s = stateOf(this);
-      return s.auth ? s.auth[name](...args) : s.ready.then((a) => a[name](...args));
+      return s.auth ? s.auth[name](...args) : ready(s).then((a) => a[name](...args));
     },
   });
 }
