@@ -1,10 +1,10 @@
-// A reproducer, not part of the test command (it fails today): two tabs whose clock is two hours
+// A reproducer, not part of the test command (it can fail today): two tabs whose clock is two hours
 // ahead of the server's (Playwright's clock; the tokens live one hour) both ask for the session
 // while the relay holds the refresh answer back. Expected: one refresh, as with a right clock
 // (tests/web/app.test.mjs). Seen on 2026-12-01, on a loaded 2-core machine: a second
 // GetTokensFromRefreshToken in 6 of 8 runs of an earlier version of the two-tab test and in 1 of 6
 // runs of this file (timing-dependent).
-// Why, as far as the request log and the tabs show: Chromium hands another tab's localStorage
+// Most likely why (from the request log and the tabs; not proven): Chromium hands another tab's localStorage
 // writes to this tab asynchronously, so the tab that takes the Web Lock after the other's refresh
 // can read the new tokens with the old `clockDrift` (written last): with a skewed clock the new
 // tokens then look expired and it refreshes again. With rotation a fully stale read would send
