@@ -7,8 +7,8 @@
 //   needs a bundler that imports `.wasm` as ES modules (a Vite plugin); a top-level `await` in
 //   here breaks Vite's default build target (es2020) and older bundlers.
 // - `new URL('./cognito_wasm_bg.wasm', import.meta.url)` is understood by browsers (a plain
-//   `<script type="module">`), by Vite (it emits the file and rewrites the URL) and by webpack 5
-//   and Rollup/Parcel asset handling, with no configuration.
+//   `<script type="module">`) and by Vite (it emits the file and rewrites the URL), both tested
+//   in tests/web; webpack 5 and Parcel treat it as an asset too (not tested here).
 // So the module starts loading at the first `new Auth(...)` (or `preload()`), and every method
 // waits for it; `on()` subscriptions made before it is ready are attached when it is.
 // Plain ES2020: no private fields, static blocks or `??=`, so it ships unchanged to every target.
