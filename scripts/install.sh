@@ -2,7 +2,7 @@
 # Installs what the tests and the demo need, idempotently: every step checks first and skips
 # what is already there at the right version, so repeat runs take seconds.
 #
-#   scripts/install.sh [rust] [node] [python] [wasm] [trunk] [browser] ...
+#   scripts/install.sh [rust] [node] [python] [wasm] [trunk] [browser] [web] [audit] ...
 #   (no argument: rust node python)
 #
 # Nothing here downloads from outside the package registries (crates.io, npm, PyPI, Debian).
@@ -65,6 +65,19 @@ install_node() {
     log "npm ci in tests/"
     (cd tests && npm ci --no-audit --no-fund --loglevel=error)
     cp tests/package-lock.json "$stamp"
+  fi
+}
+
+# web/: the example app's Vite and TypeScript, pinned by web/package-lock.json. The app's
+# cognito-wasm is the packed tarball, added by tests/web/run.sh after each build (it changes
+# with every build, so no lockfile can pin it).
+install_web() {
+  install_node
+  local stamp="web/node_modules/.lock-stamp"
+  if [ ! -f "$stamp" ] || ! cmp -s web/package-lock.json "$stamp"; then
+    log "npm ci in web/"
+    (cd web && npm ci --no-audit --no-fund --loglevel=error)
+    cp web/package-lock.json "$stamp"
   fi
 }
 

@@ -5,7 +5,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 
-./scripts/install.sh rust node python wasm trunk browser audit
+./scripts/install.sh rust node python wasm trunk browser web audit
 
 passed=0
 failed=0
@@ -34,6 +34,9 @@ step "wasm32 clippy (cognito-demo)" cargo clippy --locked --target wasm32-unknow
 step "browser tests: cognito-wasm in headless Chromium" tests/wasm/run.sh
 step "npm package size (release, wasm-opt -Oz)" scripts/wasm-size.sh
 step "TypeScript: the package's .d.ts under tsc --strict" tests/wasm/typecheck.sh
+# The packed package (npm pack of the build above) in the example app: tsc --strict, vite build,
+# Playwright on the built app, and amazon-cognito-identity-js interop in one origin.
+step "example app on the packed npm package: tsc, vite build, Playwright (tests/web)" tests/web/run.sh --reuse-build
 # The demo as demo.sh starts it (trunk release build included: the slow part), in Chromium.
 step "demo app end to end: Playwright in Chromium (tests/demo)" tests/demo/run.sh
 if [ -f tests/vectors/srp/generate.mjs ]; then
