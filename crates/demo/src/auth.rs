@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::config;
+pub use crate::errors::friendly;
 
 thread_local! {
     /// Built once; the config is constant, so an error here is a bad edit of `config.rs`.
@@ -191,49 +192,4 @@ pub async fn sign_out(ctx: AuthCtx, global: bool) -> Result<(), Error> {
         }
     }
     Ok(())
-}
-
-/// An error in plain words, for the user.
-pub fn friendly(e: &Error) -> String {
-    let service_message = match e {
-        Error::Service { message, .. } => Some(message.as_str()),
-        _ => None,
-    };
-    match e.name() {
-        "NotAuthorizedException" => match service_message {
-            Some(m) if m.to_lowercase().contains("password") => {
-                "Incorrect username or password.".into()
-            }
-            Some(m) => m.into(),
-            None => "Not allowed.".into(),
-        },
-        "UserNotFoundException" => "There is no account with that username or email.".into(),
-        "UsernameExistsException" => "An account with this email already exists.".into(),
-        "UserNotConfirmedException" => {
-            "This account is not confirmed yet: enter the code we sent you.".into()
-        }
-        "CodeMismatchException" => "That code is not right. Check it and try again.".into(),
-        "ExpiredCodeException" => "That code has expired. Ask for a new one.".into(),
-        "EnableSoftwareTokenMFAException" => {
-            "That code does not match the authenticator app. Try the next one.".into()
-        }
-        "InvalidPasswordException" => format!(
-            "The password does not meet the policy{}",
-            service_message
-                .map(|m| format!(": {m}"))
-                .unwrap_or_default()
-        ),
-        "LimitExceededException"
-        | "TooManyRequestsException"
-        | "TooManyFailedAttemptsException" => {
-            "Too many attempts. Wait a moment and try again.".into()
-        }
-        "PasswordResetRequiredException" => "You need to reset your password first.".into(),
-        "NetworkError" => {
-            "The sign-in service cannot be reached. Check your connection and try again.".into()
-        }
-        "UserAlreadyAuthenticatedException" => "You are already signed in.".into(),
-        "NoSessionError" => "You are signed out. Sign in again.".into(),
-        _ => service_message.map_or_else(|| e.to_string(), str::to_owned),
-    }
 }
