@@ -72,6 +72,7 @@ test('forgot password: a code from the outbox (a wrong one is shown at the code)
   await page.getByLabel('Email or username').fill(user.email);
   await page.getByRole('button', { name: 'Email me a code' }).click();
   await page.getByText('We sent a code to').waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'code', 'the code field has the focus');
   const code = await codeFor(user.username, { after: before });
   const chosen = 'Remembered-Passw0rd!';
   await page.getByLabel('Code').fill(wrongCode(code));

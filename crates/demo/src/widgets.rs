@@ -112,7 +112,8 @@ pub fn Field(
     /// A hint under the field.
     #[prop(optional)]
     hint: Option<&'static str>,
-    /// Whether it gets focus when shown.
+    /// Whether it gets the focus when shown (also when it appears later, e.g. the next step of
+    /// a sign-in: the `autofocus` attribute alone only acts as a page loads).
     #[prop(optional)]
     autofocus: bool,
     /// The form's errors (this field shows the one for `id`).
@@ -122,6 +123,14 @@ pub fn Field(
     #[prop(optional)]
     readonly: bool,
 ) -> impl IntoView {
+    let input = NodeRef::<leptos::html::Input>::new();
+    if autofocus {
+        Effect::new(move |_| {
+            if let Some(el) = input.get() {
+                let _ = el.focus();
+            }
+        });
+    }
     let error = move || errors.and_then(|e| e.of(id));
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
@@ -142,6 +151,7 @@ pub fn Field(
         <div class="field" class:invalid=move || error().is_some()>
             <label for=id>{label}</label>
             <input
+                node_ref=input
                 id=id
                 name=id
                 type=kind
