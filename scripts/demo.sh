@@ -45,7 +45,7 @@ while [ $# -gt 0 ]; do
     --cognito-port=*) COGNITO_PORT="${1#*=}" ;;
     --api-port) API_PORT="${2:?--api-port needs a port}"; shift ;;
     --api-port=*) API_PORT="${1#*=}" ;;
-    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,/^set -e/{/^set -e/d;s/^# \{0,1\}//;p;}' "$0"; exit 0 ;;
     *) echo "unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
