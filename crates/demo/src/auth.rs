@@ -11,7 +11,8 @@ use crate::config;
 pub use crate::errors::friendly;
 
 thread_local! {
-    /// Built once; the config is constant, so an error here is a bad edit of `config.rs`.
+    /// Built once; the config does not change while the page lives, so an error here is a bad
+    /// configuration block in the page or a bad default in `config.rs`.
     static CLIENT: Result<BrowserClient, String> = config::client_config()
         .and_then(|c| Auth::with_config(c, StorageChoice::LocalStorage))
         .map(|a| a.client().clone())
