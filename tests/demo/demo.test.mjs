@@ -3,79 +3,22 @@
 // screens in tests/demo/artifacts/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { chromium } from 'playwright-core';
-
-const APP = process.env.DEMO_APP_URL ?? 'http://127.0.0.1:8080';
-const COGNITO = process.env.DEMO_COGNITO_URL ?? 'http://127.0.0.1:9229';
-const CLIENT_ID = 'localspaclient000000000001';
-const ARTIFACTS = new URL('./artifacts/', import.meta.url).pathname;
-const DEMO_USER = { username: 'demo', email: 'demo@example.com', password: 'DemoPassw0rd!' };
+import {
+  APP, CLIENT_ID, COGNITO, DEMO_USER, codeFor, expectFieldError, launch, newPage as freshPage, shot,
+  signInWithForm, timeStep, totp, usernameIn,
+} from './lib.mjs';
 
 let browser;
 
 before(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launch();
 });
 
 after(async () => {
   await browser?.close();
 });
 
-/** A fresh browser profile (its own localStorage) with a desktop-sized page. */
-async function newPage() {
-  const context = await browser.newContext({ viewport: { width: 1200, height: 860 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e));
-  return { context, page, errors };
-}
-
-async function shot(page, name) {
-  await page.screenshot({ path: `${ARTIFACTS}${name}.png`, fullPage: true });
-}
-
-/** The newest code cognito-local "sent" to `username`, read from its dev outbox by this test
- * process (the outbox is not served to other origins, such as the app's page). */
-async function codeFor(username) {
-  for (let i = 0; i < 50; i++) {
-    const res = await fetch(`${COGNITO}/_dev/outbox?username=${encodeURIComponent(username)}`);
-    assert.equal(res.status, 200, 'outbox answers');
-    const { messages } = await res.json();
-    const last = messages.at(-1);
-    if (last?.code) return last.code;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`no code in the outbox for ${username}`);
-}
-
-/** The account's username, from the confirm page's address (the app makes one up: the pool
- * takes the email as an alias and refuses email-shaped usernames). */
-function usernameIn(page) {
-  const username = new URL(page.url()).searchParams.get('username');
-  assert.ok(username && !username.includes('@'), `a generated username, not ${username}`);
-  return username;
-}
-
-async function signInWithForm(page, username, password) {
-  await page.goto(`${APP}/signin`);
-  await page.getByLabel('Email or username').fill(username);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-}
+const newPage = () => freshPage(browser);
 
 test('sign up, confirm with the emailed code, SRP sign-in, notes through the API, reload, sign out', async () => {
   const { context, page, errors } = await newPage();
@@ -148,15 +91,20 @@ test('sign up, confirm with the emailed code, SRP sign-in, notes through the API
   await context.close();
 });
 
-test('a wrong password shows the error next to the form', async () => {
+test('a wrong password: the error next to the password field, which gets the focus', async () => {
   const { context, page, errors } = await newPage();
   await signInWithForm(page, DEMO_USER.username, 'Not-the-password-1');
-  const error = page.locator('form .error[role="alert"]');
-  await error.waitFor();
-  assert.equal(await error.textContent(), 'Incorrect username or password.');
+  await expectFieldError(page, 'password', 'Incorrect username or password.');
   assert.equal(new URL(page.url()).pathname, '/signin', 'still on the sign-in page');
   assert.equal(await page.getByRole('button', { name: 'Sign in', exact: true }).isEnabled(), true);
+  assert.equal(await page.getByLabel('Email or username').inputValue(), DEMO_USER.username, 'the username is kept');
   await shot(page, '06-wrong-password');
+  // Typing a new password clears the error; the right one signs in.
+  await page.keyboard.type(DEMO_USER.password);
+  assert.equal(await page.locator('#password').getAttribute('aria-invalid'), null, 'no longer invalid once edited');
+  assert.equal((await page.locator('#password-error').textContent()).trim(), '');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(`${APP}/notes`);
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -216,22 +164,6 @@ test('a tampered ID token: the API answers 401 and the app returns to signed-out
   assert.deepEqual(errors, []);
   await context.close();
 });
-
-/** RFC 6238 TOTP (SHA-1, 6 digits, 30 s) of a base32 secret, for time step `step`. */
-function totp(secret, step) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const c of secret.replace(/=+$/, '').toUpperCase()) {
-    bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
-  }
-  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(step));
-  const mac = createHmac('sha1', key).update(counter).digest();
-  const off = mac[mac.length - 1] & 0xf;
-  return String((mac.readUInt32BE(off) & 0x7fffffff) % 1_000_000).padStart(6, '0');
-}
-const timeStep = () => Math.floor(Date.now() / 30_000);
 
 test('a second user sees none of the first one\'s notes; TOTP set-up, then sign-in with a TOTP code', async () => {
   const { context, page, errors } = await newPage();

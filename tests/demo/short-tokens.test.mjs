@@ -3,17 +3,12 @@
 // tokens, and the app must get them without the user noticing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
+import { APP, DEMO_USER, launch, storageKey } from './lib.mjs';
 
-const APP = process.env.DEMO_APP_URL ?? 'http://127.0.0.1:8080';
-const KEY = 'CognitoIdentityServiceProvider.localspaclient000000000001.demo.idToken';
+const KEY = storageKey(DEMO_USER.username, 'idToken');
 
 test('short-lived tokens refresh silently while the user stays on the notes page', async () => {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  const browser = await launch();
   try {
     const page = await browser.newPage();
     page.setDefaultTimeout(15_000);

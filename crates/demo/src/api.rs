@@ -7,7 +7,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, Request, RequestInit, RequestMode, Response};
 
 use crate::auth::{self, AuthCtx};
-use crate::config::API_BASE;
+use crate::config;
 
 /// A note, as `GET /notes` lists it.
 #[derive(Clone, Debug, PartialEq)]
@@ -61,7 +61,8 @@ async fn call(
         init.set_body(&JsValue::from_str(&body));
     }
     init.set_headers(&headers);
-    let url = format!("{API_BASE}{path}");
+    let base = config::backend().map_err(|e| auth::friendly(&e))?.api_base;
+    let url = format!("{base}{path}");
     let request = Request::new_with_str_and_init(&url, &init).map_err(js_err("request"))?;
     let window = web_sys::window().ok_or_else(|| "no window".to_owned())?;
     let response: Response = JsFuture::from(window.fetch_with_request(&request))

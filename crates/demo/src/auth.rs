@@ -8,9 +8,11 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::config;
+pub use crate::errors::friendly;
 
 thread_local! {
-    /// Built once; the config is constant, so an error here is a bad edit of `config.rs`.
+    /// Built once; the config does not change while the page lives, so an error here is a bad
+    /// configuration block in the page or a bad default in `config.rs`.
     static AUTH: Result<Auth, String> = config::client_config()
         .and_then(|c| Auth::with_config(c, StorageChoice::LocalStorage))
         .map_err(|e| e.to_string());
@@ -19,7 +21,7 @@ thread_local! {
 /// The Cognito client (cheap to clone: it shares its state).
 ///
 /// # Errors
-/// [`Error::Config`] when `config.rs` holds an invalid value.
+/// [`Error::Config`] when the page's configuration block or `config.rs` holds an invalid value.
 pub fn client() -> Result<BrowserClient, Error> {
     AUTH.with(|a| {
         a.as_ref()
@@ -163,49 +165,4 @@ pub async fn sign_out(ctx: AuthCtx, global: bool) -> Result<(), Error> {
         }
     }
     Ok(())
-}
-
-/// An error in plain words, for the user.
-pub fn friendly(e: &Error) -> String {
-    let service_message = match e {
-        Error::Service { message, .. } => Some(message.as_str()),
-        _ => None,
-    };
-    match e.name() {
-        "NotAuthorizedException" => match service_message {
-            Some(m) if m.to_lowercase().contains("password") => {
-                "Incorrect username or password.".into()
-            }
-            Some(m) => m.into(),
-            None => "Not allowed.".into(),
-        },
-        "UserNotFoundException" => "There is no account with that username or email.".into(),
-        "UsernameExistsException" => "An account with this email already exists.".into(),
-        "UserNotConfirmedException" => {
-            "This account is not confirmed yet: enter the code we sent you.".into()
-        }
-        "CodeMismatchException" => "That code is not right. Check it and try again.".into(),
-        "ExpiredCodeException" => "That code has expired. Ask for a new one.".into(),
-        "EnableSoftwareTokenMFAException" => {
-            "That code does not match the authenticator app. Try the next one.".into()
-        }
-        "InvalidPasswordException" => format!(
-            "The password does not meet the policy{}",
-            service_message
-                .map(|m| format!(": {m}"))
-                .unwrap_or_default()
-        ),
-        "LimitExceededException"
-        | "TooManyRequestsException"
-        | "TooManyFailedAttemptsException" => {
-            "Too many attempts. Wait a moment and try again.".into()
-        }
-        "PasswordResetRequiredException" => "You need to reset your password first.".into(),
-        "NetworkError" => {
-            "The sign-in service cannot be reached. Check your connection and try again.".into()
-        }
-        "UserAlreadyAuthenticatedException" => "You are already signed in.".into(),
-        "NoSessionError" => "You are signed out. Sign in again.".into(),
-        _ => service_message.map_or_else(|| e.to_string(), str::to_owned),
-    }
 }

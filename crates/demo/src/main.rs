@@ -13,6 +13,9 @@ mod app;
 mod auth;
 #[cfg(target_arch = "wasm32")]
 mod config;
+// Pure (no browser API): also built natively, for its unit tests.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+mod errors;
 #[cfg(target_arch = "wasm32")]
 mod pages;
 #[cfg(target_arch = "wasm32")]

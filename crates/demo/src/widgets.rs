@@ -7,10 +7,91 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
 
+use cognito_core::Error;
+use wasm_bindgen::JsCast;
+
 use crate::auth::{self, use_auth, AuthState};
 use crate::config::PASSWORD_MIN_LENGTH;
+use crate::errors::{explain, Action, Concern, Problem};
 
-/// A labelled text input bound to `value`.
+/// A form's errors: one per field at most, shown next to it, and one for the form as a whole.
+///
+/// A field with an error is `aria-invalid` and `aria-describedby` its message; the first one
+/// gets the keyboard focus. Typing in a field clears its error.
+#[derive(Clone, Copy, Debug)]
+pub struct Errors {
+    fields: RwSignal<Vec<(&'static str, String)>>,
+    /// The form's own error, shown at the form ([`FormError`]).
+    pub form: RwSignal<Option<String>>,
+}
+
+impl Errors {
+    /// No errors.
+    pub fn new() -> Self {
+        Errors {
+            fields: RwSignal::new(Vec::new()),
+            form: RwSignal::new(None),
+        }
+    }
+
+    /// Clears every error (before a new attempt).
+    pub fn clear(&self) {
+        self.fields.set(Vec::new());
+        self.form.set(None);
+    }
+
+    /// The error of the field `id` (tracked).
+    pub fn of(&self, id: &str) -> Option<String> {
+        self.fields
+            .read()
+            .iter()
+            .find(|(f, _)| *f == id)
+            .map(|(_, m)| m.clone())
+    }
+
+    fn clear_field(&self, id: &str) {
+        if self.fields.read_untracked().iter().any(|(f, _)| *f == id) {
+            self.fields.update(|v| v.retain(|(f, _)| *f != id));
+        }
+    }
+
+    /// Shows `message` next to the field `id` and moves the focus to it.
+    pub fn field(&self, id: &'static str, message: impl Into<String>) {
+        self.fields.update(|v| {
+            v.retain(|(f, _)| *f != id);
+            v.push((id, message.into()));
+        });
+        focus(id);
+    }
+
+    /// Shows `message` at the form.
+    pub fn at_form(&self, message: impl Into<String>) {
+        self.form.set(Some(message.into()));
+    }
+
+    /// Shows why `action` failed: next to the field of its [`Concern`] when `fields` (concern
+    /// → the page's element id) has one, at the form otherwise.
+    pub fn show(&self, action: Action, e: &Error, fields: &[(Concern, &'static str)]) {
+        let Problem { concern, message } = explain(action, e);
+        match fields.iter().find(|(c, _)| *c == concern) {
+            Some((_, id)) => self.field(id, message),
+            None => self.at_form(message),
+        }
+    }
+}
+
+/// Moves the keyboard focus to the element `id` (when it is there).
+pub fn focus(id: &str) {
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = el.focus();
+    }
+}
+
+/// A labelled text input bound to `value`, with its error (from `errors`) under it.
 #[component]
 pub fn Field(
     /// The element id (the label points at it).
@@ -31,25 +112,67 @@ pub fn Field(
     /// A hint under the field.
     #[prop(optional)]
     hint: Option<&'static str>,
-    /// Whether it gets focus when shown.
+    /// Whether it gets the focus when shown (also when it appears later, e.g. the next step of
+    /// a sign-in: the `autofocus` attribute alone only acts as a page loads).
     #[prop(optional)]
     autofocus: bool,
+    /// The form's errors (this field shows the one for `id`).
+    #[prop(optional)]
+    errors: Option<Errors>,
+    /// Shown, not edited (e.g. the email an account is being confirmed for).
+    #[prop(optional)]
+    readonly: bool,
 ) -> impl IntoView {
+    let input = NodeRef::<leptos::html::Input>::new();
+    if autofocus {
+        Effect::new(move |_| {
+            if let Some(el) = input.get() {
+                let _ = el.focus();
+            }
+        });
+    }
+    let error = move || errors.and_then(|e| e.of(id));
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let described_by = {
+        let (error_id, hint_id) = (error_id.clone(), hint_id.clone());
+        move || {
+            let ids: Vec<&str> = [
+                hint.map(|_| hint_id.as_str()),
+                error().map(|_| error_id.as_str()),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
     view! {
-        <div class="field">
+        <div class="field" class:invalid=move || error().is_some()>
             <label for=id>{label}</label>
             <input
+                node_ref=input
                 id=id
                 name=id
                 type=kind
                 autocomplete=autocomplete
                 inputmode=inputmode
                 autofocus=autofocus
+                readonly=readonly
                 required=true
+                aria-invalid=move || error().map(|_| "true")
+                aria-describedby=described_by
                 prop:value=move || value.get()
-                on:input=move |ev| value.set(event_target_value(&ev))
+                on:input=move |ev| {
+                    value.set(event_target_value(&ev));
+                    if let Some(e) = errors {
+                        e.clear_field(id);
+                    }
+                }
             />
-            {hint.map(|h| view! { <p class="hint">{h}</p> })}
+            {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
+            // Always there, so that screen readers announce a message put into it.
+            <p class="field-error" id=error_id aria-live="polite">{error}</p>
         </div>
     }
 }

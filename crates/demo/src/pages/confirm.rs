@@ -6,8 +6,17 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
 use crate::auth::{self, use_auth};
+use crate::errors::{Action, Concern};
 use crate::pages::query;
-use crate::widgets::{Field, FormError, Submit};
+use crate::widgets::{Errors, Field, FormError, Submit};
+
+/// The form's fields by concern. The email (when the page knows it) is shown, not edited: it
+/// is where a taken address (`AliasExistsException`) is reported.
+const FIELDS: &[(Concern, &str)] = &[
+    (Concern::Username, "username"),
+    (Concern::Email, "email"),
+    (Concern::Code, "code"),
+];
 
 /// The confirmation form.
 #[component]
@@ -16,9 +25,11 @@ pub fn ConfirmSignUp() -> impl IntoView {
     let navigate = use_navigate();
     let username = RwSignal::new(query("username").get_untracked().unwrap_or_default());
     let email = query("email").get_untracked();
+    let email_shown = RwSignal::new(email.clone().unwrap_or_default());
     let code = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
+    let errors = Errors::new();
+    let error = errors.form;
     let resending = RwSignal::new(false);
     let resent = RwSignal::new(None::<String>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -30,7 +41,7 @@ pub fn ConfirmSignUp() -> impl IntoView {
         let sign_in_as = email.clone().unwrap_or_else(|| user.clone());
         let code = code.get_untracked().trim().to_owned();
         busy.set(true);
-        error.set(None);
+        errors.clear();
         let navigate = navigate.clone();
         spawn_local(async move {
             let result = async { auth::client()?.confirm_sign_up(&user, &code).await }.await;
@@ -48,14 +59,14 @@ pub fn ConfirmSignUp() -> impl IntoView {
                         Default::default(),
                     );
                 }
-                Err(e) => error.set(Some(auth::friendly(&e))),
+                Err(e) => errors.show(Action::ConfirmSignUp, &e, FIELDS),
             }
         });
     };
     let resend = move |_| {
         let user = username.get_untracked().trim().to_owned();
         resending.set(true);
-        error.set(None);
+        errors.clear();
         resent.set(None);
         spawn_local(async move {
             let result = async { auth::client()?.resend_sign_up_code(&user).await }.await;
@@ -65,7 +76,7 @@ pub fn ConfirmSignUp() -> impl IntoView {
                     "A new code is on its way to {}.",
                     d.destination.unwrap_or(user)
                 ))),
-                Err(e) => error.set(Some(auth::friendly(&e))),
+                Err(e) => errors.show(Action::ResendCode, &e, FIELDS),
             }
         });
     };
@@ -74,8 +85,12 @@ pub fn ConfirmSignUp() -> impl IntoView {
             <h1>"Confirm your email"</h1>
             <p class="muted">"Enter the 6-digit code we emailed you."</p>
             <form on:submit=submit>
-                <Field id="username" label="Email or username" value=username autocomplete="username"/>
-                <Field id="code" label="Confirmation code" value=code autocomplete="one-time-code" inputmode="numeric" autofocus=true/>
+                {if email_shown.get_untracked().is_empty() {
+                    view! { <Field id="username" label="Username" value=username autocomplete="username" errors/> }.into_any()
+                } else {
+                    view! { <Field id="email" label="Email" value=email_shown kind="email" readonly=true errors/> }.into_any()
+                }}
+                <Field id="code" label="Confirmation code" value=code autocomplete="one-time-code" inputmode="numeric" autofocus=true errors/>
                 <FormError error/>
                 {move || resent.get().map(|m| view! { <p class="success" role="status">{m}</p> })}
                 <Submit busy label="Confirm" busy_label="Confirming…"/>

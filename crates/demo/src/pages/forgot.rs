@@ -6,8 +6,9 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
 use crate::auth::{self, use_auth};
+use crate::errors::{Action, Concern};
 use crate::pages::query;
-use crate::widgets::{password_ok, Field, FormError, PasswordPolicy, Submit};
+use crate::widgets::{password_ok, Errors, Field, FormError, PasswordPolicy, Submit};
 
 /// The password-reset page.
 #[component]
@@ -19,13 +20,14 @@ pub fn ForgotPassword() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let sent_to = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
+    let errors = Errors::new();
+    let error = errors.form;
 
     let send = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let user = username.get_untracked().trim().to_owned();
         busy.set(true);
-        error.set(None);
+        errors.clear();
         spawn_local(async move {
             let result = async { auth::client()?.reset_password(&user).await }.await;
             busy.set(false);
@@ -36,7 +38,11 @@ pub fn ForgotPassword() -> impl IntoView {
                     } => d.destination.unwrap_or(user),
                     _ => user,
                 })),
-                Err(e) => error.set(Some(auth::friendly(&e))),
+                Err(e) => errors.show(
+                    Action::SendResetCode,
+                    &e,
+                    &[(Concern::Username, "username")],
+                ),
             }
         });
     };
@@ -46,7 +52,7 @@ pub fn ForgotPassword() -> impl IntoView {
         let code = code.get_untracked().trim().to_owned();
         let pass = password.get_untracked();
         busy.set(true);
-        error.set(None);
+        errors.clear();
         let navigate = navigate.clone();
         spawn_local(async move {
             let result = async {
@@ -66,7 +72,14 @@ pub fn ForgotPassword() -> impl IntoView {
                         Default::default(),
                     );
                 }
-                Err(e) => error.set(Some(auth::friendly(&e))),
+                Err(e) => errors.show(
+                    Action::ResetPassword,
+                    &e,
+                    &[
+                        (Concern::Code, "code"),
+                        (Concern::NewPassword, "new-password"),
+                    ],
+                ),
             }
         });
     };
@@ -77,7 +90,7 @@ pub fn ForgotPassword() -> impl IntoView {
             {move || match sent_to.get() {
                 None => view! {
                     <form on:submit=send>
-                        <Field id="username" label="Email or username" value=username autocomplete="username" autofocus=true/>
+                        <Field id="username" label="Email or username" value=username autocomplete="username" autofocus=true errors/>
                         <FormError error/>
                         <Submit busy label="Email me a code" busy_label="Sending…"/>
                     </form>
@@ -85,8 +98,8 @@ pub fn ForgotPassword() -> impl IntoView {
                 Some(to) => view! {
                     <p class="muted">"We sent a code to " {to} "."</p>
                     <form on:submit=reset.clone()>
-                        <Field id="code" label="Code" value=code autocomplete="one-time-code" inputmode="numeric" autofocus=true/>
-                        <Field id="new-password" label="New password" value=password kind="password" autocomplete="new-password"/>
+                        <Field id="code" label="Code" value=code autocomplete="one-time-code" inputmode="numeric" autofocus=true errors/>
+                        <Field id="new-password" label="New password" value=password kind="password" autocomplete="new-password" errors/>
                         <PasswordPolicy password/>
                         <FormError error/>
                         <Submit busy label="Change password" busy_label="Changing…" disabled=invalid/>

@@ -12,7 +12,10 @@ use leptos_router::hooks::use_navigate;
 
 use crate::auth::{self, use_auth, AuthState};
 use crate::config::APP_NAME;
-use crate::widgets::{password_ok, Field, FormError, Loading, PasswordPolicy, Submit, TotpSecret};
+use crate::errors::{Action, Concern};
+use crate::widgets::{
+    password_ok, Errors, Field, FormError, Loading, PasswordPolicy, Submit, TotpSecret,
+};
 
 /// What the page shows of the session.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -149,7 +152,8 @@ fn Mfa() -> impl IntoView {
     let setup = RwSignal::new(None::<(String, String)>);
     let code = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
+    let errors = Errors::new();
+    let error = errors.form;
     let done = RwSignal::new(None::<String>);
     let load = move || {
         spawn_local(async move {
@@ -180,7 +184,7 @@ fn Mfa() -> impl IntoView {
         ev.prevent_default();
         let c = code.get_untracked().trim().to_owned();
         busy.set(true);
-        error.set(None);
+        errors.clear();
         spawn_local(async move {
             let result = async {
                 let client = auth::client()?;
@@ -206,7 +210,7 @@ fn Mfa() -> impl IntoView {
                             .into(),
                     ));
                 }
-                Err(e) => error.set(Some(auth::friendly(&e))),
+                Err(e) => errors.show(Action::VerifyTotp, &e, &[(Concern::Code, "totp-verify")]),
             }
         });
     };
@@ -242,7 +246,7 @@ fn Mfa() -> impl IntoView {
                 (Some(_), Some((secret, uri))) => view! {
                     <TotpSecret secret uri/>
                     <form on:submit=verify>
-                        <Field id="totp-verify" label="Code from the app" value=code autocomplete="one-time-code" inputmode="numeric" autofocus=true/>
+                        <Field id="totp-verify" label="Code from the app" value=code autocomplete="one-time-code" inputmode="numeric" autofocus=true errors/>
                         <Submit busy label="Turn on" busy_label="Verifying…"/>
                         <button type="button" class="link" on:click=move |_| setup.set(None)>"Cancel"</button>
                     </form>
@@ -271,13 +275,14 @@ fn ChangePassword() -> impl IntoView {
     let old = RwSignal::new(String::new());
     let new = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
+    let errors = Errors::new();
+    let error = errors.form;
     let done = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let (o, n) = (old.get_untracked(), new.get_untracked());
         busy.set(true);
-        error.set(None);
+        errors.clear();
         done.set(false);
         spawn_local(async move {
             let result = async {
@@ -293,7 +298,14 @@ fn ChangePassword() -> impl IntoView {
                     new.set(String::new());
                     done.set(true);
                 }
-                Err(e) => error.set(Some(auth::friendly(&e))),
+                Err(e) => errors.show(
+                    Action::ChangePassword,
+                    &e,
+                    &[
+                        (Concern::CurrentPassword, "old-password"),
+                        (Concern::NewPassword, "new-password"),
+                    ],
+                ),
             }
         });
     };
@@ -302,8 +314,8 @@ fn ChangePassword() -> impl IntoView {
         <section class="card">
             <h2>"Change password"</h2>
             <form on:submit=submit>
-                <Field id="old-password" label="Current password" value=old kind="password" autocomplete="current-password"/>
-                <Field id="new-password" label="New password" value=new kind="password" autocomplete="new-password"/>
+                <Field id="old-password" label="Current password" value=old kind="password" autocomplete="current-password" errors/>
+                <Field id="new-password" label="New password" value=new kind="password" autocomplete="new-password" errors/>
                 <PasswordPolicy password=new/>
                 <FormError error/>
                 {move || done.get().then(|| view! { <p class="success" role="status">"Your password is changed."</p> })}

@@ -11,9 +11,10 @@ use leptos_router::hooks::use_navigate;
 
 use crate::auth::{self, use_auth, AuthCtx};
 use crate::config::APP_NAME;
+use crate::errors::{Action, Concern};
 use crate::pages::{query, safe_next};
 use crate::widgets::{
-    password_ok, Field, FormError, HostedUiButton, PasswordPolicy, Submit, TotpSecret,
+    password_ok, Errors, Field, FormError, HostedUiButton, PasswordPolicy, Submit, TotpSecret,
 };
 
 /// Where a sign-in stands.
@@ -69,6 +70,28 @@ fn step_of(n: &NextStep) -> Result<Option<Step>, &'static str> {
     }))
 }
 
+/// The call a step's form makes, and its fields by concern (errors go next to them).
+fn form_of(step: &Step) -> (Action, &'static [(Concern, &'static str)]) {
+    match step {
+        Step::Credentials => (
+            Action::SignIn,
+            &[
+                (Concern::Username, "username"),
+                (Concern::Password, "password"),
+            ],
+        ),
+        Step::NewPassword => (
+            Action::NewPassword,
+            &[(Concern::NewPassword, "new-password")],
+        ),
+        Step::TotpCode => (Action::MfaCode, &[(Concern::Code, "totp-code")]),
+        Step::Code(_) => (Action::MfaCode, &[(Concern::Code, "mfa-code")]),
+        Step::TotpSetup { .. } => (Action::MfaCode, &[(Concern::Code, "totp-setup-code")]),
+        Step::EmailSetup => (Action::MfaCode, &[(Concern::Email, "mfa-email")]),
+        Step::MfaSelect(..) | Step::Custom => (Action::MfaCode, &[]),
+    }
+}
+
 /// The sign-in page.
 #[component]
 pub fn SignIn() -> impl IntoView {
@@ -80,7 +103,8 @@ pub fn SignIn() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let answer = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
+    let errors = Errors::new();
+    let error = errors.form;
 
     // Already signed in (e.g. in another tab): go on.
     {
@@ -107,6 +131,7 @@ pub fn SignIn() -> impl IntoView {
                     Ok(Ok(Some(s))) => {
                         busy.set(false);
                         answer.set(String::new());
+                        errors.clear();
                         step.set(s);
                     }
                     Ok(Err("confirm")) => {
@@ -137,7 +162,8 @@ pub fn SignIn() -> impl IntoView {
                     }
                     Err(e) => {
                         busy.set(false);
-                        error.set(Some(auth::friendly(&e)));
+                        let (action, fields) = form_of(&step.get_untracked());
+                        errors.show(action, &e, fields);
                     }
                 }
             });
@@ -153,14 +179,16 @@ pub fn SignIn() -> impl IntoView {
             }
             let user = username.get_untracked().trim().to_owned();
             let pass = password.get_untracked();
-            if user.is_empty() || pass.is_empty() {
-                error.set(Some(
-                    "Enter your username or email and your password.".into(),
-                ));
+            errors.clear();
+            if user.is_empty() {
+                errors.field("username", "Enter your username or email.");
+                return;
+            }
+            if pass.is_empty() {
+                errors.field("password", "Enter your password.");
                 return;
             }
             busy.set(true);
-            error.set(None);
             let finish = finish.clone();
             spawn_local(async move {
                 let result = async {
@@ -182,7 +210,7 @@ pub fn SignIn() -> impl IntoView {
                 return;
             }
             busy.set(true);
-            error.set(None);
+            errors.clear();
             let finish = finish.clone();
             let user = username.get_untracked();
             spawn_local(async move {
@@ -209,10 +237,10 @@ pub fn SignIn() -> impl IntoView {
                 match step.get() {
                 Step::Credentials => view! {
                     <h1>"Sign in"</h1>
-                    <form on:submit=sign_in.clone() aria-describedby="signin-error">
-                        <Field id="username" label="Email or username" value=username autocomplete="username" autofocus=true/>
-                        <Field id="password" label="Password" value=password kind="password" autocomplete="current-password"/>
-                        <div id="signin-error"><FormError error/></div>
+                    <form on:submit=sign_in.clone() novalidate=true>
+                        <Field id="username" label="Email or username" value=username autocomplete="username" autofocus=true errors/>
+                        <Field id="password" label="Password" value=password kind="password" autocomplete="current-password" errors/>
+                        <FormError error/>
                         <Submit busy label="Sign in" busy_label="Signing in…"/>
                     </form>
                     <p class="alt"><A href="/forgot">"Forgot your password?"</A></p>
@@ -224,7 +252,7 @@ pub fn SignIn() -> impl IntoView {
                     <h1>"Choose a new password"</h1>
                     <p class="muted">"Your account needs a new password before you continue."</p>
                     <form on:submit=confirm_form>
-                        <Field id="new-password" label="New password" value=answer kind="password" autocomplete="new-password" autofocus=true/>
+                        <Field id="new-password" label="New password" value=answer kind="password" autocomplete="new-password" autofocus=true errors/>
                         <PasswordPolicy password=answer/>
                         <FormError error/>
                         <Submit busy label="Set password and sign in" busy_label="Saving…" disabled=new_password_ok/>
@@ -234,7 +262,7 @@ pub fn SignIn() -> impl IntoView {
                     <h1>"Two-step verification"</h1>
                     <p class="muted">"Enter the 6-digit code from your authenticator app."</p>
                     <form on:submit=confirm_form>
-                        <Field id="totp-code" label="Authentication code" value=answer autocomplete="one-time-code" inputmode="numeric" autofocus=true/>
+                        <Field id="totp-code" label="Authentication code" value=answer autocomplete="one-time-code" inputmode="numeric" autofocus=true errors/>
                         <FormError error/>
                         <Submit busy label="Verify" busy_label="Verifying…"/>
                     </form>
@@ -243,7 +271,7 @@ pub fn SignIn() -> impl IntoView {
                     <h1>"Check your messages"</h1>
                     <p class="muted">"We sent a code to " {to} "."</p>
                     <form on:submit=confirm_form>
-                        <Field id="mfa-code" label="Code" value=answer autocomplete="one-time-code" inputmode="numeric" autofocus=true/>
+                        <Field id="mfa-code" label="Code" value=answer autocomplete="one-time-code" inputmode="numeric" autofocus=true errors/>
                         <FormError error/>
                         <Submit busy label="Verify" busy_label="Verifying…"/>
                     </form>
@@ -266,7 +294,7 @@ pub fn SignIn() -> impl IntoView {
                     <h1>"Set up your authenticator app"</h1>
                     <TotpSecret secret uri/>
                     <form on:submit=confirm_form>
-                        <Field id="totp-setup-code" label="Code from the app" value=answer autocomplete="one-time-code" inputmode="numeric" autofocus=true/>
+                        <Field id="totp-setup-code" label="Code from the app" value=answer autocomplete="one-time-code" inputmode="numeric" autofocus=true errors/>
                         <FormError error/>
                         <Submit busy label="Verify and sign in" busy_label="Verifying…"/>
                     </form>
@@ -274,7 +302,7 @@ pub fn SignIn() -> impl IntoView {
                 Step::EmailSetup => view! {
                     <h1>"Add an email for verification codes"</h1>
                     <form on:submit=confirm_form>
-                        <Field id="mfa-email" label="Email" value=answer kind="email" autocomplete="email" autofocus=true/>
+                        <Field id="mfa-email" label="Email" value=answer kind="email" autocomplete="email" autofocus=true errors/>
                         <FormError error/>
                         <Submit busy label="Send code" busy_label="Sending…"/>
                     </form>

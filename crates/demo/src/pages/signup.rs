@@ -9,7 +9,8 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
 use crate::auth::{self, use_auth};
-use crate::widgets::{password_ok, Field, FormError, PasswordPolicy, Submit};
+use crate::errors::{Action, Concern};
+use crate::widgets::{password_ok, Errors, Field, FormError, PasswordPolicy, Submit};
 
 /// Whether `s` looks like an email address (the server has the last word).
 pub fn looks_like_email(s: &str) -> bool {
@@ -34,7 +35,8 @@ pub fn SignUp() -> impl IntoView {
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
+    let errors = Errors::new();
+    let error = errors.form;
     let invalid = Signal::derive(move || {
         !looks_like_email(email.get().trim()) || !password_ok(&password.get())
     });
@@ -47,7 +49,7 @@ pub fn SignUp() -> impl IntoView {
         let username = new_username();
         let password = password.get_untracked();
         busy.set(true);
-        error.set(None);
+        errors.clear();
         let navigate = navigate.clone();
         spawn_local(async move {
             let result = async {
@@ -90,7 +92,11 @@ pub fn SignUp() -> impl IntoView {
                         Default::default(),
                     );
                 }
-                Err(e) => error.set(Some(auth::friendly(&e))),
+                Err(e) => errors.show(
+                    Action::SignUp,
+                    &e,
+                    &[(Concern::Email, "email"), (Concern::Password, "password")],
+                ),
             }
         });
     };
@@ -98,8 +104,8 @@ pub fn SignUp() -> impl IntoView {
         <section class="card narrow">
             <h1>"Create an account"</h1>
             <form on:submit=submit novalidate=true>
-                <Field id="email" label="Email" value=email kind="email" autocomplete="email" inputmode="email" autofocus=true/>
-                <Field id="password" label="Password" value=password kind="password" autocomplete="new-password"/>
+                <Field id="email" label="Email" value=email kind="email" autocomplete="email" inputmode="email" autofocus=true errors/>
+                <Field id="password" label="Password" value=password kind="password" autocomplete="new-password" errors/>
                 <PasswordPolicy password/>
                 <FormError error/>
                 <Submit busy label="Create account" busy_label="Creating your account…" disabled=invalid/>
