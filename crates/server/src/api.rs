@@ -21,8 +21,8 @@ use crate::config::{
     ClientConfig, PoolConfig, MAX_CUSTOM_ATTRIBUTES, STANDARD_ATTRIBUTES, VERIFICATION_FLAGS,
 };
 use crate::error::ApiError;
-use crate::state::{user_key, AppState, NewPassword, SessionRec, SrpRec, User, UserStatus};
-use crate::store::Tx;
+use crate::state::{AppState, NewPassword, SessionRec, SrpRec, User, UserStatus};
+use crate::store::{Kind, Tx};
 use crate::util;
 
 /// Allowed clock difference for the SRP TIMESTAMP.
@@ -653,7 +653,7 @@ fn srp_challenge(
     };
     state
         .store
-        .tx(|tx| tx.put("srp", &util::sha256_hex(&secret_block), &rec))?;
+        .tx(|tx| tx.put(Kind::Srp, &util::sha256_hex(&secret_block), &rec))?;
     // No Session: the SECRET_BLOCK names the SRP state (AWS reportedly sends none here either).
     reply(&challenge(
         ChallengeName::PasswordVerifier,
@@ -686,7 +686,7 @@ fn challenge(
 /// Stores a challenge session under the hash of a new opaque token and returns the token.
 fn new_session(tx: &Tx<'_>, rec: &SessionRec) -> Result<String, ApiError> {
     let s = util::random_token(192);
-    tx.put("session", &util::sha256_hex(&s), rec)?;
+    tx.put(Kind::Session, &util::sha256_hex(&s), rec)?;
     Ok(s)
 }
 
@@ -697,14 +697,14 @@ fn take_session(
     client_id: &str,
 ) -> Result<SessionRec, ApiError> {
     let key = util::sha256_hex(session);
-    let Some(rec) = tx.get::<SessionRec>("session", &key)? else {
+    let Some(rec) = tx.get::<SessionRec>(Kind::Session, &key)? else {
         return Err(ApiError::not_authorized("Invalid session for the user."));
     };
     if rec.client_id != client_id {
         return Err(ApiError::not_authorized("Invalid session for the user."));
     }
     if state.now() > rec.expires {
-        tx.delete("session", &key)?;
+        tx.delete(Kind::Session, &key)?;
         return Err(ApiError::not_authorized(
             "Invalid session for the user, session is expired.",
         ));
@@ -716,9 +716,11 @@ fn take_session(
 /// before the write transaction).
 fn peek_session_user(state: &AppState, session: &str) -> Result<Option<String>, ApiError> {
     let key = util::sha256_hex(session);
-    state
-        .store
-        .read(|tx| Ok(tx.get::<SessionRec>("session", &key)?.map(|r| r.username)))
+    state.store.read(|tx| {
+        Ok(tx
+            .get::<SessionRec>(Kind::Session, &key)?
+            .map(|r| r.username))
+    })
 }
 
 /// The stored username a request's name resolves to, if any (to compute an SRP verifier before
@@ -766,7 +768,7 @@ fn sign_up(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
     }
     user.set_password(pool.srp_pool_name(), password);
     state.store.tx(|tx| {
-        if !tx.insert_new("user", &user_key(&pool.id, username), &user)? {
+        if !tx.insert_user(&pool.id, &user)? {
             return Err(ApiError::new(
                 CognitoErrorCode::UsernameExistsException,
                 "User already exists",
@@ -901,7 +903,7 @@ fn initiate_auth(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
                     if client.secret.is_some() {
                         let (_, fam) = auth::refresh_family(state, tx, &client.id, token)?;
                         // The hash may be over the username, the sub, or the email the user signed in with.
-                        let user = tx.get::<User>("user", &user_key(&pool.id, &fam.username))?;
+                        let user = tx.user(&pool.id, &fam.username)?;
                         let sub = user.as_ref().map(|u| u.sub.clone()).unwrap_or_default();
                         let email = user
                             .as_ref()
@@ -1006,7 +1008,7 @@ fn password_result(
     state
         .store
         .tx(|tx| {
-            let Some(mut user) = tx.get::<User>("user", &user_key(&pool.id, username))? else {
+            let Some(mut user) = tx.user(&pool.id, username)? else {
                 return Err(ApiError::user_not_found());
             };
             auth::check_lockout(&user, now)?;
@@ -1212,7 +1214,7 @@ fn respond_to_auth_challenge(state: &AppState, r: &Req<'_>) -> Result<Value, Api
                     user.temp_password_expires = None;
                     user.modified = state.now();
                     auth::save_user(tx, pool, &user)?;
-                    tx.delete("session", &util::sha256_hex(session))?;
+                    tx.delete(Kind::Session, &util::sha256_hex(session))?;
                     next_step(state, tx, pool, client, &user)
                 })
                 .and_then(|next| next.finish(state))
@@ -1242,7 +1244,7 @@ fn respond_to_auth_challenge(state: &AppState, r: &Req<'_>) -> Result<Value, Api
                             )));
                         }
                         auth::save_user(tx, pool, &user)?;
-                        tx.delete("session", &util::sha256_hex(session))?;
+                        tx.delete(Kind::Session, &util::sha256_hex(session))?;
                         api_tokens(state, tx, pool, client, &user, state.now()).map(Ok)
                     },
                 )?
@@ -1261,7 +1263,7 @@ fn respond_to_auth_challenge(state: &AppState, r: &Req<'_>) -> Result<Value, Api
                     check_challenge_secret_hash(client, &resp, &user)?;
                     user.totp_enabled = true;
                     auth::save_user(tx, pool, &user)?;
-                    tx.delete("session", &util::sha256_hex(session))?;
+                    tx.delete(Kind::Session, &util::sha256_hex(session))?;
                     api_tokens(state, tx, pool, client, &user, state.now())
                 })
                 .and_then(|t| Next::Tokens(Box::new(t)).finish(state))
@@ -1295,10 +1297,10 @@ fn password_verifier(
     let now = state.now();
     // Take the SRP state (single use) and the user in one transaction; verify outside the lock.
     let (rec, user) = state.store.tx(|tx| {
-        let Some(rec) = tx.get::<SrpRec>("srp", &block_key)? else {
+        let Some(rec) = tx.get::<SrpRec>(Kind::Srp, &block_key)? else {
             return Err(ApiError::not_authorized("Invalid session for the user."));
         };
-        tx.delete("srp", &block_key)?;
+        tx.delete(Kind::Srp, &block_key)?;
         if rec.client_id != client.id || rec.pool != pool.id {
             return Err(ApiError::not_authorized("Invalid session for the user."));
         }
@@ -1670,7 +1672,7 @@ fn revoke_token(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
     }
     state.store.tx(|tx| {
         if let Some(fkey) = auth::refresh_family_key(state, tx, token)? {
-            if let Some(mut fam) = tx.get::<crate::state::Family>("family", &fkey)? {
+            if let Some(mut fam) = tx.get::<crate::state::Family>(Kind::Family, &fkey)? {
                 if fam.client_id != client.id {
                     return Err(ApiError::new(
                         CognitoErrorCode::UnauthorizedException,
@@ -1678,7 +1680,7 @@ fn revoke_token(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
                     ));
                 }
                 fam.revoked = true;
-                tx.put("family", &fkey, &fam)?;
+                tx.put(Kind::Family, &fkey, &fam)?;
             }
         }
         Ok(json!({}))
@@ -1717,7 +1719,7 @@ fn delete_user_attributes(state: &AppState, r: &Req<'_>) -> Result<Value, ApiErr
 fn delete_user(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
     with_access(state, r, |tx, pool, user| {
         auth::forget_sign_ins(tx, &pool.id, &user.username, true)?;
-        tx.delete("user", &user_key(&pool.id, &user.username))?;
+        tx.delete_user(&pool.id, &user.username)?;
         Ok(json!({}))
     })
 }
@@ -1802,7 +1804,7 @@ fn associate_software_token(state: &AppState, r: &Req<'_>) -> Result<Value, ApiE
         let mut user = load_user(tx, pool, &rec.username)?;
         user.totp_pending = Some(secret.clone());
         auth::save_user(tx, pool, &user)?;
-        tx.delete("session", &key)?;
+        tx.delete(Kind::Session, &key)?;
         let s = new_session(tx, &rec)?;
         reply(&ops::AssociateSoftwareTokenResponse {
             secret_code: TotpSecret::new(secret.as_str()),
@@ -1818,7 +1820,7 @@ fn mfa_setup_session(
 ) -> Result<(SessionRec, String), ApiError> {
     let key = util::sha256_hex(session);
     let rec = tx
-        .get::<SessionRec>("session", &key)?
+        .get::<SessionRec>(Kind::Session, &key)?
         .filter(|s| s.challenge == ChallengeName::MfaSetup.as_str())
         .ok_or_else(|| ApiError::not_authorized("Invalid session for the user."))?;
     if state.now() > rec.expires {
@@ -1872,7 +1874,7 @@ fn verify_software_token(state: &AppState, r: &Req<'_>) -> Result<Value, ApiErro
         let mut user = load_user(tx, pool, &rec.username)?;
         verify(&mut user)?;
         auth::save_user(tx, pool, &user)?;
-        tx.delete("session", &key)?;
+        tx.delete(Kind::Session, &key)?;
         rec.totp_verified = true;
         let s = new_session(tx, &rec)?;
         reply(&ops::VerifySoftwareTokenResponse {
@@ -1972,7 +1974,7 @@ fn admin_create_user(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
     let now = state.now();
     let pre = NewPassword::compute(pool.srp_pool_name(), username, &temp);
     let user = state.store.tx(|tx| {
-        let existing = tx.get::<User>("user", &user_key(&pool.id, username))?;
+        let existing = tx.user(&pool.id, username)?;
         let mut user = match (existing, action) {
             (Some(u), Some("RESEND")) if u.status == UserStatus::ForceChangePassword => u,
             (Some(_), Some("RESEND")) => {
@@ -2040,7 +2042,7 @@ fn admin_delete_user(state: &AppState, r: &Req<'_>) -> Result<Value, ApiError> {
     state.store.tx(|tx| {
         let user = load_user(tx, pool, username)?;
         auth::forget_sign_ins(tx, &pool.id, &user.username, true)?;
-        tx.delete("user", &user_key(&pool.id, &user.username))?;
+        tx.delete_user(&pool.id, &user.username)?;
         Ok(json!({}))
     })
 }

@@ -28,6 +28,7 @@ use crate::auth::{self, ADMIN_SCOPE};
 use crate::config::{ClientConfig, PoolConfig};
 use crate::error::ApiError;
 use crate::state::{AppState, AuthCode, NewPassword, SessionRec, UiSession, User, UserStatus};
+use crate::store::Kind;
 use crate::util::{self, html_escape};
 
 /// Authorization-code lifetime.
@@ -469,14 +470,14 @@ async fn authorize(
         let now = state.now();
         let pool_id = a.pool.id.clone();
         let found = crate::blocking(&state, move |state| {
-            state.store.tx(|tx| {
-                let s: Option<UiSession> = tx.get("uisession", &util::sha256_hex(&sid))?;
+            state.store.read(|tx| {
+                let s: Option<UiSession> = tx.get(Kind::UiSession, &util::sha256_hex(&sid))?;
                 let Some(s) = s.filter(|s| s.pool == pool_id && s.expires > now) else {
                     return Ok::<_, ApiError>(None);
                 };
-                let user = tx.get::<User>("user", &crate::state::user_key(&s.pool, &s.username))?;
-                // Bound to the `sub`: a user deleted and re-created under the same name is
-                // another person, whom this browser never signed in as.
+                // Bound to the `sub` (found by it): a user deleted and re-created under the same
+                // name is another person, whom this browser never signed in as.
+                let user = tx.user_by_sub(&s.pool, &s.sub)?;
                 Ok(user
                     .filter(|u| u.enabled && u.status == UserStatus::Confirmed && u.sub == s.sub)
                     .map(|u| (u, s.auth_time)))
@@ -527,7 +528,7 @@ async fn issue_code_redirect(
     };
     let key = util::sha256_hex(&code);
     if let Err(e) = crate::blocking(state, move |st| {
-        Ok(st.store.tx(|tx| tx.put("authcode", &key, &rec))?)
+        Ok(st.store.tx(|tx| tx.put(Kind::AuthCode, &key, &rec))?)
     })
     .await
     {
@@ -620,7 +621,7 @@ async fn login_post(State(state): State<AppState>, headers: HeaderMap, body: Bod
             };
             let key = util::sha256_hex(&sid);
             if let Err(e) = crate::blocking(&state, move |st| {
-                Ok(st.store.tx(|tx| tx.put("uisession", &key, &rec))?)
+                Ok(st.store.tx(|tx| tx.put(Kind::UiSession, &key, &rec))?)
             })
             .await
             {
@@ -697,7 +698,7 @@ fn login_step(state: &AppState, f: &Params) -> Result<LoginOutcome, ApiError> {
         let pre = if util::check_password_policy(&pool.password_policy, new_pw).is_ok() {
             state
                 .store
-                .tx(|tx| Ok::<_, ApiError>(tx.get::<SessionRec>("session", &key)?))?
+                .tx(|tx| Ok::<_, ApiError>(tx.get::<SessionRec>(Kind::Session, &key)?))?
                 .filter(|r| r.challenge == "HUI_NEW_PASSWORD")
                 .map(|r| NewPassword::compute(pool.srp_pool_name(), &r.username, new_pw))
         } else {
@@ -705,7 +706,7 @@ fn login_step(state: &AppState, f: &Params) -> Result<LoginOutcome, ApiError> {
         };
         return state.store.tx(|tx| {
             let rec = tx
-                .get::<SessionRec>("session", &key)?
+                .get::<SessionRec>(Kind::Session, &key)?
                 .filter(|r| r.client_id == client.id && r.expires > now)
                 .ok_or_else(|| {
                     ApiError::not_authorized(
@@ -713,7 +714,7 @@ fn login_step(state: &AppState, f: &Params) -> Result<LoginOutcome, ApiError> {
                     )
                 })?;
             let mut user = tx
-                .get::<User>("user", &crate::state::user_key(&pool.id, &rec.username))?
+                .user(&pool.id, &rec.username)?
                 .ok_or_else(ApiError::user_not_found)?;
             match rec.challenge.as_str() {
                 "HUI_NEW_PASSWORD" => {
@@ -726,7 +727,7 @@ fn login_step(state: &AppState, f: &Params) -> Result<LoginOutcome, ApiError> {
                     user.temp_password_expires = None;
                     user.modified = now;
                     auth::save_user(tx, pool, &user)?;
-                    tx.delete("session", &key)?;
+                    tx.delete(Kind::Session, &key)?;
                     after_password(state, tx, pool, client, &user)
                 }
                 "HUI_TOTP" => {
@@ -746,7 +747,7 @@ fn login_step(state: &AppState, f: &Params) -> Result<LoginOutcome, ApiError> {
                         ));
                     }
                     auth::save_user(tx, pool, &user)?;
-                    tx.delete("session", &key)?;
+                    tx.delete(Kind::Session, &key)?;
                     Ok(LoginOutcome::Done(Box::new(user), now))
                 }
                 _ => Err(ApiError::not_authorized("Invalid session for the user.")),
@@ -780,7 +781,7 @@ fn login_step(state: &AppState, f: &Params) -> Result<LoginOutcome, ApiError> {
         .store
         .tx(|tx| -> Result<Result<LoginOutcome, ApiError>, ApiError> {
             let mut u = tx
-                .get::<User>("user", &crate::state::user_key(&pool.id, &user.username))?
+                .user(&pool.id, &user.username)?
                 .ok_or_else(ApiError::bad_credentials)?;
             auth::check_lockout(&u, now)?;
             if !ok {
@@ -806,7 +807,7 @@ fn after_password(
     let mk = |challenge: &str| -> Result<String, ApiError> {
         let s = util::random_token(48);
         tx.put(
-            "session",
+            Kind::Session,
             &util::sha256_hex(&s),
             &SessionRec {
                 pool: pool.id.clone(),
@@ -1295,13 +1296,13 @@ fn token_grant(
                     |tx| -> Result<Result<auth::Unsigned<'_>, (&'static str, String)>, ApiError> {
                         let key = util::sha256_hex(code);
                         // Single use: the code is consumed by any redemption attempt.
-                        let Some(rec) = tx.get::<AuthCode>("authcode", &key)? else {
+                        let Some(rec) = tx.get::<AuthCode>(Kind::AuthCode, &key)? else {
                             return Ok(Err((
                                 "invalid_grant",
                                 "invalid or already used code".into(),
                             )));
                         };
-                        tx.delete("authcode", &key)?;
+                        tx.delete(Kind::AuthCode, &key)?;
                         if rec.client_id != client.id || rec.pool != pool.id {
                             return Ok(Err((
                                 "invalid_grant",
@@ -1337,11 +1338,8 @@ fn token_grant(
                                 )));
                             }
                         }
-                        let Some(user) = tx.get::<User>(
-                            "user",
-                            &crate::state::user_key(&pool.id, &rec.username),
-                        )?
-                        else {
+                        // By `sub`: the user who signed in, whatever their name is now bound to.
+                        let Some(user) = tx.user_by_sub(&pool.id, &rec.sub)? else {
                             return Ok(Err(("invalid_grant", "user no longer exists".into())));
                         };
                         if user.sub != rec.sub {
@@ -1522,10 +1520,10 @@ async fn revoke(State(state): State<AppState>, headers: HeaderMap, body: Body) -
     let r = crate::blocking(&state, move |st| {
         st.store.tx(|tx| {
             if let Some(fkey) = auth::refresh_family_key(st, tx, &t)? {
-                if let Some(mut fam) = tx.get::<crate::state::Family>("family", &fkey)? {
+                if let Some(mut fam) = tx.get::<crate::state::Family>(Kind::Family, &fkey)? {
                     if fam.client_id == client_id {
                         fam.revoked = true;
-                        tx.put("family", &fkey, &fam)?;
+                        tx.put(Kind::Family, &fkey, &fam)?;
                     }
                 }
             }
@@ -1576,7 +1574,7 @@ async fn logout(
     if let Some(sid) = cookie(&headers, SESSION_COOKIE) {
         let key = util::sha256_hex(&sid);
         if let Err(e) = crate::blocking(&state, move |st| {
-            Ok(st.store.tx(|tx| tx.delete("uisession", &key))?)
+            Ok(st.store.tx(|tx| tx.delete(Kind::UiSession, &key))?)
         })
         .await
         {

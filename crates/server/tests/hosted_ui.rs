@@ -1191,10 +1191,7 @@ async fn sessions_and_codes_are_bound_to_the_sub() {
     let (cookie, code, verifier) = eve_signed_in(app).await;
     s.state
         .store
-        .tx(|t| {
-            t.delete("user", &cognito_local::state::user_key(POOL, "eve"))
-                .map(|_| ())
-        })
+        .tx(|t| t.delete_user(POOL, "eve").map(|_| ()))
         .unwrap();
     recreate_eve(app).await;
     let loc = authorize_with_cookie(app, &cookie).await;

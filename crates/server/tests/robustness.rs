@@ -568,13 +568,17 @@ async fn a_panic_inside_a_transaction_does_not_break_the_store() {
         s.state
             .store
             .tx(|t| -> Result<(), cognito_local::store::StoreError> {
-                t.put("test", "half-written", &1)?;
+                t.put_signing_key("test-half-written", "00")?;
                 panic!("a bug in a handler");
             })
     }));
     assert!(panicked.is_err());
     // The mutex is poisoned now; the store still serves, and the half-done write was rolled back.
-    let v: Option<i32> = s.state.store.tx(|t| t.get("test", "half-written")).unwrap();
+    let v = s
+        .state
+        .store
+        .tx(|t| t.signing_key("test-half-written"))
+        .unwrap();
     assert_eq!(v, None);
     let r = srp_sign_in(&s, "demo", "DemoPassw0rd!").await.unwrap();
     assert!(r["AuthenticationResult"]["AccessToken"].is_string());
@@ -779,7 +783,7 @@ async fn reads_do_not_wait_for_a_slow_write() {
     let writer = std::thread::spawn(move || {
         st.store
             .tx(|t| {
-                t.put("slow", "x", &1)?;
+                t.put_signing_key("slow", "00")?;
                 started.send(()).unwrap();
                 std::thread::sleep(std::time::Duration::from_millis(800));
                 Ok::<_, cognito_local::store::StoreError>(())
