@@ -774,8 +774,18 @@ async fn outbox_matches_usernames_case_insensitively_and_forgets_after_a_day() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reads_do_not_wait_for_a_slow_write() {
     let dir = tempfile::tempdir().unwrap();
+    reads_beside_a_slow_write(Some(dir.path().to_path_buf())).await;
+}
+
+/// The same in memory (`--in-memory`): reads have their own connections there too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_memory_reads_do_not_wait_for_a_slow_write() {
+    reads_beside_a_slow_write(None).await;
+}
+
+async fn reads_beside_a_slow_write(dir: Option<std::path::PathBuf>) {
     let cfg = cognito_local::config::Config::default_config().unwrap();
-    let s = server_with(cfg, Some(dir.path().to_path_buf()));
+    let s = server_with(cfg, dir);
     let r = srp_sign_in(&s, "demo", "DemoPassw0rd!").await.unwrap();
     let at = r["AuthenticationResult"]["AccessToken"].clone();
     let st = s.state.clone();
