@@ -1,0 +1,75 @@
+//! Cookies, CSRF (double submit) and form bodies.
+
+use super::*;
+
+// ---------------------------------------------------------------------------------------------
+// Cookies and CSRF
+
+pub(super) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+/// The CSRF token for this browser, and the Set-Cookie header if it is new.
+/// `; Secure` when the server is reached over https (its issuer base), so the browser never
+/// sends the session or CSRF cookie over plain http.
+pub(super) fn secure_attr(state: &AppState) -> &'static str {
+    if state.issuer_base.starts_with("https://") {
+        "; Secure"
+    } else {
+        ""
+    }
+}
+
+pub(super) fn csrf(state: &AppState, headers: &HeaderMap) -> (String, Vec<String>) {
+    match cookie(headers, CSRF_COOKIE).filter(|c| c.len() >= 20) {
+        Some(c) => (c, vec![]),
+        None => {
+            let t = util::random_token(24);
+            let c = format!(
+                "{CSRF_COOKIE}={t}; Path=/; HttpOnly; SameSite=Lax{}",
+                secure_attr(state)
+            );
+            (t, vec![c])
+        }
+    }
+}
+
+pub(super) fn csrf_ok(headers: &HeaderMap, form: &Params) -> bool {
+    match (cookie(headers, CSRF_COOKIE), form.get("_csrf")) {
+        (Some(c), Some(f)) => !c.is_empty() && util::ct_eq(&c, f),
+        _ => false,
+    }
+}
+
+pub(super) fn csrf_field(token: &str) -> String {
+    format!(
+        "<input type=\"hidden\" name=\"_csrf\" value=\"{}\">",
+        html_escape(token)
+    )
+}
+
+pub(super) async fn read_form(headers: &HeaderMap, body: Body) -> Result<Params, &'static str> {
+    let ct = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if ct != "application/x-www-form-urlencoded" {
+        return Err("Content-Type must be application/x-www-form-urlencoded");
+    }
+    let bytes = to_bytes(body, 64 * 1024)
+        .await
+        .map_err(|_| "request body too large")?;
+    Ok(url::form_urlencoded::parse(&bytes).into_owned().collect())
+}
