@@ -34,10 +34,16 @@ pub(super) fn initiate_auth(state: &AppState, r: &Req<'_>) -> Result<Value, ApiE
     };
     match AuthFlow::from_wire(flow) {
         AuthFlow::RefreshTokenAuth | AuthFlow::RefreshToken if client.refresh_token_rotation => {
-            // AWS: rotation must go through GetTokensFromRefreshToken; REFRESH_TOKEN_AUTH would
-            // keep the old token alive.
+            // AWS: rotation must go through GetTokensFromRefreshToken (REFRESH_TOKEN_AUTH would
+            // keep the old token alive); a rotating client cannot have the flow enabled, so the
+            // answer is AWS's for a flow the client does not allow, word for word. The reason
+            // goes to the log.
+            tracing::info!(
+                client = %client.id,
+                "{flow} refused: refresh token rotation is on, use GetTokensFromRefreshToken"
+            );
             Err(ApiError::invalid_param(format!(
-                "{flow} flow not enabled for this client: refresh token rotation is on, use GetTokensFromRefreshToken"
+                "{flow} flow not enabled for this client"
             )))
         }
         AuthFlow::RefreshTokenAuth | AuthFlow::RefreshToken => {
