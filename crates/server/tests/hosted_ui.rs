@@ -1025,6 +1025,13 @@ async fn cookies_are_secure_when_the_issuer_is_https() {
     let c = cookies(&r);
     assert!(!c.is_empty());
     assert!(c.iter().all(|c| !c.contains("Secure")), "{c:?}");
+    // Never readable by scripts, not sent on cross-site subrequests, for the whole site.
+    for attr in ["HttpOnly", "SameSite=Lax", "Path=/"] {
+        assert!(
+            c.iter().all(|c| c.split("; ").any(|a| a == attr)),
+            "{attr}: {c:?}"
+        );
+    }
     // https: every cookie, including the session cookie and its deletion, is Secure.
     let clock = std::sync::Arc::new(cognito_local::state::ManualClock::new(now_unix()));
     let state = cognito_local::state::AppState::new(

@@ -5,15 +5,38 @@ use super::*;
 // ---------------------------------------------------------------------------------------------
 // Cookies and CSRF
 
+/// The value of cookie `name` from the request's `Cookie` headers (parsed by the `cookie`
+/// crate; unparsable pairs are skipped).
 pub(super) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_string())
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_string())
+}
+
+/// A `Set-Cookie` value for the hosted UI: `Path=/`, `HttpOnly`, `SameSite=Lax`, `Secure` over
+/// https ([`secure_attr`]), and `Max-Age` when given (0 deletes the cookie).
+pub(super) fn set_cookie(
+    state: &AppState,
+    name: &'static str,
+    value: String,
+    max_age: Option<i64>,
+) -> String {
+    let mut b = cookie::Cookie::build((name, value))
+        .path("/")
+        .http_only(true)
+        .same_site(cookie::SameSite::Lax);
+    if !secure_attr(state).is_empty() {
+        b = b.secure(true);
+    }
+    if let Some(secs) = max_age {
+        b = b.max_age(cookie::time::Duration::seconds(secs));
+    }
+    b.build().to_string()
 }
 
 /// The CSRF token for this browser, and the Set-Cookie header if it is new.
@@ -32,10 +55,7 @@ pub(super) fn csrf(state: &AppState, headers: &HeaderMap) -> (String, Vec<String
         Some(c) => (c, vec![]),
         None => {
             let t = util::random_token(24);
-            let c = format!(
-                "{CSRF_COOKIE}={t}; Path=/; HttpOnly; SameSite=Lax{}",
-                secure_attr(state)
-            );
+            let c = set_cookie(state, CSRF_COOKIE, t.clone(), None);
             (t, vec![c])
         }
     }

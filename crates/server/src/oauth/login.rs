@@ -92,10 +92,7 @@ pub(super) async fn login_post(
             {
                 return error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.message);
             }
-            let c = format!(
-                "{SESSION_COOKIE}={sid}; Path=/; HttpOnly; SameSite=Lax; Max-Age={UI_SESSION_SECS}{}",
-                secure_attr(&state)
-            );
+            let c = set_cookie(&state, SESSION_COOKIE, sid, Some(UI_SESSION_SECS));
             issue_code_redirect(&state, &a, &user, auth_time, vec![c]).await
         }
         Ok(Ok(LoginOutcome::Unconfirmed(username))) => redirect(

@@ -42,9 +42,6 @@ pub(super) async fn logout(
             return error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.message);
         }
     }
-    let clear = format!(
-        "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
-        secure_attr(&state)
-    );
+    let clear = set_cookie(&state, SESSION_COOKIE, String::new(), Some(0));
     redirect(&target, &[clear])
 }
