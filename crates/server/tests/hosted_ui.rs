@@ -1380,3 +1380,36 @@ async fn pkce_plain_is_refused_unless_configured_and_discovery_says_so() {
         json!(["S256", "plain"])
     );
 }
+
+/// Forms are read by axum's `Form` extractor; what it refuses gets the same answers as before:
+/// a wrong content type or a body over 64 KiB is `invalid_request` at the token endpoint and an
+/// error page on the hosted UI, never a handler run on a half-read form.
+#[tokio::test]
+async fn form_bodies_are_refused_by_content_type_and_size() {
+    let s = server();
+    let app = &s.app;
+    let r = send(
+        app,
+        Request::post("/oauth2/token")
+            .header("content-type", "application/json")
+            .body(Body::from(r#"{"grant_type":"refresh_token"}"#))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.json()["error"], "invalid_request", "{}", r.text());
+    assert_eq!(
+        r.json()["error_description"],
+        "Content-Type must be application/x-www-form-urlencoded"
+    );
+    let big = form(&[
+        ("grant_type", "refresh_token"),
+        ("pad", &"x".repeat(70 * 1024)),
+    ]);
+    let r = post_form(app, "/oauth2/token", "", big.clone()).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.json()["error_description"], "request body too large");
+    let r = post_form(app, "/login", "", big).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.text().contains("request body too large"), "{}", r.text());
+}

@@ -75,21 +75,22 @@ pub(super) fn csrf_field(token: &str) -> String {
     )
 }
 
-pub(super) async fn read_form(headers: &HeaderMap, body: Body) -> Result<Params, &'static str> {
-    let ct = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    if ct != "application/x-www-form-urlencoded" {
-        return Err("Content-Type must be application/x-www-form-urlencoded");
+/// A form body as axum's `Form` extractor reads it (`application/x-www-form-urlencoded`; the
+/// body is at most [`FORM_LIMIT`] bytes, see [`routes`](super::routes)), or why not.
+pub(super) type FormBody = Result<Form<Params>, FormRejection>;
+
+/// Longest form body the hosted UI and the OAuth endpoints read.
+pub(super) const FORM_LIMIT: usize = 64 * 1024;
+
+/// The fields of a form, or the message to answer instead: the same wording whichever
+/// endpoint (an error page or an OAuth `invalid_request`).
+pub(super) fn read_form(form: FormBody) -> Result<Params, &'static str> {
+    match form {
+        Ok(Form(f)) => Ok(f),
+        Err(FormRejection::InvalidFormContentType(_)) => {
+            Err("Content-Type must be application/x-www-form-urlencoded")
+        }
+        Err(FormRejection::BytesRejection(_)) => Err("request body too large"),
+        Err(_) => Err("malformed form body"),
     }
-    let bytes = to_bytes(body, 64 * 1024)
-        .await
-        .map_err(|_| "request body too large")?;
-    Ok(url::form_urlencoded::parse(&bytes).into_owned().collect())
 }

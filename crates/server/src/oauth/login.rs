@@ -45,9 +45,9 @@ pub(super) async fn login_page(
 pub(super) async fn login_post(
     State(state): State<AppState>,
     headers: HeaderMap,
-    body: Body,
+    form: FormBody,
 ) -> Response {
-    let f = match read_form(&headers, body).await {
+    let f = match read_form(form) {
         Ok(f) => f,
         Err(e) => return error_page(StatusCode::BAD_REQUEST, e),
     };

@@ -7,11 +7,12 @@
 //! to: an error page is shown instead. Credentials only travel in POST bodies; every form carries
 //! a CSRF token bound to a cookie (double submit). All page output is HTML-escaped.
 
-use axum::body::{to_bytes, Body};
-use axum::extract::{Query, State};
+use axum::extract::rejection::FormRejection;
+use axum::extract::{DefaultBodyLimit, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, MethodRouter};
+use axum::Form;
 use axum::Router;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine as _;
@@ -84,4 +85,5 @@ pub fn routes() -> Router<AppState> {
         .route("/oauth2/userinfo", get(user_info).post(user_info))
         .route("/oauth2/revoke", post(revoke))
         .route("/logout", get(logout))
+        .layer(DefaultBodyLimit::max(FORM_LIMIT))
 }

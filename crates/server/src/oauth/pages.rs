@@ -155,12 +155,12 @@ pub(super) type NextPage = fn(&Params) -> (&'static str, Vec<(&'static str, Stri
 pub(super) async fn handle_post(
     state: AppState,
     headers: HeaderMap,
-    body: Body,
+    body: FormBody,
     form: SimpleForm<'static>,
     call: FormCall,
     next: NextPage,
 ) -> Response {
-    let f = match read_form(&headers, body).await {
+    let f = match read_form(body) {
         Ok(f) => f,
         Err(e) => return error_page(StatusCode::BAD_REQUEST, e),
     };
@@ -221,12 +221,12 @@ pub(super) fn fv(f: &Params, k: &str) -> String {
 pub(super) async fn signup_post(
     State(state): State<AppState>,
     headers: HeaderMap,
-    body: Body,
+    form: FormBody,
 ) -> Response {
     handle_post(
         state,
         headers,
-        body,
+        form,
         signup_form(),
         |state, config, f| {
             let req = ops::SignUpRequest::new(
@@ -253,12 +253,12 @@ pub(super) async fn signup_post(
 pub(super) async fn confirm_post(
     State(state): State<AppState>,
     headers: HeaderMap,
-    body: Body,
+    form: FormBody,
 ) -> Response {
     handle_post(
         state,
         headers,
-        body,
+        form,
         confirm_form(),
         |state, config, f| {
             let req = ops::ConfirmSignUpRequest::new(
@@ -284,12 +284,12 @@ pub(super) async fn confirm_post(
 pub(super) async fn forgot_post(
     State(state): State<AppState>,
     headers: HeaderMap,
-    body: Body,
+    form: FormBody,
 ) -> Response {
     handle_post(
         state,
         headers,
-        body,
+        form,
         forgot_form(),
         |state, config, f| {
             let req = ops::ForgotPasswordRequest::new(config, Username::new(fv(f, "username")));
@@ -311,12 +311,12 @@ pub(super) async fn forgot_post(
 pub(super) async fn confirm_forgot_post(
     State(state): State<AppState>,
     headers: HeaderMap,
-    body: Body,
+    form: FormBody,
 ) -> Response {
     handle_post(
         state,
         headers,
-        body,
+        form,
         confirm_forgot_form(),
         |state, config, f| {
             let req = ops::ConfirmForgotPasswordRequest::new(

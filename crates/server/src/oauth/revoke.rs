@@ -5,9 +5,9 @@ use super::*;
 pub(super) async fn revoke(
     State(state): State<AppState>,
     headers: HeaderMap,
-    body: Body,
+    form: FormBody,
 ) -> Response {
-    let f = match read_form(&headers, body).await {
+    let f = match read_form(form) {
         Ok(f) => f,
         Err(e) => return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", e),
     };

@@ -74,9 +74,9 @@ pub(super) fn authenticate_client<'s>(
 pub(super) async fn token(
     State(state): State<AppState>,
     headers: HeaderMap,
-    body: Body,
+    form: FormBody,
 ) -> Response {
-    let f = match read_form(&headers, body).await {
+    let f = match read_form(form) {
         Ok(f) => f,
         Err(e) => return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", e),
     };
