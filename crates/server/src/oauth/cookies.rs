@@ -68,11 +68,8 @@ pub(super) fn csrf_ok(headers: &HeaderMap, form: &Params) -> bool {
     }
 }
 
-pub(super) fn csrf_field(token: &str) -> String {
-    format!(
-        "<input type=\"hidden\" name=\"_csrf\" value=\"{}\">",
-        html_escape(token)
-    )
+pub(super) fn csrf_field(token: &str) -> Markup {
+    html! { input type="hidden" name="_csrf" value=(token); }
 }
 
 /// A form body as axum's `Form` extractor reads it (`application/x-www-form-urlencoded`; the

@@ -20,25 +20,40 @@ pub(super) fn redirect(location: &str, cookies: &[String]) -> Response {
     r
 }
 
-pub(super) fn page(status: StatusCode, title: &str, body: &str, cookies: &[String]) -> Response {
-    let html = format!(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
-<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-<title>{t} - cognito-local</title><style>\
-body{{font-family:system-ui,sans-serif;background:#f4f5f7;margin:0}}\
-main{{max-width:360px;margin:4em auto;background:#fff;padding:2em;border-radius:8px;box-shadow:0 1px 4px #0002}}\
-label{{display:block;margin:.8em 0 .2em}}input{{width:100%;padding:.5em;box-sizing:border-box}}\
-button{{margin-top:1.2em;width:100%;padding:.6em;background:#1f6feb;color:#fff;border:0;border-radius:4px}}\
-.error{{color:#b00020;background:#fde7ea;padding:.6em;border-radius:4px}}\
-.notice{{color:#0a5;background:#e6f6ee;padding:.6em;border-radius:4px}}\
-nav a{{display:block;margin-top:.6em}}</style></head>\
-<body><main><h1>{t}</h1>{body}<p><small>cognito-local (development server)</small></p></main></body></html>\n",
-        t = html_escape(title)
-    );
+/// The pages' style sheet (inline: the CSP allows `style-src 'unsafe-inline'` and nothing else).
+const STYLE: &str = "body{font-family:system-ui,sans-serif;background:#f4f5f7;margin:0}\
+main{max-width:360px;margin:4em auto;background:#fff;padding:2em;border-radius:8px;box-shadow:0 1px 4px #0002}\
+label{display:block;margin:.8em 0 .2em}input{width:100%;padding:.5em;box-sizing:border-box}\
+button{margin-top:1.2em;width:100%;padding:.6em;background:#1f6feb;color:#fff;border:0;border-radius:4px}\
+.error{color:#b00020;background:#fde7ea;padding:.6em;border-radius:4px}\
+.notice{color:#0a5;background:#e6f6ee;padding:.6em;border-radius:4px}\
+nav a{display:block;margin-top:.6em}";
+
+/// A hosted-UI page. Everything interpolated into `body` was escaped when `body` was built
+/// (maud escapes every `(value)`; only [`STYLE`], a constant, goes in unescaped).
+pub(super) fn page(status: StatusCode, title: &str, body: Markup, cookies: &[String]) -> Response {
+    let doc = html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " - cognito-local" }
+                style { (PreEscaped(STYLE)) }
+            }
+            body {
+                main {
+                    h1 { (title) }
+                    (body)
+                    p { small { "cognito-local (development server)" } }
+                }
+            }
+        }
+    };
     let mut r = (
         status,
         [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-        html,
+        doc.into_string(),
     )
         .into_response();
     let h = r.headers_mut();
@@ -63,53 +78,41 @@ pub(super) fn error_page(status: StatusCode, msg: &str) -> Response {
     page(
         status,
         "Error",
-        &format!("<p class=\"error\" id=\"error\">{}</p>", html_escape(msg)),
+        html! { p class="error" id="error" { (msg) } },
         &[],
     )
 }
 
-pub(super) fn hidden(raw: &[(String, String)]) -> String {
-    raw.iter()
-        .map(|(k, v)| {
-            format!(
-                "<input type=\"hidden\" name=\"{}\" value=\"{}\">",
-                html_escape(k),
-                html_escape(v)
-            )
-        })
-        .collect()
+/// The authorize parameters, carried through a form.
+pub(super) fn hidden(raw: &[(String, String)]) -> Markup {
+    html! {
+        @for (k, v) in raw {
+            input type="hidden" name=(k) value=(v);
+        }
+    }
 }
 
-pub(super) fn messages(error: Option<&str>, notice: Option<&str>) -> String {
-    let mut s = String::new();
-    if let Some(e) = error {
-        s.push_str(&format!(
-            "<p class=\"error\" id=\"error\">{}</p>",
-            html_escape(e)
-        ));
+pub(super) fn messages(error: Option<&str>, notice: Option<&str>) -> Markup {
+    html! {
+        @if let Some(e) = error {
+            p class="error" id="error" { (e) }
+        }
+        @if let Some(n) = notice {
+            p class="notice" id="notice" { (n) }
+        }
     }
-    if let Some(n) = notice {
-        s.push_str(&format!(
-            "<p class=\"notice\" id=\"notice\">{}</p>",
-            html_escape(n)
-        ));
-    }
-    s
 }
 
-pub(super) fn field(name: &str, label: &str, kind: &str, value: &str) -> String {
-    let auto = match (name, kind) {
-        ("password", _) | ("new_password", _) => " autocomplete=\"current-password\"",
-        ("username", _) => " autocomplete=\"username\"",
-        _ => "",
+pub(super) fn field(name: &str, label: &str, kind: &str, value: &str) -> Markup {
+    let auto = match name {
+        "password" | "new_password" => Some("current-password"),
+        "username" => Some("username"),
+        _ => None,
     };
-    format!(
-        "<label for=\"{n}\">{l}</label><input id=\"{n}\" name=\"{n}\" type=\"{k}\" value=\"{v}\" required{auto}>",
-        n = html_escape(name),
-        l = html_escape(label),
-        k = kind,
-        v = html_escape(value)
-    )
+    html! {
+        label for=(name) { (label) }
+        input id=(name) name=(name) type=(kind) value=(value) required autocomplete=[auto];
+    }
 }
 
 pub(super) fn notice_text(code: Option<&String>) -> Option<&'static str> {
@@ -119,5 +122,29 @@ pub(super) fn notice_text(code: Option<&String>) -> Option<&'static str> {
         Some("signed_out") => Some("You have been signed out."),
         Some("code_sent") => Some("We sent a code to your email (see /_dev/outbox)."),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_escaped_in_text_and_attributes() {
+        let h = hidden(&[("a\"b".into(), "\"><script>x</script>".into())]).into_string();
+        assert!(!h.contains("<script>"), "{h}");
+        assert_eq!(
+            h,
+            "<input type=\"hidden\" name=\"a&quot;b\" value=\"&quot;&gt;&lt;script&gt;x&lt;/script&gt;\">"
+        );
+        assert_eq!(
+            field("username", "Name <b>", "text", "x\"y&").into_string(),
+            "<label for=\"username\">Name &lt;b&gt;</label><input id=\"username\" \
+             name=\"username\" type=\"text\" value=\"x&quot;y&amp;\" required autocomplete=\"username\">"
+        );
+        assert_eq!(
+            messages(Some("<i>e</i>"), None).into_string(),
+            "<p class=\"error\" id=\"error\">&lt;i&gt;e&lt;/i&gt;</p>"
+        );
     }
 }

@@ -8,20 +8,23 @@ pub(super) fn login_form(
     username: &str,
     error: Option<&str>,
     notice: Option<&str>,
-) -> String {
+) -> Markup {
     let q = query_string(&a.raw, &[]);
-    format!(
-        "{msg}<form method=\"post\" action=\"/login\" id=\"login\">{csrf}{hidden}{u}{p}<button type=\"submit\">Sign in</button></form>\
-<nav><a href=\"/forgotPassword?{q}\" id=\"forgot\">Forgot your password?</a>\
-<a href=\"/signup?{q}\" id=\"signup\">Need an account? Sign up</a>\
-<a href=\"/confirmUser?{q}\" id=\"confirm\">Have a confirmation code?</a></nav>",
-        msg = messages(error, notice),
-        csrf = csrf_field(csrf),
-        hidden = hidden(&a.raw),
-        u = field("username", "Username or email", "text", username),
-        p = field("password", "Password", "password", ""),
-        q = html_escape(&q),
-    )
+    html! {
+        (messages(error, notice))
+        form method="post" action="/login" id="login" {
+            (csrf_field(csrf))
+            (hidden(&a.raw))
+            (field("username", "Username or email", "text", username))
+            (field("password", "Password", "password", ""))
+            button type="submit" { "Sign in" }
+        }
+        nav {
+            a href={ "/forgotPassword?" (q) } id="forgot" { "Forgot your password?" }
+            a href={ "/signup?" (q) } id="signup" { "Need an account? Sign up" }
+            a href={ "/confirmUser?" (q) } id="confirm" { "Have a confirmation code?" }
+        }
+    }
 }
 
 pub(super) async fn login_page(
@@ -39,7 +42,7 @@ pub(super) async fn login_page(
         .or_else(|| p.get("login_hint"))
         .map_or("", String::as_str);
     let body = login_form(&a, &token, username, None, notice_text(p.get("notice")));
-    page(StatusCode::OK, "Sign in", &body, &cookies)
+    page(StatusCode::OK, "Sign in", body, &cookies)
 }
 
 pub(super) async fn login_post(
@@ -64,7 +67,7 @@ pub(super) async fn login_post(
             Some("Your session has expired; please sign in again."),
             None,
         );
-        return page(StatusCode::FORBIDDEN, "Sign in", &body, &cookies);
+        return page(StatusCode::FORBIDDEN, "Sign in", body, &cookies);
     }
     let st = state.clone();
     let f2 = f.clone();
@@ -103,38 +106,41 @@ pub(super) async fn login_post(
             &cookies,
         ),
         Ok(Ok(LoginOutcome::NewPassword(session, error))) => {
-            let body = format!(
-                "{msg}<p>You must choose a new password.</p><form method=\"post\" action=\"/login\" id=\"new-password\">{csrf}{hidden}\
-<input type=\"hidden\" name=\"session\" value=\"{s}\">{p}<button type=\"submit\">Set password and sign in</button></form>",
-                msg = messages(error.as_deref(), None),
-                csrf = csrf_field(&token),
-                hidden = hidden(&a.raw),
-                s = html_escape(&session),
-                p = field("new_password", "New password", "password", ""),
-            );
-            page(StatusCode::OK, "Change password", &body, &cookies)
+            let body = html! {
+                (messages(error.as_deref(), None))
+                p { "You must choose a new password." }
+                form method="post" action="/login" id="new-password" {
+                    (csrf_field(&token))
+                    (hidden(&a.raw))
+                    input type="hidden" name="session" value=(session);
+                    (field("new_password", "New password", "password", ""))
+                    button type="submit" { "Set password and sign in" }
+                }
+            };
+            page(StatusCode::OK, "Change password", body, &cookies)
         }
         Ok(Ok(LoginOutcome::Totp(session, error))) => {
-            let body = format!(
-                "{msg}<form method=\"post\" action=\"/login\" id=\"totp\">{csrf}{hidden}\
-<input type=\"hidden\" name=\"session\" value=\"{s}\">{p}<button type=\"submit\">Verify</button></form>",
-                msg = messages(error.as_deref(), None),
-                csrf = csrf_field(&token),
-                hidden = hidden(&a.raw),
-                s = html_escape(&session),
-                p = field("totp_code", "Code from your authenticator app", "text", ""),
-            );
+            let body = html! {
+                (messages(error.as_deref(), None))
+                form method="post" action="/login" id="totp" {
+                    (csrf_field(&token))
+                    (hidden(&a.raw))
+                    input type="hidden" name="session" value=(session);
+                    (field("totp_code", "Code from your authenticator app", "text", ""))
+                    button type="submit" { "Verify" }
+                }
+            };
             page(
                 StatusCode::OK,
                 "Multi-factor authentication",
-                &body,
+                body,
                 &cookies,
             )
         }
         Ok(Err(e)) => {
             let username = f.get("username").map_or("", String::as_str);
             let body = login_form(&a, &token, username, Some(&e.message), None);
-            page(StatusCode::BAD_REQUEST, "Sign in", &body, &cookies)
+            page(StatusCode::BAD_REQUEST, "Sign in", body, &cookies)
         }
         Err(_) => error_page(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error."),
     }

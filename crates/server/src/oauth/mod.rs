@@ -5,7 +5,9 @@
 //! # Security
 //! A `redirect_uri` or `logout_uri` that is not registered for the client is never redirected
 //! to: an error page is shown instead. Credentials only travel in POST bodies; every form carries
-//! a CSRF token bound to a cookie (double submit). All page output is HTML-escaped.
+//! a CSRF token bound to a cookie (double submit). Pages are built with maud, which escapes
+//! every interpolated value; cookies are parsed and built with the `cookie` crate, forms read
+//! with axum's `Form`.
 
 use axum::extract::rejection::FormRejection;
 use axum::extract::{DefaultBodyLimit, Query, State};
@@ -21,6 +23,7 @@ use cognito_core::ops::{self, Operation};
 use cognito_core::types::{Password, Username};
 use cognito_core::wire;
 use cognito_core::CognitoErrorCode;
+use maud::{html, Markup, PreEscaped, DOCTYPE};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -30,7 +33,7 @@ use crate::config::{ClientConfig, PoolConfig};
 use crate::error::ApiError;
 use crate::state::{AppState, AuthCode, NewPassword, SessionRec, UiSession, User, UserStatus};
 use crate::store::Kind;
-use crate::util::{self, html_escape};
+use crate::util;
 
 mod authorize;
 mod cookies;

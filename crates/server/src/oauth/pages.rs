@@ -42,33 +42,21 @@ pub(super) fn simple_page(
     notice: Option<&str>,
     status: StatusCode,
 ) -> Response {
-    let fields: String = form
-        .fields
-        .iter()
-        .map(|(n, l, k)| {
-            field(
-                n,
-                l,
-                k,
-                if *k == "password" {
-                    ""
-                } else {
-                    values.get(*n).map_or("", String::as_str)
-                },
-            )
-        })
-        .collect();
-    let q = html_escape(&query_string(&a.raw, &[]));
-    let body = format!(
-        "{msg}<form method=\"post\" action=\"{act}\">{csrf}{hidden}{fields}<button type=\"submit\">{b}</button></form>\
-<nav><a href=\"/login?{q}\">Back to sign in</a></nav>",
-        msg = messages(error, notice),
-        act = form.action,
-        csrf = csrf_field(csrf_token),
-        hidden = hidden(&a.raw),
-        b = html_escape(form.button),
-    );
-    page(status, form.title, &body, cookies)
+    let q = query_string(&a.raw, &[]);
+    let body = html! {
+        (messages(error, notice))
+        form method="post" action=(form.action) {
+            (csrf_field(csrf_token))
+            (hidden(&a.raw))
+            @for (n, l, k) in &form.fields {
+                // A password is never sent back into the page.
+                (field(n, l, k, if *k == "password" { "" } else { values.get(*n).map_or("", String::as_str) }))
+            }
+            button type="submit" { (form.button) }
+        }
+        nav { a href={ "/login?" (q) } { "Back to sign in" } }
+    };
+    page(status, form.title, body, cookies)
 }
 
 pub(super) fn signup_form() -> SimpleForm<'static> {
