@@ -367,6 +367,44 @@ fn binary_prints_listening_line_and_serves() {
     );
 }
 
+/// `--in-memory` keeps its database in a file of its own in RAM (so that reads get their own
+/// connections): stopping the server with SIGTERM removes it.
+#[cfg(target_os = "linux")]
+#[test]
+fn in_memory_files_are_removed_when_the_server_stops() {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cognito-local"))
+        .args(["--in-memory", "--bind", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert!(line.starts_with("cognito-local listening on"), "{line}");
+    let prefix = format!("cognito-local-mem-{}-", child.id());
+    let files = || -> Vec<String> {
+        std::fs::read_dir("/dev/shm")
+            .or_else(|_| std::fs::read_dir(std::env::temp_dir()))
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(&prefix))
+            .collect()
+    };
+    assert!(!files().is_empty(), "the in-memory store's file");
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    assert_eq!(files(), Vec::<String>::new());
+}
+
 #[tokio::test]
 async fn expired_records_are_purged() {
     let s = server();
