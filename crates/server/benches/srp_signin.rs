@@ -10,9 +10,15 @@
 //! time measured apart, so the server's share (total − client math) can be read off. Any error
 //! makes it exit non-zero.
 //!
-//! Environment: `BENCH_SECS` (default 10), `BENCH_CLIENTS` (default `1,4,16`), `BENCH_USERS`
-//! (default 16), `BENCH_MAX_SIGNINS` per level (default 20000), `COGNITO_LOCAL_BIN` (default: the
-//! binary cargo built for this bench).
+//! A second table times a cheap call while sign-ins flood the server: one probe client calls
+//! `GetUser` every `BENCH_PROBE_GAP_MS` (default 10) ms, first alone, then while
+//! `BENCH_FLOOD_CLIENTS` (default 16) clients do SRP sign-ins back to back, and prints its
+//! p50 / p99 / max in both phases.
+//!
+//! Environment: `BENCH_SECS` (default 10), `BENCH_CLIENTS` (default `1,4,16`; `none` skips the
+//! first table), `BENCH_USERS` (default 16), `BENCH_MAX_SIGNINS` per level (default 20000),
+//! `BENCH_FLOOD_CLIENTS` (default 16; 0 skips the second table), `BENCH_PROBE_GAP_MS`,
+//! `COGNITO_LOCAL_BIN` (default: the binary cargo built for this bench).
 
 use cognito_core::wire;
 use rand::RngCore as _;
@@ -53,6 +59,8 @@ struct Settings {
     levels: Vec<usize>,
     users: usize,
     max_signins: u64,
+    flood_clients: usize,
+    probe_gap: Duration,
 }
 
 fn env_or<T: std::str::FromStr>(name: &str, default: T) -> Res<T> {
@@ -70,6 +78,7 @@ impl Settings {
         let levels = std::env::var("BENCH_CLIENTS").unwrap_or_else(|_| "1,4,16".into());
         let levels = levels
             .split(',')
+            .filter(|s| s.trim() != "none")
             .map(|s| s.trim().parse::<usize>().ok().filter(|&n| n > 0))
             .collect::<Option<Vec<_>>>()
             .ok_or_else(|| {
@@ -82,6 +91,8 @@ impl Settings {
             levels,
             users: env_or("BENCH_USERS", 16)?,
             max_signins: env_or("BENCH_MAX_SIGNINS", 20_000)?,
+            flood_clients: env_or("BENCH_FLOOD_CLIENTS", 16)?,
+            probe_gap: Duration::from_millis(env_or("BENCH_PROBE_GAP_MS", 10)?),
         };
         if s.users == 0 || !s.secs.is_finite() || s.secs <= 0.0 || s.max_signins == 0 {
             return Err("BENCH_USERS, BENCH_SECS and BENCH_MAX_SIGNINS must be positive (and BENCH_SECS finite)".into());
@@ -130,14 +141,72 @@ fn run() -> Res<bool> {
         all_ok &= level.errors.is_empty() && level.signins > 0;
         rows.push(level);
     }
+    let probe = if settings.flood_clients > 0 {
+        let p = run_probe(addr, &users, &settings)?;
+        for e in p.errors.iter().take(5) {
+            eprintln!("error (GetUser under flood): {e}");
+        }
+        all_ok &= p.errors.is_empty() && !p.idle.is_empty() && !p.flooded.is_empty();
+        Some(p)
+    } else {
+        None
+    };
     drop(server);
 
+    if !rows.is_empty() {
+        print_levels(&rows, &settings);
+    }
+    if let Some(p) = probe {
+        println!();
+        println!(
+            "GetUser while {} clients flood SRP sign-ins:",
+            p.flood_clients
+        );
+        println!();
+        println!(
+            "| phase | GetUser calls | errors | p50 ms | p99 ms | max ms | flood sign-ins/s |"
+        );
+        println!("|---|---:|---:|---:|---:|---:|---:|");
+        for (phase, v, rate) in [
+            ("alone", &p.idle, String::from("–")),
+            (
+                "flood",
+                &p.flooded,
+                format!(
+                    "{:.1}",
+                    p.flood_signins as f64 / p.flood_elapsed.as_secs_f64()
+                ),
+            ),
+        ] {
+            println!(
+                "| {phase} | {} | {} | {:.1} | {:.1} | {:.1} | {rate} |",
+                v.len(),
+                if phase == "alone" { 0 } else { p.errors.len() },
+                ms(percentile(v, 0.50)),
+                ms(percentile(v, 0.99)),
+                ms(v.iter().copied().max().unwrap_or_default()),
+            );
+        }
+        println!();
+        println!(
+            "one probe client, GetUser every {} ms (BENCH_PROBE_GAP_MS) for {} s per phase; \
+             the flood: {} clients (BENCH_FLOOD_CLIENTS) doing SRP sign-ins back to back; \
+             errors count the probe's and the flood's.",
+            settings.probe_gap.as_millis(),
+            settings.secs,
+            p.flood_clients
+        );
+    }
+    Ok(all_ok)
+}
+
+fn print_levels(rows: &[Level], settings: &Settings) {
     println!(
         "| clients | sign-ins | errors | sign-ins/s | p50 ms | p99 ms | max ms | client SRP p50 ms | server + HTTP p50 ms \
          | server CPU ms/sign-in | client CPU ms/sign-in |"
     );
     println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-    for r in &rows {
+    for r in rows {
         println!(
             "| {} | {} | {} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {} | {} |",
             r.clients,
@@ -161,7 +230,6 @@ fn run() -> Res<bool> {
          CPU ms/sign-in = process CPU time (/proc/<pid>/stat) during the level / sign-ins.",
         settings.secs, settings.max_signins, settings.users
     );
-    Ok(all_ok)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -473,8 +541,16 @@ struct SignIn {
     client: Duration,
 }
 
+/// A sign-in's timing and its access token.
+type SignedIn = (SignIn, String);
+
 /// One complete USER_SRP_AUTH sign-in; checks that tokens came back.
 fn sign_in(conn: &mut Conn, username: &str) -> Res<SignIn> {
+    Ok(sign_in_token(conn, username)?.0)
+}
+
+/// [`sign_in`], keeping the access token.
+fn sign_in_token(conn: &mut Conn, username: &str) -> Res<SignedIn> {
     let start = Instant::now();
     let mut a = [0u8; 128];
     rand::thread_rng().fill_bytes(&mut a);
@@ -531,10 +607,14 @@ fn sign_in(conn: &mut Conn, username: &str) -> Res<SignIn> {
         str_field(result, token)
             .map_err(|_| format!("RespondToAuthChallenge: no {token} in {done}"))?;
     }
-    Ok(SignIn {
-        total: start.elapsed(),
-        client,
-    })
+    let access = str_field(result, "AccessToken")?.to_string();
+    Ok((
+        SignIn {
+            total: start.elapsed(),
+            client,
+        },
+        access,
+    ))
 }
 
 /// The client-side SRP math alone (A = g^a, then the password claim), one thread, no requests in
@@ -613,6 +693,122 @@ impl Level {
     }
 }
 
+/// One client: waits at `start`, then signs in back to back for `secs` or while `budget` lasts.
+fn sign_in_loop(
+    addr: SocketAddr,
+    username: &str,
+    start: &Barrier,
+    secs: Duration,
+    budget: &AtomicU64,
+) -> (Vec<SignIn>, Vec<String>) {
+    let mut times = Vec::new();
+    let mut errors = Vec::new();
+    let conn = Conn::open(addr);
+    start.wait();
+    let mut conn = match conn {
+        Ok(c) => c,
+        Err(e) => return (times, vec![format!("connect: {e}")]),
+    };
+    let deadline = Instant::now() + secs;
+    while Instant::now() < deadline
+        && budget
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
+            .is_ok()
+    {
+        match sign_in(&mut conn, username) {
+            Ok(t) => times.push(t),
+            Err(e) => {
+                errors.push(e.to_string());
+                // A broken connection stays broken: reconnect before the next sign-in.
+                match Conn::open(addr) {
+                    Ok(c) => conn = c,
+                    Err(e) => {
+                        errors.push(format!("reconnect: {e}"));
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    (times, errors)
+}
+
+/// The second table: GetUser latencies alone and under a sign-in flood.
+#[derive(Debug)]
+struct Probe {
+    flood_clients: usize,
+    idle: Vec<Duration>,
+    flooded: Vec<Duration>,
+    flood_signins: usize,
+    flood_elapsed: Duration,
+    errors: Vec<String>,
+}
+
+/// Calls GetUser every `probe_gap` for `secs` on one connection; the latencies, sorted.
+fn probe_get_user(
+    conn: &mut Conn,
+    token: &str,
+    secs: Duration,
+    gap: Duration,
+    errors: &mut Vec<String>,
+) -> Vec<Duration> {
+    let mut times = Vec::new();
+    let deadline = Instant::now() + secs;
+    let body = json!({ "AccessToken": token });
+    while Instant::now() < deadline {
+        let t = Instant::now();
+        match conn.call("GetUser", &body) {
+            Ok(v) if v["Username"].is_string() => times.push(t.elapsed()),
+            Ok(v) => errors.push(format!("GetUser: no Username in {v}")),
+            Err(e) => errors.push(e.to_string()),
+        }
+        std::thread::sleep(gap);
+    }
+    times.sort_unstable();
+    times
+}
+
+fn run_probe(addr: SocketAddr, users: &[String], s: &Settings) -> Res<Probe> {
+    let secs = Duration::from_secs_f64(s.secs);
+    let mut conn = Conn::open(addr)?;
+    let (_, token) = sign_in_token(&mut conn, users.first().ok_or("no users")?)?;
+    let mut errors = Vec::new();
+    let idle = probe_get_user(&mut conn, &token, secs, s.probe_gap, &mut errors);
+
+    let clients = s.flood_clients;
+    let budget = Arc::new(AtomicU64::new(u64::MAX));
+    let start = Arc::new(Barrier::new(clients + 1));
+    let mut handles = Vec::with_capacity(clients);
+    for i in 0..clients {
+        let username = users[i % users.len()].clone();
+        let (budget, start) = (budget.clone(), start.clone());
+        // A little longer than the probe, so that every probe call meets the flood.
+        let flood_secs = secs + Duration::from_millis(500);
+        handles.push(std::thread::spawn(move || {
+            sign_in_loop(addr, &username, &start, flood_secs, &budget)
+        }));
+    }
+    start.wait();
+    let began = Instant::now();
+    // Let the flood build up first.
+    std::thread::sleep(Duration::from_millis(250));
+    let flooded = probe_get_user(&mut conn, &token, secs, s.probe_gap, &mut errors);
+    let mut flood_signins = 0;
+    for h in handles {
+        let (times, errs) = h.join().map_err(|_| "a client thread panicked")?;
+        flood_signins += times.len();
+        errors.extend(errs);
+    }
+    Ok(Probe {
+        flood_clients: clients,
+        idle,
+        flooded,
+        flood_signins,
+        flood_elapsed: began.elapsed(),
+        errors,
+    })
+}
+
 fn run_level(
     addr: SocketAddr,
     server_pid: &str,
@@ -629,36 +825,7 @@ fn run_level(
         let username = users[i % users.len()].clone();
         let (budget, start) = (budget.clone(), start.clone());
         handles.push(std::thread::spawn(move || {
-            let mut times = Vec::new();
-            let mut errors = Vec::new();
-            let conn = Conn::open(addr);
-            start.wait();
-            let mut conn = match conn {
-                Ok(c) => c,
-                Err(e) => return (times, vec![format!("connect: {e}")]),
-            };
-            let deadline = Instant::now() + secs;
-            while Instant::now() < deadline
-                && budget
-                    .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
-                    .is_ok()
-            {
-                match sign_in(&mut conn, &username) {
-                    Ok(t) => times.push(t),
-                    Err(e) => {
-                        errors.push(e.to_string());
-                        // A broken connection stays broken: reconnect before the next sign-in.
-                        match Conn::open(addr) {
-                            Ok(c) => conn = c,
-                            Err(e) => {
-                                errors.push(format!("reconnect: {e}"));
-                                break;
-                            }
-                        }
-                    }
-                }
-            }
-            (times, errors)
+            sign_in_loop(addr, &username, &start, secs, &budget)
         }));
     }
     start.wait();

@@ -10,7 +10,7 @@ use serde_json::{json, Map, Value};
 use crate::config::{ClientConfig, PoolConfig};
 use crate::error::ApiError;
 use crate::state::{family_key, user_key, AppState, CodeRec, Family, SessionRec, User, UserStatus};
-use crate::store::{StoreError, Tx};
+use crate::store::{Kind, Tx};
 use crate::util;
 
 /// Failed attempts before the lockout starts (AWS: 5).
@@ -25,18 +25,13 @@ pub const LOCKOUT_MAX_SECS: i64 = 900;
 /// # Errors
 /// Storage failure.
 pub fn find_user(tx: &Tx<'_>, pool: &PoolConfig, name: &str) -> Result<Option<User>, ApiError> {
-    if let Some(u) = tx.get::<User>("user", &user_key(&pool.id, name))? {
+    if let Some(u) = tx.user(&pool.id, name)? {
         return Ok(Some(u));
     }
     if pool.email_alias && name.contains('@') {
         return find_by_email_alias(tx, pool, name);
     }
     Ok(None)
-}
-
-/// Store key of an email alias: the pool and the lowercased address.
-fn alias_key(pool_id: &str, email: &str) -> String {
-    format!("{pool_id}|{}", email.to_lowercase())
 }
 
 /// The user whose verified email is `email`, through the alias index (one key lookup, never a
@@ -49,15 +44,13 @@ pub fn find_by_email_alias(
     pool: &PoolConfig,
     email: &str,
 ) -> Result<Option<User>, ApiError> {
-    let Some(username) = tx.get::<String>("alias", &alias_key(&pool.id, email))? else {
+    let Some(username) = tx.alias(&pool.id, "email", email)? else {
         return Ok(None);
     };
-    Ok(tx
-        .get::<User>("user", &user_key(&pool.id, &username))?
-        .filter(|u| {
-            u.verified_email()
-                .is_some_and(|e| e.eq_ignore_ascii_case(email))
-        }))
+    Ok(tx.user(&pool.id, &username)?.filter(|u| {
+        u.verified_email()
+            .is_some_and(|e| e.eq_ignore_ascii_case(email))
+    }))
 }
 
 /// Saves a user, and points the email alias index at them while their email is verified.
@@ -65,19 +58,8 @@ pub fn find_by_email_alias(
 /// # Errors
 /// Storage failure.
 pub fn save_user(tx: &Tx<'_>, pool: &PoolConfig, user: &User) -> Result<(), ApiError> {
-    tx.put("user", &user_key(&pool.id, &user.username), user)?;
-    index_alias(tx, &pool.id, user)?;
-    Ok(())
-}
-
-/// Points the alias index at `user` for their verified email, if any.
-///
-/// # Errors
-/// Storage failure.
-pub fn index_alias(tx: &Tx<'_>, pool_id: &str, user: &User) -> Result<(), StoreError> {
-    if let Some(email) = user.verified_email() {
-        tx.put("alias", &alias_key(pool_id, email), &user.username)?;
-    }
+    tx.put_user(&pool.id, user)?;
+    tx.index_aliases(&pool.id, user)?;
     Ok(())
 }
 
@@ -112,7 +94,7 @@ pub fn claim_email_alias(
     other
         .attributes
         .insert("email_verified".into(), "false".into());
-    tx.put("user", &user_key(&pool.id, &other.username), &other)?;
+    save_user(tx, pool, &other)?;
     Ok(())
 }
 
@@ -175,9 +157,9 @@ pub fn count_wrong_session_code(
 ) -> Result<(), ApiError> {
     rec.attempts += 1;
     if rec.attempts >= MAX_CODE_ATTEMPTS {
-        tx.delete("session", key)?;
+        tx.delete(Kind::Session, key)?;
     } else {
-        tx.put("session", key, &rec)?;
+        tx.put(Kind::Session, key, &rec)?;
     }
     Ok(())
 }
@@ -192,7 +174,7 @@ struct Window {
 
 fn load_window(
     tx: &Tx<'_>,
-    kind: &str,
+    kind: Kind,
     key: &str,
     now: i64,
     secs: i64,
@@ -204,7 +186,7 @@ fn load_window(
 
 fn push_window(
     tx: &Tx<'_>,
-    kind: &str,
+    kind: Kind,
     key: &str,
     mut w: Window,
     now: i64,
@@ -230,7 +212,7 @@ pub fn count_delivery(
 ) -> Result<(), ApiError> {
     let (now, secs) = (state.now(), pool.limits.code_delivery_window_seconds);
     let key = user_key(&pool.id, name);
-    let w = load_window(tx, "deliveries", &key, now, secs)?;
+    let w = load_window(tx, Kind::Deliveries, &key, now, secs)?;
     if w.times.len() >= pool.limits.code_deliveries as usize {
         tracing::info!(pool = %pool.id, username = name, "code delivery limit reached");
         return Err(ApiError::new(
@@ -238,7 +220,7 @@ pub fn count_delivery(
             "Attempt limit exceeded, please try after some time.",
         ));
     }
-    push_window(tx, "deliveries", &key, w, now, secs)
+    push_window(tx, Kind::Deliveries, &key, w, now, secs)
 }
 
 /// Refuses MFA answers for a user with too many wrong MFA codes in the window, across all
@@ -255,7 +237,7 @@ pub fn check_mfa_throttle(
 ) -> Result<(), ApiError> {
     let w = load_window(
         tx,
-        "mfafailures",
+        Kind::MfaFailures,
         &user_key(&pool.id, &user.username),
         state.now(),
         pool.limits.mfa_failure_window_seconds,
@@ -283,12 +265,12 @@ pub fn record_mfa_result(
 ) -> Result<(), ApiError> {
     let key = user_key(&pool.id, &user.username);
     if ok {
-        tx.delete("mfafailures", &key)?;
+        tx.delete(Kind::MfaFailures, &key)?;
         return Ok(());
     }
     let (now, secs) = (state.now(), pool.limits.mfa_failure_window_seconds);
-    let w = load_window(tx, "mfafailures", &key, now, secs)?;
-    push_window(tx, "mfafailures", &key, w, now, secs)
+    let w = load_window(tx, Kind::MfaFailures, &key, now, secs)?;
+    push_window(tx, Kind::MfaFailures, &key, w, now, secs)
 }
 
 /// Counts a wrong password: from the 5th failure on, a lockout of 1 s doubling up to 15 min.
@@ -330,7 +312,7 @@ pub fn send_code(
         purpose_key(purpose, attribute)
     );
     tx.put(
-        "code",
+        Kind::Code,
         &key,
         &CodeRec {
             code: code.clone(),
@@ -463,19 +445,19 @@ pub fn take_code(
         user_key(&pool.id, &user.username),
         purpose_key(purpose, attribute)
     );
-    let Some(mut rec) = tx.get::<CodeRec>("code", &key)? else {
+    let Some(mut rec) = tx.get::<CodeRec>(Kind::Code, &key)? else {
         return Err(ApiError::code_mismatch());
     };
     if !util::ct_eq(&rec.code, given) {
         rec.attempts += 1;
         if rec.attempts >= MAX_CODE_ATTEMPTS {
-            tx.delete("code", &key)?;
+            tx.delete(Kind::Code, &key)?;
             return Ok(Err(ApiError::new(
                 CognitoErrorCode::LimitExceededException,
                 "Attempt limit exceeded, please try after some time.",
             )));
         }
-        tx.put("code", &key, &rec)?;
+        tx.put(Kind::Code, &key, &rec)?;
         return Ok(Err(ApiError::code_mismatch()));
     }
     if state.now() > rec.expires {
@@ -486,12 +468,12 @@ pub fn take_code(
     if purpose == "VerifyUserAttribute" {
         if let Some(sent_to) = &rec.value {
             if user.attr(attribute) != Some(sent_to.as_str()) {
-                tx.delete("code", &key)?;
+                tx.delete(Kind::Code, &key)?;
                 return Ok(Err(ApiError::code_mismatch()));
             }
         }
     }
-    tx.delete("code", &key)?;
+    tx.delete(Kind::Code, &key)?;
     Ok(Ok(()))
 }
 
@@ -589,9 +571,9 @@ pub fn issue<'s>(
         access_expires: now + client.access_token_validity_seconds,
     };
     let fkey = family_key(&pool.id, &user.username, &family.origin_jti);
-    tx.put("family", &fkey, &family)?;
+    tx.put(Kind::Family, &fkey, &family)?;
     let refresh = util::random_token(96);
-    tx.put("refresh", &util::sha256_hex(&refresh), &fkey)?;
+    tx.put_refresh_token(&util::sha256_hex(&refresh), &fkey)?;
     Ok(Unsigned {
         pool,
         client,
@@ -624,11 +606,11 @@ pub fn refresh_family_key(
     token: &str,
 ) -> Result<Option<String>, ApiError> {
     let key = util::sha256_hex(token);
-    if let Some(fkey) = tx.get::<String>("refresh", &key)? {
+    if let Some(fkey) = tx.refresh_token(&key)? {
         return Ok(Some(fkey));
     }
     Ok(tx
-        .get::<SpentRefresh>("spent", &key)?
+        .get::<SpentRefresh>(Kind::Spent, &key)?
         .filter(|s| state.now() <= s.expires)
         .map(|s| s.family))
 }
@@ -649,11 +631,11 @@ pub fn rotate<'s>(
         return Err(ApiError::not_authorized("Invalid Refresh Token"));
     };
     let new = util::random_token(96);
-    tx.put("refresh", &util::sha256_hex(&new), &fkey)?;
+    tx.put_refresh_token(&util::sha256_hex(&new), &fkey)?;
     let old_key = util::sha256_hex(old);
-    if tx.delete("refresh", &old_key)? && client.refresh_token_grace_seconds > 0 {
+    if tx.delete_refresh_token(&old_key)? && client.refresh_token_grace_seconds > 0 {
         tx.put(
-            "spent",
+            Kind::Spent,
             &old_key,
             &SpentRefresh {
                 family: fkey,
@@ -679,13 +661,13 @@ pub fn refresh_family(
     let Some(fkey) = refresh_family_key(state, tx, token)? else {
         return Err(invalid());
     };
-    let Some(family) = tx.get::<Family>("family", &fkey)? else {
+    let Some(family) = tx.get::<Family>(Kind::Family, &fkey)? else {
         return Err(invalid());
     };
     if family.client_id != client_id {
         return Err(invalid());
     }
-    let user = tx.get::<User>("user", &user_key(&family.pool, &family.username))?;
+    let user = tx.user(&family.pool, &family.username)?;
     if user.is_some_and(|u| !u.enabled) {
         return Err(ApiError::not_authorized("User is disabled."));
     }
@@ -711,7 +693,7 @@ pub fn refresh<'s>(
     token: &str,
 ) -> Result<Unsigned<'s>, ApiError> {
     let (fkey, mut family) = refresh_family(state, tx, &client.id, token)?;
-    let Some(user) = tx.get::<User>("user", &user_key(&pool.id, &family.username))? else {
+    let Some(user) = tx.user(&pool.id, &family.username)? else {
         return Err(ApiError::not_authorized("Refresh Token has been revoked"));
     };
     if !user.enabled {
@@ -725,7 +707,7 @@ pub fn refresh<'s>(
     let access_expires = now + client.access_token_validity_seconds;
     if access_expires > family.access_expires {
         family.access_expires = access_expires;
-        tx.put("family", &fkey, &family)?;
+        tx.put(Kind::Family, &fkey, &family)?;
     }
     Ok(Unsigned {
         pool,
@@ -886,13 +868,13 @@ pub fn validate_access(
         .and_then(Value::as_str)
         .unwrap_or_default();
     let user = tx
-        .get::<User>("user", &user_key(&pool_id, username))?
+        .user(&pool_id, username)?
         .filter(|u| claims.get("sub").and_then(Value::as_str) == Some(u.sub.as_str()));
     // Disabling also revokes, but the disabled state is the more useful answer.
     if user.as_ref().is_some_and(|u| !u.enabled) {
         return Err(ApiError::not_authorized("User is disabled."));
     }
-    let family: Option<Family> = tx.get("family", &family_key(&pool_id, username, origin))?;
+    let family: Option<Family> = tx.get(Kind::Family, &family_key(&pool_id, username, origin))?;
     if family.is_none_or(|f| f.revoked) {
         return Err(ApiError::not_authorized("Access Token has been revoked"));
     }
@@ -921,7 +903,7 @@ pub fn forget_sign_ins(
     deleted: bool,
 ) -> Result<(), ApiError> {
     revoke_all(tx, pool_id, username)?;
-    tx.delete_user_records(pool_id, username, &user_key(pool_id, username), deleted)?;
+    tx.delete_user_records(pool_id, username, deleted)?;
     Ok(())
 }
 
@@ -930,13 +912,12 @@ pub fn forget_sign_ins(
 /// # Errors
 /// Storage failure.
 pub fn revoke_all(tx: &Tx<'_>, pool_id: &str, username: &str) -> Result<(), ApiError> {
-    let prefix = format!("{}|", user_key(pool_id, username));
-    let fams: Vec<(String, Family)> = tx.list("family", &prefix)?;
+    let fams: Vec<(String, Family)> = tx.owned(Kind::Family, pool_id, username)?;
     let lname = username.to_lowercase();
     for (k, mut f) in fams {
         if !f.revoked && f.username.to_lowercase() == lname {
             f.revoked = true;
-            tx.put("family", &k, &f)?;
+            tx.put(Kind::Family, &k, &f)?;
         }
     }
     Ok(())

@@ -104,9 +104,25 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     writeln!(out, "cognito-local listening on http://{addr}")?;
     out.flush()?;
     let timeouts = cognito_local::serve::Timeouts::from_config(&state.config.server);
-    cognito_local::serve::serve(listener, cognito_local::app(state), timeouts, async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await?;
+    cognito_local::serve::serve(listener, cognito_local::app(state), timeouts, stop_signal())
+        .await?;
+    // Returning drops the runtime and with it the state: an in-memory store removes its files.
     Ok(())
+}
+
+/// Ctrl-C, or (Unix) SIGTERM, which is how scripts and process managers stop a server: both
+/// end it the same orderly way.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }

@@ -144,14 +144,14 @@ impl AppState {
         for pool in &config.pools {
             let load = |usage: &str| -> Result<KeyPair, StartError> {
                 let name = format!("{}|{usage}", pool.id);
-                let stored: Option<String> = store.tx(|t| t.get::<String>("key", &name))?;
+                let stored: Option<String> = store.tx(|t| t.signing_key(&name))?;
                 if let Some(der_hex) = stored {
                     let der = hex::decode(der_hex).map_err(|e| StartError::Keys(e.to_string()))?;
                     return KeyPair::from_der(&der).map_err(StartError::Keys);
                 }
                 let k = process_key(&name).map_err(StartError::Keys)?;
                 let der = k.to_der().map_err(StartError::Keys)?;
-                store.tx(|t| t.put("key", &name, &hex::encode(der)))?;
+                store.tx(|t| t.put_signing_key(&name, &hex::encode(der)))?;
                 Ok(k)
             };
             let id = load("id")?;
@@ -198,19 +198,12 @@ impl AppState {
                 u.groups.clone_from(&su.groups);
                 u.set_password(pool.srp_pool_name(), &su.password);
                 self.store.tx(|t| {
-                    t.insert_new("user", &user_key(&pool.id, &su.username), &u)?;
+                    if t.insert_user(&pool.id, &u)? {
+                        t.index_aliases(&pool.id, &u)?;
+                    }
                     Ok::<_, StoreError>(())
                 })?;
             }
-            // The email alias index, (re)built from the users: seed users, and databases
-            // written before the index existed.
-            self.store.tx(|t| {
-                let users: Vec<(String, User)> = t.list("user", &format!("{}|", pool.id))?;
-                for (_, u) in &users {
-                    crate::auth::index_alias(t, &pool.id, u)?;
-                }
-                Ok::<_, StoreError>(())
-            })?;
         }
         Ok(())
     }

@@ -1,4 +1,4 @@
-//! Small helpers: randomness, password policy, TOTP (RFC 6238), masking, HTML escaping.
+//! Small helpers: randomness, password policy, TOTP (RFC 6238), masking.
 //!
 //! `SECRET_HASH` and the SRP `TIMESTAMP` are the clients' own: `cognito_core::wire::secret_hash`
 //! and `cognito_srp::parse_cognito_timestamp`.
@@ -192,23 +192,6 @@ pub fn mask_destination(dest: &str) -> String {
     }
 }
 
-/// Escapes text for HTML element content and attribute values.
-#[must_use]
-pub fn html_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
@@ -286,13 +269,5 @@ mod tests {
             let v = cognito_srp::make_verifier("P", "u", "pw", &salt);
             assert_eq!(salt_hex(&salt), v.salt_hex, "{salt:?}");
         }
-    }
-
-    #[test]
-    fn escape() {
-        assert_eq!(
-            html_escape("<a href=\"x\">'&'</a>"),
-            "&lt;a href=&quot;x&quot;&gt;&#x27;&amp;&#x27;&lt;/a&gt;"
-        );
     }
 }

@@ -1025,6 +1025,13 @@ async fn cookies_are_secure_when_the_issuer_is_https() {
     let c = cookies(&r);
     assert!(!c.is_empty());
     assert!(c.iter().all(|c| !c.contains("Secure")), "{c:?}");
+    // Never readable by scripts, not sent on cross-site subrequests, for the whole site.
+    for attr in ["HttpOnly", "SameSite=Lax", "Path=/"] {
+        assert!(
+            c.iter().all(|c| c.split("; ").any(|a| a == attr)),
+            "{attr}: {c:?}"
+        );
+    }
     // https: every cookie, including the session cookie and its deletion, is Secure.
     let clock = std::sync::Arc::new(cognito_local::state::ManualClock::new(now_unix()));
     let state = cognito_local::state::AppState::new(
@@ -1191,10 +1198,7 @@ async fn sessions_and_codes_are_bound_to_the_sub() {
     let (cookie, code, verifier) = eve_signed_in(app).await;
     s.state
         .store
-        .tx(|t| {
-            t.delete("user", &cognito_local::state::user_key(POOL, "eve"))
-                .map(|_| ())
-        })
+        .tx(|t| t.delete_user(POOL, "eve").map(|_| ()))
         .unwrap();
     recreate_eve(app).await;
     let loc = authorize_with_cookie(app, &cookie).await;
@@ -1375,4 +1379,37 @@ async fn pkce_plain_is_refused_unless_configured_and_discovery_says_so() {
         d["code_challenge_methods_supported"],
         json!(["S256", "plain"])
     );
+}
+
+/// Forms are read by axum's `Form` extractor; what it refuses gets the same answers as before:
+/// a wrong content type or a body over 64 KiB is `invalid_request` at the token endpoint and an
+/// error page on the hosted UI, never a handler run on a half-read form.
+#[tokio::test]
+async fn form_bodies_are_refused_by_content_type_and_size() {
+    let s = server();
+    let app = &s.app;
+    let r = send(
+        app,
+        Request::post("/oauth2/token")
+            .header("content-type", "application/json")
+            .body(Body::from(r#"{"grant_type":"refresh_token"}"#))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.json()["error"], "invalid_request", "{}", r.text());
+    assert_eq!(
+        r.json()["error_description"],
+        "Content-Type must be application/x-www-form-urlencoded"
+    );
+    let big = form(&[
+        ("grant_type", "refresh_token"),
+        ("pad", &"x".repeat(70 * 1024)),
+    ]);
+    let r = post_form(app, "/oauth2/token", "", big.clone()).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.json()["error_description"], "request body too large");
+    let r = post_form(app, "/login", "", big).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.text().contains("request body too large"), "{}", r.text());
 }

@@ -367,6 +367,44 @@ fn binary_prints_listening_line_and_serves() {
     );
 }
 
+/// `--in-memory` keeps its database in a file of its own in RAM (so that reads get their own
+/// connections): stopping the server with SIGTERM removes it.
+#[cfg(target_os = "linux")]
+#[test]
+fn in_memory_files_are_removed_when_the_server_stops() {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cognito-local"))
+        .args(["--in-memory", "--bind", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert!(line.starts_with("cognito-local listening on"), "{line}");
+    let prefix = format!("cognito-local-mem-{}-", child.id());
+    let files = || -> Vec<String> {
+        std::fs::read_dir("/dev/shm")
+            .or_else(|_| std::fs::read_dir(std::env::temp_dir()))
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(&prefix))
+            .collect()
+    };
+    assert!(!files().is_empty(), "the in-memory store's file");
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    assert_eq!(files(), Vec::<String>::new());
+}
+
 #[tokio::test]
 async fn expired_records_are_purged() {
     let s = server();
@@ -568,13 +606,17 @@ async fn a_panic_inside_a_transaction_does_not_break_the_store() {
         s.state
             .store
             .tx(|t| -> Result<(), cognito_local::store::StoreError> {
-                t.put("test", "half-written", &1)?;
+                t.put_signing_key("test-half-written", "00")?;
                 panic!("a bug in a handler");
             })
     }));
     assert!(panicked.is_err());
     // The mutex is poisoned now; the store still serves, and the half-done write was rolled back.
-    let v: Option<i32> = s.state.store.tx(|t| t.get("test", "half-written")).unwrap();
+    let v = s
+        .state
+        .store
+        .tx(|t| t.signing_key("test-half-written"))
+        .unwrap();
     assert_eq!(v, None);
     let r = srp_sign_in(&s, "demo", "DemoPassw0rd!").await.unwrap();
     assert!(r["AuthenticationResult"]["AccessToken"].is_string());
@@ -770,8 +812,18 @@ async fn outbox_matches_usernames_case_insensitively_and_forgets_after_a_day() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reads_do_not_wait_for_a_slow_write() {
     let dir = tempfile::tempdir().unwrap();
+    reads_beside_a_slow_write(Some(dir.path().to_path_buf())).await;
+}
+
+/// The same in memory (`--in-memory`): reads have their own connections there too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_memory_reads_do_not_wait_for_a_slow_write() {
+    reads_beside_a_slow_write(None).await;
+}
+
+async fn reads_beside_a_slow_write(dir: Option<std::path::PathBuf>) {
     let cfg = cognito_local::config::Config::default_config().unwrap();
-    let s = server_with(cfg, Some(dir.path().to_path_buf()));
+    let s = server_with(cfg, dir);
     let r = srp_sign_in(&s, "demo", "DemoPassw0rd!").await.unwrap();
     let at = r["AuthenticationResult"]["AccessToken"].clone();
     let st = s.state.clone();
@@ -779,7 +831,7 @@ async fn reads_do_not_wait_for_a_slow_write() {
     let writer = std::thread::spawn(move || {
         st.store
             .tx(|t| {
-                t.put("slow", "x", &1)?;
+                t.put_signing_key("slow", "00")?;
                 started.send(()).unwrap();
                 std::thread::sleep(std::time::Duration::from_millis(800));
                 Ok::<_, cognito_local::store::StoreError>(())
