@@ -100,29 +100,38 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
         }
     });
+    // The signal handlers go in before the "listening" line: a script that reads the line and
+    // then sends SIGTERM must find them in place (not the default action, which skips clean-up).
+    let stop = stop_signal();
     let mut out = std::io::stdout();
     writeln!(out, "cognito-local listening on http://{addr}")?;
     out.flush()?;
     let timeouts = cognito_local::serve::Timeouts::from_config(&state.config.server);
-    cognito_local::serve::serve(listener, cognito_local::app(state), timeouts, stop_signal())
-        .await?;
+    cognito_local::serve::serve(listener, cognito_local::app(state), timeouts, stop).await?;
     // Returning drops the runtime and with it the state: an in-memory store removes its files.
     Ok(())
 }
 
 /// Ctrl-C, or (Unix) SIGTERM, which is how scripts and process managers stop a server: both
-/// end it the same orderly way.
-async fn stop_signal() {
+/// end it the same orderly way. The handlers are installed when this is called, not when the
+/// returned future is first polled.
+fn stop_signal() -> std::pin::Pin<Box<dyn std::future::Future<Output = ()>>> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
-            }
-            return;
+        if let (Ok(mut int), Ok(mut term)) = (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+        ) {
+            return Box::pin(async move {
+                tokio::select! {
+                    _ = int.recv() => {}
+                    _ = term.recv() => {}
+                }
+            });
         }
     }
-    let _ = tokio::signal::ctrl_c().await;
+    Box::pin(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
 }
