@@ -254,14 +254,15 @@ impl ClientConfig {
     /// # Errors
     /// [`Error::Config`] when `endpoint` is not an absolute `http(s)` URL.
     pub fn with_endpoint(mut self, endpoint: &str) -> Result<Self, Error> {
-        let url = url::Url::parse(endpoint)
+        let cleaned = crate::uri::clean(endpoint);
+        let url = crate::uri::parse_absolute(&cleaned)
             .map_err(|e| Error::Config(format!("invalid endpoint {endpoint:?}: {e}")))?;
-        if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        if !url.is_http() {
             return Err(Error::Config(format!(
                 "invalid endpoint {endpoint:?}: expected an http(s) URL"
             )));
         }
-        self.endpoint = Some(url.to_string());
+        self.endpoint = Some(crate::uri::normalize_http(&url));
         Ok(self)
     }
 
