@@ -40,6 +40,7 @@ pub mod signin;
 pub mod signout;
 pub mod storage;
 pub mod types;
+mod uri;
 pub mod wire;
 
 pub use error::{CognitoErrorCode, Error};

@@ -70,6 +70,7 @@ use crate::error::Error;
 use crate::jwt::Jwt;
 use crate::pkce::PkceVerifier;
 use crate::types::{AccessToken, ClientId, ClientSecret, IdToken, RefreshToken};
+use crate::uri;
 use crate::wire::{body_excerpt, redacted_excerpt, HttpRequest, HttpResponse, Method};
 
 /// Everything but RFC 3986's unreserved characters is percent-encoded (as
@@ -106,9 +107,10 @@ pub(crate) fn constant_time_eq(a: &str, b: &str) -> bool {
     a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
 }
 
-fn check_absolute_url(what: &str, s: &str) -> Result<url::Url, Error> {
-    let u = url::Url::parse(s).map_err(|e| Error::Config(format!("{what} {s:?}: {e}")))?;
-    if u.cannot_be_a_base() {
+/// Checks that `s` is an absolute, hierarchical URL (what a redirect or logout URI must be).
+fn check_absolute_url<'a>(what: &str, s: &'a str) -> Result<uri::Parts<'a>, Error> {
+    let u = uri::parse_absolute(s).map_err(|e| Error::Config(format!("{what} {s:?}: {e}")))?;
+    if !uri::is_hierarchical(&u) {
         return Err(Error::Config(format!(
             "{what} {s:?} is not a hierarchical URL"
         )));
@@ -154,10 +156,10 @@ impl OAuthConfig {
             format!("https://{domain}")
         };
         let u = check_absolute_url("OAuth domain", &with_scheme)?;
-        if !matches!(u.scheme(), "http" | "https")
-            || u.host_str().is_none_or(str::is_empty)
-            || u.query().is_some()
-            || u.fragment().is_some()
+        if !u.is_http()
+            || u.host().is_none_or(str::is_empty)
+            || u.query.is_some()
+            || u.fragment.is_some()
         {
             return Err(Error::Config(format!(
                 "OAuth domain {domain:?} must be an http(s) URL without query or fragment"
@@ -732,16 +734,13 @@ pub struct CallbackParams {
 /// [`Error::Parse`] when the URL does not parse or one of these parameters appears twice
 /// (query and fragment count together).
 pub fn parse_callback(callback_url: &str) -> Result<CallbackParams, Error> {
-    let url = url::Url::parse(callback_url)
+    let cleaned = uri::clean(callback_url);
+    let url = uri::parse_absolute(&cleaned)
         .map_err(|e| Error::parse("OAuth callback URL", e, redacted_url(callback_url)))?;
     let mut p = CallbackParams::default();
-    let sources = [url.query(), url.fragment()];
-    for (k, v) in sources
-        .into_iter()
-        .flatten()
-        .flat_map(|s| url::form_urlencoded::parse(s.as_bytes()))
-    {
-        let slot = match k.as_ref() {
+    let sources = [url.query, url.fragment];
+    for (k, v) in sources.into_iter().flatten().flat_map(uri::form_pairs) {
+        let slot = match k.as_str() {
             "code" => &mut p.code,
             "state" => &mut p.state,
             "error" => &mut p.error,
@@ -755,7 +754,7 @@ pub fn parse_callback(callback_url: &str) -> Result<CallbackParams, Error> {
                 redacted_url(callback_url),
             ));
         }
-        *slot = Some(v.into_owned());
+        *slot = Some(v);
     }
     Ok(p)
 }

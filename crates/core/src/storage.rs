@@ -261,7 +261,10 @@ pub enum DriftFormat {
 /// drift after conversion).
 #[must_use]
 pub fn parse_clock_drift(value: &str, format: DriftFormat) -> Option<i64> {
-    let v: f64 = value.trim().parse().ok()?;
+    // JSON's number grammar, which is what both JavaScript clients write (`String(n)` of a
+    // finite number): serde_json's float reader is in the package anyway, `str::parse::<f64>`
+    // would add core's own (≈ 10 KB of tables).
+    let v: f64 = serde_json::from_str(value.trim()).ok()?;
     if !v.is_finite() {
         return None;
     }
@@ -664,7 +667,20 @@ mod tests {
             Some(-3600)
         );
         assert_eq!(parse_clock_drift("1.4", DriftFormat::Seconds), Some(1));
-        for bad in ["", "x", "NaN", "inf", "1e300", "99999999999"] {
+        assert_eq!(
+            parse_clock_drift("-1.5e3", DriftFormat::AmplifyMillis),
+            Some(2)
+        );
+        for bad in [
+            "",
+            "x",
+            "NaN",
+            "inf",
+            "1e300",
+            "99999999999",
+            "\"5\"",
+            "[5]",
+        ] {
             assert_eq!(parse_clock_drift(bad, DriftFormat::Guess), None, "{bad:?}");
         }
     }

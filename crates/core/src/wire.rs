@@ -254,14 +254,15 @@ impl ClientConfig {
     /// # Errors
     /// [`Error::Config`] when `endpoint` is not an absolute `http(s)` URL.
     pub fn with_endpoint(mut self, endpoint: &str) -> Result<Self, Error> {
-        let url = url::Url::parse(endpoint)
+        let cleaned = crate::uri::clean(endpoint);
+        let url = crate::uri::parse_absolute(&cleaned)
             .map_err(|e| Error::Config(format!("invalid endpoint {endpoint:?}: {e}")))?;
-        if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        if !url.is_http() {
             return Err(Error::Config(format!(
                 "invalid endpoint {endpoint:?}: expected an http(s) URL"
             )));
         }
-        self.endpoint = Some(url.to_string());
+        self.endpoint = Some(crate::uri::normalize_http(&url));
         Ok(self)
     }
 
@@ -312,18 +313,32 @@ pub fn request<O: Operation>(
     config: &ClientConfig,
     req: &O::Request,
 ) -> Result<HttpRequest, Error> {
-    let body = serde_json::to_vec(req)
-        .map_err(|e| Error::InvalidArgument(format!("cannot serialize {}: {e}", O::NAME)))?;
-    Ok(HttpRequest {
+    // Only the serialization is generic; the rest is one function for every operation (the
+    // browser package pays for each copy of a generic body once per operation).
+    match serde_json::to_vec(req) {
+        Ok(body) => Ok(json_request(config, O::NAME, body)),
+        Err(e) => Err(serialize_error(O::NAME, &e)),
+    }
+}
+
+#[inline(never)]
+fn json_request(config: &ClientConfig, op: &str, body: Vec<u8>) -> HttpRequest {
+    HttpRequest {
         method: Method::Post,
         url: config.endpoint_url(),
         headers: vec![
             ("Content-Type".to_owned(), CONTENT_TYPE_JSON_1_1.to_owned()),
-            ("X-Amz-Target".to_owned(), target(O::NAME)),
+            ("X-Amz-Target".to_owned(), target(op)),
             ("Cache-Control".to_owned(), "no-store".to_owned()),
         ],
         body,
-    })
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn serialize_error(op: &str, e: &serde_json::Error) -> Error {
+    Error::InvalidArgument(format!("cannot serialize {op}: {e}"))
 }
 
 /// The operation name of a request built by [`request`], read from `X-Amz-Target`.
@@ -341,10 +356,37 @@ pub fn target_of(req: &HttpRequest) -> Option<&str> {
 /// - [`Error::Parse`] when a 2xx body is not the expected JSON, keeping the body unless it may
 ///   carry tokens or secrets (see [`redacted_excerpt`]).
 pub fn parse_response<O: Operation>(resp: &HttpResponse) -> Result<O::Response, Error> {
-    if !resp.is_success() {
-        return Err(parse_error(resp));
+    let body = success_body(resp)?;
+    serde_json::from_slice(body).map_err(|e| json_error(O::NAME, " response", &e, &resp.body))
+}
+
+/// The body to parse of a 2xx response (`{}` for an empty one), or the error of any other.
+#[inline(never)]
+fn success_body(resp: &HttpResponse) -> Result<&[u8], Error> {
+    if resp.is_success() {
+        Ok(json_or_empty_object(&resp.body))
+    } else {
+        Err(parse_error(resp))
     }
-    parse_json_body(&format!("{} response", O::NAME), &resp.body)
+}
+
+fn json_or_empty_object(body: &[u8]) -> &[u8] {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        b"{}"
+    } else {
+        body
+    }
+}
+
+/// The [`Error::Parse`] of a body `what` + `suffix` that is not the JSON expected.
+#[cold]
+#[inline(never)]
+fn json_error(what: &str, suffix: &str, e: &serde_json::Error, body: &[u8]) -> Error {
+    Error::parse(
+        format!("{what}{suffix}"),
+        e,
+        redacted_excerpt(&String::from_utf8_lossy(body)),
+    )
 }
 
 /// Parses a JSON body into `T`, treating an empty (or all-whitespace) body as `{}`.
@@ -353,13 +395,7 @@ pub fn parse_response<O: Operation>(resp: &HttpResponse) -> Result<O::Response, 
 /// [`Error::Parse`] keeping the raw body as [`redacted_excerpt`] gives it: replaced by a
 /// placeholder when it may carry tokens or secrets, else cut to 512 bytes.
 pub fn parse_json_body<T: DeserializeOwned>(what: &str, body: &[u8]) -> Result<T, Error> {
-    let raw = || redacted_excerpt(&String::from_utf8_lossy(body));
-    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
-        b"{}"
-    } else {
-        body
-    };
-    serde_json::from_slice(body).map_err(|e| Error::parse(what, e, raw()))
+    serde_json::from_slice(json_or_empty_object(body)).map_err(|e| json_error(what, "", &e, body))
 }
 
 /// Names that mark a body as possibly carrying tokens or secrets, lowercase: the JSON 1.1
