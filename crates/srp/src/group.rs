@@ -121,12 +121,29 @@ impl Group {
         a: &Big,
         u: &Big,
     ) -> Result<Big, SrpError> {
+        let base = self.client_premaster_base(b_pub, x)?;
+        self.client_premaster_pow(&base, x, a, u)
+    }
+
+    /// `(B − k·g^x) mod N`, in `[0, N)`: the first half of [`Group::client_premaster`], one
+    /// exponentiation (`g^x`).
+    pub(crate) fn client_premaster_base(&self, b_pub: &Big, x: &Big) -> Result<Big, SrpError> {
         let kgx = self.n.mul(&self.k, &self.pow_g(x)?);
-        let base = kgx
-            .and_then(|kgx| self.n.sub(b_pub, &kgx))
-            .ok_or(SrpError::IllegalGroup)?;
+        kgx.and_then(|kgx| self.n.sub(b_pub, &kgx))
+            .ok_or(SrpError::IllegalGroup)
+    }
+
+    /// `S = base^(a + u·x) mod N`: the second half of [`Group::client_premaster`], one
+    /// exponentiation.
+    pub(crate) fn client_premaster_pow(
+        &self,
+        base: &Big,
+        x: &Big,
+        a: &Big,
+        u: &Big,
+    ) -> Result<Big, SrpError> {
         let exp = a.add(&u.mul(x));
-        self.n.pow(&base, &exp).ok_or(SrpError::IllegalGroup)
+        self.n.pow(base, &exp).ok_or(SrpError::IllegalGroup)
     }
 
     /// `S = (A·v^u)^b mod N`.

@@ -116,7 +116,7 @@ mod group;
 mod server;
 mod timestamp;
 
-pub use client::{password_claim, ClaimInput, ClientEphemeral, PasswordClaim};
+pub use client::{password_claim, ClaimInProgress, ClaimInput, ClientEphemeral, PasswordClaim};
 pub use server::{
     check_client_public, make_verifier, verify_password_claim, ClaimCheck, ServerEphemeral,
     Verifier,
