@@ -321,7 +321,10 @@ mod tests {
             let half = ClaimInProgress::start(ClientEphemeral::from_bytes(&bytes)?, &input)?;
             assert_eq!(format!("{half:?}"), "ClaimInProgress([redacted])");
             let staged = half.finish()?;
-            assert_eq!(staged.signature_b64, whole.signature_b64, "signature, {len} bytes");
+            assert_eq!(
+                staged.signature_b64, whole.signature_b64,
+                "signature, {len} bytes"
+            );
             assert_eq!(staged.u_hex, whole.u_hex, "u, {len} bytes");
         }
         Ok(())

@@ -113,7 +113,9 @@ impl Group {
         Ok(b_pub)
     }
 
-    /// `S = (B − k·g^x)^(a + u·x) mod N`, the base reduced to `[0, N)` first.
+    /// `S = (B − k·g^x)^(a + u·x) mod N`, the base reduced to `[0, N)` first (the client
+    /// path runs its two halves as separate calls, [`crate::ClaimInProgress`]).
+    #[cfg(any(test, feature = "hazmat"))]
     pub(crate) fn client_premaster(
         &self,
         b_pub: &Big,
