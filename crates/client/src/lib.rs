@@ -7,7 +7,7 @@
 //! sign-in loop, stores sessions, refreshes them once between every client that shares a
 //! storage, signs out, and emits Amplify v6's auth events. It has no runtime and no `Send`
 //! bounds; the platform comes in through small traits ([`Transport`] from core, [`AsyncStorage`],
-//! [`Clock`], [`Random`], [`Coordinator`]), so the same code runs in native tests against
+//! [`Clock`], [`Random`], [`Scheduler`], [`Coordinator`]), so the same code runs in native tests against
 //! `cognito-local` and in the browser behind `fetch`, Web Storage, Web Locks and
 //! `BroadcastChannel`.
 //!
@@ -59,7 +59,7 @@ mod outputs;
 mod platform;
 mod store;
 
-pub use client::{Client, Config, Platform, DEFAULT_SRP_EPHEMERAL_BYTES};
+pub use client::{Client, Config, Platform, DEFAULT_SRP_EPHEMERAL_BYTES, MAX_SRP_EPHEMERAL_BYTES};
 pub use events::{AuthEvent, Subscription};
 pub use outputs::{
     AuthSession, AuthUser, MfaPreference, MfaPreferenceOutput, RedirectOutput, ResetPasswordOutput,
@@ -70,8 +70,8 @@ pub use outputs::{
 #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 pub use platform::SystemClock;
 pub use platform::{
-    AsyncStorage, Clock, Coordinator, ManualClock, MemoryCoordinator, MemoryGuard, Random,
-    SessionChange,
+    AsyncStorage, Clock, Coordinator, Inline, ManualClock, MemoryCoordinator, MemoryGuard, Random,
+    Scheduler, SessionChange,
 };
 
 /// The one piece of HTTP I/O: core's trait, implemented by the browser's `fetch` adapter and by
