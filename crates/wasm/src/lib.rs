@@ -57,7 +57,7 @@ use wasm_bindgen_futures::future_to_promise;
 
 pub use config::StorageChoice;
 pub use convert::TotpSetupDetails;
-pub use platform::{CryptoRandom, DateClock, WebCoordinator, WebGuard};
+pub use platform::{CryptoRandom, DateClock, EventLoop, WebCoordinator, WebGuard};
 pub use storage::{BrowserStorage, JsStorage, WebStorage, WebStorageKind};
 pub use transport::{FetchTransport, DEFAULT_TIMEOUT_MS};
 
@@ -201,6 +201,7 @@ impl Auth {
             Rc::new(CryptoRandom),
         )
         .with_transient_storage(Rc::new(WebStorage::open(WebStorageKind::Session)))
+        .with_scheduler(Rc::new(EventLoop))
         .with_coordinator(coordinator);
         Ok(Auth {
             client: Client::new(config, platform),

@@ -48,6 +48,8 @@ export interface AuthConfig {
   /** Default `'localStorage'` (falls back to memory, with a warning, when it is unusable). */
   storage?: StorageOption;
   oauth?: OAuthConfig;
+  /** Default `true`: compute the next sign-in's SRP `A = g^a` when the page is idle (after construction and after each sign-in), so the sign-in does only the claim. Each value is used once and never stored. */
+  srpPrecompute?: boolean;
 }
 
 export type AuthFlowType = 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH';
