@@ -27,7 +27,8 @@ const CLIENT = 'localspaclient000000000001';
 const PASSWORD = 'BenchPassw0rd!';
 
 // cognito-local, in memory, on a port of its choosing.
-const idp = spawn(COGNITO_LOCAL_BIN, ['--in-memory', '--bind', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const idp = spawn(COGNITO_LOCAL_BIN, ['--in-memory', '--bind', '127.0.0.1:0'],
+  { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, RUST_LOG: process.env.BENCH_SERVER_LOG || 'warn' } });
 const idpBase = await new Promise((resolve, reject) => {
   let buf = '';
   idp.on('exit', (c) => reject(new Error(`cognito-local exited (${c})`)));

@@ -98,7 +98,7 @@ impl Config {
     ///
     /// Why on by default: `A = g^a` is a third of the client's SRP work and needs nothing the
     /// user types, so computing it while the page is idle takes it off the sign-in's critical
-    /// path (the sign-in then does two exponentiations, each in a task of its own). What it
+    /// path (the sign-in then does `g^x` and `S`, in three tasks of its own). What it
     /// costs: one exponentiation of idle time (a few milliseconds with the default 32-byte
     /// `a`) whenever a client is built or has just signed in, even if nobody signs in next,
     /// and the secret `a` waiting in memory (never stored) until a sign-in takes it. Each
@@ -422,9 +422,9 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
     ///
     /// The SRP work never runs as one long task: `A` comes precomputed when
     /// [`Config::srp_precompute`] is on and one is ready (else it is computed here, after a
-    /// [`Scheduler::yield_now`]), and the claim's two exponentiations each follow a
-    /// [`Scheduler::yield_now`]. Each sign-in uses its own ephemeral; the next one is
-    /// precomputed when the sign-in ends.
+    /// [`Scheduler::yield_now`]), and each of the claim's three pieces (`g^x`, each half of
+    /// `S`) follows a [`Scheduler::yield_now`]. Each sign-in uses its own ephemeral; the next
+    /// one is precomputed when the sign-in ends.
     pub async fn sign_in(&self, input: SignInInput) -> Result<SignInOutput, Error> {
         self.assert_signed_out().await?;
         let len = self.ephemeral_len()?;
@@ -597,7 +597,7 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
                     }
                 }
                 Step::Compute => {
-                    // One exponentiation per task: the page gets a turn before each.
+                    // One piece of SRP work per task: the page gets a turn before each.
                     self.inner.platform.scheduler.yield_now().await;
                     match signin.compute() {
                         Ok(s) => s,

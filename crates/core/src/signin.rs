@@ -43,10 +43,10 @@
 //!   `USER_ID_FOR_SRP`, else the typed name. [`SignIn::session`] turns `DONE`'s tokens into
 //!   the [`Session`] to store.
 //! - `SECRET_HASH` in challenge answers hashes that internal username.
-//! - The password is dropped as soon as `g^x` is computed, the SRP ephemeral as soon as the
+//! - The password is dropped as soon as `x` is computed, the SRP ephemeral as soon as the
 //!   password claim is; an ephemeral answers one sign-in only.
-//! - The `PASSWORD_VERIFIER` answer is computed in two [`Step::Compute`] pieces of one 3072-bit
-//!   exponentiation each, so a browser driver can yield between them (no long task), and `A`
+//! - The `PASSWORD_VERIFIER` answer is computed in three [`Step::Compute`] pieces (`g^x`, then
+//!   `S` in two halves), so a browser driver can yield between them (no long task), and `A`
 //!   can be computed before the sign-in starts ([`SrpEphemeral`],
 //!   [`SignIn::start_with_ephemeral`]).
 
@@ -286,10 +286,11 @@ impl NextStep {
 pub enum Step {
     /// Send this request and feed the response to [`SignIn::handle`].
     Send(HttpRequest),
-    /// SRP work is due: call [`SignIn::compute`]. Each call is one 3072-bit modular
-    /// exponentiation (the `PASSWORD_VERIFIER` answer takes two: `g^x`, then `S`), so a browser
-    /// that yields to its event loop before each call runs them as separate tasks and never
-    /// blocks the page for the whole claim.
+    /// SRP work is due: call [`SignIn::compute`]. Each call is about one 256-bit modular
+    /// exponentiation over the 3072-bit group (the `PASSWORD_VERIFIER` answer takes three:
+    /// `g^x`, the first half of `S`, the rest), so a browser that yields to its event loop
+    /// before each call runs them as separate tasks and never blocks the page for the whole
+    /// claim.
     Compute,
     /// Stop: tell the user, then [`SignIn::confirm`] (unless [`NextStep::is_terminal`]).
     Next(NextStep),
@@ -398,8 +399,10 @@ enum ClaimStage {
         salt_hex: String,
         b_pub_hex: String,
     },
-    /// `B − k·g^x` is known; `S` and the signature are next.
+    /// `B − k·g^x` is known; the first half of `S` is next.
     Half(cognito_srp::ClaimInProgress),
+    /// Half of `S` is done; the rest and the signature are next.
+    Advanced(cognito_srp::ClaimInProgress),
 }
 
 /// A stop waiting for the user, with what answering it needs.
@@ -1066,10 +1069,11 @@ impl SignIn {
         Ok(Step::Compute)
     }
 
-    /// Does the SRP work [`Step::Compute`] asked for: one modular exponentiation per call.
-    /// The first call after the `PASSWORD_VERIFIER` challenge computes `g^x` (and drops the
-    /// password) and returns [`Step::Compute`] again; the second computes `S` and the
-    /// signature, drops the ephemeral, and returns the `RespondToAuthChallenge` to send.
+    /// Does the SRP work [`Step::Compute`] asked for, about one 256-bit exponentiation per
+    /// call. After the `PASSWORD_VERIFIER` challenge the first call computes `g^x` (and drops
+    /// the password), the second the first half of `S`, each returning [`Step::Compute`]
+    /// again; the third the rest of `S` and the signature: it drops the ephemeral and returns
+    /// the `RespondToAuthChallenge` to send.
     ///
     /// # Errors
     /// [`Error::InvalidState`] when no work is due; [`Error::Srp`] for bad SRP values from the
@@ -1126,7 +1130,20 @@ impl SignIn {
                     Err(e) => self.fail(e.into(), None),
                 }
             }
-            ClaimStage::Half(half) => {
+            ClaimStage::Half(mut half) => match half.advance() {
+                Ok(()) => {
+                    self.state = State::Computing(Box::new(ClaimWork {
+                        stage: ClaimStage::Advanced(half),
+                        session,
+                        user_id_for_srp,
+                        secret_block,
+                        timestamp,
+                    }));
+                    Ok(Step::Compute)
+                }
+                Err(e) => self.fail(e.into(), None),
+            },
+            ClaimStage::Advanced(half) => {
                 let claim = match half.finish() {
                     Ok(claim) => claim,
                     Err(e) => return self.fail(e.into(), None),

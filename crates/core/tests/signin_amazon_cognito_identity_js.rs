@@ -95,9 +95,9 @@ fn srp_requests_match_the_reference_client() {
             headers: vec![],
             body: serde_json::to_vec(&challenge).unwrap(),
         };
-        // Two pieces of SRP work (g^x, then S and the signature), then the answer.
+        // Three pieces of SRP work (g^x, half of S, the rest and the signature), then the answer.
         let mut step = signin.handle(&resp, c.unix_seconds).unwrap();
-        for _ in 0..2 {
+        for _ in 0..3 {
             assert!(matches!(step, Step::Compute), "case {i}: expected SRP work");
             step = signin.compute().unwrap();
         }

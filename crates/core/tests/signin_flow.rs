@@ -533,8 +533,8 @@ fn a_precomputed_ephemeral_is_sent_and_the_claim_is_two_pieces_of_work() {
     // Nothing to compute before the challenge arrives.
     assert!(matches!(signin.compute(), Err(Error::InvalidState(_))));
     let mut step = signin.handle(&server.handle(&first), NOW).unwrap();
-    // g^x, then S and the signature; then the answer (which the fake server verifies).
-    for piece in ["g^x", "S"] {
+    // g^x, half of S, the rest and the signature; then the answer (the fake server checks it).
+    for piece in ["g^x", "S, first half", "S, the rest"] {
         assert!(matches!(step, Step::Compute), "{piece}: expected SRP work");
         step = signin.compute().unwrap();
     }

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::big::Big;
+use crate::big::{Big, PowInProgress};
 use crate::group::{self, Group};
 use crate::SrpError;
 
@@ -164,11 +164,13 @@ pub(crate) fn password_claim_in(
     ClaimInProgress::start_in(grp, eph.a.clone(), &eph.a_pub, input)?.finish()
 }
 
-/// [`password_claim`] in two pieces of one 3072-bit exponentiation each, so that a browser can
-/// give its event loop a turn between them and no piece blocks the page for long:
+/// [`password_claim`] in three pieces of about one 256-bit exponentiation's work each, so that a
+/// browser can give its event loop a turn between them and no piece blocks the page for long:
 /// [`ClaimInProgress::start`] computes `u`, `x` and `B − k·g^x` (the exponentiation `g^x`),
-/// [`ClaimInProgress::finish`] computes `S = (B − k·g^x)^(a + u·x)`, the HKDF key and the
-/// signature. The result is the same as [`password_claim`]'s.
+/// [`ClaimInProgress::advance`] the first half of `S = (B − k·g^x)^(a + u·x)` (the window
+/// table and the top windows; `a + u·x` has about 512 bits), and
+/// [`ClaimInProgress::finish`] the rest of `S`, the HKDF key and the signature. The result is
+/// the same as [`password_claim`]'s; `advance` may be skipped (then `finish` does all of `S`).
 ///
 /// `start` takes the [`ClientEphemeral`] by value: one ephemeral answers one challenge.
 ///
@@ -181,6 +183,8 @@ pub struct ClaimInProgress {
     u: Big,
     x: Big,
     base: Big,
+    /// `S` under way, after [`ClaimInProgress::advance`].
+    s: Option<PowInProgress>,
     pool_name: String,
     user_id_for_srp: String,
     secret_block: Vec<u8>,
@@ -231,6 +235,7 @@ impl ClaimInProgress {
             u,
             x,
             base,
+            s: None,
             pool_name: input.pool_name.to_owned(),
             user_id_for_srp: input.user_id_for_srp.to_owned(),
             secret_block,
@@ -238,14 +243,31 @@ impl ClaimInProgress {
         })
     }
 
-    /// `S = (B − k·g^x)^(a + u·x) mod N`, `K = HKDF(PAD(u), PAD(S))` and the signature.
+    /// The first half of `S = (B − k·g^x)^(a + u·x) mod N`. Calling it again does nothing.
     ///
     /// # Errors
     /// [`SrpError::IllegalGroup`] only (it cannot happen with Cognito's group).
-    pub fn finish(self) -> Result<PasswordClaim, SrpError> {
-        let s = self
-            .grp
-            .client_premaster_pow(&self.base, &self.x, &self.a, &self.u)?;
+    pub fn advance(&mut self) -> Result<(), SrpError> {
+        if self.s.is_none() {
+            self.s = Some(
+                self.grp
+                    .client_premaster_begin(&self.base, &self.x, &self.a, &self.u)?,
+            );
+        }
+        Ok(())
+    }
+
+    /// The rest of `S = (B − k·g^x)^(a + u·x) mod N` (all of it without
+    /// [`ClaimInProgress::advance`]), `K = HKDF(PAD(u), PAD(S))` and the signature.
+    ///
+    /// # Errors
+    /// [`SrpError::IllegalGroup`] only (it cannot happen with Cognito's group).
+    pub fn finish(mut self) -> Result<PasswordClaim, SrpError> {
+        self.advance()?;
+        let Some(pending) = self.s.take() else {
+            return Err(SrpError::IllegalGroup);
+        };
+        let s = self.grp.client_premaster_finish(pending)?;
         let key = group::derive_key(&self.u, &s);
         let mac = group::claim_mac(
             &key,
@@ -321,6 +343,14 @@ mod tests {
             let half = ClaimInProgress::start(ClientEphemeral::from_bytes(&bytes)?, &input)?;
             assert_eq!(format!("{half:?}"), "ClaimInProgress([redacted])");
             let staged = half.finish()?;
+            let mut thirds = ClaimInProgress::start(ClientEphemeral::from_bytes(&bytes)?, &input)?;
+            thirds.advance()?;
+            thirds.advance()?;
+            let thirds = thirds.finish()?;
+            assert_eq!(
+                thirds.signature_b64, whole.signature_b64,
+                "three pieces, {len} bytes"
+            );
             assert_eq!(
                 staged.signature_b64, whole.signature_b64,
                 "signature, {len} bytes"

@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
-use crate::big::{Big, Modulus};
+use crate::big::{Big, Modulus, PowInProgress};
 use crate::SrpError;
 
 /// The RFC 5054 Appendix A 3072-bit prime, as amazon-cognito-identity-js spells it.
@@ -137,6 +137,7 @@ impl Group {
 
     /// `S = base^(a + u·x) mod N`: the second half of [`Group::client_premaster`], one
     /// exponentiation.
+    #[cfg(any(test, feature = "hazmat"))]
     pub(crate) fn client_premaster_pow(
         &self,
         base: &Big,
@@ -144,8 +145,25 @@ impl Group {
         a: &Big,
         u: &Big,
     ) -> Result<Big, SrpError> {
+        let p = self.client_premaster_begin(base, x, a, u)?;
+        self.client_premaster_finish(p)
+    }
+
+    /// The first half of `S = base^(a + u·x) mod N` ([`Modulus::pow_begin`]).
+    pub(crate) fn client_premaster_begin(
+        &self,
+        base: &Big,
+        x: &Big,
+        a: &Big,
+        u: &Big,
+    ) -> Result<PowInProgress, SrpError> {
         let exp = a.add(&u.mul(x));
-        self.n.pow(base, &exp).ok_or(SrpError::IllegalGroup)
+        self.n.pow_begin(base, &exp).ok_or(SrpError::IllegalGroup)
+    }
+
+    /// The rest of `S` ([`Modulus::pow_finish`]).
+    pub(crate) fn client_premaster_finish(&self, p: PowInProgress) -> Result<Big, SrpError> {
+        self.n.pow_finish(p).ok_or(SrpError::IllegalGroup)
     }
 
     /// `S = (A·v^u)^b mod N`.
