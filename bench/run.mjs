@@ -218,6 +218,7 @@ results.loadAfter = load();
 results.uptimeAfter = execSync('uptime', { encoding: 'utf8' }).trim();
 await browser.close();
 server.close();
+idp.kill(); // its stdout pipe would keep this process alive
 
 // Machine and versions.
 const sh = (c) => { try { return execSync(c, { encoding: 'utf8' }).trim(); } catch { return '?'; } };

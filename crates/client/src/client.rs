@@ -428,6 +428,9 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
     pub async fn sign_in(&self, input: SignInInput) -> Result<SignInOutput, Error> {
         self.assert_signed_out().await?;
         let len = self.ephemeral_len()?;
+        // The storage check and the first request are separate tasks: on a cold page each
+        // first call of the code compiles it, which makes the first task of a sign-in long.
+        self.inner.platform.scheduler.yield_now().await;
         let ephemeral = if input.options.flow == SignInFlow::UserSrpAuth {
             Some(self.take_ephemeral(len).await?)
         } else {

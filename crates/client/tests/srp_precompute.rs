@@ -157,8 +157,8 @@ async fn the_precomputed_ephemeral_is_used_once_then_replaced_when_idle() {
     assert_eq!(s.random.0.borrow()[0].len(), 32, "the default length");
     assert!(s.storage.is_empty(), "the ephemeral is never stored");
 
-    // A failed sign-in uses it up: it sent that A, drew nothing, and yielded before g^x and
-    // before each half of S.
+    // A failed sign-in uses it up: it sent that A, drew nothing, and yielded after the storage
+    // check, before g^x and before each half of S.
     let wrong = s
         .client
         .sign_in(cognito_client::SignInInput::new(
@@ -173,7 +173,7 @@ async fn the_precomputed_ephemeral_is_used_once_then_replaced_when_idle() {
     );
     assert_eq!(*s.sent.borrow(), [s.random.a_pub(0)]);
     assert_eq!(s.random.draws(), 1);
-    assert_eq!(s.queue.yields.get(), 3);
+    assert_eq!(s.queue.yields.get(), 1 + 3);
     assert_eq!(s.queue.queued(), 1, "the next one is asked for");
 
     // Before the idle work runs, the next sign-in has none ready: it draws and computes its
@@ -183,7 +183,7 @@ async fn the_precomputed_ephemeral_is_used_once_then_replaced_when_idle() {
     assert_eq!(s.random.draws(), 2);
     assert_eq!(s.sent.borrow()[1], s.random.a_pub(1));
     assert_ne!(s.sent.borrow()[1], s.sent.borrow()[0]);
-    assert_eq!(s.queue.yields.get(), 3 + 4);
+    assert_eq!(s.queue.yields.get(), 4 + 5);
     assert_eq!(s.queue.queued(), 1, "still one request, not two");
 
     // The idle work makes a fresh one, which the next sign-in sends.
@@ -198,15 +198,15 @@ async fn the_precomputed_ephemeral_is_used_once_then_replaced_when_idle() {
 }
 
 #[tokio::test]
-async fn without_precompute_nothing_is_scheduled_and_the_sign_in_yields_four_times() {
+async fn without_precompute_nothing_is_scheduled_and_the_sign_in_yields_five_times() {
     let local = Local::new();
     seed_user(&local, "pam", "pam@example.com").await;
     let s = setup(&local, false);
     assert_eq!((s.queue.queued(), s.random.draws()), (0, 0));
     let out = s.client.sign_in(with_password("pam")).await.unwrap();
     assert!(out.is_signed_in);
-    // A, g^x and the two halves of S, each after a yield.
-    assert_eq!(s.queue.yields.get(), 4);
+    // After the storage check, then before A, g^x and the two halves of S.
+    assert_eq!(s.queue.yields.get(), 5);
     assert_eq!(s.queue.queued(), 0);
     assert_eq!(*s.sent.borrow(), [s.random.a_pub(0)]);
 }
