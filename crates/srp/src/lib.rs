@@ -82,9 +82,12 @@
 //!
 //! # Splitting the work
 //! [`password_claim`] does two of the client's three exponentiations (`g^x` and `S`).
-//! [`ClaimInProgress`] does the same in two calls of one exponentiation each, so that a browser
-//! can give its event loop a turn in between; `A = g^a` ([`ClientEphemeral::from_bytes`]) needs
-//! nothing from the server or the user and can be computed before the sign-in starts.
+//! [`ClaimInProgress`] does the same in three calls of about equal work (`g^x`, then each half
+//! of `S`: the windowed exponentiation stops after about half of its windows, at a point that
+//! depends on the exponent's length only, so the schedule stays constant-time), so that a
+//! browser can give its event loop a turn in between; `A = g^a`
+//! ([`ClientEphemeral::from_bytes`]) needs nothing from the server or the user and can be
+//! computed before the sign-in starts.
 //!
 //! # Security
 //! - **The big-number kernel is constant-time with respect to the secret exponents** (`a`,
