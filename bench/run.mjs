@@ -1,8 +1,11 @@
 // Drives Debian's Chromium (playwright-core, headless) through the pages that scripts/bench.sh
 // built in bench/dist, in one browser run, and writes bench/dist/results.json and
 // bench/RESULTS.md. Implementations are interleaved (one run of each per round, the order
-// rotating), so a competing process slows them alike.
+// rotating), so a competing process slows them alike. The real sign-ins (section 2) go to a
+// cognito-local (COGNITO_LOCAL_BIN, default target/release/cognito-local) that this script
+// starts on a free loopback port and proxies under /idp/, so the pages stay same-origin.
 import { createServer } from 'node:http';
+import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { readFileSync, existsSync } from 'node:fs';
 import { execSync } from 'node:child_process';
@@ -18,9 +21,28 @@ const RUNS = +(process.env.BENCH_RUNS || 31);
 const WARMUP = 5;
 const NAV = +(process.env.BENCH_NAV || 15);
 const SIGNINS = +(process.env.BENCH_SIGNINS || 5);
+const COGNITO_LOCAL_BIN = process.env.COGNITO_LOCAL_BIN || path.join(here, '..', 'target/release/cognito-local');
+const POOL = 'us-east-1_LocalPool1';
+const CLIENT = 'localspaclient000000000001';
+const PASSWORD = 'BenchPassw0rd!';
+
+// cognito-local, in memory, on a port of its choosing.
+const idp = spawn(COGNITO_LOCAL_BIN, ['--in-memory', '--bind', '127.0.0.1:0'],
+  { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, RUST_LOG: process.env.BENCH_SERVER_LOG || 'warn' } });
+const idpBase = await new Promise((resolve, reject) => {
+  let buf = '';
+  idp.on('exit', (c) => reject(new Error(`cognito-local exited (${c})`)));
+  idp.stdout.on('data', (d) => {
+    buf += d;
+    const m = buf.match(/cognito-local listening on (http:\/\/[^\s]+)/);
+    if (m) resolve(m[1].replace(/\/$/, ''));
+  });
+});
+process.on('exit', () => idp.kill());
 
 const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
 const server = createServer(async (req, res) => {
+  if (req.url.startsWith('/idp/')) return proxy(req, res);
   const p = path.join(dist, path.normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)));
   if (!p.startsWith(dist)) return res.writeHead(403).end();
   try {
@@ -37,6 +59,26 @@ const server = createServer(async (req, res) => {
     res.writeHead(404).end();
   }
 });
+// /idp/<rest> -> cognito-local's /<rest>, headers and body as sent.
+async function proxy(req, res) {
+  const chunks = [];
+  for await (const c of req) chunks.push(c);
+  const headers = {};
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (!['host', 'connection', 'content-length', 'origin', 'referer'].includes(k)) headers[k] = v;
+  }
+  try {
+    const r = await fetch(idpBase + req.url.slice('/idp'.length), {
+      method: req.method, headers, body: chunks.length ? Buffer.concat(chunks) : undefined,
+    });
+    const out = Buffer.from(await r.arrayBuffer());
+    res.writeHead(r.status, { 'content-type': r.headers.get('content-type') || 'application/json',
+      'x-amzn-errortype': r.headers.get('x-amzn-errortype') || '', 'cache-control': 'no-store' });
+    res.end(out);
+  } catch (e) {
+    res.writeHead(502).end(String(e));
+  }
+}
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
 const base = `http://127.0.0.1:${server.address().port}/`;
 
@@ -49,14 +91,12 @@ const browser = await chromium.launch({
 const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
 const log = (...a) => console.error('[run]', ...a);
 const results = { date: new Date().toISOString(), chromium: browser.version(), node: process.version,
-  loadBefore: load(), runs: RUNS, warmup: WARMUP };
+  loadBefore: load(), uptimeBefore: execSync('uptime', { encoding: 'utf8' }).trim(), runs: RUNS, warmup: WARMUP };
 
 // the rows: [label, page, a bytes]
 const rows = [
   ['cognito-wasm, 32-byte a', 'ours', 32],
   ['cognito-wasm, 128-byte a', 'ours', 128],
-  ['cognito-wasm with cognito-srp at opt-level 3 (not the package setting), 32-byte a', 'ours-opt3', 32],
-  ['cognito-wasm with cognito-srp at opt-level 3 (not the package setting), 128-byte a', 'ours-opt3', 128],
   ['amazon-cognito-identity-js 6.3.21 (128-byte a)', 'acij', 128],
   ['@aws-amplify/auth 6.21.1 (128-byte a)', 'amplify', 128],
   ['JS BigInt reference, 128-byte a', 'bigint', 128],
@@ -76,7 +116,7 @@ async function openPage(ctx, name) {
 {
   const ctx = await browser.newContext();
   const pages = {};
-  for (const name of ['ours', 'ours-opt3', 'acij', 'amplify', 'bigint']) pages[name] = await openPage(ctx, name);
+  for (const name of ['ours', 'acij', 'amplify', 'bigint']) pages[name] = await openPage(ctx, name);
   results.crossOriginIsolated = pages.ours.info.crossOriginIsolated;
   results.userAgent = pages.ours.info.ua;
   results.verify = {};
@@ -101,37 +141,57 @@ async function openPage(ctx, name) {
 }
 results.loadAfterSpeed = load();
 
-// 2. Main thread: a cold page (fresh context, no warm-up), one sign-in, longtask entries; at
-// 1x and 4x CPU throttling; A computed in the sign-in, and A computed ahead of time.
+// 2. Main thread during a real sign-in: each library's own sign-in call against cognito-local,
+// on a cold page (fresh context, no warm-up), at 1x and 4x CPU throttling, interleaved.
+const idpCall = async (op, body) => {
+  const r = await fetch(idpBase + '/', { method: 'POST', body: JSON.stringify(body), headers: {
+    'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AWSCognitoIdentityProviderService.${op}` } });
+  const v = await r.json();
+  if (r.status !== 200) throw new Error(`${op}: ${r.status} ${JSON.stringify(v)}`);
+  return v;
+};
 const mtRows = [
-  ['cognito-wasm, 32-byte a', 'ours', 32],
-  ['cognito-wasm, 128-byte a', 'ours', 128],
-  ['cognito-wasm with cognito-srp at opt-level 3, 32-byte a', 'ours-opt3', 32],
-  ['amazon-cognito-identity-js 6.3.21', 'acij', 128],
-  ['@aws-amplify/auth 6.21.1', 'amplify', 128],
-  ['JS BigInt reference, 128-byte a', 'bigint', 128],
+  ['cognito-wasm, A precomputed when idle (default)', 'signin-ours.html?precompute=1'],
+  ['cognito-wasm, A in the sign-in (srpPrecompute: false)', 'signin-ours.html?precompute=0'],
+  ['amazon-cognito-identity-js 6.3.21', 'signin-acij.html'],
+  ['aws-amplify 6.22.1 (@aws-amplify/auth 6.21.1)', 'signin-amplify.html'],
 ];
+const users = [];
+for (let i = 0; i < mtRows.length * SIGNINS * 2; i++) {
+  const username = `benchuser${i}`;
+  await idpCall('SignUp', { ClientId: CLIENT, Username: username, Password: PASSWORD,
+    UserAttributes: [{ Name: 'email', Value: `${username}@example.com` }] });
+  const box = await (await fetch(`${idpBase}/_dev/outbox?username=${username}`)).json();
+  await idpCall('ConfirmSignUp', { ClientId: CLIENT, Username: username, ConfirmationCode: box.messages.at(-1).code });
+  users.push(username);
+}
 results.mainThread = [];
+results.idp = idpBase;
+let nextUser = 0;
 for (const rate of [1, 4]) {
-  for (const precomputed of [false, true]) {
-    const acc = mtRows.map(() => []);
-    for (let r = 0; r < SIGNINS; r++) {
-      for (let j = 0; j < mtRows.length; j++) {
-        const i = (j + r) % mtRows.length;
-        const [, name, n] = mtRows[i];
-        const ctx = await browser.newContext();
-        const { page } = await openPage(ctx, name);
-        const cdp = await ctx.newCDPSession(page);
-        await cdp.send('Emulation.setCPUThrottlingRate', { rate });
-        const t = await page.evaluate(([n, p]) => window.bench.signIn(n, p), [n, precomputed]);
-        await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
-        acc[i].push(t);
-        await ctx.close();
-      }
+  const acc = mtRows.map(() => []);
+  for (let r = 0; r < SIGNINS; r++) {
+    for (let j = 0; j < mtRows.length; j++) {
+      const i = (j + r) % mtRows.length;
+      const [label, url] = mtRows[i];
+      const ctx = await browser.newContext();
+      const page = await ctx.newPage();
+      page.on('pageerror', (e) => log(label, 'page error', e.message));
+      await page.goto(`${base}${url}${url.includes('?') ? '&' : '?'}pool=${POOL}&client=${CLIENT}`);
+      await page.waitForFunction(() => window.signin);
+      const cdp = await ctx.newCDPSession(page);
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate });
+      // Idle time before the user submits: long enough for a throttled idle callback.
+      await page.evaluate(() => window.signin.ready(1500));
+      const t = await page.evaluate(([u, pw]) => window.signin.signIn(u, pw), [users[nextUser++], PASSWORD]);
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+      if (t.error) log(label, rate + 'x', 'sign-in failed:', t.error);
+      acc[i].push(t);
+      await ctx.close();
     }
-    results.mainThread.push({ rate, precomputed, rows: mtRows.map(([label, name, n], i) => ({ label, name, n, samples: acc[i] })) });
-    log('main thread', rate + 'x', precomputed ? 'A precomputed' : 'A in sign-in', 'load', load());
   }
+  results.mainThread.push({ rate, rows: mtRows.map(([label, url], i) => ({ label, url, samples: acc[i] })) });
+  log('main thread', rate + 'x', 'load', load());
 }
 
 // 4. Start-up: navigation -> module ready (performance.now() at the end of the entry module:
@@ -155,8 +215,10 @@ for (const rate of [1, 4]) {
   results.startup = names.map((name, i) => ({ name, samples: acc[i] }));
 }
 results.loadAfter = load();
+results.uptimeAfter = execSync('uptime', { encoding: 'utf8' }).trim();
 await browser.close();
 server.close();
+idp.kill(); // its stdout pipe would keep this process alive
 
 // Machine and versions.
 const sh = (c) => { try { return execSync(c, { encoding: 'utf8' }).trim(); } catch { return '?'; } };

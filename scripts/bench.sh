@@ -4,14 +4,17 @@
 #
 #   scripts/bench.sh            (BENCH_RUNS=n timed runs per implementation, default 31;
 #                                BENCH_NAV=n start-up navigations each, default 15;
-#                                BENCH_SIGNINS=n cold sign-ins per rate each, default 5)
+#                                BENCH_SIGNINS=n cold sign-ins per rate each, default 5;
+#                                COGNITO_LOCAL_BIN=path: a cognito-local binary to sign in
+#                                against instead of building target/release/cognito-local)
 #
 # What it does: installs its tools (scripts/install.sh wasm browser, npm ci in bench/), builds
 # the release package (scripts/wasm-size.sh: [profile.wasm-release], wasm-opt -Oz) and the same
 # package with the `bench` feature (BenchSrp), the fixture (crates/srp/examples/bench_fixture.rs:
-# one PASSWORD_VERIFIER challenge from cognito-srp's server side), esbuild bundles of the pages
-# and of the peers, sizes and a per-crate breakdown (twiggy), then bench/run.mjs drives Debian's
-# Chromium (playwright-core, never a downloaded browser) through every page in one run.
+# one PASSWORD_VERIFIER challenge from cognito-srp's server side), cognito-local (the real
+# sign-ins), esbuild bundles of the pages and of the peers, sizes and a per-crate breakdown
+# (twiggy), then bench/run.mjs drives Debian's Chromium (playwright-core, never a downloaded
+# browser) through every page in one run.
 # Not part of scripts/test.sh: these are measurements, not tests.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -47,13 +50,11 @@ wasm-pack --log-level warn build --profile wasm-release --mode no-install --no-o
 wasm-opt -Oz "${WASM_OPT_FEATURES[@]}" "$dist/pkg-bench/cognito_wasm_bg.wasm" -o "$dist/bench.opt.wasm"
 mv "$dist/bench.opt.wasm" "$dist/pkg-bench/cognito_wasm_bg.wasm"
 
-log "the bench package again with cognito-srp at opt-level 3 (own target dir: no ping-pong of the profile)"
-CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}/exp-srp-o3" \
-  wasm-pack --log-level warn build --profile wasm-release --mode no-install --no-opt --target web \
-  --out-dir "$ROOT/$dist/pkg-bench-opt3" crates/wasm -- --features bench \
-  --config 'profile.wasm-release.package.cognito-srp.opt-level=3' >/dev/null
-wasm-opt -Oz "${WASM_OPT_FEATURES[@]}" "$dist/pkg-bench-opt3/cognito_wasm_bg.wasm" -o "$dist/bench.opt.wasm"
-mv "$dist/bench.opt.wasm" "$dist/pkg-bench-opt3/cognito_wasm_bg.wasm"
+if [ -z "${COGNITO_LOCAL_BIN:-}" ]; then
+  log "cognito-local (release), for the real sign-ins of section 2"
+  cargo build -q --release --locked -p cognito-local
+  export COGNITO_LOCAL_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release/cognito-local"
+fi
 
 log "per-crate breakdown: the release .wasm again, names kept (wasm-opt -Oz -g)"
 wasm-pack --log-level warn build --profile wasm-release --mode no-install --no-opt --target web \
@@ -71,13 +72,17 @@ log "esbuild bundles"
 esb=bench/node_modules/.bin/esbuild
 # global: amazon-cognito-identity-js (its Buffer polyfill) reads `global`, which apps define as their bundlers tell them.
 common=(--bundle --minify --format=esm --platform=browser --target=es2022 --define:global=globalThis --log-level=warning)
-for x in ours ours-opt3 acij amplify bigint; do
+for x in ours acij amplify bigint; do
   "$esb" "bench/src/page-$x.js" "${common[@]}" --outfile="$dist/page-$x.js"
+done
+for x in ours acij amplify; do
+  "$esb" "bench/src/signin-$x.js" "${common[@]}" --outfile="$dist/signin-$x.js"
+  printf '<!doctype html><meta charset="utf-8"><title>%s</title><script type="module" src="signin-%s.js"></script>\n' "$x" "$x" >"$dist/signin-$x.html"
 done
 for x in ours acij amplify; do
   "$esb" "bench/src/app-$x.js" "${common[@]}" --outfile="$dist/app-$x.js"
 done
-for x in ours ours-opt3 acij amplify bigint; do
+for x in ours acij amplify bigint; do
   printf '<!doctype html><meta charset="utf-8"><title>%s</title><script type="module" src="page-%s.js"></script>\n' "$x" "$x" >"$dist/page-$x.html"
 done
 for x in ours acij amplify; do
@@ -92,7 +97,6 @@ log "sizes (raw, gzip -9, brotli -q 11)"
   while IFS= read -r f; do sz ours-snippet "$f"; done < <(find "$dist/pkg/snippets" -name '*.js' 2>/dev/null | sort)
   sz ours-app-min "$dist/app-ours.js"
   sz ours-bench-wasm "$dist/pkg-bench/cognito_wasm_bg.wasm"
-  sz ours-bench-srp-opt3-wasm "$dist/pkg-bench-opt3/cognito_wasm_bg.wasm"
   sz acij-app-min "$dist/app-acij.js"
   sz amplify-app-min "$dist/app-amplify.js"
 } >"$dist/sizes.tsv"

@@ -49,7 +49,7 @@ echo "cognito-local at $endpoint, outbox relay at $relay_url"
 
 export COGNITO_LOCAL_URL="$endpoint" OUTBOX_RELAY_URL="$relay_url"
 status=0
-wasm-pack test --headless --chrome --mode no-install crates/wasm --test browser "$@" || status=1
+wasm-pack test --headless --chrome --mode no-install crates/wasm --test browser --test event_loop "$@" || status=1
 if [ $status -ne 0 ]; then
   echo "--- cognito-local log (tail) ---"
   tail -n 40 "$log"

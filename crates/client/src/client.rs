@@ -1,7 +1,7 @@
 //! The client: core's pieces put together over a [`Transport`], an [`AsyncStorage`], a
 //! [`Clock`], a [`Random`] source and a [`Coordinator`].
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::rc::{Rc, Weak};
 
@@ -19,7 +19,9 @@ use cognito_core::ops::{
 };
 use cognito_core::refresh::{self, RefreshMethod};
 use cognito_core::session::{Session, DEFAULT_REFRESH_LEEWAY_SECS};
-use cognito_core::signin::{ChallengeAnswer, MfaType, NextStep, SignIn, Step, TotpSetupDetails};
+use cognito_core::signin::{
+    ChallengeAnswer, MfaType, NextStep, SignIn, SignInFlow, SrpEphemeral, Step, TotpSetupDetails,
+};
 use cognito_core::signout::{SignOut, SignOutOptions};
 use cognito_core::storage::{
     save_pending_authorization, take_pending_authorization, MemoryStorage, Storage,
@@ -36,7 +38,8 @@ use crate::outputs::{
     UserAttributes,
 };
 use crate::platform::{
-    AsyncStorage, Clock, Coordinator, MemoryCoordinator, Random, SessionChange, Tasks,
+    AsyncStorage, Clock, Coordinator, Inline, MemoryCoordinator, Random, Scheduler, SessionChange,
+    Tasks,
 };
 use crate::store;
 
@@ -79,6 +82,10 @@ pub struct Config {
     pub refresh_leeway_secs: i64,
     /// Length of the SRP ephemeral secret, in bytes (at least 32).
     pub srp_ephemeral_bytes: usize,
+    /// Compute the next sign-in's SRP ephemeral (`a` and `A = g^a`) ahead of time, when the
+    /// platform is idle ([`Scheduler::idle`]): after the client is built and after each
+    /// sign-in. On by default; see [`Config::with_srp_precompute`] for why.
+    pub srp_precompute: bool,
 }
 
 impl Config {
@@ -91,7 +98,26 @@ impl Config {
             refresh_method: RefreshMethod::GetTokensFromRefreshToken,
             refresh_leeway_secs: DEFAULT_REFRESH_LEEWAY_SECS,
             srp_ephemeral_bytes: DEFAULT_SRP_EPHEMERAL_BYTES,
+            srp_precompute: true,
         }
+    }
+
+    /// With the SRP ephemeral computed ahead of time (`true`, the default) or during the
+    /// sign-in (`false`).
+    ///
+    /// Why on by default: `A = g^a` is a third of the client's SRP work and needs nothing the
+    /// user types, so computing it while the page is idle takes it off the sign-in's critical
+    /// path (the sign-in then does `g^x` and `S`, in three tasks of its own). What it
+    /// costs: one exponentiation of idle time (a few milliseconds with the default 32-byte
+    /// `a`) whenever a client is built or has just signed in, even if nobody signs in next,
+    /// and the secret `a` waiting in memory (never stored) until a sign-in takes it. Each
+    /// ephemeral answers one sign-in and is dropped then; a sign-in that finds none ready (not
+    /// computed yet, or taken by an overlapping sign-in) computes its own. Turn it off for a
+    /// client that is built on every page but rarely signs in.
+    #[must_use]
+    pub fn with_srp_precompute(mut self, on: bool) -> Self {
+        self.srp_precompute = on;
+        self
     }
 
     /// With a hosted UI.
@@ -128,6 +154,9 @@ pub struct Platform<T, S, K = MemoryCoordinator> {
     /// Background work (following another client's sign-in); `None` delivers other clients'
     /// events as they arrive.
     pub tasks: Option<Rc<dyn Tasks>>,
+    /// Splits the SRP work into tasks and runs the precomputation when idle ([`Inline`] by
+    /// default: no waiting, for native code and tests).
+    pub scheduler: Rc<dyn Scheduler>,
 }
 
 impl<T, S> Platform<T, S, MemoryCoordinator> {
@@ -145,6 +174,7 @@ impl<T, S> Platform<T, S, MemoryCoordinator> {
             clock,
             random,
             tasks: None,
+            scheduler: Rc::new(Inline),
         }
     }
 }
@@ -160,6 +190,7 @@ impl<T, S, K> Platform<T, S, K> {
             clock: self.clock,
             random: self.random,
             tasks: self.tasks,
+            scheduler: self.scheduler,
         }
     }
 
@@ -167,6 +198,13 @@ impl<T, S, K> Platform<T, S, K> {
     #[must_use]
     pub fn with_tasks(mut self, tasks: Rc<dyn Tasks>) -> Self {
         self.tasks = Some(tasks);
+        self
+    }
+
+    /// The same platform with another scheduler (the browser's event loop).
+    #[must_use]
+    pub fn with_scheduler(mut self, scheduler: Rc<dyn Scheduler>) -> Self {
+        self.scheduler = scheduler;
         self
     }
 
@@ -196,6 +234,15 @@ struct Inner<T, S, K> {
     platform: Platform<T, S, K>,
     pending: RefCell<Option<SignIn>>,
     listeners: Rc<Listeners>,
+    ephemeral: Rc<EphemeralSlot>,
+}
+
+/// The SRP ephemeral computed ahead of the next sign-in ([`Config::srp_precompute`]).
+#[derive(Default)]
+struct EphemeralSlot {
+    ready: RefCell<Option<SrpEphemeral>>,
+    /// A computation is waiting for the scheduler.
+    scheduled: Cell<bool>,
 }
 
 /// An Amazon Cognito user-pool client. Cheap to clone (clones share everything); every method
@@ -249,6 +296,7 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
             platform,
             pending: RefCell::new(None),
             listeners: Rc::default(),
+            ephemeral: Rc::default(),
         });
         let weak: Weak<Inner<T, S, K>> = Rc::downgrade(&inner);
         inner
@@ -273,7 +321,9 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
                     SessionChange::TokenRefresh => inner.listeners.emit(&AuthEvent::TokenRefresh),
                 }
             }));
-        Self { inner }
+        let client = Self { inner };
+        client.prepare_ephemeral();
+        client
     }
 
     /// Emits another client's sign-in of `username` once the storage shows it here.
@@ -431,23 +481,88 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
     /// [`Error::AlreadySignedIn`] when a session is stored; [`Error::Service`]
     /// (`NotAuthorizedException` for a wrong password, ...); [`Error::Transport`];
     /// [`Error::Srp`] for bad SRP values from the server.
+    ///
+    /// The SRP work never runs as one long task: `A` comes precomputed when
+    /// [`Config::srp_precompute`] is on and one is ready (else it is computed here, after a
+    /// [`Scheduler::yield_now`]), and each of the claim's three pieces (`g^x`, each half of
+    /// `S`) follows a [`Scheduler::yield_now`]. Each sign-in uses its own ephemeral; the next
+    /// one is precomputed when the sign-in ends.
     pub async fn sign_in(&self, input: SignInInput) -> Result<SignInOutput, Error> {
         self.assert_signed_out().await?;
+        let len = self.ephemeral_len()?;
+        // The storage check and the first request are separate tasks: on a cold page each
+        // first call of the code compiles it, which makes the first task of a sign-in long.
+        self.inner.platform.scheduler.yield_now().await;
+        let ephemeral = if input.options.flow == SignInFlow::UserSrpAuth {
+            Some(self.take_ephemeral(len).await?)
+        } else {
+            None
+        };
+        let result = match SignIn::start_with_ephemeral(
+            self.client_config(),
+            Username::new(input.username),
+            input.password,
+            input.options,
+            ephemeral,
+        ) {
+            Ok((signin, first)) => self.drive(signin, Step::Send(first)).await,
+            Err(e) => Err(e),
+        };
+        self.prepare_ephemeral();
+        result
+    }
+
+    fn ephemeral_len(&self) -> Result<usize, Error> {
         let len = self.inner.config.srp_ephemeral_bytes;
         if !(32..=MAX_SRP_EPHEMERAL_BYTES).contains(&len) {
             return Err(Error::Config(format!(
                 "srp_ephemeral_bytes must be 32..={MAX_SRP_EPHEMERAL_BYTES}, not {len}"
             )));
         }
+        Ok(len)
+    }
+
+    /// The precomputed ephemeral, taken out (so no other sign-in can use it), or a new one.
+    async fn take_ephemeral(&self, len: usize) -> Result<SrpEphemeral, Error> {
+        let ready = self.inner.ephemeral.ready.borrow_mut().take();
+        if let Some(eph) = ready {
+            return Ok(eph);
+        }
         let a = self.random(len)?;
-        let (signin, first) = SignIn::start(
-            self.client_config(),
-            Username::new(input.username),
-            input.password,
-            input.options,
-            &a,
-        )?;
-        self.drive(signin, Step::Send(first)).await
+        self.inner.platform.scheduler.yield_now().await;
+        SrpEphemeral::new(&a)
+    }
+
+    /// Asks the scheduler to compute the next sign-in's ephemeral when idle, unless
+    /// precomputation is off, one is ready or one is on its way.
+    fn prepare_ephemeral(&self) {
+        let inner = &self.inner;
+        let slot = &inner.ephemeral;
+        if !inner.config.srp_precompute || slot.scheduled.get() || slot.ready.borrow().is_some() {
+            return;
+        }
+        let Ok(len) = self.ephemeral_len() else {
+            return; // the sign-in reports the bad length
+        };
+        slot.scheduled.set(true);
+        let weak = Rc::downgrade(slot);
+        let random = inner.platform.random.clone();
+        inner.platform.scheduler.idle(Box::new(move || {
+            let Some(slot) = weak.upgrade() else {
+                return; // the client is gone
+            };
+            slot.scheduled.set(false);
+            if slot.ready.borrow().is_some() {
+                return;
+            }
+            let mut a = vec![0u8; len];
+            // On failure nothing is kept: the next sign-in draws its own and reports the error.
+            if random.fill(&mut a).is_ok() {
+                if let Ok(eph) = SrpEphemeral::new(&a) {
+                    *slot.ready.borrow_mut() = Some(eph);
+                }
+            }
+        }));
     }
 
     /// Amplify's `assertUserNotAuthenticated`: a usable session (valid, or refreshed now) means
@@ -539,6 +654,17 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
                         }
                     };
                     match signin.handle(&resp, self.now()) {
+                        Ok(s) => s,
+                        Err(e) => {
+                            self.keep_pending(signin);
+                            return Err(e);
+                        }
+                    }
+                }
+                Step::Compute => {
+                    // One piece of SRP work per task: the page gets a turn before each.
+                    self.inner.platform.scheduler.yield_now().await;
+                    match signin.compute() {
                         Ok(s) => s,
                         Err(e) => {
                             self.keep_pending(signin);

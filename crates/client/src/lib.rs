@@ -7,7 +7,7 @@
 //! sign-in loop, stores sessions, refreshes them once between every client that shares a
 //! storage, signs out, and emits Amplify v6's auth events. It has no runtime and no `Send`
 //! bounds; the platform comes in through small traits ([`Transport`] from core, [`AsyncStorage`],
-//! [`Clock`], [`Random`], [`Coordinator`]), so the same code runs in native tests against
+//! [`Clock`], [`Random`], [`Scheduler`], [`Coordinator`]), so the same code runs in native tests against
 //! `cognito-local` and in the browser behind `fetch`, Web Storage, Web Locks and
 //! `BroadcastChannel`.
 //!
@@ -62,7 +62,7 @@ mod store;
 
 pub use client::{
     Client, Config, Platform, DEFAULT_SRP_EPHEMERAL_BYTES, FOLLOW_SIGN_IN_ATTEMPTS,
-    FOLLOW_SIGN_IN_INTERVAL_MS,
+    FOLLOW_SIGN_IN_INTERVAL_MS, MAX_SRP_EPHEMERAL_BYTES,
 };
 pub use events::{AuthEvent, Subscription};
 pub use outputs::{
@@ -74,8 +74,8 @@ pub use outputs::{
 #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 pub use platform::SystemClock;
 pub use platform::{
-    AsyncStorage, Clock, Coordinator, LocalTask, ManualClock, MemoryCoordinator, MemoryGuard,
-    Random, SessionChange, Tasks,
+    AsyncStorage, Clock, Coordinator, Inline, LocalTask, ManualClock, MemoryCoordinator,
+    MemoryGuard, Random, Scheduler, SessionChange, Tasks,
 };
 
 /// The one piece of HTTP I/O: core's trait, implemented by the browser's `fetch` adapter and by

@@ -1,6 +1,6 @@
 //! What the client needs from the platform it runs on: one HTTP exchange, a key-value store,
-//! the time, random bytes and, for several clients sharing one store (browser tabs), a lock
-//! and a broadcast.
+//! the time, random bytes, a way to split CPU work into tasks ([`Scheduler`]) and, for several
+//! clients sharing one store (browser tabs), a lock and a broadcast.
 //!
 //! None of the traits has a `Send` bound and none needs a runtime: the browser adapter
 //! implements them with `fetch`, Web Storage, `Date.now()`, `crypto.getRandomValues`, Web
@@ -116,6 +116,44 @@ pub trait Tasks {
     fn spawn(&self, task: LocalTask);
     /// A future that completes after `ms` milliseconds.
     fn sleep(&self, ms: u32) -> LocalTask;
+}
+
+/// When the client's CPU-heavy work runs.
+///
+/// A sign-in's SRP work is three 3072-bit modular exponentiations (`A = g^a`, `g^x`, `S`) of a
+/// few milliseconds each in wasm, and four times that on a slow phone. Run back to back in one
+/// task they block a page's main thread for longer than the 50 ms that make a "long task"
+/// (input waits, animations stall). So the client computes `A` ahead of time with
+/// [`Scheduler::idle`] (see [`Config::srp_precompute`](crate::Config::srp_precompute)) and
+/// calls [`Scheduler::yield_now`] before `g^x` and before each half of `S`, so each piece is a
+/// task of its own.
+///
+/// The browser adapter implements it with `scheduler.yield()` / `setTimeout` and
+/// `requestIdleCallback`; [`Inline`] (the default) does the work at once, which is right
+/// wherever nothing else shares the thread (native code, tests).
+pub trait Scheduler {
+    /// Completes in a later task of the event loop, so that what follows runs as a task of its
+    /// own and the page can handle input and paint in between.
+    fn yield_now(&self) -> Pin<Box<dyn Future<Output = ()>>>;
+
+    /// Runs `work` later, when the platform is idle. It may never run (the page is closed
+    /// first); the client copes.
+    fn idle(&self, work: Box<dyn FnOnce()>);
+}
+
+/// A [`Scheduler`] that never waits: [`Scheduler::yield_now`] is ready at once and
+/// [`Scheduler::idle`] runs the work on the spot.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Inline;
+
+impl Scheduler for Inline {
+    fn yield_now(&self) -> Pin<Box<dyn Future<Output = ()>>> {
+        Box::pin(ready(()))
+    }
+
+    fn idle(&self, work: Box<dyn FnOnce()>) {
+        work();
+    }
 }
 
 /// A change another client of the same storage made, carried by [`Coordinator::publish`].

@@ -21,6 +21,8 @@
 //! loop {
 //!     step = match step {
 //!         Step::Send(req) => signin.handle(&send(req), now())?,
+//!         // A browser yields to its event loop here: each call is one modexp, its own task.
+//!         Step::Compute => signin.compute()?,
 //!         Step::Next(NextStep::Done(tokens)) => {
 //!             let session = signin.session(tokens, now())?;
 //!             cognito_core::storage::save_session(&storage, &config.client_id, &session)?;
@@ -41,7 +43,12 @@
 //!   `USER_ID_FOR_SRP`, else the typed name. [`SignIn::session`] turns `DONE`'s tokens into
 //!   the [`Session`] to store.
 //! - `SECRET_HASH` in challenge answers hashes that internal username.
-//! - The password and the SRP ephemeral are dropped as soon as the password claim is computed.
+//! - The password is dropped as soon as `x` is computed, the SRP ephemeral as soon as the
+//!   password claim is; an ephemeral answers one sign-in only.
+//! - The `PASSWORD_VERIFIER` answer is computed in three [`Step::Compute`] pieces (`g^x`, then
+//!   `S` in two halves), so a browser driver can yield between them (no long task), and `A`
+//!   can be computed before the sign-in starts ([`SrpEphemeral`],
+//!   [`SignIn::start_with_ephemeral`]).
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -272,13 +279,19 @@ impl NextStep {
 
 /// What the caller does next.
 ///
-/// Deliberately exhaustive: a driver loop is either sending or stopped, and a `_` arm in every
-/// caller would hide a forgotten case rather than prepare for a new one.
+/// Deliberately exhaustive: a driver loop is sending, computing or stopped, and a `_` arm in
+/// every caller would hide a forgotten case rather than prepare for a new one.
 #[derive(Debug)]
 #[must_use]
 pub enum Step {
     /// Send this request and feed the response to [`SignIn::handle`].
     Send(HttpRequest),
+    /// SRP work is due: call [`SignIn::compute`]. Each call is about one 256-bit modular
+    /// exponentiation over the 3072-bit group (the `PASSWORD_VERIFIER` answer takes three:
+    /// `g^x`, the first half of `S`, the rest), so a browser that yields to its event loop
+    /// before each call runs them as separate tasks and never blocks the page for the whole
+    /// claim.
+    Compute,
     /// Stop: tell the user, then [`SignIn::confirm`] (unless [`NextStep::is_terminal`]).
     Next(NextStep),
 }
@@ -322,6 +335,41 @@ impl fmt::Debug for ChallengeAnswer {
     }
 }
 
+/// The client's SRP ephemeral: the secret `a` and `A = g^a mod N` (`SRP_A`).
+///
+/// Computing `A` is one 3072-bit modular exponentiation, a third of the client's SRP work;
+/// [`SrpEphemeral::new`] can run before the user submits the form (when the page is idle), and
+/// [`SignIn::start_with_ephemeral`] then takes it, so the sign-in itself does only the claim.
+///
+/// # Security
+/// One ephemeral is for one sign-in: it is not `Clone`, and the sign-in consumes it. Build it
+/// from fresh CSPRNG bytes, keep it in memory only (never store it), and drop it when unused.
+/// `Debug` prints `A` only.
+pub struct SrpEphemeral(cognito_srp::ClientEphemeral);
+
+impl SrpEphemeral {
+    /// `A = g^a mod N` for the secret `a` (big-endian random bytes; 32 to 512 of them, see
+    /// `cognito_srp`'s "Ephemeral size").
+    ///
+    /// # Errors
+    /// [`Error::Srp`] when `a` is shorter than 32 bytes or its value is 0 or 1.
+    pub fn new(a: &[u8]) -> Result<Self, Error> {
+        Ok(Self(cognito_srp::ClientEphemeral::from_bytes(a)?))
+    }
+
+    /// `SRP_A`: `A` as lowercase hex.
+    #[must_use]
+    pub fn a_pub_hex(&self) -> String {
+        self.0.a_pub_hex()
+    }
+}
+
+impl fmt::Debug for SrpEphemeral {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("SrpEphemeral").field(&self.0).finish()
+    }
+}
+
 struct SrpSecrets {
     ephemeral: cognito_srp::ClientEphemeral,
     password: Password,
@@ -331,6 +379,30 @@ impl fmt::Debug for SrpSecrets {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("SrpSecrets([redacted])")
     }
+}
+
+/// The `PASSWORD_VERIFIER` answer being computed, one exponentiation per [`SignIn::compute`].
+#[derive(Debug)]
+struct ClaimWork {
+    stage: ClaimStage,
+    session: Option<ChallengeSession>,
+    user_id_for_srp: String,
+    secret_block: String,
+    timestamp: String,
+}
+
+#[derive(Debug)]
+enum ClaimStage {
+    /// The challenge is read; `g^x` is next.
+    Ready {
+        srp: SrpSecrets,
+        salt_hex: String,
+        b_pub_hex: String,
+    },
+    /// `B − k·g^x` is known; the first half of `S` is next.
+    Half(cognito_srp::ClaimInProgress),
+    /// Half of `S` is done; the rest and the signature are next.
+    Advanced(cognito_srp::ClaimInProgress),
 }
 
 /// A stop waiting for the user, with what answering it needs.
@@ -359,6 +431,8 @@ enum State {
         retry: Option<Pause>,
     },
     Paused(Pause),
+    /// The `PASSWORD_VERIFIER` answer is being computed ([`SignIn::compute`]).
+    Computing(Box<ClaimWork>),
     Finished,
 }
 
@@ -391,19 +465,40 @@ impl SignIn {
         options: SignInOptions,
         a: &[u8],
     ) -> Result<(Self, HttpRequest), Error> {
-        if username.as_str().is_empty() {
-            return Err(Error::InvalidArgument("username is empty".into()));
-        }
-        if password.secret().is_empty() {
-            return Err(Error::InvalidArgument("password is empty".into()));
-        }
+        check_credentials(&username, &password)?;
+        let ephemeral = match options.flow {
+            SignInFlow::UserSrpAuth => Some(SrpEphemeral::new(a)?),
+            SignInFlow::UserPasswordAuth => None,
+        };
+        Self::start_with_ephemeral(config, username, password, options, ephemeral)
+    }
+
+    /// [`SignIn::start`] with `A` computed ahead of time ([`SrpEphemeral::new`]), so that the
+    /// sign-in does only the claim. The ephemeral is consumed: it answers this sign-in only.
+    /// [`SignInFlow::UserPasswordAuth`] ignores it (and drops it).
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for an empty username or password, or for
+    /// [`SignInFlow::UserSrpAuth`] without an ephemeral.
+    pub fn start_with_ephemeral(
+        config: &ClientConfig,
+        username: Username,
+        password: Password,
+        options: SignInOptions,
+        ephemeral: Option<SrpEphemeral>,
+    ) -> Result<(Self, HttpRequest), Error> {
+        check_credentials(&username, &password)?;
         let mut params = ParamMap::new().with("USERNAME", username.as_str());
         if let Some(h) = config.secret_hash(username.as_str()) {
             params.insert("SECRET_HASH", h);
         }
         let (auth_flow, srp) = match options.flow {
             SignInFlow::UserSrpAuth => {
-                let ephemeral = cognito_srp::ClientEphemeral::from_bytes(a)?;
+                let Some(SrpEphemeral(ephemeral)) = ephemeral else {
+                    return Err(Error::InvalidArgument(
+                        "USER_SRP_AUTH needs an SRP ephemeral".into(),
+                    ));
+                };
                 params.insert("SRP_A", ephemeral.a_pub_hex());
                 (
                     AuthFlow::UserSrpAuth,
@@ -880,9 +975,7 @@ impl SignIn {
         };
         let step = match &challenge {
             ChallengeName::PasswordVerifier => {
-                return self
-                    .password_verifier(&params, session, now)
-                    .map(Step::Send);
+                return self.password_verifier(&params, session, now);
             }
             ChallengeName::NewPasswordRequired => NextStep::ConfirmSignInWithNewPasswordRequired {
                 missing_attributes: json_string_list(params.get("requiredAttributes"))
@@ -936,19 +1029,20 @@ impl SignIn {
         Ok(self.pause(step, challenge, session))
     }
 
+    /// Reads the `PASSWORD_VERIFIER` challenge; the claim itself is [`SignIn::compute`]'s.
     fn password_verifier(
         &mut self,
         params: &ParamMap,
         session: Option<ChallengeSession>,
         now: i64,
-    ) -> Result<HttpRequest, Error> {
+    ) -> Result<Step, Error> {
         let Some(srp) = self.srp.take() else {
             return Err(Error::InvalidState(
                 "PASSWORD_VERIFIER outside of USER_SRP_AUTH".into(),
             ));
         };
         let need = |key: &str| {
-            params.get(key).ok_or_else(|| {
+            params.get(key).map(str::to_owned).ok_or_else(|| {
                 Error::parse(
                     "PASSWORD_VERIFIER challenge",
                     format!("missing {key}"),
@@ -961,35 +1055,119 @@ impl SignIn {
             .or_else(|| params.get("USERNAME"))
             .unwrap_or(self.typed_username.as_str())
             .to_owned();
-        let secret_block = need("SECRET_BLOCK")?;
-        let timestamp = cognito_srp::cognito_timestamp(now);
-        let claim = cognito_srp::password_claim(
-            &srp.ephemeral,
-            &cognito_srp::ClaimInput {
-                pool_name: self.config.pool_id.pool_name(),
-                user_id_for_srp: &user_id_for_srp,
-                password: srp.password.secret(),
+        self.state = State::Computing(Box::new(ClaimWork {
+            stage: ClaimStage::Ready {
+                srp,
                 salt_hex: need("SALT")?,
                 b_pub_hex: need("SRP_B")?,
-                secret_block_b64: secret_block,
-                timestamp: &timestamp,
             },
-        )?;
-        drop(srp);
-        let mut responses = ParamMap::new()
-            .with("USERNAME", user_id_for_srp.as_str())
-            .with("PASSWORD_CLAIM_SECRET_BLOCK", secret_block)
-            .with("PASSWORD_CLAIM_SIGNATURE", claim.signature_b64)
-            .with("TIMESTAMP", timestamp);
-        if let Some(h) = self.config.secret_hash(&user_id_for_srp) {
-            responses.insert("SECRET_HASH", h);
-        }
-        let req = self.respond(ChallengeName::PasswordVerifier, session, responses)?;
-        self.state = State::Awaiting {
-            expect: Expect::Auth,
-            retry: None,
+            session,
+            user_id_for_srp,
+            secret_block: need("SECRET_BLOCK")?,
+            timestamp: cognito_srp::cognito_timestamp(now),
+        }));
+        Ok(Step::Compute)
+    }
+
+    /// Does the SRP work [`Step::Compute`] asked for, about one 256-bit exponentiation per
+    /// call. After the `PASSWORD_VERIFIER` challenge the first call computes `g^x` (and drops
+    /// the password), the second the first half of `S`, each returning [`Step::Compute`]
+    /// again; the third the rest of `S` and the signature: it drops the ephemeral and returns
+    /// the `RespondToAuthChallenge` to send.
+    ///
+    /// # Errors
+    /// [`Error::InvalidState`] when no work is due; [`Error::Srp`] for bad SRP values from the
+    /// server (the sign-in then ends).
+    pub fn compute(&mut self) -> Result<Step, Error> {
+        let work = match std::mem::replace(&mut self.state, State::Finished) {
+            State::Computing(work) => work,
+            other => {
+                self.state = other;
+                return Err(Error::InvalidState("no SRP work is due".into()));
+            }
         };
-        Ok(req)
+        let ClaimWork {
+            stage,
+            session,
+            user_id_for_srp,
+            secret_block,
+            timestamp,
+        } = *work;
+        match stage {
+            ClaimStage::Ready {
+                srp,
+                salt_hex,
+                b_pub_hex,
+            } => {
+                let SrpSecrets {
+                    ephemeral,
+                    password,
+                } = srp;
+                let half = cognito_srp::ClaimInProgress::start(
+                    ephemeral,
+                    &cognito_srp::ClaimInput {
+                        pool_name: self.config.pool_id.pool_name(),
+                        user_id_for_srp: &user_id_for_srp,
+                        password: password.secret(),
+                        salt_hex: &salt_hex,
+                        b_pub_hex: &b_pub_hex,
+                        secret_block_b64: &secret_block,
+                        timestamp: &timestamp,
+                    },
+                );
+                drop(password);
+                match half {
+                    Ok(half) => {
+                        self.state = State::Computing(Box::new(ClaimWork {
+                            stage: ClaimStage::Half(half),
+                            session,
+                            user_id_for_srp,
+                            secret_block,
+                            timestamp,
+                        }));
+                        Ok(Step::Compute)
+                    }
+                    Err(e) => self.fail(e.into(), None),
+                }
+            }
+            ClaimStage::Half(mut half) => match half.advance() {
+                Ok(()) => {
+                    self.state = State::Computing(Box::new(ClaimWork {
+                        stage: ClaimStage::Advanced(half),
+                        session,
+                        user_id_for_srp,
+                        secret_block,
+                        timestamp,
+                    }));
+                    Ok(Step::Compute)
+                }
+                Err(e) => self.fail(e.into(), None),
+            },
+            ClaimStage::Advanced(half) => {
+                let claim = match half.finish() {
+                    Ok(claim) => claim,
+                    Err(e) => return self.fail(e.into(), None),
+                };
+                let mut responses = ParamMap::new()
+                    .with("USERNAME", user_id_for_srp.as_str())
+                    .with("PASSWORD_CLAIM_SECRET_BLOCK", secret_block)
+                    .with("PASSWORD_CLAIM_SIGNATURE", claim.signature_b64)
+                    .with("TIMESTAMP", timestamp);
+                if let Some(h) = self.config.secret_hash(&user_id_for_srp) {
+                    responses.insert("SECRET_HASH", h);
+                }
+                match self.respond(ChallengeName::PasswordVerifier, session, responses) {
+                    Ok(req) => {
+                        self.state = State::Awaiting {
+                            expect: Expect::Auth,
+                            retry: None,
+                        };
+                        Ok(Step::Send(req))
+                    }
+                    Err(e) => self.fail(e, None),
+                }
+            }
+        }
     }
 }
 
@@ -1226,6 +1404,16 @@ impl SignIn {
         };
         Ok((signin, step))
     }
+}
+
+fn check_credentials(username: &Username, password: &Password) -> Result<(), Error> {
+    if username.as_str().is_empty() {
+        return Err(Error::InvalidArgument("username is empty".into()));
+    }
+    if password.secret().is_empty() {
+        return Err(Error::InvalidArgument("password is empty".into()));
+    }
+    Ok(())
 }
 
 fn non_empty(s: String, what: &str) -> Result<String, Error> {

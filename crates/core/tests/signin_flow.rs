@@ -21,7 +21,7 @@ use cognito_core::ops::{
 };
 use cognito_core::session::SessionSource;
 use cognito_core::signin::{
-    ChallengeAnswer, MfaType, NextStep, SignIn, SignInFlow, SignInOptions, Step,
+    ChallengeAnswer, MfaType, NextStep, SignIn, SignInFlow, SignInOptions, SrpEphemeral, Step,
 };
 use cognito_core::storage::{load_session, save_session, MemoryStorage, Storage};
 use cognito_core::types::{
@@ -477,6 +477,7 @@ fn run(server: &FakeCognito, signin: &mut SignIn, mut step: Step) -> Result<Next
     loop {
         match step {
             Step::Send(req) => step = signin.handle(&server.handle(&req), NOW)?,
+            Step::Compute => step = signin.compute()?,
             Step::Next(next) => return Ok(next),
         }
     }
@@ -511,6 +512,57 @@ fn srp_sign_in_with_alias_reaches_done_and_names_the_internal_user() {
         *server.log.borrow(),
         ["InitiateAuth", "RespondToAuthChallenge"]
     );
+}
+
+#[test]
+fn a_precomputed_ephemeral_is_sent_and_the_claim_is_two_pieces_of_work() {
+    let server = FakeCognito::new(After::Tokens);
+    let eph = SrpEphemeral::new(&[0x2b; 32]).unwrap();
+    let a_pub = eph.a_pub_hex();
+    assert!(!format!("{eph:?}").contains("2b2b"), "Debug hides a");
+    let (mut signin, first) = SignIn::start_with_ephemeral(
+        &config_of(&server),
+        Username::new(ALIAS),
+        Password::new(PASSWORD),
+        SignInOptions::default(),
+        Some(eph),
+    )
+    .unwrap();
+    let body: serde_json::Value = serde_json::from_slice(&first.body).unwrap();
+    assert_eq!(body["AuthParameters"]["SRP_A"], a_pub.as_str());
+    // Nothing to compute before the challenge arrives.
+    assert!(matches!(signin.compute(), Err(Error::InvalidState(_))));
+    let mut step = signin.handle(&server.handle(&first), NOW).unwrap();
+    // g^x, half of S, the rest and the signature; then the answer (the fake server checks it).
+    for piece in ["g^x", "S, first half", "S, the rest"] {
+        assert!(matches!(step, Step::Compute), "{piece}: expected SRP work");
+        step = signin.compute().unwrap();
+    }
+    let Step::Send(answer) = step else {
+        panic!("expected RespondToAuthChallenge")
+    };
+    assert!(matches!(signin.compute(), Err(Error::InvalidState(_))));
+    let step = signin.handle(&server.handle(&answer), NOW).unwrap();
+    assert_done(&run(&server, &mut signin, step).unwrap());
+}
+
+#[test]
+fn srp_without_an_ephemeral_is_refused_and_the_password_flow_needs_none() {
+    let server = FakeCognito::new(After::Tokens);
+    let start = |flow| {
+        SignIn::start_with_ephemeral(
+            &config_of(&server),
+            Username::new(ALIAS),
+            Password::new(PASSWORD),
+            SignInOptions::default().with_flow(flow),
+            None,
+        )
+    };
+    assert!(matches!(
+        start(SignInFlow::UserSrpAuth),
+        Err(Error::InvalidArgument(_))
+    ));
+    assert!(start(SignInFlow::UserPasswordAuth).is_ok());
 }
 
 #[test]

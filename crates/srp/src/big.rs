@@ -22,7 +22,7 @@ use num_traits::Zero;
 
 mod mont;
 
-use mont::{Elem, Mont, MAX_LIMBS};
+use mont::{Elem, Mont, PowState, MAX_LIMBS};
 
 /// A non-negative integer of any size.
 ///
@@ -145,6 +145,39 @@ impl Modulus {
         Some(self.big(k, &k.leave(&r)))
     }
 
+    /// `base^e mod N` in two calls of about half the work each: this one builds the window
+    /// table and runs the top windows, [`Modulus::pow_finish`] the rest. The same schedule as
+    /// [`Modulus::pow`], so constant-time in `e` in the same way (where it pauses depends on
+    /// `e`'s length only).
+    pub(crate) fn pow_begin(&self, base: &Big, e: &Big) -> Option<PowInProgress> {
+        if self.n.is_zero() {
+            return None;
+        }
+        let Some(k) = &self.kernel else {
+            return reference(|| self.pow(base, e).map(PowInProgress::Done));
+        };
+        let b = k.enter(&self.residue(k, base));
+        let e = exponent(e, false);
+        let mut st = Box::new(k.pow_begin(&b, &e));
+        // The table costs about 31 multiplications, a window 5 squarings and 1 multiplication:
+        // stop where about half of the whole is done.
+        let first = st.left().saturating_sub(5) / 2;
+        k.pow_steps(&mut st, &e, first, false);
+        Some(PowInProgress::Kernel { st, e })
+    }
+
+    /// The rest of a [`Modulus::pow_begin`].
+    pub(crate) fn pow_finish(&self, p: PowInProgress) -> Option<Big> {
+        match p {
+            PowInProgress::Done(r) => Some(r),
+            PowInProgress::Kernel { mut st, e } => {
+                let k = self.kernel.as_ref()?;
+                k.pow_steps(&mut st, &e, usize::MAX, false);
+                Some(self.big(k, &k.leave(&st.acc)))
+            }
+        }
+    }
+
     /// [`Modulus::pow2`], or with `vartime` the kernel's variable-time schedule.
     pub(crate) fn pow2_with(&self, e: &Big, vartime: bool) -> Option<Big> {
         if self.n.is_zero() {
@@ -204,6 +237,15 @@ impl Modulus {
     }
 }
 
+/// A [`Modulus::pow_begin`] waiting for [`Modulus::pow_finish`].
+pub(crate) enum PowInProgress {
+    /// On the kernel: the table, the accumulator and the exponent's bytes.
+    Kernel { st: Box<PowState>, e: Vec<u8> },
+    /// On the reference backend, computed at once.
+    #[cfg_attr(not(any(test, feature = "hazmat")), allow(dead_code))]
+    Done(Big),
+}
+
 /// The reference backend's result, for a modulus the kernel does not take (or for
 /// [`Modulus::reference`]). Only the test-only `hazmat` door can ask for such a modulus
 /// (Cognito's `N` is always on the kernel), so without it the fallback is left out of the
@@ -247,6 +289,8 @@ mod tests {
         let (k, r) = (Modulus::new(n.clone()), Modulus::reference(n.clone()));
         let hex = |x: Option<Big>| x.map(|x| x.to_hex());
         assert_eq!(hex(k.pow(a, e)), hex(r.pow(a, e)), "pow");
+        let split = k.pow_begin(a, e).and_then(|p| k.pow_finish(p));
+        assert_eq!(hex(split), hex(r.pow(a, e)), "pow_begin + pow_finish");
         assert_eq!(hex(k.pow2(e)), hex(r.pow2(e)), "pow2");
         assert_eq!(hex(k.mul(a, b)), hex(r.mul(a, b)), "mul");
         assert_eq!(hex(k.sub(a, b)), hex(r.sub(a, b)), "sub");

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::big::Big;
+use crate::big::{Big, PowInProgress};
 use crate::group::{self, Group};
 use crate::SrpError;
 
@@ -157,42 +157,136 @@ pub fn password_claim(
 
 /// [`password_claim`] in `grp` (Cognito's group on the kernel or on the reference backend).
 pub(crate) fn password_claim_in(
-    grp: &Group,
+    grp: &'static Group,
     eph: &ClientEphemeral,
     input: &ClaimInput<'_>,
 ) -> Result<PasswordClaim, SrpError> {
-    let b_pub = group::parse_hex(input.b_pub_hex, "SRP_B")?;
-    let salt = group::parse_hex(input.salt_hex, "SALT")?;
-    let secret_block = group::decode_base64(input.secret_block_b64, "SECRET_BLOCK")?;
-    if grp.reduce(&b_pub)?.is_zero() {
-        return Err(SrpError::IllegalServerPublic);
+    ClaimInProgress::start_in(grp, eph.a.clone(), &eph.a_pub, input)?.finish()
+}
+
+/// [`password_claim`] in three pieces of about one 256-bit exponentiation's work each, so that a
+/// browser can give its event loop a turn between them and no piece blocks the page for long:
+/// [`ClaimInProgress::start`] computes `u`, `x` and `B − k·g^x` (the exponentiation `g^x`),
+/// [`ClaimInProgress::advance`] the first half of `S = (B − k·g^x)^(a + u·x)` (the window
+/// table and the top windows; `a + u·x` has about 512 bits), and
+/// [`ClaimInProgress::finish`] the rest of `S`, the HKDF key and the signature. The result is
+/// the same as [`password_claim`]'s; `advance` may be skipped (then `finish` does all of `S`).
+///
+/// `start` takes the [`ClientEphemeral`] by value: one ephemeral answers one challenge.
+///
+/// # Security
+/// It holds `a`, `x` and a value derived from them until `finish` or drop; `Debug` prints
+/// nothing of them.
+pub struct ClaimInProgress {
+    grp: &'static Group,
+    a: Big,
+    u: Big,
+    x: Big,
+    base: Big,
+    /// `S` under way, after [`ClaimInProgress::advance`].
+    s: Option<PowInProgress>,
+    pool_name: String,
+    user_id_for_srp: String,
+    secret_block: Vec<u8>,
+    timestamp: String,
+}
+
+impl fmt::Debug for ClaimInProgress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ClaimInProgress([redacted])")
     }
-    let u = group::scrambler(&eph.a_pub, &b_pub)?;
-    let x = group::private_key(
-        input.pool_name,
-        input.user_id_for_srp,
-        input.password,
-        &salt,
-    );
-    let s = grp.client_premaster(&b_pub, &x, &eph.a, &u)?;
-    let key = group::derive_key(&u, &s);
-    let mac = group::claim_mac(
-        &key,
-        input.pool_name,
-        input.user_id_for_srp,
-        &secret_block,
-        input.timestamp,
-    );
-    Ok(PasswordClaim {
-        signature_b64: group::encode_base64(&mac),
-        u_hex: u.to_hex(),
-        #[cfg(feature = "hazmat")]
-        x_hex: x.to_hex(),
-        #[cfg(feature = "hazmat")]
-        s_hex: s.to_hex(),
-        #[cfg(feature = "hazmat")]
-        hkdf_key_hex: hex::encode(key),
-    })
+}
+
+impl ClaimInProgress {
+    /// Parses the challenge, checks `B`, and computes `u = H(PAD(A) | PAD(B))`,
+    /// `x = H(PAD(salt) | H(poolName | userIdForSrp | ":" | password))` and `B − k·g^x mod N`.
+    ///
+    /// # Errors
+    /// As [`password_claim`]: [`SrpError::InvalidHex`], [`SrpError::InvalidBase64`],
+    /// [`SrpError::IllegalServerPublic`], [`SrpError::ZeroScrambler`].
+    pub fn start(eph: ClientEphemeral, input: &ClaimInput<'_>) -> Result<Self, SrpError> {
+        let ClientEphemeral { a, a_pub } = eph;
+        Self::start_in(Group::cognito(), a, &a_pub, input)
+    }
+
+    fn start_in(
+        grp: &'static Group,
+        a: Big,
+        a_pub: &Big,
+        input: &ClaimInput<'_>,
+    ) -> Result<Self, SrpError> {
+        let b_pub = group::parse_hex(input.b_pub_hex, "SRP_B")?;
+        let salt = group::parse_hex(input.salt_hex, "SALT")?;
+        let secret_block = group::decode_base64(input.secret_block_b64, "SECRET_BLOCK")?;
+        if grp.reduce(&b_pub)?.is_zero() {
+            return Err(SrpError::IllegalServerPublic);
+        }
+        let u = group::scrambler(a_pub, &b_pub)?;
+        let x = group::private_key(
+            input.pool_name,
+            input.user_id_for_srp,
+            input.password,
+            &salt,
+        );
+        let base = grp.client_premaster_base(&b_pub, &x)?;
+        Ok(Self {
+            grp,
+            a,
+            u,
+            x,
+            base,
+            s: None,
+            pool_name: input.pool_name.to_owned(),
+            user_id_for_srp: input.user_id_for_srp.to_owned(),
+            secret_block,
+            timestamp: input.timestamp.to_owned(),
+        })
+    }
+
+    /// The first half of `S = (B − k·g^x)^(a + u·x) mod N`. Calling it again does nothing.
+    ///
+    /// # Errors
+    /// [`SrpError::IllegalGroup`] only (it cannot happen with Cognito's group).
+    pub fn advance(&mut self) -> Result<(), SrpError> {
+        if self.s.is_none() {
+            self.s = Some(
+                self.grp
+                    .client_premaster_begin(&self.base, &self.x, &self.a, &self.u)?,
+            );
+        }
+        Ok(())
+    }
+
+    /// The rest of `S = (B − k·g^x)^(a + u·x) mod N` (all of it without
+    /// [`ClaimInProgress::advance`]), `K = HKDF(PAD(u), PAD(S))` and the signature.
+    ///
+    /// # Errors
+    /// [`SrpError::IllegalGroup`] only (it cannot happen with Cognito's group).
+    pub fn finish(mut self) -> Result<PasswordClaim, SrpError> {
+        self.advance()?;
+        let Some(pending) = self.s.take() else {
+            return Err(SrpError::IllegalGroup);
+        };
+        let s = self.grp.client_premaster_finish(pending)?;
+        let key = group::derive_key(&self.u, &s);
+        let mac = group::claim_mac(
+            &key,
+            &self.pool_name,
+            &self.user_id_for_srp,
+            &self.secret_block,
+            &self.timestamp,
+        );
+        Ok(PasswordClaim {
+            signature_b64: group::encode_base64(&mac),
+            u_hex: self.u.to_hex(),
+            #[cfg(feature = "hazmat")]
+            x_hex: self.x.to_hex(),
+            #[cfg(feature = "hazmat")]
+            s_hex: s.to_hex(),
+            #[cfg(feature = "hazmat")]
+            hkdf_key_hex: hex::encode(key),
+        })
+    }
 }
 
 #[cfg(test)]
@@ -229,6 +323,40 @@ mod tests {
             assert!(!d.contains(value.as_str()), "{name} leaked in {d}");
         }
         assert!(d.contains("[redacted]"));
+        Ok(())
+    }
+
+    #[test]
+    fn two_pieces_give_the_one_call_result() -> Result<(), SrpError> {
+        for len in [32, 128] {
+            let bytes: Vec<u8> = (0..len).map(|i| (i * 37 + 11) as u8).collect();
+            let input = ClaimInput {
+                pool_name: "Pool",
+                user_id_for_srp: "alice",
+                password: "pw",
+                salt_hex: "ab12",
+                b_pub_hex: "1234567890abcdef",
+                secret_block_b64: "AAEC",
+                timestamp: "Fri May 22 09:05:07 UTC 2026",
+            };
+            let whole = password_claim(&ClientEphemeral::from_bytes(&bytes)?, &input)?;
+            let half = ClaimInProgress::start(ClientEphemeral::from_bytes(&bytes)?, &input)?;
+            assert_eq!(format!("{half:?}"), "ClaimInProgress([redacted])");
+            let staged = half.finish()?;
+            let mut thirds = ClaimInProgress::start(ClientEphemeral::from_bytes(&bytes)?, &input)?;
+            thirds.advance()?;
+            thirds.advance()?;
+            let thirds = thirds.finish()?;
+            assert_eq!(
+                thirds.signature_b64, whole.signature_b64,
+                "three pieces, {len} bytes"
+            );
+            assert_eq!(
+                staged.signature_b64, whole.signature_b64,
+                "signature, {len} bytes"
+            );
+            assert_eq!(staged.u_hex, whole.u_hex, "u, {len} bytes");
+        }
         Ok(())
     }
 }

@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
-use crate::big::{Big, Modulus};
+use crate::big::{Big, Modulus, PowInProgress};
 use crate::SrpError;
 
 /// The RFC 5054 Appendix A 3072-bit prime, as amazon-cognito-identity-js spells it.
@@ -113,7 +113,9 @@ impl Group {
         Ok(b_pub)
     }
 
-    /// `S = (B − k·g^x)^(a + u·x) mod N`, the base reduced to `[0, N)` first.
+    /// `S = (B − k·g^x)^(a + u·x) mod N`, the base reduced to `[0, N)` first (the client
+    /// path runs its two halves as separate calls, [`crate::ClaimInProgress`]).
+    #[cfg(any(test, feature = "hazmat"))]
     pub(crate) fn client_premaster(
         &self,
         b_pub: &Big,
@@ -121,12 +123,47 @@ impl Group {
         a: &Big,
         u: &Big,
     ) -> Result<Big, SrpError> {
+        let base = self.client_premaster_base(b_pub, x)?;
+        self.client_premaster_pow(&base, x, a, u)
+    }
+
+    /// `(B − k·g^x) mod N`, in `[0, N)`: the first half of [`Group::client_premaster`], one
+    /// exponentiation (`g^x`).
+    pub(crate) fn client_premaster_base(&self, b_pub: &Big, x: &Big) -> Result<Big, SrpError> {
         let kgx = self.n.mul(&self.k, &self.pow_g(x)?);
-        let base = kgx
-            .and_then(|kgx| self.n.sub(b_pub, &kgx))
-            .ok_or(SrpError::IllegalGroup)?;
+        kgx.and_then(|kgx| self.n.sub(b_pub, &kgx))
+            .ok_or(SrpError::IllegalGroup)
+    }
+
+    /// `S = base^(a + u·x) mod N`: the second half of [`Group::client_premaster`], one
+    /// exponentiation.
+    #[cfg(any(test, feature = "hazmat"))]
+    pub(crate) fn client_premaster_pow(
+        &self,
+        base: &Big,
+        x: &Big,
+        a: &Big,
+        u: &Big,
+    ) -> Result<Big, SrpError> {
+        let p = self.client_premaster_begin(base, x, a, u)?;
+        self.client_premaster_finish(p)
+    }
+
+    /// The first half of `S = base^(a + u·x) mod N` ([`Modulus::pow_begin`]).
+    pub(crate) fn client_premaster_begin(
+        &self,
+        base: &Big,
+        x: &Big,
+        a: &Big,
+        u: &Big,
+    ) -> Result<PowInProgress, SrpError> {
         let exp = a.add(&u.mul(x));
-        self.n.pow(&base, &exp).ok_or(SrpError::IllegalGroup)
+        self.n.pow_begin(base, &exp).ok_or(SrpError::IllegalGroup)
+    }
+
+    /// The rest of `S` ([`Modulus::pow_finish`]).
+    pub(crate) fn client_premaster_finish(&self, p: PowInProgress) -> Result<Big, SrpError> {
+        self.n.pow_finish(p).ok_or(SrpError::IllegalGroup)
     }
 
     /// `S = (A·v^u)^b mod N`.

@@ -75,9 +75,19 @@
 //! the group; longer exponents add no security against known attacks. **32 bytes is the
 //! recommended length** on those grounds, and it halves the client's work (see the benchmark in
 //! `crates/srp/BENCHMARK.md`). amazon-cognito-identity-js and Amplify v6 draw 128 bytes
-//! (1024 bits); [`RECOMMENDED_EPHEMERAL_BYTES`] = 128 is that compatibility choice, and it is
-//! what `cognito-core`'s callers pass today. Both lengths, and anything between, work and give
-//! the same results as the reference client for the same `a`.
+//! (1024 bits); [`RECOMMENDED_EPHEMERAL_BYTES`] = 128 is that compatibility choice.
+//! `cognito-client` draws 32 by default (its `DEFAULT_SRP_EPHEMERAL_BYTES`, configurable up to
+//! 512). Both lengths, and anything between, work and give the same results as the reference
+//! client for the same `a`.
+//!
+//! # Splitting the work
+//! [`password_claim`] does two of the client's three exponentiations (`g^x` and `S`).
+//! [`ClaimInProgress`] does the same in three calls of about equal work (`g^x`, then each half
+//! of `S`: the windowed exponentiation stops after about half of its windows, at a point that
+//! depends on the exponent's length only, so the schedule stays constant-time), so that a
+//! browser can give its event loop a turn in between; `A = g^a`
+//! ([`ClientEphemeral::from_bytes`]) needs nothing from the server or the user and can be
+//! computed before the sign-in starts.
 //!
 //! # Security
 //! - **The big-number kernel is constant-time with respect to the secret exponents** (`a`,
@@ -116,7 +126,7 @@ mod group;
 mod server;
 mod timestamp;
 
-pub use client::{password_claim, ClaimInput, ClientEphemeral, PasswordClaim};
+pub use client::{password_claim, ClaimInProgress, ClaimInput, ClientEphemeral, PasswordClaim};
 pub use server::{
     check_client_public, make_verifier, verify_password_claim, ClaimCheck, ServerEphemeral,
     Verifier,

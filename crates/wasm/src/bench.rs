@@ -1,7 +1,8 @@
-//! `BenchSrp` (cargo feature `bench`, for `scripts/bench.sh` only): the client's SRP math as the
-//! sign-in runs it, `cognito_srp::ClientEphemeral::from_bytes` when `InitiateAuth` is built and
-//! `cognito_srp::password_claim` when the `PASSWORD_VERIFIER` challenge arrives (the calls
-//! `cognito-core`'s sign-in flow makes), exported so a page can time each step.
+//! `BenchSrp` (cargo feature `bench`, for `scripts/bench.sh` only): the client's SRP math,
+//! `cognito_srp::ClientEphemeral::from_bytes` (`A`, which the sign-in precomputes when idle) and
+//! `cognito_srp::password_claim` (the math the sign-in runs for the `PASSWORD_VERIFIER`
+//! challenge, there in three pieces of one task each), exported so a page can time each step.
+//! The sign-in itself, tasks and all, is measured through the package's `signIn`.
 
 use wasm_bindgen::prelude::*;
 

@@ -8,7 +8,7 @@ use cognito_core::Error;
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
-use crate::js::{config_error, get, opt_string, opt_string_list};
+use crate::js::{config_error, get, opt_bool, opt_string, opt_string_list};
 
 /// Where an [`Auth`](crate::Auth) keeps its tokens.
 #[derive(Debug, Clone)]
@@ -107,6 +107,9 @@ pub(crate) fn parse(config: &JsValue) -> Result<(Config, BrowserOptions), Error>
         client = client.with_client_secret(s.clone());
     }
     let mut out = Config::new(client);
+    if let Some(on) = opt_bool(config, "srpPrecompute").map_err(|e| config_error(e.to_string()))? {
+        out = out.with_srp_precompute(on);
+    }
     let oauth = get(config, "oauth");
     if !oauth.is_undefined() && !oauth.is_null() {
         out = out.with_oauth(parse_oauth(&oauth, client_id, secret)?);

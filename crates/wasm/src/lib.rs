@@ -57,7 +57,9 @@ use wasm_bindgen_futures::future_to_promise;
 
 pub use config::{BrowserOptions, StorageChoice, MAX_TIMEOUT_MS};
 pub use convert::TotpSetupDetails;
-pub use platform::{BrowserTasks, CryptoRandom, DateClock, LeaseGuard, WebCoordinator, WebGuard};
+pub use platform::{
+    BrowserTasks, CryptoRandom, DateClock, EventLoop, LeaseGuard, WebCoordinator, WebGuard,
+};
 pub use storage::{BrowserStorage, JsStorage, WebStorage, WebStorageKind};
 pub use transport::{FetchTransport, DEFAULT_TIMEOUT_MS};
 
@@ -215,6 +217,7 @@ impl Auth {
         )
         .with_transient_storage(Rc::new(WebStorage::open(WebStorageKind::Session)))
         .with_tasks(Rc::new(BrowserTasks))
+        .with_scheduler(Rc::new(EventLoop))
         .with_coordinator(coordinator);
         Ok(Auth {
             client: Client::new(config, platform),

@@ -1,10 +1,13 @@
-//! The clock, the random source and the tab coordinator of the browser.
+//! The clock, the random source, the event loop and the tab coordinator of the browser.
 
 use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
 
 use cognito_client::lease::{self, Lease, LeaseAction};
 use cognito_client::{
-    Clock, Coordinator, LocalTask, MemoryCoordinator, MemoryGuard, Random, SessionChange, Tasks,
+    Clock, Coordinator, LocalTask, MemoryCoordinator, MemoryGuard, Random, Scheduler,
+    SessionChange, Tasks,
 };
 use cognito_core::Error;
 use js_sys::{Function, Promise};
@@ -59,6 +62,75 @@ impl Random for CryptoRandom {
             })?;
         }
         Ok(())
+    }
+}
+
+/// The page's event loop, so that no SRP exponentiation shares a task with another.
+///
+/// - `yield_now`: `scheduler.yield()` where the browser has it (the continuation runs ahead
+///   of other queued tasks), else a `setTimeout(…, 0)`: either way what follows runs in a
+///   new task, after the page has had a turn at input and rendering.
+/// - `idle`: `requestIdleCallback` with a 1-second timeout (so it runs even on a busy page),
+///   else `setTimeout(…, 0)` (Safari before 18.2 has no `requestIdleCallback`).
+///
+/// Both read the global object, so they work in a worker as well as in a window.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EventLoop;
+
+/// How long an idle callback may wait for an idle period, in milliseconds.
+const IDLE_TIMEOUT_MS: u32 = 1000;
+
+/// `setTimeout(callback, 0)` on the global object.
+fn set_timeout_0(callback: &JsValue) -> Result<(), JsValue> {
+    let global = js_sys::global();
+    let set: Function = get(&global, "setTimeout").dyn_into()?;
+    set.call2(&global, callback, &JsValue::from(0))?;
+    Ok(())
+}
+
+/// A promise that settles in a later task.
+fn next_task() -> Result<Promise, JsValue> {
+    let scheduler = get(&js_sys::global(), "scheduler");
+    if let Ok(yield_fn) = get(&scheduler, "yield").dyn_into::<Function>() {
+        if let Ok(p) = yield_fn
+            .call0(&scheduler)
+            .and_then(|p| p.dyn_into::<Promise>())
+        {
+            return Ok(p);
+        }
+    }
+    let (promise, resolve, _) = deferred();
+    set_timeout_0(&resolve)?;
+    Ok(promise)
+}
+
+impl Scheduler for EventLoop {
+    fn yield_now(&self) -> Pin<Box<dyn Future<Output = ()>>> {
+        // Without a timer (an odd embedding) the work runs without yielding, as natively.
+        let next = next_task().ok();
+        Box::pin(async move {
+            if let Some(p) = next {
+                let _ = JsFuture::from(p).await;
+            }
+        })
+    }
+
+    fn idle(&self, work: Box<dyn FnOnce()>) {
+        let callback = Closure::once_into_js(move |_deadline: JsValue| work());
+        let global = js_sys::global();
+        if let Ok(request) = get(&global, "requestIdleCallback").dyn_into::<Function>() {
+            let options = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(
+                &options,
+                &JsValue::from_str("timeout"),
+                &JsValue::from(IDLE_TIMEOUT_MS),
+            );
+            if request.call2(&global, &callback, &options).is_ok() {
+                return;
+            }
+        }
+        // Without either the ephemeral is not precomputed; the sign-in computes its own.
+        let _ = set_timeout_0(&callback);
     }
 }
 

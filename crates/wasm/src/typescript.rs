@@ -52,6 +52,8 @@ export interface AuthConfig {
    *  call rejects with a `NetworkError` (whose `cause` is a `TimeoutError`); the session is
    *  kept. A whole number from 1 to 2147483647 (`setTimeout`'s limit); default 30000. */
   timeout?: number;
+  /** Default `true`: compute the next sign-in's SRP `A = g^a` when the page is idle (after construction and after each sign-in), so the sign-in does only the claim. Each value is used once and never stored. */
+  srpPrecompute?: boolean;
 }
 
 export type AuthFlowType = 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH';

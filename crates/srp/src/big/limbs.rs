@@ -315,6 +315,14 @@ impl Mont {
     /// whatever its bits. `vartime` indexes the table directly and skips the multiplication for
     /// a zero window instead (for measuring; it leaks the exponent through timing and cache).
     pub(crate) fn pow(&self, base: &Elem, e: &[u8], vartime: bool) -> Elem {
+        let mut st = self.pow_begin(base, e);
+        self.pow_steps(&mut st, e, usize::MAX, vartime);
+        st.acc
+    }
+
+    /// The table and accumulator of a [`Mont::pow`] that [`Mont::pow_steps`] runs a few
+    /// windows at a time (so the caller can stop in between); `e` must be the same each call.
+    pub(crate) fn pow_begin(&self, base: &Elem, e: &[u8]) -> PowState {
         let mut table = [ZERO; 1 << WINDOW];
         table[0] = self.one;
         table[1] = *base;
@@ -326,27 +334,42 @@ impl Mont {
             };
         }
         let windows = (e.len() * 8).div_ceil(WINDOW);
-        let mut acc = self.one;
-        for w in (0..windows).rev() {
+        PowState {
+            table,
+            acc: self.one,
+            windows,
+            left: windows,
+        }
+    }
+
+    /// Runs up to `steps` more windows of `st` (the top ones first); `st.acc` is `base^e`
+    /// once no window is [left](PowState::left). The schedule is [`Mont::pow`]'s: where it stops depends on
+    /// `steps` and the exponent's length only.
+    pub(crate) fn pow_steps(&self, st: &mut PowState, e: &[u8], steps: usize, vartime: bool) {
+        for _ in 0..steps {
+            if st.left == 0 {
+                return;
+            }
+            st.left -= 1;
+            let w = st.left;
             let d = digit(e, w * WINDOW, WINDOW);
-            if w + 1 == windows {
-                acc = if vartime {
-                    table[d]
+            if w + 1 == st.windows {
+                st.acc = if vartime {
+                    st.table[d]
                 } else {
-                    self.lookup(&table, d)
+                    self.lookup(&st.table, d)
                 };
                 continue;
             }
             for _ in 0..WINDOW {
-                acc = self.sqr(&acc);
+                st.acc = self.sqr(&st.acc);
             }
             if !vartime {
-                acc = self.mul(&acc, &self.lookup(&table, d));
+                st.acc = self.mul(&st.acc, &self.lookup(&st.table, d));
             } else if d != 0 {
-                acc = self.mul(&acc, &table[d]);
+                st.acc = self.mul(&st.acc, &st.table[d]);
             }
         }
-        acc
     }
 
     /// `2^e` in Montgomery form, `e` big-endian bytes: per bit one squaring and a doubling kept
@@ -386,6 +409,25 @@ impl Mont {
             }
         }
         out
+    }
+}
+
+/// A [`Mont::pow`] under way ([`Mont::pow_begin`], [`Mont::pow_steps`]).
+#[derive(Clone)]
+pub(crate) struct PowState {
+    table: [Elem; 1 << WINDOW],
+    /// `base` to the windows done so far, in Montgomery form.
+    pub(crate) acc: Elem,
+    windows: usize,
+    left: usize,
+}
+
+impl PowState {
+    /// How many windows are left (none: `acc` is `base^e`).
+    // The other limb width's copy of this file is compiled for its tests only.
+    #[cfg_attr(test, allow(dead_code))]
+    pub(crate) fn left(&self) -> usize {
+        self.left
     }
 }
 

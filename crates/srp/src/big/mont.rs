@@ -20,6 +20,6 @@ pub(crate) mod l64 {
 }
 
 #[cfg(target_arch = "wasm32")]
-pub(crate) use l32::{Elem, Mont, MAX_LIMBS};
+pub(crate) use l32::{Elem, Mont, PowState, MAX_LIMBS};
 #[cfg(not(target_arch = "wasm32"))]
-pub(crate) use l64::{Elem, Mont, MAX_LIMBS};
+pub(crate) use l64::{Elem, Mont, PowState, MAX_LIMBS};
