@@ -36,7 +36,7 @@ use crate::outputs::{
     UserAttributes,
 };
 use crate::platform::{
-    AsyncStorage, Clock, Coordinator, MemoryCoordinator, Random, SessionChange, Tasks,
+    AsyncStorage, Clock, Coordinator, MemoryCoordinator, Random, SessionChange, SessionMark, Tasks,
 };
 use crate::store;
 
@@ -59,6 +59,17 @@ pub const FOLLOW_SIGN_IN_INTERVAL_MS: u32 = 100;
 /// How many times a client reads its storage after another client announced a sign-in (about
 /// two seconds with [`FOLLOW_SIGN_IN_INTERVAL_MS`]).
 pub const FOLLOW_SIGN_IN_ATTEMPTS: u32 = 20;
+
+/// How often a client reads its storage again while it shows less than another client
+/// announced (see [`Client::new`]), in milliseconds.
+pub const CATCH_UP_INTERVAL_MS: u32 = 50;
+
+/// How many times a client reads its storage while it shows less than another client announced
+/// (about two seconds with [`CATCH_UP_INTERVAL_MS`]); after that the storage is taken as it is.
+pub const CATCH_UP_ATTEMPTS: u32 = 40;
+
+/// How many sessions a client remembers as replaced or ended (see [`Heard`]).
+const HEARD_CAPACITY: usize = 16;
 
 /// The longest SRP ephemeral secret accepted, in bytes (4096 bits: longer buys nothing).
 pub const MAX_SRP_EPHEMERAL_BYTES: usize = 512;
@@ -196,6 +207,125 @@ struct Inner<T, S, K> {
     platform: Platform<T, S, K>,
     pending: RefCell<Option<SignIn>>,
     listeners: Rc<Listeners>,
+    heard: RefCell<Heard>,
+}
+
+/// What a client knows the shared storage must show, from its own writes and the other
+/// clients' announcements: which stored sessions are over, and the newest one announced.
+/// Only ever more is learnt (announcements may arrive in any order), and only a bounded number
+/// of sessions is remembered.
+#[derive(Debug, Default)]
+struct Heard {
+    /// Sessions replaced by a refresh (`false`) or ended (`true`), newest last.
+    over: std::collections::VecDeque<(SessionMark, bool)>,
+    /// The session another client announced it stored, until this client's storage shows it.
+    announced: Option<SessionMark>,
+    /// Sessions this client's storage has shown or it wrote itself, newest last: an
+    /// announcement of one of them is old news.
+    shown: std::collections::VecDeque<SessionMark>,
+}
+
+/// What a read of the storage is worth, against what the client heard.
+#[derive(Debug, PartialEq, Eq)]
+enum Freshness {
+    /// Nothing heard says otherwise.
+    Current,
+    /// A session another client replaced, or not yet the one it announced: the storage lags.
+    Behind,
+    /// A session another client ended (signed out): it must not be handed out.
+    Ended,
+}
+
+fn push_bounded<V: PartialEq>(list: &mut std::collections::VecDeque<V>, value: V) {
+    if !list.contains(&value) {
+        if list.len() == HEARD_CAPACITY {
+            list.pop_front();
+        }
+        list.push_back(value);
+    }
+}
+
+impl Heard {
+    fn is_over(&self, mark: &SessionMark) -> Option<bool> {
+        self.over.iter().find(|(m, _)| m == mark).map(|(_, e)| *e)
+    }
+
+    /// `mark` is over: replaced (`ended == false`) or ended. An end is never downgraded.
+    fn over(&mut self, mark: SessionMark, ended: bool) {
+        match self.over.iter_mut().find(|(m, _)| *m == mark) {
+            Some(entry) => entry.1 |= ended,
+            None => {
+                if self.over.len() == HEARD_CAPACITY {
+                    self.over.pop_front();
+                }
+                self.over.push_back((mark.clone(), ended));
+            }
+        }
+        if self.announced.as_ref() == Some(&mark) {
+            self.announced = None;
+        }
+    }
+
+    /// This client wrote `mark` (or `None`: cleared) itself: its storage shows it.
+    fn wrote(&mut self, mark: Option<SessionMark>) {
+        self.announced = None;
+        if let Some(m) = mark {
+            push_bounded(&mut self.shown, m);
+        }
+    }
+
+    /// Another client announced `change`.
+    fn heard(&mut self, change: &SessionChange) {
+        match change {
+            SessionChange::SignedOut { ended: Some(m) } => self.over(m.clone(), true),
+            SessionChange::TokenRefresh { replaced, current } => {
+                if let Some(r) = replaced {
+                    self.over(r.clone(), false);
+                }
+                if let Some(c) = current {
+                    if self.is_over(c).is_none() && !self.shown.contains(c) {
+                        self.announced = Some(c.clone());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// What `stored` (a read of the storage) is worth; a read that shows the announced session
+    /// settles it.
+    fn judge(&mut self, stored: Option<&Session>) -> Freshness {
+        let Some(session) = stored else {
+            // An empty storage is never a lagging refresh (a refresh rewrites a stored
+            // session): someone signed out since.
+            self.announced = None;
+            return Freshness::Current;
+        };
+        let mark = SessionMark::of(session);
+        match self.is_over(&mark) {
+            Some(true) => return Freshness::Ended,
+            Some(false) => return Freshness::Behind,
+            None => {}
+        }
+        match &self.announced {
+            Some(a) if *a != mark => Freshness::Behind,
+            _ => {
+                self.announced = None;
+                push_bounded(&mut self.shown, mark);
+                Freshness::Current
+            }
+        }
+    }
+
+    /// The storage did not catch up in time: take it as it is (the announcing client's write
+    /// may have failed), except that an ended session stays ended.
+    fn give_up(&mut self, stored: Option<&Session>) {
+        self.announced = None;
+        if let Some(s) = stored {
+            let mark = SessionMark::of(s);
+            self.over.retain(|(m, ended)| *ended || *m != mark);
+        }
+    }
 }
 
 /// An Amazon Cognito user-pool client. Cheap to clone (clones share everything); every method
@@ -238,6 +368,22 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
     /// [`FOLLOW_SIGN_IN_ATTEMPTS`] times, and emits nothing if the user never shows up (the
     /// sign-in was undone meanwhile, or the storage is not shared after all). A listener can
     /// then read the session at once.
+    ///
+    /// The same lag could make a client that takes the refresh lock just after another one
+    /// released it read the session as it was before that refresh, and spend the refresh
+    /// token again: with rotation Cognito refuses it, and the session would end for nothing.
+    /// So every refresh and sign-out is announced with fingerprints ([`SessionMark`]) of the
+    /// session it replaced or ended and of the one it stored, and each client remembers them:
+    /// - under the lock, a client whose storage still shows a replaced session, or not yet
+    ///   exactly the announced one (a refresh seen half-written), reads again every
+    ///   [`CATCH_UP_INTERVAL_MS`], at most [`CATCH_UP_ATTEMPTS`] times, before it decides to
+    ///   refresh (with [`Platform::tasks`]; without, it takes the storage as it is);
+    /// - a session another client announced as ended is never handed out, whatever the
+    ///   storage still shows;
+    /// - as the announcement itself may come late, a refresh refused as session-ended reads
+    ///   the storage again for as long: if it now holds another refresh token (another client
+    ///   refreshed), that session is used; only a storage still holding the refused token is
+    ///   cleared.
     pub fn new(config: Config, platform: Platform<T, S, K>) -> Self
     where
         T: 'static,
@@ -249,6 +395,7 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
             platform,
             pending: RefCell::new(None),
             listeners: Rc::default(),
+            heard: RefCell::default(),
         });
         let weak: Weak<Inner<T, S, K>> = Rc::downgrade(&inner);
         inner
@@ -258,6 +405,7 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
                 let Some(inner) = weak.upgrade() else {
                     return;
                 };
+                inner.heard.borrow_mut().heard(&change);
                 match change {
                     SessionChange::SignedIn { username } => match inner.platform.tasks.clone() {
                         Some(tasks) => {
@@ -269,8 +417,12 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
                         }
                         None => inner.listeners.emit(&AuthEvent::SignedIn { username }),
                     },
-                    SessionChange::SignedOut => inner.listeners.emit(&AuthEvent::SignedOut),
-                    SessionChange::TokenRefresh => inner.listeners.emit(&AuthEvent::TokenRefresh),
+                    SessionChange::SignedOut { .. } => {
+                        inner.listeners.emit(&AuthEvent::SignedOut);
+                    }
+                    SessionChange::TokenRefresh { .. } => {
+                        inner.listeners.emit(&AuthEvent::TokenRefresh);
+                    }
                 }
             }));
         Self { inner }
@@ -343,20 +495,67 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
     }
 
     async fn save(&self, session: &Session) -> Result<(), Error> {
-        store::save(
+        let saved = store::save(
             &self.inner.platform.storage,
             &self.client_config().client_id,
             session,
         )
-        .await
+        .await;
+        if saved.is_ok() {
+            self.inner
+                .heard
+                .borrow_mut()
+                .wrote(Some(SessionMark::of(session)));
+        }
+        saved
     }
 
     async fn clear(&self) -> Result<(), Error> {
-        store::clear(
+        let cleared = store::clear(
             &self.inner.platform.storage,
             &self.client_config().client_id,
         )
-        .await
+        .await;
+        self.inner.heard.borrow_mut().wrote(None);
+        cleared
+    }
+
+    /// The stored session, judged against what this client heard (see [`Client::new`]): a
+    /// session another client ended reads as none. With `wait` (under the lock), while the
+    /// storage lags behind an announcement it is read again, a bounded number of times, then
+    /// taken as it is; without, a lagging read is returned as it is.
+    async fn load_current(&self, wait: bool) -> Result<Option<Session>, Error> {
+        let tasks = self.inner.platform.tasks.clone();
+        let mut attempt = 1;
+        loop {
+            let stored = self.load().await?;
+            let freshness = self.inner.heard.borrow_mut().judge(stored.as_ref());
+            match freshness {
+                Freshness::Current => return Ok(stored),
+                Freshness::Ended => return Ok(None),
+                Freshness::Behind => {}
+            }
+            match (&tasks, wait) {
+                (Some(tasks), true) if attempt < CATCH_UP_ATTEMPTS => {
+                    attempt += 1;
+                    tasks.sleep(CATCH_UP_INTERVAL_MS).await;
+                }
+                _ => {
+                    if wait {
+                        self.inner.heard.borrow_mut().give_up(stored.as_ref());
+                    }
+                    return Ok(stored);
+                }
+            }
+        }
+    }
+
+    /// Notes that `session` is over here: replaced by a refresh, or `ended`.
+    fn over(&self, session: &Session, ended: bool) {
+        self.inner
+            .heard
+            .borrow_mut()
+            .over(SessionMark::of(session), ended);
     }
 
     // -----------------------------------------------------------------------------------------
@@ -711,7 +910,7 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
     /// instead of the error. [`Error::Storage`].
     pub async fn fetch_auth_session(&self, force_refresh: bool) -> Result<AuthSession, Error> {
         let started = self.now();
-        let Some(seen) = self.load().await? else {
+        let Some(seen) = self.load_current(false).await? else {
             return Ok(AuthSession::signed_out());
         };
         let leeway = self.inner.config.refresh_leeway_secs;
@@ -720,8 +919,8 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
         }
         let guard = self.lock().await?;
         // Read again under the lock: another call or tab may have refreshed or signed out
-        // while this one waited.
-        let Some(current) = self.load().await? else {
+        // while this one waited (and the storage may show it late: see `Client::new`).
+        let Some(current) = self.load_current(true).await? else {
             return Ok(AuthSession::signed_out());
         };
         let now = self.now();
@@ -744,21 +943,36 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
                 return Ok(AuthSession::of(current));
             }
             self.clear().await?;
+            self.over(&current, true);
             drop(guard);
-            self.announce(SessionChange::SignedOut, AuthEvent::SignedOut);
+            self.announce(
+                SessionChange::SignedOut {
+                    ended: Some(SessionMark::of(&current)),
+                },
+                AuthEvent::SignedOut,
+            );
             return Ok(AuthSession::signed_out());
         }
         let result = self.refresh_locked(&current).await;
         drop(guard);
         match result {
-            Ok(new) => {
-                self.announce(SessionChange::TokenRefresh, AuthEvent::TokenRefresh);
-                Ok(AuthSession::of(new))
+            Ok(Refreshed::New { session, stored }) => {
+                let change = SessionChange::TokenRefresh {
+                    replaced: Some(SessionMark::of(&current)),
+                    current: stored.then(|| SessionMark::of(&session)),
+                };
+                self.announce(change, AuthEvent::TokenRefresh);
+                Ok(AuthSession::of(session))
             }
+            // Another client refreshed first (its tokenRefresh reaches the listeners here).
+            Ok(Refreshed::Adopted(session)) => Ok(AuthSession::of(session)),
             Err(e) => {
                 self.emit(AuthEvent::TokenRefreshFailure { error: &e });
                 if e.is_session_ended() {
-                    self.announce(SessionChange::SignedOut, AuthEvent::SignedOut);
+                    let change = SessionChange::SignedOut {
+                        ended: Some(SessionMark::of(&current)),
+                    };
+                    self.announce(change, AuthEvent::SignedOut);
                     Ok(AuthSession::signed_out())
                 } else if !force_refresh && current.is_valid(self.now()) {
                     Ok(AuthSession::of(current))
@@ -778,9 +992,11 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
             .await
     }
 
-    /// Refreshes `session` and stores the outcome; the caller holds the lock. A dead refresh
-    /// token clears the session (and only that does).
-    async fn refresh_locked(&self, session: &Session) -> Result<Session, Error> {
+    /// Refreshes `session` and stores the outcome; the caller holds the lock. A refresh token
+    /// refused as dead clears the session, unless the storage shows meanwhile that another
+    /// client refreshed it (see [`Client::new`]): only a storage still holding the refused
+    /// token is cleared.
+    async fn refresh_locked(&self, session: &Session) -> Result<Refreshed, Error> {
         let config = &self.inner.config;
         let method = RefreshMethod::for_session(
             session,
@@ -794,22 +1010,59 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
         };
         match outcome {
             Ok(new) => {
-                if let Err(e) = self.save(&new).await {
-                    // The new tokens are good but could not be kept: use them now, and say
-                    // so. (With rotation the stored refresh token is spent; the next refresh
-                    // ends the session.)
-                    self.emit(AuthEvent::TokenRefreshFailure { error: &e });
-                }
-                Ok(new)
+                self.over(session, false);
+                let stored = match self.save(&new).await {
+                    Ok(()) => true,
+                    Err(e) => {
+                        // The new tokens are good but could not be kept: use them now, and
+                        // say so. (With rotation the stored refresh token is spent; the next
+                        // refresh ends the session.)
+                        self.emit(AuthEvent::TokenRefreshFailure { error: &e });
+                        false
+                    }
+                };
+                Ok(Refreshed::New {
+                    session: new,
+                    stored,
+                })
             }
             Err(e) => {
-                if e.is_session_ended() {
-                    // A storage failure here does not hide the refresh error.
-                    let _ = self.clear().await;
+                if !e.is_session_ended() {
+                    return Err(e);
                 }
+                if let Some(other) = self.refreshed_elsewhere(session).await {
+                    self.over(session, false);
+                    return Ok(Refreshed::Adopted(other));
+                }
+                // A storage failure here does not hide the refresh error.
+                let _ = self.clear().await;
+                self.over(session, true);
                 Err(e)
             }
         }
+    }
+
+    /// After `refused`'s refresh token was refused: the session another client stored in its
+    /// place, if the storage shows one within the bound (read at once, then with
+    /// [`Platform::tasks`] every [`CATCH_UP_INTERVAL_MS`], at most [`CATCH_UP_ATTEMPTS`]
+    /// times). `None` when it still holds the refused token, or nothing (another client
+    /// cleared it).
+    async fn refreshed_elsewhere(&self, refused: &Session) -> Option<Session> {
+        let token = |s: &Session| s.refresh_token().map(|t| t.secret().to_owned());
+        let refused_token = token(refused);
+        let tasks = self.inner.platform.tasks.clone();
+        for attempt in 0..CATCH_UP_ATTEMPTS {
+            if attempt > 0 {
+                tasks.as_ref()?.sleep(CATCH_UP_INTERVAL_MS).await;
+            }
+            // An unreadable store counts as "not yet".
+            match self.load().await {
+                Ok(Some(stored)) if token(&stored) != refused_token => return Some(stored),
+                Ok(None) => return None,
+                Ok(Some(_)) | Err(_) => {}
+            }
+        }
+        None
     }
 
     /// A valid access token, refreshing first if due.
@@ -862,7 +1115,8 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
             let _ = self.fetch_auth_session(false).await;
         }
         let guard = self.lock().await?;
-        let session = self.load().await?;
+        let session = self.load_current(true).await?;
+        let ended = session.as_ref().map(SessionMark::of);
         let mut server_error = None;
         let mut logout_url = None;
         if let Some(session) = &session {
@@ -901,9 +1155,12 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
             &*self.inner.platform.transient_storage,
             &self.client_config().client_id,
         );
+        if let Some(session) = &session {
+            self.over(session, true);
+        }
         drop(guard);
         cleared?;
-        self.announce(SessionChange::SignedOut, AuthEvent::SignedOut);
+        self.announce(SessionChange::SignedOut { ended }, AuthEvent::SignedOut);
         match server_error {
             Some(e) => Err(e),
             None => Ok(SignOutOutput { logout_url }),
@@ -1224,10 +1481,24 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
         {
             let _guard = self.lock().await?;
             self.clear().await?;
+            self.over(&session, true);
         }
-        self.announce(SessionChange::SignedOut, AuthEvent::SignedOut);
+        self.announce(
+            SessionChange::SignedOut {
+                ended: Some(SessionMark::of(&session)),
+            },
+            AuthEvent::SignedOut,
+        );
         Ok(SignOutOutput { logout_url })
     }
+}
+
+/// What [`Client::refresh_locked`] ended with.
+enum Refreshed {
+    /// New tokens from Cognito, and whether they were stored.
+    New { session: Session, stored: bool },
+    /// The session another client stored after refreshing the same one.
+    Adopted(Session),
 }
 
 fn non_empty_username(username: &str) -> Result<Username, Error> {
