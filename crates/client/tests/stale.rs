@@ -10,14 +10,14 @@
 
 mod common;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
 use std::time::Duration;
 
 use cognito_client::{
-    AuthEvent, Client, Coordinator, LocalTask, MemoryCoordinator, Platform, SessionChange, Tasks,
-    CATCH_UP_ATTEMPTS, CATCH_UP_INTERVAL_MS,
+    AuthEvent, Client, Clock, Coordinator, LocalTask, MemoryCoordinator, Platform, SessionChange,
+    Tasks, CATCH_UP_ATTEMPTS, CATCH_UP_INTERVAL_MS,
 };
 use cognito_core::signout::SignOutOptions;
 use cognito_core::storage::{MemoryStorage, Storage};
@@ -44,6 +44,9 @@ struct View {
 struct LaggingStore {
     me: Rc<View>,
     all: Rc<RefCell<Vec<Rc<View>>>>,
+    /// Extra lag of `clockDrift` writes (and, as writes arrive in order, of what follows
+    /// them): another tab then sees a refresh half-written, the new tokens with the old drift.
+    drift_lag_ms: Rc<Cell<u64>>,
 }
 
 impl LaggingStore {
@@ -55,6 +58,7 @@ impl LaggingStore {
         Self {
             all: Rc::new(RefCell::new(vec![me.clone()])),
             me,
+            drift_lag_ms: Rc::default(),
         }
     }
 
@@ -68,6 +72,7 @@ impl LaggingStore {
         Self {
             me,
             all: self.all.clone(),
+            drift_lag_ms: self.drift_lag_ms.clone(),
         }
     }
 
@@ -85,8 +90,13 @@ impl LaggingStore {
         }
     }
 
-    fn send(&self, op: impl Fn() -> Op) {
-        let due = Instant::now() + Duration::from_millis(LAG_MS);
+    fn send(&self, key: &str, op: impl Fn() -> Op) {
+        let extra = if key.ends_with(".clockDrift") {
+            self.drift_lag_ms.get()
+        } else {
+            0
+        };
+        let due = Instant::now() + Duration::from_millis(LAG_MS + extra);
         for view in self.all.borrow().iter() {
             if !Rc::ptr_eq(view, &self.me) {
                 view.inbox.borrow_mut().push_back((due, op()));
@@ -102,12 +112,12 @@ impl Storage for LaggingStore {
     }
     fn set(&self, key: &str, value: &str) -> Result<(), Error> {
         self.deliver();
-        self.send(|| Op::Set(key.to_owned(), value.to_owned()));
+        self.send(key, || Op::Set(key.to_owned(), value.to_owned()));
         self.me.mine.set(key, value)
     }
     fn remove(&self, key: &str) -> Result<(), Error> {
         self.deliver();
-        self.send(|| Op::Remove(key.to_owned()));
+        self.send(key, || Op::Remove(key.to_owned()));
         self.me.mine.remove(key)
     }
 }
@@ -141,14 +151,23 @@ impl Coordinator for Deaf {
 type Tab<K> = Client<InProcess, LaggingStore, K>;
 
 fn tab<K: Coordinator + 'static>(local: &Rc<Local>, store: LaggingStore, coordinator: K) -> Tab<K> {
-    let platform = Platform::new(
-        InProcess(local.clone()),
+    tab_with_clock(
+        local,
         store,
+        coordinator,
         Rc::new(ServerClock(local.clone())),
-        Rc::new(OsRandom),
     )
-    .with_coordinator(coordinator)
-    .with_tasks(Rc::new(TokioTasks));
+}
+
+fn tab_with_clock<K: Coordinator + 'static>(
+    local: &Rc<Local>,
+    store: LaggingStore,
+    coordinator: K,
+    clock: Rc<dyn Clock>,
+) -> Tab<K> {
+    let platform = Platform::new(InProcess(local.clone()), store, clock, Rc::new(OsRandom))
+        .with_coordinator(coordinator)
+        .with_tasks(Rc::new(TokioTasks));
     Client::new(spa_config(), platform)
 }
 
@@ -353,6 +372,58 @@ async fn after_another_tabs_sign_out_a_late_storage_does_not_hand_out_the_old_to
         assert!(b.fetch_auth_session(false).await.unwrap().tokens.is_some());
         lag_passes().await;
         assert!(a.fetch_auth_session(false).await.unwrap().tokens.is_some());
+    })
+    .await;
+}
+
+/// The server's clock plus an offset: a device clock that is wrong.
+struct SkewedClock {
+    local: Rc<Local>,
+    offset: Rc<Cell<i64>>,
+}
+
+impl Clock for SkewedClock {
+    fn now(&self) -> i64 {
+        self.local.now() + self.offset.get()
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_refresh_seen_half_written_is_waited_for_not_refreshed_again() {
+    // tests/web/clock-skew.repro.mjs natively: signed in with a right clock, then the device
+    // clock jumps two hours ahead. A refreshes (its tokens look expired) and stores the new
+    // tokens with a drift of -2 h; B, taking the lock next, sees the new tokens before their
+    // drift: with the old drift (0) they look expired too.
+    run(async {
+        let (local, a_store, b_store) = setup().await;
+        b_store.drift_lag_ms.set(200);
+        let offset = Rc::new(Cell::new(0));
+        let clock = || {
+            Rc::new(SkewedClock {
+                local: local.clone(),
+                offset: offset.clone(),
+            })
+        };
+        let group = MemoryCoordinator::new();
+        let b = tab_with_clock(&local, b_store.clone(), group.join(), clock());
+        let a = tab_with_clock(&local, a_store, group, clock());
+        let b_events = events(&b);
+        a.sign_in(with_password("lag")).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(LAG_MS + 250)).await;
+        assert!(b.fetch_auth_session(false).await.unwrap().tokens.is_some());
+
+        offset.set(2 * 3600);
+        let before = local.refreshes();
+        let (ra, rb) = tokio::join!(a.fetch_auth_session(false), b.fetch_auth_session(false));
+        let (sa, sb) = (ra.unwrap().tokens.unwrap(), rb.unwrap().tokens.unwrap());
+        assert_eq!(local.refreshes() - before, 1, "{:?}", local.log.borrow());
+        assert_eq!(sa.access_token().secret(), sb.access_token().secret());
+        assert_eq!(sb.clock_drift(), sa.clock_drift(), "B waited for the drift");
+        assert!(
+            !b_events.borrow().iter().any(|e| e.ends_with("_failure")),
+            "{:?}",
+            b_events.borrow()
+        );
     })
     .await;
 }
