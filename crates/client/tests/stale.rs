@@ -193,8 +193,8 @@ async fn setup() -> (Rc<Local>, LaggingStore, LaggingStore) {
     (local, a_store, b_store)
 }
 
-fn run<F: std::future::Future<Output = ()>>(test: F) -> impl std::future::Future<Output = ()> {
-    async move { tokio::task::LocalSet::new().run_until(test).await }
+async fn run(test: impl std::future::Future<Output = ()>) {
+    tokio::task::LocalSet::new().run_until(test).await;
 }
 
 #[tokio::test(start_paused = true)]
@@ -390,7 +390,7 @@ impl Clock for SkewedClock {
 
 #[tokio::test(start_paused = true)]
 async fn a_refresh_seen_half_written_is_waited_for_not_refreshed_again() {
-    // tests/web/clock-skew.repro.mjs natively: signed in with a right clock, then the device
+    // tests/web/tabs.test.mjs (once the clock-skew reproducer) natively: signed in with a right clock, then the device
     // clock jumps two hours ahead. A refreshes (its tokens look expired) and stores the new
     // tokens with a drift of -2 h; B, taking the lock next, sees the new tokens before their
     // drift: with the old drift (0) they look expired too.

@@ -63,7 +63,10 @@ impl Random for CryptoRandom {
 }
 
 /// Tabs of one origin acting as one: refreshes under a Web Lock, sign-in / sign-out / refresh
-/// announced on a `BroadcastChannel` named after the app client.
+/// announced on a `BroadcastChannel` named after the app client. The messages are
+/// [`SessionChange::to_message`]'s text: a refresh or sign-out carries fingerprints of the
+/// sessions involved (never the tokens), so a tab whose `localStorage` shows the other's write
+/// late waits for it (see [`cognito_client::Client::new`]).
 ///
 /// # Without Web Locks
 /// Where `navigator.locks` is missing (older Safari, some embedded web views, insecure
