@@ -114,3 +114,73 @@ test('two tabs with a clock hours ahead: one refresh per round for both, no sess
     await tabs.stop();
   }
 });
+
+test('two tabs whose storage shows the other tab\'s writes late: forced refreshes at once spend no token twice, a sign-out wins over the stale read', async () => {
+  // Every round both tabs force a refresh at the same moment: one takes the lock and refreshes
+  // (the relay holds the answer back), the other takes the lock next while its storage still
+  // shows the old session for 400 ms. With rotation a second refresh would send the spent
+  // token, be refused, and clear the session in both tabs.
+  const tabs = await startStack({ rotation: true, refreshDelayMs: 300 });
+  const context = await browser.newContext();
+  const pages = [await context.newPage(), await context.newPage()];
+  const errors = [];
+  for (const p of pages) {
+    p.setDefaultTimeout(20_000);
+    p.on('pageerror', (e) => errors.push(e));
+  }
+  const logs = [];
+  pages.forEach((p, i) => p.on('console', (m) => logs.push(`tab ${i}: ${m.text()}`)));
+  const key = `CognitoIdentityServiceProvider.${CLIENT_ID}.${DEMO.username}.refreshToken`;
+  const stored = (p) => p.evaluate((k) => localStorage.getItem(k), key);
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  try {
+    for (const p of pages) {
+      await p.goto(`${tabs.appUrl}/lag/`);
+      // An empty body is not "visible": wait for it to be there.
+      await p.locator('body[data-ready="true"]').waitFor({ state: 'attached' });
+    }
+    await pages[0].evaluate((u) => window.auth.signIn(u), { username: DEMO.username, password: DEMO.password });
+    await sleep(1000);
+    assert.ok(await pages[1].evaluate(async () => !!(await window.auth.fetchAuthSession()).tokens), 'tab two sees the sign-in');
+
+    for (let round = 1; round <= 3; round++) {
+      const before = tabs.refreshes().length;
+      const tokenBefore = await stored(pages[0]);
+      const got = await Promise.all(
+        pages.map((p) =>
+          p.evaluate(async () => {
+            const s = await window.auth.fetchAuthSession({ forceRefresh: true });
+            return s.tokens ? 'tokens' : 'none';
+          }),
+        ),
+      );
+      await sleep(1000);
+      const sent = tabs.refreshes().slice(before).map((r) => `${r.target} ${r.status}`);
+      assert.deepEqual(got, ['tokens', 'tokens'], `round ${round}: both tabs have a session (${sent.join(', ')})`);
+      assert.deepEqual(sent, ['GetTokensFromRefreshToken 200'], `round ${round}: one refresh`);
+      const [one, two] = await Promise.all(pages.map(stored));
+      assert.ok(one && one === two && one !== tokenBefore, `round ${round}: the one new refresh token`);
+    }
+    for (const p of pages) {
+      const events = await p.evaluate(() => window.events);
+      assert.deepEqual(events.filter((e) => e === 'signedOut' || e.endsWith('_failure')), [], `${events}`);
+    }
+
+    await pages[0].evaluate(() => window.auth.signOut());
+    await sleep(1000);
+    assert.deepEqual(await pages[1].evaluate(() => window.afterSignOut), ['none'], 'the sign-out wins over the stale read');
+    assert.equal(await pages[1].evaluate(async () => !!(await window.auth.fetchAuthSession()).tokens), false);
+    assert.deepEqual(errors, []);
+  } catch (e) {
+    const sent = tabs.requests.map((r) => `${r.target || `${r.method} ${r.path}`} ${r.status}`);
+    console.error(`requests: ${sent.join(', ')}`);
+    for (const [i, p] of pages.entries()) {
+      console.error(`tab ${i} events: ${await p.evaluate(() => window.events).catch(String)}`);
+    }
+    console.error(`page errors: ${errors.join('; ')}\n${logs.join('\n')}`);
+    throw e;
+  } finally {
+    await context.close();
+    await tabs.stop();
+  }
+});
