@@ -115,11 +115,13 @@ test('two tabs with a clock hours ahead: one refresh per round for both, no sess
   }
 });
 
-test('two tabs whose storage shows the other tab\'s writes late: forced refreshes at once spend no token twice, a sign-out wins over the stale read', async () => {
-  // Every round both tabs force a refresh at the same moment: one takes the lock and refreshes
-  // (the relay holds the answer back), the other takes the lock next while its storage still
-  // shows the old session for 400 ms. With rotation a second refresh would send the spent
-  // token, be refused, and clear the session in both tabs.
+test('two tabs whose storage shows the other tab\'s writes late: refreshes at once spend no token twice, a sign-out wins over the stale read', async () => {
+  // Every round the tabs' clock moves two hours on (the tokens live one) and both ask for the
+  // session at the same moment: one takes the lock and refreshes (the relay holds the answer
+  // back), the other takes the lock next while its storage still shows the old session for
+  // 400 ms. With rotation a second refresh would send the spent token, be refused, and clear
+  // the session in both tabs. (Not forced refreshes: a forced call takes only tokens issued
+  // since it began, in whole seconds, so two forced calls may rightly refresh twice.)
   const tabs = await startStack({ rotation: true, refreshDelayMs: 300 });
   const context = await browser.newContext();
   const pages = [await context.newPage(), await context.newPage()];
@@ -143,13 +145,15 @@ test('two tabs whose storage shows the other tab\'s writes late: forced refreshe
     await sleep(1000);
     assert.ok(await pages[1].evaluate(async () => !!(await window.auth.fetchAuthSession()).tokens), 'tab two sees the sign-in');
 
+    const start = Date.now();
     for (let round = 1; round <= 3; round++) {
       const before = tabs.refreshes().length;
       const tokenBefore = await stored(pages[0]);
+      await context.clock.setFixedTime(start + round * 2 * 3600 * 1000);
       const got = await Promise.all(
         pages.map((p) =>
           p.evaluate(async () => {
-            const s = await window.auth.fetchAuthSession({ forceRefresh: true });
+            const s = await window.auth.fetchAuthSession();
             return s.tokens ? 'tokens' : 'none';
           }),
         ),

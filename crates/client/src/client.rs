@@ -944,24 +944,36 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
             }
             self.clear().await?;
             self.over(&current, true);
-            drop(guard);
-            self.announce(
-                SessionChange::SignedOut {
+            self.inner
+                .platform
+                .coordinator
+                .publish(&SessionChange::SignedOut {
                     ended: Some(SessionMark::of(&current)),
-                },
-                AuthEvent::SignedOut,
-            );
+                });
+            drop(guard);
+            self.emit(AuthEvent::SignedOut);
             return Ok(AuthSession::signed_out());
         }
         let result = self.refresh_locked(&current).await;
+        // Told to the other clients before the lock goes: the next holder may be one of them,
+        // and must know what its storage has to show (see `Client::new`).
+        let change = match &result {
+            Ok(Refreshed::New { session, stored }) => Some(SessionChange::TokenRefresh {
+                replaced: Some(SessionMark::of(&current)),
+                current: stored.then(|| SessionMark::of(session)),
+            }),
+            Err(e) if e.is_session_ended() => Some(SessionChange::SignedOut {
+                ended: Some(SessionMark::of(&current)),
+            }),
+            Ok(Refreshed::Adopted(_)) | Err(_) => None,
+        };
+        if let Some(change) = &change {
+            self.inner.platform.coordinator.publish(change);
+        }
         drop(guard);
         match result {
-            Ok(Refreshed::New { session, stored }) => {
-                let change = SessionChange::TokenRefresh {
-                    replaced: Some(SessionMark::of(&current)),
-                    current: stored.then(|| SessionMark::of(&session)),
-                };
-                self.announce(change, AuthEvent::TokenRefresh);
+            Ok(Refreshed::New { session, .. }) => {
+                self.emit(AuthEvent::TokenRefresh);
                 Ok(AuthSession::of(session))
             }
             // Another client refreshed first (its tokenRefresh reaches the listeners here).
@@ -969,10 +981,7 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
             Err(e) => {
                 self.emit(AuthEvent::TokenRefreshFailure { error: &e });
                 if e.is_session_ended() {
-                    let change = SessionChange::SignedOut {
-                        ended: Some(SessionMark::of(&current)),
-                    };
-                    self.announce(change, AuthEvent::SignedOut);
+                    self.emit(AuthEvent::SignedOut);
                     Ok(AuthSession::signed_out())
                 } else if !force_refresh && current.is_valid(self.now()) {
                     Ok(AuthSession::of(current))
@@ -1158,9 +1167,16 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
         if let Some(session) = &session {
             self.over(session, true);
         }
+        if cleared.is_ok() {
+            // Before the lock goes, as a refresh's (see `fetch_auth_session`).
+            self.inner
+                .platform
+                .coordinator
+                .publish(&SessionChange::SignedOut { ended });
+        }
         drop(guard);
         cleared?;
-        self.announce(SessionChange::SignedOut { ended }, AuthEvent::SignedOut);
+        self.emit(AuthEvent::SignedOut);
         match server_error {
             Some(e) => Err(e),
             None => Ok(SignOutOutput { logout_url }),
@@ -1482,13 +1498,14 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
             let _guard = self.lock().await?;
             self.clear().await?;
             self.over(&session, true);
+            self.inner
+                .platform
+                .coordinator
+                .publish(&SessionChange::SignedOut {
+                    ended: Some(SessionMark::of(&session)),
+                });
         }
-        self.announce(
-            SessionChange::SignedOut {
-                ended: Some(SessionMark::of(&session)),
-            },
-            AuthEvent::SignedOut,
-        );
+        self.emit(AuthEvent::SignedOut);
         Ok(SignOutOutput { logout_url })
     }
 }

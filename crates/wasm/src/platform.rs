@@ -329,11 +329,16 @@ impl Coordinator for WebCoordinator {
             return self.memory.lock(name).await.map(WebGuard::Memory);
         };
         if locks.is_object() {
-            return web_lock(&locks, name).await.map_err(|e| {
+            let guard = web_lock(&locks, name).await.map_err(|e| {
                 let message = format!("navigator.locks.request failed: {}", describe(&e));
                 remember_cause(&message, e);
                 Error::Storage(message)
-            });
+            })?;
+            // The previous holder posted its announcement before releasing; the grant resolves
+            // a promise (a microtask), the message is a task: one task's wait lets a message
+            // already here be heard before the caller reads the storage.
+            sleep_ms(0).await;
+            return Ok(guard);
         }
         let own = self.memory.lock(name).await?;
         let lease = match local_storage() {
