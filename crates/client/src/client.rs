@@ -68,6 +68,11 @@ pub const CATCH_UP_INTERVAL_MS: u32 = 50;
 /// (about two seconds with [`CATCH_UP_INTERVAL_MS`]); after that the storage is taken as it is.
 pub const CATCH_UP_ATTEMPTS: u32 = 40;
 
+/// How many times, under the lock and about to refresh a session another client stored, a
+/// client reads its storage again after [`CATCH_UP_INTERVAL_MS`] to let a write still arriving
+/// settle (see [`Client::fetch_auth_session`]).
+const SETTLE_READS: u32 = 3;
+
 /// How many sessions a client remembers as replaced or ended (see [`Heard`]).
 const HEARD_CAPACITY: usize = 16;
 
@@ -223,6 +228,8 @@ struct Heard {
     /// Sessions this client's storage has shown or it wrote itself, newest last: an
     /// announcement of one of them is old news.
     shown: std::collections::VecDeque<SessionMark>,
+    /// The session this client stored last.
+    own: Option<SessionMark>,
 }
 
 /// What a read of the storage is worth, against what the client heard.
@@ -269,9 +276,15 @@ impl Heard {
     /// This client wrote `mark` (or `None`: cleared) itself: its storage shows it.
     fn wrote(&mut self, mark: Option<SessionMark>) {
         self.announced = None;
-        if let Some(m) = mark {
-            push_bounded(&mut self.shown, m);
+        if let Some(m) = &mark {
+            push_bounded(&mut self.shown, m.clone());
         }
+        self.own = mark;
+    }
+
+    /// Whether `session` is what this client stored last.
+    fn wrote_last(&self, session: &Session) -> bool {
+        self.own.as_ref() == Some(&SessionMark::of(session))
     }
 
     /// Another client announced `change`.
@@ -920,24 +933,45 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
         let guard = self.lock().await?;
         // Read again under the lock: another call or tab may have refreshed or signed out
         // while this one waited (and the storage may show it late: see `Client::new`).
-        let Some(current) = self.load_current(true).await? else {
+        let Some(mut current) = self.load_current(true).await? else {
             return Ok(AuthSession::signed_out());
         };
-        let now = self.now();
-        if current.access_token().secret() != seen.access_token().secret() {
-            let usable = if force_refresh {
-                // Issued (in local time) no earlier than this call began.
-                current
-                    .access_claims()
-                    .iat
-                    .is_some_and(|iat| iat.saturating_add(current.clock_drift()) >= started)
-            } else {
-                current.is_valid(now)
-            };
-            if usable {
-                return Ok(AuthSession::of(current));
+        let mut settles = 0;
+        loop {
+            // Any change, the clock drift included (the same tokens with another drift).
+            if SessionMark::of(&current) != SessionMark::of(&seen) {
+                let usable = if force_refresh {
+                    // Issued (in local time) no earlier than this call began.
+                    current
+                        .access_claims()
+                        .iat
+                        .is_some_and(|iat| iat.saturating_add(current.clock_drift()) >= started)
+                } else {
+                    current.is_valid(self.now())
+                };
+                if usable {
+                    return Ok(AuthSession::of(current));
+                }
             }
+            // About to refresh a session another client stored, whose announcement may not
+            // have come yet: its write may still be arriving here key by key (the new tokens
+            // before their `clockDrift`). Read once more after a moment, and decide on that.
+            let own = self.inner.heard.borrow().wrote_last(&current);
+            let tasks = self.inner.platform.tasks.clone();
+            let Some(tasks) = tasks.filter(|_| !own && settles < SETTLE_READS) else {
+                break;
+            };
+            settles += 1;
+            tasks.sleep(CATCH_UP_INTERVAL_MS).await;
+            let Some(again) = self.load_current(true).await? else {
+                return Ok(AuthSession::signed_out());
+            };
+            if SessionMark::of(&again) == SessionMark::of(&current) {
+                break;
+            }
+            current = again;
         }
+        let now = self.now();
         if !current.can_refresh() {
             if current.is_valid(now) {
                 return Ok(AuthSession::of(current));
