@@ -54,6 +54,6 @@ web/node_modules/.bin/vite build --config tests/web/interop/vite.config.js
 cargo build --locked -q -p cognito-local --bin cognito-local
 export COGNITO_LOCAL_BIN="$target_dir/debug/cognito-local"
 # playwright-core comes from tests/node_modules (the test files live under tests/).
-# WEB_TESTS: other test files (e.g. tests/web/clock-skew.repro.mjs, a reproducer kept out of the run).
-read -r -a files <<<"${WEB_TESTS:-tests/web/app.test.mjs tests/web/interop.test.mjs}"
+# WEB_TESTS: other test files, or only some (e.g. WEB_TESTS=tests/web/tabs.test.mjs).
+read -r -a files <<<"${WEB_TESTS:-tests/web/app.test.mjs tests/web/tabs.test.mjs tests/web/interop.test.mjs}"
 node --test --test-reporter=spec --test-concurrency=1 "$@" "${files[@]}"

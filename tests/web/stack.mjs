@@ -140,6 +140,7 @@ export async function startStack({ rotation = false, refreshDelayMs = 0, tokenSe
     {
       '/interop/': join(ROOT, 'target/web-interop'),
       '/plain/': join(ROOT, 'tests/web/plain'),
+      '/lag/': join(ROOT, 'tests/web/lag'),
       '/pkg/': join(ROOT, 'web/node_modules/cognito-wasm'),
       '/': join(ROOT, 'web/dist'),
     },

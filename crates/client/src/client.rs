@@ -39,7 +39,7 @@ use crate::outputs::{
 };
 use crate::platform::{
     AsyncStorage, Clock, Coordinator, Inline, MemoryCoordinator, Random, Scheduler, SessionChange,
-    Tasks,
+    SessionMark, Tasks,
 };
 use crate::store;
 
@@ -62,6 +62,22 @@ pub const FOLLOW_SIGN_IN_INTERVAL_MS: u32 = 100;
 /// How many times a client reads its storage after another client announced a sign-in (about
 /// two seconds with [`FOLLOW_SIGN_IN_INTERVAL_MS`]).
 pub const FOLLOW_SIGN_IN_ATTEMPTS: u32 = 20;
+
+/// How often a client reads its storage again while it shows less than another client
+/// announced (see [`Client::new`]), in milliseconds.
+pub const CATCH_UP_INTERVAL_MS: u32 = 50;
+
+/// How many times a client reads its storage while it shows less than another client announced
+/// (about two seconds with [`CATCH_UP_INTERVAL_MS`]); after that the storage is taken as it is.
+pub const CATCH_UP_ATTEMPTS: u32 = 40;
+
+/// How many times, under the lock and about to refresh a session another client stored, a
+/// client reads its storage again after [`CATCH_UP_INTERVAL_MS`] to let a write still arriving
+/// settle (see [`Client::fetch_auth_session`]).
+const SETTLE_READS: u32 = 3;
+
+/// How many sessions a client remembers as replaced or ended (see [`Heard`]).
+const HEARD_CAPACITY: usize = 16;
 
 /// The longest SRP ephemeral secret accepted, in bytes (4096 bits: longer buys nothing).
 pub const MAX_SRP_EPHEMERAL_BYTES: usize = 512;
@@ -235,6 +251,133 @@ struct Inner<T, S, K> {
     pending: RefCell<Option<SignIn>>,
     listeners: Rc<Listeners>,
     ephemeral: Rc<EphemeralSlot>,
+    heard: RefCell<Heard>,
+}
+
+/// What a client knows the shared storage must show, from its own writes and the other
+/// clients' announcements: which stored sessions are over, and the newest one announced.
+/// Only ever more is learnt (announcements may arrive in any order), and only a bounded number
+/// of sessions is remembered.
+#[derive(Debug, Default)]
+struct Heard {
+    /// Sessions replaced by a refresh (`false`) or ended (`true`), newest last.
+    over: std::collections::VecDeque<(SessionMark, bool)>,
+    /// The session another client announced it stored, until this client's storage shows it.
+    announced: Option<SessionMark>,
+    /// Sessions this client's storage has shown or it wrote itself, newest last: an
+    /// announcement of one of them is old news.
+    shown: std::collections::VecDeque<SessionMark>,
+    /// The session this client stored last.
+    own: Option<SessionMark>,
+}
+
+/// What a read of the storage is worth, against what the client heard.
+#[derive(Debug, PartialEq, Eq)]
+enum Freshness {
+    /// Nothing heard says otherwise.
+    Current,
+    /// A session another client replaced, or not yet the one it announced: the storage lags.
+    Behind,
+    /// A session another client ended (signed out): it must not be handed out.
+    Ended,
+}
+
+fn push_bounded<V: PartialEq>(list: &mut std::collections::VecDeque<V>, value: V) {
+    if !list.contains(&value) {
+        if list.len() == HEARD_CAPACITY {
+            list.pop_front();
+        }
+        list.push_back(value);
+    }
+}
+
+impl Heard {
+    fn is_over(&self, mark: &SessionMark) -> Option<bool> {
+        self.over.iter().find(|(m, _)| m == mark).map(|(_, e)| *e)
+    }
+
+    /// `mark` is over: replaced (`ended == false`) or ended. An end is never downgraded.
+    fn over(&mut self, mark: SessionMark, ended: bool) {
+        match self.over.iter_mut().find(|(m, _)| *m == mark) {
+            Some(entry) => entry.1 |= ended,
+            None => {
+                if self.over.len() == HEARD_CAPACITY {
+                    self.over.pop_front();
+                }
+                self.over.push_back((mark.clone(), ended));
+            }
+        }
+        if self.announced.as_ref() == Some(&mark) {
+            self.announced = None;
+        }
+    }
+
+    /// This client wrote `mark` (or `None`: cleared) itself: its storage shows it.
+    fn wrote(&mut self, mark: Option<SessionMark>) {
+        self.announced = None;
+        if let Some(m) = &mark {
+            push_bounded(&mut self.shown, m.clone());
+        }
+        self.own = mark;
+    }
+
+    /// Whether `session` is what this client stored last.
+    fn wrote_last(&self, session: &Session) -> bool {
+        self.own.as_ref() == Some(&SessionMark::of(session))
+    }
+
+    /// Another client announced `change`.
+    fn heard(&mut self, change: &SessionChange) {
+        match change {
+            SessionChange::SignedOut { ended: Some(m) } => self.over(m.clone(), true),
+            SessionChange::TokenRefresh { replaced, current } => {
+                if let Some(r) = replaced {
+                    self.over(r.clone(), false);
+                }
+                if let Some(c) = current {
+                    if self.is_over(c).is_none() && !self.shown.contains(c) {
+                        self.announced = Some(c.clone());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// What `stored` (a read of the storage) is worth; a read that shows the announced session
+    /// settles it.
+    fn judge(&mut self, stored: Option<&Session>) -> Freshness {
+        let Some(session) = stored else {
+            // An empty storage is never a lagging refresh (a refresh rewrites a stored
+            // session): someone signed out since.
+            self.announced = None;
+            return Freshness::Current;
+        };
+        let mark = SessionMark::of(session);
+        match self.is_over(&mark) {
+            Some(true) => return Freshness::Ended,
+            Some(false) => return Freshness::Behind,
+            None => {}
+        }
+        match &self.announced {
+            Some(a) if *a != mark => Freshness::Behind,
+            _ => {
+                self.announced = None;
+                push_bounded(&mut self.shown, mark);
+                Freshness::Current
+            }
+        }
+    }
+
+    /// The storage did not catch up in time: take it as it is (the announcing client's write
+    /// may have failed), except that an ended session stays ended.
+    fn give_up(&mut self, stored: Option<&Session>) {
+        self.announced = None;
+        if let Some(s) = stored {
+            let mark = SessionMark::of(s);
+            self.over.retain(|(m, ended)| *ended || *m != mark);
+        }
+    }
 }
 
 /// The SRP ephemeral computed ahead of the next sign-in ([`Config::srp_precompute`]).
@@ -285,6 +428,22 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
     /// [`FOLLOW_SIGN_IN_ATTEMPTS`] times, and emits nothing if the user never shows up (the
     /// sign-in was undone meanwhile, or the storage is not shared after all). A listener can
     /// then read the session at once.
+    ///
+    /// The same lag could make a client that takes the refresh lock just after another one
+    /// released it read the session as it was before that refresh, and spend the refresh
+    /// token again: with rotation Cognito refuses it, and the session would end for nothing.
+    /// So every refresh and sign-out is announced with fingerprints ([`SessionMark`]) of the
+    /// session it replaced or ended and of the one it stored, and each client remembers them:
+    /// - under the lock, a client whose storage still shows a replaced session, or not yet
+    ///   exactly the announced one (a refresh seen half-written), reads again every
+    ///   [`CATCH_UP_INTERVAL_MS`], at most [`CATCH_UP_ATTEMPTS`] times, before it decides to
+    ///   refresh (with [`Platform::tasks`]; without, it takes the storage as it is);
+    /// - a session another client announced as ended is never handed out, whatever the
+    ///   storage still shows;
+    /// - as the announcement itself may come late, a refresh refused as session-ended reads
+    ///   the storage again for as long: if it now holds another refresh token (another client
+    ///   refreshed), that session is used; only a storage still holding the refused token is
+    ///   cleared.
     pub fn new(config: Config, platform: Platform<T, S, K>) -> Self
     where
         T: 'static,
@@ -297,6 +456,7 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
             pending: RefCell::new(None),
             listeners: Rc::default(),
             ephemeral: Rc::default(),
+            heard: RefCell::default(),
         });
         let weak: Weak<Inner<T, S, K>> = Rc::downgrade(&inner);
         inner
@@ -306,6 +466,7 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
                 let Some(inner) = weak.upgrade() else {
                     return;
                 };
+                inner.heard.borrow_mut().heard(&change);
                 match change {
                     SessionChange::SignedIn { username } => match inner.platform.tasks.clone() {
                         Some(tasks) => {
@@ -317,8 +478,12 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
                         }
                         None => inner.listeners.emit(&AuthEvent::SignedIn { username }),
                     },
-                    SessionChange::SignedOut => inner.listeners.emit(&AuthEvent::SignedOut),
-                    SessionChange::TokenRefresh => inner.listeners.emit(&AuthEvent::TokenRefresh),
+                    SessionChange::SignedOut { .. } => {
+                        inner.listeners.emit(&AuthEvent::SignedOut);
+                    }
+                    SessionChange::TokenRefresh { .. } => {
+                        inner.listeners.emit(&AuthEvent::TokenRefresh);
+                    }
                 }
             }));
         let client = Self { inner };
@@ -393,20 +558,67 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
     }
 
     async fn save(&self, session: &Session) -> Result<(), Error> {
-        store::save(
+        let saved = store::save(
             &self.inner.platform.storage,
             &self.client_config().client_id,
             session,
         )
-        .await
+        .await;
+        if saved.is_ok() {
+            self.inner
+                .heard
+                .borrow_mut()
+                .wrote(Some(SessionMark::of(session)));
+        }
+        saved
     }
 
     async fn clear(&self) -> Result<(), Error> {
-        store::clear(
+        let cleared = store::clear(
             &self.inner.platform.storage,
             &self.client_config().client_id,
         )
-        .await
+        .await;
+        self.inner.heard.borrow_mut().wrote(None);
+        cleared
+    }
+
+    /// The stored session, judged against what this client heard (see [`Client::new`]): a
+    /// session another client ended reads as none. With `wait` (under the lock), while the
+    /// storage lags behind an announcement it is read again, a bounded number of times, then
+    /// taken as it is; without, a lagging read is returned as it is.
+    async fn load_current(&self, wait: bool) -> Result<Option<Session>, Error> {
+        let tasks = self.inner.platform.tasks.clone();
+        let mut attempt = 1;
+        loop {
+            let stored = self.load().await?;
+            let freshness = self.inner.heard.borrow_mut().judge(stored.as_ref());
+            match freshness {
+                Freshness::Current => return Ok(stored),
+                Freshness::Ended => return Ok(None),
+                Freshness::Behind => {}
+            }
+            match (&tasks, wait) {
+                (Some(tasks), true) if attempt < CATCH_UP_ATTEMPTS => {
+                    attempt += 1;
+                    tasks.sleep(CATCH_UP_INTERVAL_MS).await;
+                }
+                _ => {
+                    if wait {
+                        self.inner.heard.borrow_mut().give_up(stored.as_ref());
+                    }
+                    return Ok(stored);
+                }
+            }
+        }
+    }
+
+    /// Notes that `session` is over here: replaced by a refresh, or `ended`.
+    fn over(&self, session: &Session, ended: bool) {
+        self.inner
+            .heard
+            .borrow_mut()
+            .over(SessionMark::of(session), ended);
     }
 
     // -----------------------------------------------------------------------------------------
@@ -837,7 +1049,7 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
     /// instead of the error. [`Error::Storage`].
     pub async fn fetch_auth_session(&self, force_refresh: bool) -> Result<AuthSession, Error> {
         let started = self.now();
-        let Some(seen) = self.load().await? else {
+        let Some(seen) = self.load_current(false).await? else {
             return Ok(AuthSession::signed_out());
         };
         let leeway = self.inner.config.refresh_leeway_secs;
@@ -846,45 +1058,90 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
         }
         let guard = self.lock().await?;
         // Read again under the lock: another call or tab may have refreshed or signed out
-        // while this one waited.
-        let Some(current) = self.load().await? else {
+        // while this one waited (and the storage may show it late: see `Client::new`).
+        let Some(mut current) = self.load_current(true).await? else {
             return Ok(AuthSession::signed_out());
         };
-        let now = self.now();
-        if current.access_token().secret() != seen.access_token().secret() {
-            let usable = if force_refresh {
-                // Issued (in local time) no earlier than this call began.
-                current
-                    .access_claims()
-                    .iat
-                    .is_some_and(|iat| iat.saturating_add(current.clock_drift()) >= started)
-            } else {
-                current.is_valid(now)
-            };
-            if usable {
-                return Ok(AuthSession::of(current));
+        let mut settles = 0;
+        loop {
+            // Any change, the clock drift included (the same tokens with another drift).
+            if SessionMark::of(&current) != SessionMark::of(&seen) {
+                let usable = if force_refresh {
+                    // Issued (in local time) no earlier than this call began.
+                    current
+                        .access_claims()
+                        .iat
+                        .is_some_and(|iat| iat.saturating_add(current.clock_drift()) >= started)
+                } else {
+                    current.is_valid(self.now())
+                };
+                if usable {
+                    return Ok(AuthSession::of(current));
+                }
             }
+            // About to refresh a session another client stored, whose announcement may not
+            // have come yet: its write may still be arriving here key by key (the new tokens
+            // before their `clockDrift`). Read once more after a moment, and decide on that.
+            let own = self.inner.heard.borrow().wrote_last(&current);
+            let tasks = self.inner.platform.tasks.clone();
+            let Some(tasks) = tasks.filter(|_| !own && settles < SETTLE_READS) else {
+                break;
+            };
+            settles += 1;
+            tasks.sleep(CATCH_UP_INTERVAL_MS).await;
+            let Some(again) = self.load_current(true).await? else {
+                return Ok(AuthSession::signed_out());
+            };
+            if SessionMark::of(&again) == SessionMark::of(&current) {
+                break;
+            }
+            current = again;
         }
+        let now = self.now();
         if !current.can_refresh() {
             if current.is_valid(now) {
                 return Ok(AuthSession::of(current));
             }
             self.clear().await?;
+            self.over(&current, true);
+            self.inner
+                .platform
+                .coordinator
+                .publish(&SessionChange::SignedOut {
+                    ended: Some(SessionMark::of(&current)),
+                });
             drop(guard);
-            self.announce(SessionChange::SignedOut, AuthEvent::SignedOut);
+            self.emit(AuthEvent::SignedOut);
             return Ok(AuthSession::signed_out());
         }
         let result = self.refresh_locked(&current).await;
+        // Told to the other clients before the lock goes: the next holder may be one of them,
+        // and must know what its storage has to show (see `Client::new`).
+        let change = match &result {
+            Ok(Refreshed::New { session, stored }) => Some(SessionChange::TokenRefresh {
+                replaced: Some(SessionMark::of(&current)),
+                current: stored.then(|| SessionMark::of(session)),
+            }),
+            Err(e) if e.is_session_ended() => Some(SessionChange::SignedOut {
+                ended: Some(SessionMark::of(&current)),
+            }),
+            Ok(Refreshed::Adopted(_)) | Err(_) => None,
+        };
+        if let Some(change) = &change {
+            self.inner.platform.coordinator.publish(change);
+        }
         drop(guard);
         match result {
-            Ok(new) => {
-                self.announce(SessionChange::TokenRefresh, AuthEvent::TokenRefresh);
-                Ok(AuthSession::of(new))
+            Ok(Refreshed::New { session, .. }) => {
+                self.emit(AuthEvent::TokenRefresh);
+                Ok(AuthSession::of(session))
             }
+            // Another client refreshed first (its tokenRefresh reaches the listeners here).
+            Ok(Refreshed::Adopted(session)) => Ok(AuthSession::of(session)),
             Err(e) => {
                 self.emit(AuthEvent::TokenRefreshFailure { error: &e });
                 if e.is_session_ended() {
-                    self.announce(SessionChange::SignedOut, AuthEvent::SignedOut);
+                    self.emit(AuthEvent::SignedOut);
                     Ok(AuthSession::signed_out())
                 } else if !force_refresh && current.is_valid(self.now()) {
                     Ok(AuthSession::of(current))
@@ -904,9 +1161,11 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
             .await
     }
 
-    /// Refreshes `session` and stores the outcome; the caller holds the lock. A dead refresh
-    /// token clears the session (and only that does).
-    async fn refresh_locked(&self, session: &Session) -> Result<Session, Error> {
+    /// Refreshes `session` and stores the outcome; the caller holds the lock. A refresh token
+    /// refused as dead clears the session, unless the storage shows meanwhile that another
+    /// client refreshed it (see [`Client::new`]): only a storage still holding the refused
+    /// token is cleared.
+    async fn refresh_locked(&self, session: &Session) -> Result<Refreshed, Error> {
         let config = &self.inner.config;
         let method = RefreshMethod::for_session(
             session,
@@ -920,22 +1179,59 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
         };
         match outcome {
             Ok(new) => {
-                if let Err(e) = self.save(&new).await {
-                    // The new tokens are good but could not be kept: use them now, and say
-                    // so. (With rotation the stored refresh token is spent; the next refresh
-                    // ends the session.)
-                    self.emit(AuthEvent::TokenRefreshFailure { error: &e });
-                }
-                Ok(new)
+                self.over(session, false);
+                let stored = match self.save(&new).await {
+                    Ok(()) => true,
+                    Err(e) => {
+                        // The new tokens are good but could not be kept: use them now, and
+                        // say so. (With rotation the stored refresh token is spent; the next
+                        // refresh ends the session.)
+                        self.emit(AuthEvent::TokenRefreshFailure { error: &e });
+                        false
+                    }
+                };
+                Ok(Refreshed::New {
+                    session: new,
+                    stored,
+                })
             }
             Err(e) => {
-                if e.is_session_ended() {
-                    // A storage failure here does not hide the refresh error.
-                    let _ = self.clear().await;
+                if !e.is_session_ended() {
+                    return Err(e);
                 }
+                if let Some(other) = self.refreshed_elsewhere(session).await {
+                    self.over(session, false);
+                    return Ok(Refreshed::Adopted(other));
+                }
+                // A storage failure here does not hide the refresh error.
+                let _ = self.clear().await;
+                self.over(session, true);
                 Err(e)
             }
         }
+    }
+
+    /// After `refused`'s refresh token was refused: the session another client stored in its
+    /// place, if the storage shows one within the bound (read at once, then with
+    /// [`Platform::tasks`] every [`CATCH_UP_INTERVAL_MS`], at most [`CATCH_UP_ATTEMPTS`]
+    /// times). `None` when it still holds the refused token, or nothing (another client
+    /// cleared it).
+    async fn refreshed_elsewhere(&self, refused: &Session) -> Option<Session> {
+        let token = |s: &Session| s.refresh_token().map(|t| t.secret().to_owned());
+        let refused_token = token(refused);
+        let tasks = self.inner.platform.tasks.clone();
+        for attempt in 0..CATCH_UP_ATTEMPTS {
+            if attempt > 0 {
+                tasks.as_ref()?.sleep(CATCH_UP_INTERVAL_MS).await;
+            }
+            // An unreadable store counts as "not yet".
+            match self.load().await {
+                Ok(Some(stored)) if token(&stored) != refused_token => return Some(stored),
+                Ok(None) => return None,
+                Ok(Some(_)) | Err(_) => {}
+            }
+        }
+        None
     }
 
     /// A valid access token, refreshing first if due.
@@ -988,7 +1284,8 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
             let _ = self.fetch_auth_session(false).await;
         }
         let guard = self.lock().await?;
-        let session = self.load().await?;
+        let session = self.load_current(true).await?;
+        let ended = session.as_ref().map(SessionMark::of);
         let mut server_error = None;
         let mut logout_url = None;
         if let Some(session) = &session {
@@ -1027,9 +1324,19 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
             &*self.inner.platform.transient_storage,
             &self.client_config().client_id,
         );
+        if let Some(session) = &session {
+            self.over(session, true);
+        }
+        if cleared.is_ok() {
+            // Before the lock goes, as a refresh's (see `fetch_auth_session`).
+            self.inner
+                .platform
+                .coordinator
+                .publish(&SessionChange::SignedOut { ended });
+        }
         drop(guard);
         cleared?;
-        self.announce(SessionChange::SignedOut, AuthEvent::SignedOut);
+        self.emit(AuthEvent::SignedOut);
         match server_error {
             Some(e) => Err(e),
             None => Ok(SignOutOutput { logout_url }),
@@ -1350,10 +1657,25 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
         {
             let _guard = self.lock().await?;
             self.clear().await?;
+            self.over(&session, true);
+            self.inner
+                .platform
+                .coordinator
+                .publish(&SessionChange::SignedOut {
+                    ended: Some(SessionMark::of(&session)),
+                });
         }
-        self.announce(SessionChange::SignedOut, AuthEvent::SignedOut);
+        self.emit(AuthEvent::SignedOut);
         Ok(SignOutOutput { logout_url })
     }
+}
+
+/// What [`Client::refresh_locked`] ended with.
+enum Refreshed {
+    /// New tokens from Cognito, and whether they were stored.
+    New { session: Session, stored: bool },
+    /// The session another client stored after refreshing the same one.
+    Adopted(Session),
 }
 
 fn non_empty_username(username: &str) -> Result<Username, Error> {

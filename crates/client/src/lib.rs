@@ -61,8 +61,8 @@ mod platform;
 mod store;
 
 pub use client::{
-    Client, Config, Platform, DEFAULT_SRP_EPHEMERAL_BYTES, FOLLOW_SIGN_IN_ATTEMPTS,
-    FOLLOW_SIGN_IN_INTERVAL_MS, MAX_SRP_EPHEMERAL_BYTES,
+    Client, Config, Platform, CATCH_UP_ATTEMPTS, CATCH_UP_INTERVAL_MS, DEFAULT_SRP_EPHEMERAL_BYTES,
+    FOLLOW_SIGN_IN_ATTEMPTS, FOLLOW_SIGN_IN_INTERVAL_MS, MAX_SRP_EPHEMERAL_BYTES,
 };
 pub use events::{AuthEvent, Subscription};
 pub use outputs::{
@@ -75,7 +75,7 @@ pub use outputs::{
 pub use platform::SystemClock;
 pub use platform::{
     AsyncStorage, Clock, Coordinator, Inline, LocalTask, ManualClock, MemoryCoordinator,
-    MemoryGuard, Random, Scheduler, SessionChange, Tasks,
+    MemoryGuard, Random, Scheduler, SessionChange, SessionMark, Tasks,
 };
 
 /// The one piece of HTTP I/O: core's trait, implemented by the browser's `fetch` adapter and by

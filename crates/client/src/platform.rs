@@ -156,7 +156,67 @@ impl Scheduler for Inline {
     }
 }
 
+/// A short fingerprint of a stored session: the first 8 bytes of SHA-256 over its username,
+/// tokens and clock drift, in hex. It names one exact state of the stored session, so a client
+/// can tell whether its storage already shows what another client announced, without the
+/// tokens going over the broadcast: the tokens are high-entropy, so the fingerprint reveals
+/// nothing of them. Two states differ in it whenever any of the keys a refresh writes differ
+/// (a read that sees the new tokens but the old `clockDrift` does not match).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct SessionMark(String);
+
+/// Length of [`SessionMark`]'s text form (16 hex digits).
+const MARK_LEN: usize = 16;
+
+impl SessionMark {
+    /// The fingerprint of `session`.
+    #[must_use]
+    pub fn of(session: &cognito_core::session::Session) -> Self {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        // Each part length-prefixed, so no two sessions share an encoding.
+        let mut part = |bytes: &[u8]| {
+            h.update((bytes.len() as u64).to_be_bytes());
+            h.update(bytes);
+        };
+        part(session.username().as_bytes());
+        part(session.access_token().secret().as_bytes());
+        part(session.id_token().map_or("", |t| t.secret()).as_bytes());
+        part(
+            session
+                .refresh_token()
+                .map_or("", |t| t.secret())
+                .as_bytes(),
+        );
+        part(session.clock_drift().to_string().as_bytes());
+        let digest = h.finalize();
+        Self(
+            digest[..MARK_LEN / 2]
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect(),
+        )
+    }
+
+    /// The text form (16 lowercase hex digits).
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Reads the text form; anything else is `None`.
+    #[must_use]
+    pub fn parse(text: &str) -> Option<Self> {
+        (text.len() == MARK_LEN && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
+            .then(|| Self(text.to_owned()))
+    }
+}
+
 /// A change another client of the same storage made, carried by [`Coordinator::publish`].
+///
+/// The marks say what the storage shows after the change, for a client whose storage shows
+/// other clients' writes late (see [`Client::new`](crate::Client::new)). `None` where the
+/// sender did not know (or an older version of this crate sent the message).
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum SessionChange {
@@ -166,20 +226,33 @@ pub enum SessionChange {
         username: String,
     },
     /// The user signed out, was deleted, or their session ended.
-    SignedOut,
+    SignedOut {
+        /// The session that ended: the storage no longer holds it, and it must not be used.
+        ended: Option<SessionMark>,
+    },
     /// The tokens were refreshed and stored.
-    TokenRefresh,
+    TokenRefresh {
+        /// The session the refresh replaced (its refresh token may be spent).
+        replaced: Option<SessionMark>,
+        /// The session stored now.
+        current: Option<SessionMark>,
+    },
 }
 
 impl SessionChange {
-    /// A compact text form for a message channel (`signedIn:<username>`, `signedOut`,
-    /// `tokenRefresh`).
+    /// A compact text form for a message channel: `signedIn:<username>`,
+    /// `signedOut[:<ended>]`, `tokenRefresh[:<replaced>:<current>]`.
     #[must_use]
     pub fn to_message(&self) -> String {
         match self {
             SessionChange::SignedIn { username } => format!("signedIn:{username}"),
-            SessionChange::SignedOut => "signedOut".to_owned(),
-            SessionChange::TokenRefresh => "tokenRefresh".to_owned(),
+            SessionChange::SignedOut { ended: None } => "signedOut".to_owned(),
+            SessionChange::SignedOut { ended: Some(m) } => format!("signedOut:{}", m.as_str()),
+            SessionChange::TokenRefresh {
+                replaced: Some(r),
+                current: Some(c),
+            } => format!("tokenRefresh:{}:{}", r.as_str(), c.as_str()),
+            SessionChange::TokenRefresh { .. } => "tokenRefresh".to_owned(),
         }
     }
 
@@ -188,14 +261,27 @@ impl SessionChange {
     #[must_use]
     pub fn from_message(message: &str) -> Option<Self> {
         match message {
-            "signedOut" => Some(SessionChange::SignedOut),
-            "tokenRefresh" => Some(SessionChange::TokenRefresh),
-            m => m
-                .strip_prefix("signedIn:")
-                .filter(|u| !u.is_empty())
-                .map(|u| SessionChange::SignedIn {
-                    username: u.to_owned(),
-                }),
+            "signedOut" => Some(SessionChange::SignedOut { ended: None }),
+            "tokenRefresh" => Some(SessionChange::TokenRefresh {
+                replaced: None,
+                current: None,
+            }),
+            m => {
+                if let Some(rest) = m.strip_prefix("signedIn:") {
+                    return (!rest.is_empty()).then(|| SessionChange::SignedIn {
+                        username: rest.to_owned(),
+                    });
+                }
+                if let Some(rest) = m.strip_prefix("signedOut:") {
+                    return SessionMark::parse(rest)
+                        .map(|m| SessionChange::SignedOut { ended: Some(m) });
+                }
+                let (r, c) = m.strip_prefix("tokenRefresh:")?.split_once(':')?;
+                Some(SessionChange::TokenRefresh {
+                    replaced: Some(SessionMark::parse(r)?),
+                    current: Some(SessionMark::parse(c)?),
+                })
+            }
         }
     }
 }
@@ -412,16 +498,39 @@ mod tests {
 
     #[test]
     fn messages_round_trip_and_junk_is_ignored() {
+        let m = |c: char| SessionMark::parse(&c.to_string().repeat(16)).unwrap();
         for c in [
             SessionChange::SignedIn {
                 username: "alice.b".into(),
             },
-            SessionChange::SignedOut,
-            SessionChange::TokenRefresh,
+            SessionChange::SignedOut { ended: None },
+            SessionChange::SignedOut {
+                ended: Some(m('a')),
+            },
+            SessionChange::TokenRefresh {
+                replaced: None,
+                current: None,
+            },
+            SessionChange::TokenRefresh {
+                replaced: Some(m('0')),
+                current: Some(m('f')),
+            },
         ] {
             assert_eq!(SessionChange::from_message(&c.to_message()), Some(c));
         }
-        for junk in ["", "signedIn:", "signedin:x", "{}", "tokenRefresh "] {
+        for junk in [
+            "",
+            "signedIn:",
+            "signedin:x",
+            "{}",
+            "tokenRefresh ",
+            "signedOut:",
+            "signedOut:0123",
+            "signedOut:0123456789ABCDEF",
+            "tokenRefresh:0123456789abcdef",
+            "tokenRefresh:0123456789abcdef:",
+            "tokenRefresh:0123456789abcdef:0123456789abcdeg",
+        ] {
             assert_eq!(SessionChange::from_message(junk), None, "{junk:?}");
         }
     }
@@ -436,8 +545,11 @@ mod tests {
             let seen = seen.clone();
             m.set_listener(Box::new(move |ch| seen.borrow_mut().push((name, ch))));
         }
-        a.publish(&SessionChange::SignedOut);
-        assert_eq!(*seen.borrow(), vec![('b', SessionChange::SignedOut)]);
+        a.publish(&SessionChange::SignedOut { ended: None });
+        assert_eq!(
+            *seen.borrow(),
+            vec![('b', SessionChange::SignedOut { ended: None })]
+        );
     }
 
     #[test]

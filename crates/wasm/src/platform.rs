@@ -135,7 +135,10 @@ impl Scheduler for EventLoop {
 }
 
 /// Tabs of one origin acting as one: refreshes under a Web Lock, sign-in / sign-out / refresh
-/// announced on a `BroadcastChannel` named after the app client.
+/// announced on a `BroadcastChannel` named after the app client. The messages are
+/// [`SessionChange::to_message`]'s text: a refresh or sign-out carries fingerprints of the
+/// sessions involved (never the tokens), so a tab whose `localStorage` shows the other's write
+/// late waits for it (see [`cognito_client::Client::new`]).
 ///
 /// # Without Web Locks
 /// Where `navigator.locks` is missing (older Safari, some embedded web views, insecure
@@ -398,11 +401,16 @@ impl Coordinator for WebCoordinator {
             return self.memory.lock(name).await.map(WebGuard::Memory);
         };
         if locks.is_object() {
-            return web_lock(&locks, name).await.map_err(|e| {
+            let guard = web_lock(&locks, name).await.map_err(|e| {
                 let message = format!("navigator.locks.request failed: {}", describe(&e));
                 remember_cause(&message, e);
                 Error::Storage(message)
-            });
+            })?;
+            // The previous holder posted its announcement before releasing; the grant resolves
+            // a promise (a microtask), the message is a task: one task's wait lets a message
+            // already here be heard before the caller reads the storage.
+            sleep_ms(0).await;
+            return Ok(guard);
         }
         let own = self.memory.lock(name).await?;
         let lease = match local_storage() {
