@@ -18,7 +18,10 @@ cd "$ROOT"
 # dependency that adds tens of kilobytes fails the test command. Lower it as the size goes down.
 # History (bytes, brotli, .wasm + glue): 249 434 with the url crate (2026-12-01), 181 633
 # without it and without std's float and IPv6 parsers, 181 178 with --converge.
-BROTLI_BUDGET=${BROTLI_BUDGET:-190464}
+# 2026-12-02: 188 179 with the SRP precompute/yields and the cause/timeout/lease work, 192 325
+# with the stale-read fix between tabs (session fingerprints and what each tab heard, ≈ 4 KB):
+# budget raised by that, deliberately, from 186 to 192 KiB.
+BROTLI_BUDGET=${BROTLI_BUDGET:-196608}
 
 target=web
 breakdown=
