@@ -21,6 +21,8 @@ use num_bigint::BigUint;
 use num_traits::Zero;
 
 mod mont;
+#[cfg(any(test, target_arch = "wasm32"))]
+mod r28;
 
 use mont::{Elem, Mont, PowState, MAX_LIMBS};
 

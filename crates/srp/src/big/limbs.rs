@@ -1,8 +1,9 @@
 // Montgomery arithmetic on fixed arrays of limbs, written once for any limb width.
 //
-// `mont.rs` includes this file inside a module that defines `Limb` (the limb type) and `Wide`
-// (twice as wide, for products): `u32`/`u64` for wasm32, which has no 64×64→128 multiply, and
-// `u64`/`u128` elsewhere. Numbers are little-endian arrays of `MAX_LIMBS` limbs (3072 bits);
+// `mont.rs` includes this file inside a module that defines `Limb` (the limb type), `Wide`
+// (twice as wide, for products) and `Fast` (a faster multiplier for this width, if any):
+// `u32`/`u64`/`r28::Fast` for wasm32, which has no 64×64→128 multiply, and `u64`/`u128`/none
+// elsewhere. Numbers are little-endian arrays of `MAX_LIMBS` limbs (3072 bits);
 // a modulus uses its first `len` limbs and the rest stay zero.
 //
 // The arithmetic does not branch on, or index memory by, the value of an operand or of an
@@ -38,12 +39,26 @@ pub(crate) struct Mont {
     one: Elem,
     /// `R² mod N`: multiplying by it enters Montgomery form.
     r2: Elem,
+    /// The multiplier in radix 2^28 (`r28.rs`) when this width has one (32-bit limbs); `R` is
+    /// then `2^(28·digits)` instead of `2^(BITS·len)`.
+    fast: Option<Fast>,
 }
 
 impl Mont {
     /// The context for the modulus with little-endian bytes `n_le`; `None` unless `N` is odd,
     /// at least 3 and at most 3072 bits.
     pub(crate) fn new(n_le: &[u8]) -> Option<Self> {
+        Self::with_fast(n_le, true)
+    }
+
+    /// [`Mont::new`] without the faster multiplier (to test this file's own multiplication
+    /// and squaring in the width that has one).
+    #[cfg(test)]
+    pub(crate) fn new_plain(n_le: &[u8]) -> Option<Self> {
+        Self::with_fast(n_le, false)
+    }
+
+    fn with_fast(n_le: &[u8], fast: bool) -> Option<Self> {
         let n = from_le_bytes(n_le, MAX_LIMBS)?;
         let len = n.iter().rposition(|&l| l != 0)? + 1;
         if n[0] & 1 == 0 || (len == 1 && n[0] < 3) {
@@ -60,19 +75,20 @@ impl Mont {
             n0inv: inv.wrapping_neg(),
             one: ZERO,
             r2: ZERO,
+            fast: if fast { Fast::new(&n[..len]) } else { None },
         };
-        // R mod N: from 2^(bits(N) − 1) < N, double up to 2^(BITS·len).
+        let rbits = m.fast.as_ref().map_or(len * BITS as usize, Fast::rbits);
+        // R mod N: from 2^(bits(N) − 1) < N, double up to R = 2^rbits.
         let top_bits = BITS - n[len - 1].leading_zeros();
         let bits = (len - 1) * BITS as usize + top_bits as usize;
         let mut x = ZERO;
         x[(bits - 1) / BITS as usize] = 1 << ((bits - 1) % BITS as usize);
-        for _ in bits - 1..len * BITS as usize {
+        for _ in bits - 1..rbits {
             x = m.dbl(&x);
         }
         m.one = x;
-        // R² mod N: with BITS·len = t·2^s, double R t times to 2^t·R, then square s times in
+        // R² mod N: with rbits = t·2^s, double R t times to 2^t·R, then square s times in
         // Montgomery form (each squaring doubles the power of two): 2^(t·2^s)·R = R².
-        let rbits = len * BITS as usize;
         let s = rbits.trailing_zeros();
         for _ in 0..rbits >> s {
             x = m.dbl(&x);
@@ -111,6 +127,11 @@ impl Mont {
     /// `b < N`, or the other way round). The result is `< N`.
     pub(crate) fn mul(&self, a: &Elem, b: &Elem) -> Elem {
         let n = self.len.min(MAX_LIMBS);
+        if let Some(f) = &self.fast {
+            let mut t = ZERO;
+            let hi = f.mul(&a[..n], &b[..n], &mut t[..n]);
+            return self.sub_n_if_ge(&t[..n], hi);
+        }
         let m = &self.n;
         // t < a + N < 2R throughout, so one limb above `n` holds at most 1.
         let mut t = [0 as Limb; MAX_LIMBS + 1];
@@ -139,7 +160,9 @@ impl Mont {
     /// about 3/4 of the multiplications of [`Mont::mul`]. With 32-bit limbs (wasm32) by columns,
     /// which measured ≈ 18 % faster there; with 64-bit limbs by rows, ≈ 7 % faster natively.
     pub(crate) fn sqr(&self, a: &Elem) -> Elem {
-        if BITS == 32 {
+        if self.fast.is_some() {
+            self.mul(a, a)
+        } else if BITS == 32 {
             self.sqr_columns(a)
         } else {
             self.sqr_rows(a)
@@ -514,51 +537,75 @@ mod tests {
         }
     }
 
+    /// The contexts to test: with this width's faster multiplier (what the kernel uses) and
+    /// without it (this file's own `mul` and `sqr`); the same one twice if there is none.
+    fn contexts(n: &BigUint) -> [Mont; 2] {
+        let plain = Mont::new_plain(&n.to_bytes_le())
+            .unwrap_or_else(|| panic!("no context for {n:x}"));
+        [ctx(n), plain]
+    }
+
     fn check_ops(n: &BigUint, a: &BigUint, b: &BigUint) {
-        let m = ctx(n);
-        let (ae, be) = (elem(&m, a), elem(&m, b));
+        for m in contexts(n) {
+            check_ops_in(&m, n, a, b);
+        }
+    }
+
+    fn check_ops_in(m: &Mont, n: &BigUint, a: &BigUint, b: &BigUint) {
+        let (ae, be) = (elem(m, a), elem(m, b));
         let (am, bm) = (m.enter(&ae), m.enter(&be));
-        assert_eq!(big(&m, &m.leave(&am)), a % n, "round trip");
-        assert_eq!(big(&m, &m.leave(&m.mul(&am, &bm))), a * b % n, "mul");
-        assert_eq!(big(&m, &m.leave(&m.sqr(&am))), a * a % n, "sqr");
-        assert_eq!(big(&m, &m.sqr(&am)), big(&m, &m.mul(&am, &am)), "sqr = mul");
+        assert_eq!(big(m, &m.leave(&am)), a % n, "round trip");
+        assert_eq!(big(m, &m.leave(&m.mul(&am, &bm))), a * b % n, "mul");
+        assert_eq!(big(m, &m.leave(&m.sqr(&am))), a * a % n, "sqr");
+        assert_eq!(big(m, &m.sqr(&am)), big(m, &m.mul(&am, &am)), "sqr = mul");
         assert_eq!(
-            big(&m, &m.sqr_rows(&am)),
-            big(&m, &m.sqr_columns(&am)),
+            big(m, &m.sqr_rows(&am)),
+            big(m, &m.sqr_columns(&am)),
             "rows = columns"
         );
-        assert_eq!(big(&m, &m.dbl(&ae)), (a * 2u32) % n, "dbl");
-        assert_eq!(big(&m, &m.sub(&ae, &be)), (a + n - b) % n, "sub");
+        assert_eq!(big(m, &m.dbl(&ae)), (a * 2u32) % n, "dbl");
+        assert_eq!(big(m, &m.sub(&ae, &be)), (a + n - b) % n, "sub");
     }
 
     fn check_pow(n: &BigUint, base: &BigUint, e: &BigUint) {
-        let m = ctx(n);
+        for m in contexts(n) {
+            check_pow_in(&m, n, base, e);
+        }
+    }
+
+    fn check_pow_in(m: &Mont, n: &BigUint, base: &BigUint, e: &BigUint) {
         let eb = e.to_bytes_be();
         let want = base.modpow(e, n);
-        let bm = m.enter(&elem(&m, base));
+        let bm = m.enter(&elem(m, base));
         for vartime in [false, true] {
-            let got = big(&m, &m.leave(&m.pow(&bm, &eb, vartime)));
+            let got = big(m, &m.leave(&m.pow(&bm, &eb, vartime)));
             assert_eq!(got, want, "pow (vartime: {vartime})");
         }
         let want2 = BigUint::from(2u32).modpow(e, n);
         for vartime in [false, true] {
-            let got = big(&m, &m.leave(&m.pow2(&eb, vartime)));
+            let got = big(m, &m.leave(&m.pow2(&eb, vartime)));
             assert_eq!(got, want2, "pow2 (vartime: {vartime})");
         }
         // Leading zero bytes (the constant-time width) change nothing.
         let mut padded = vec![0u8; 9];
         padded.extend_from_slice(&eb);
-        assert_eq!(big(&m, &m.leave(&m.pow(&bm, &padded, false))), want);
-        assert_eq!(big(&m, &m.leave(&m.pow2(&padded, false))), want2);
+        assert_eq!(big(m, &m.leave(&m.pow(&bm, &padded, false))), want);
+        assert_eq!(big(m, &m.leave(&m.pow2(&padded, false))), want2);
     }
 
     #[test]
     fn constants() {
         let n = cognito_n();
+        for m in contexts(&n) {
+            let rbits = m.fast.as_ref().map_or(MAX_LIMBS * BITS as usize, Fast::rbits);
+            let r = BigUint::from(1u32) << rbits;
+            assert_eq!(big(&m, &m.one), &r % &n, "R mod N");
+            assert_eq!(big(&m, &m.r2), &r * &r % &n, "R² mod N");
+        }
         let m = ctx(&n);
-        let r = BigUint::from(1u32) << (MAX_LIMBS * BITS as usize);
-        assert_eq!(big(&m, &m.one), &r % &n, "R mod N");
-        assert_eq!(big(&m, &m.r2), &r * &r % &n, "R² mod N");
+        if BITS == 32 {
+            assert_eq!(m.fast.as_ref().map(Fast::rbits), Some(3080), "R = 2^(28·110)");
+        }
         let n0 = Wide::from(m.n[0]) * Wide::from(m.n0inv);
         assert_eq!(n0 as Limb, Limb::MAX, "N·n0inv = −1");
     }

@@ -9,6 +9,7 @@
 pub(crate) mod l32 {
     type Limb = u32;
     type Wide = u64;
+    use super::super::r28::Fast;
     include!("limbs.rs");
 }
 
@@ -16,6 +17,7 @@ pub(crate) mod l32 {
 pub(crate) mod l64 {
     type Limb = u64;
     type Wide = u128;
+    use super::NoFast as Fast;
     include!("limbs.rs");
 }
 
@@ -23,3 +25,23 @@ pub(crate) mod l64 {
 pub(crate) use l32::{Elem, Mont, PowState, MAX_LIMBS};
 #[cfg(not(target_arch = "wasm32"))]
 pub(crate) use l64::{Elem, Mont, PowState, MAX_LIMBS};
+
+/// The 64-bit width has no faster multiplier: a type with no values in `Fast`'s place.
+#[cfg(any(test, not(target_arch = "wasm32")))]
+#[derive(Clone)]
+pub(crate) enum NoFast {}
+
+#[cfg(any(test, not(target_arch = "wasm32")))]
+impl NoFast {
+    fn new<T>(_n: &[T]) -> Option<Self> {
+        None
+    }
+
+    fn rbits(&self) -> usize {
+        match *self {}
+    }
+
+    fn mul<T>(&self, _a: &[T], _b: &[T], _out: &mut [T]) -> T {
+        match *self {}
+    }
+}
