@@ -226,18 +226,19 @@ impl Fast {
             let q = (t as u32).wrapping_mul(self.n0inv) & MASK;
             let (va, vq) = (splat(ai), splat(q));
             // Vectors of the shifted copies that hold a digit: 4w ≤ s + l − 1.
-            let used = (s + l + 3) / 4;
+            let used = (s + l).div_ceil(4);
             for (pair, (&bv, &nv)) in acc[2 * p..]
                 .chunks_exact_mut(2)
                 .zip(bs[s].iter().zip(&self.n[s]))
                 .take(used)
             {
+                let (va, vq) = core::hint::black_box((va, vq));
                 pair[0] = add(pair[0], add(mul_lo(va, bv), mul_lo(vq, nv)));
                 pair[1] = add(pair[1], add(mul_hi(va, bv), mul_hi(vq, nv)));
             }
             // Slot i is done: move its carry into slot i + 1.
             let carry = lane(acc[v], odd) >> DIGIT_BITS;
-            let (v1, odd1) = ((i + 1) / 2, !odd);
+            let (v1, odd1) = (i.div_ceil(2), !odd);
             acc[v1] = with_lane(acc[v1], odd1, lane(acc[v1], odd1) + carry);
         }
         // The result is slots l .. 2l (the low l are zero): normalise and repack into 32-bit
@@ -300,6 +301,7 @@ fn to_digits(x: &[u32]) -> [u32; MAX_DIGITS] {
 }
 
 /// `x` shifted up by `s = 0..4` digits, four digits per vector (zeros shifted in).
+#[cfg_attr(target_arch = "wasm32", target_feature(enable = "simd128"))]
 fn shifted(x: &[u32; MAX_DIGITS]) -> [[Q; VECS]; 4] {
     let digit = |k: usize, s: usize| k.checked_sub(s).and_then(|j| x.get(j)).copied().unwrap_or(0);
     let mut out = [[quad(0, 0, 0, 0); VECS]; 4];
