@@ -37,8 +37,9 @@ fi
 
 dist=bench/dist
 rm -rf "$dist" && mkdir -p "$dist"
+# As scripts/wasm-size.sh (SIMD: cognito-srp's kernel).
 WASM_OPT_FEATURES=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
-  --enable-reference-types --enable-multivalue --enable-mutable-globals)
+  --enable-reference-types --enable-multivalue --enable-mutable-globals --enable-simd)
 
 log "release package (scripts/wasm-size.sh; its budget is the test command's business, not the benchmark's)"
 BROTLI_BUDGET=999999999 ./scripts/wasm-size.sh --target web | tee "$dist/wasm-size.txt" >&2

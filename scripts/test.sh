@@ -32,6 +32,8 @@ step "wasm32 check (srp, core, client)" cargo check --locked --target wasm32-unk
 step "wasm32 clippy (cognito-wasm)" cargo clippy --locked --target wasm32-unknown-unknown -p cognito-wasm --all-targets -- -D warnings
 step "wasm32 clippy (cognito-demo)" cargo clippy --locked --target wasm32-unknown-unknown -p cognito-demo --all-targets -- -D warnings
 step "browser tests: cognito-wasm in headless Chromium" tests/wasm/run.sh
+# cognito-srp's kernel multiplies with wasm SIMD in wasm32 only: its tests there, under Node.
+step "cognito-srp kernel in wasm32: tests against num-bigint (Node)" crates/srp/wasm-harness/run.sh test
 step "npm package size (release, wasm-opt -Oz)" scripts/wasm-size.sh
 step "TypeScript: the package's .d.ts under tsc --strict" tests/wasm/typecheck.sh
 # The packed package (npm pack of the build above) in the example app: tsc --strict, vite build,

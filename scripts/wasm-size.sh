@@ -36,10 +36,12 @@ pkg=crates/wasm/pkg
 wasm-pack --log-level warn build --profile wasm-release --mode no-install --no-opt --target "$target" \
   --out-dir pkg crates/wasm >/dev/null
 wasm="$pkg/cognito_wasm_bg.wasm"
-# The features rustc's wasm32-unknown-unknown target emits by default. --converge repeats -Oz
-# while it still shrinks the module (about 0.5 KB brotli).
+# The features rustc's wasm32-unknown-unknown target emits by default, and SIMD: cognito-srp's
+# kernel multiplies with wasm SIMD (#[target_feature(enable = "simd128")] on its hot loop,
+# crates/srp/src/big/r28.rs), so the module needs an engine with SIMD (Chrome 91, Firefox 89,
+# Safari 16.4). --converge repeats -Oz while it still shrinks the module (about 0.5 KB brotli).
 opt=(-Oz --converge --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
-  --enable-reference-types --enable-multivalue --enable-mutable-globals)
+  --enable-reference-types --enable-multivalue --enable-mutable-globals --enable-simd)
 if [ -n "$breakdown" ]; then
   # Outside the package directory, so that it never gets packed.
   named="$ROOT/target/wasm-size/cognito_wasm_bg.named.wasm"
