@@ -112,6 +112,12 @@
 //!   implementation of this protocol can hide. The compiler is trusted not to turn the
 //!   branch-free selects into branches; the code has not been checked at the machine-code
 //!   level or by a timing-leak tool (dudect and the like).
+//! - **wasm32**: the kernel multiplies in radix 2^28 with wasm SIMD (`src/big/r28.rs`, two
+//!   32×32→64-bit products per instruction, carries moved once per row instead of per
+//!   product). That keeps the schedule above: its loops run over the modulus's length, the
+//!   quotient digit of each row is arithmetic, and the SIMD multiply and add take the same
+//!   time for every value. It also means the wasm32 build needs an engine with wasm SIMD
+//!   (Chrome 91, Firefox 89, Safari 16.4, Node 16.4 or later); older ones refuse the module.
 //! - `num-bigint` stays in the crate as the reference implementation the kernel is tested
 //!   against, and for a group the kernel does not take (an even modulus or one over 3072 bits:
 //!   only the test-only `hazmat` functions can ask for one).

@@ -21,10 +21,21 @@
 //! a pair of accumulator vectors whatever `i` is (the four copies of `N` are built once per
 //! modulus, those of `b` once per multiplication).
 //!
-//! In wasm32 the lanes are `core::arch::wasm32`'s `v128` and the row loop is compiled with
-//! `#[target_feature(enable = "simd128")]` (the rest of the crate is not); elsewhere (the
-//! native tests of the 32-bit kernel) a portable stand-in with the same lane semantics runs the
-//! same code, with overflow checks in debug builds.
+//! In wasm32 the lanes are `core::arch::wasm32`'s `v128` and the multiplication is compiled
+//! with `#[target_feature(enable = "simd128")]` (the rest of the crate and of the package is
+//! not: no `RUSTFLAGS`); elsewhere (the native tests of the 32-bit kernel) a portable stand-in
+//! with the same lane semantics runs the same code, with overflow checks in debug builds.
+//! wasm32 tests of the real lanes: `crates/srp/wasm-harness` (`run.sh test`, in
+//! `scripts/test.sh`).
+//!
+//! A module that contains one SIMD instruction needs an engine with wasm SIMD to compile at
+//! all, whichever function uses it: Chrome / Edge 91, Firefox 89, Safari 16.4, Node 16.4 and
+//! later. Older engines reject the whole package at `WebAssembly.compile`.
+//!
+//! Measured and not kept (`crates/srp/BENCHMARK.md`): two rows per pass (half the accumulator
+//! traffic, but four multiplier vectors: slower in V8, probably register pressure) and product
+//! scanning (column by column with `b` and `N` stored reversed, the sums in a register:
+//! slower too).
 //!
 //! # Security
 //! No branch and no memory index depends on the value of an operand: every loop runs over the
@@ -232,6 +243,11 @@ impl Fast {
                 .zip(bs[s].iter().zip(&self.n[s]))
                 .take(used)
             {
+                // Opaque to LLVM, so that it cannot hoist the multipliers' zero-extension out of
+                // the loop: it did, and then selected an extension plus a full 64-bit multiply
+                // (`i64x2.mul`, emulated by V8 with three `pmuludq` and shifts) instead of each
+                // `extmul`, which made the whole thing no faster than 32-bit scalar code. The
+                // price is a store and a load of the two vectors per iteration.
                 let (va, vq) = core::hint::black_box((va, vq));
                 pair[0] = add(pair[0], add(mul_lo(va, bv), mul_lo(vq, nv)));
                 pair[1] = add(pair[1], add(mul_hi(va, bv), mul_hi(vq, nv)));
@@ -303,12 +319,22 @@ fn to_digits(x: &[u32]) -> [u32; MAX_DIGITS] {
 /// `x` shifted up by `s = 0..4` digits, four digits per vector (zeros shifted in).
 #[cfg_attr(target_arch = "wasm32", target_feature(enable = "simd128"))]
 fn shifted(x: &[u32; MAX_DIGITS]) -> [[Q; VECS]; 4] {
-    let digit = |k: usize, s: usize| k.checked_sub(s).and_then(|j| x.get(j)).copied().unwrap_or(0);
+    let digit = |k: usize, s: usize| {
+        k.checked_sub(s)
+            .and_then(|j| x.get(j))
+            .copied()
+            .unwrap_or(0)
+    };
     let mut out = [[quad(0, 0, 0, 0); VECS]; 4];
     for (s, copy) in out.iter_mut().enumerate() {
         for (w, v) in copy.iter_mut().enumerate() {
             let k = 4 * w;
-            *v = quad(digit(k, s), digit(k + 1, s), digit(k + 2, s), digit(k + 3, s));
+            *v = quad(
+                digit(k, s),
+                digit(k + 1, s),
+                digit(k + 2, s),
+                digit(k + 3, s),
+            );
         }
     }
     out

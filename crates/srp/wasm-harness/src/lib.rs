@@ -104,7 +104,10 @@ impl Bench {
                 .map(|c| c.signature_b64)
                 .unwrap_or_default();
         }
-        let kernel = b.a_bytes.iter().filter_map(|a| ClientEphemeral::from_bytes(a).ok());
+        let kernel = b
+            .a_bytes
+            .iter()
+            .filter_map(|a| ClientEphemeral::from_bytes(a).ok());
         let reference = b
             .a_bytes
             .iter()

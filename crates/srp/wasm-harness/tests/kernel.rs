@@ -57,7 +57,12 @@ fn cognito_modulus_edge_values() {
     let exps = ["0", "1", "2", "1f", "20", &n, &ones];
     for b in bases {
         for e in exps {
-            check(N_HEX, b, e, &format!("cognito N, base {:.8}…, e {:.8}…", b, e));
+            check(
+                N_HEX,
+                b,
+                e,
+                &format!("cognito N, base {:.8}…, e {:.8}…", b, e),
+            );
         }
     }
 }
@@ -66,7 +71,9 @@ fn cognito_modulus_edge_values() {
 fn any_odd_modulus_every_size() {
     // Every byte length where the 28-bit digits and the 32-bit limbs meet differently, and
     // some in between, up to the 3072-bit maximum.
-    let lens = (1..=16).chain((17..=384).step_by(23)).chain([380, 381, 382, 383, 384]);
+    let lens = (1..=16)
+        .chain((17..=384).step_by(23))
+        .chain([380, 381, 382, 383, 384]);
     for (i, len) in lens.enumerate() {
         let seed = i as u64;
         let n = odd_modulus(300 + seed, len);
@@ -75,7 +82,12 @@ fn any_odd_modulus_every_size() {
         check(&n, &base, &e, &format!("{len}-byte modulus"));
         check(&n, "2", &e, &format!("{len}-byte modulus, 2^e"));
         let all_ones = "f".repeat(2 * len);
-        check(&n, &all_ones, &e, &format!("{len}-byte modulus, base of ones"));
+        check(
+            &n,
+            &all_ones,
+            &e,
+            &format!("{len}-byte modulus, base of ones"),
+        );
     }
     // The modulus of all ones at full width: the largest column sums.
     let n = "f".repeat(768);
@@ -85,7 +97,14 @@ fn any_odd_modulus_every_size() {
 #[wasm_bindgen_test]
 fn password_claim_matches_reference() {
     let bench = Bench::new();
-    for case in ["claim256", "claim1024", "client256", "client1024", "ga256", "pow1024"] {
+    for case in [
+        "claim256",
+        "claim1024",
+        "client256",
+        "client1024",
+        "ga256",
+        "pow1024",
+    ] {
         assert!(bench.run(case, "kernel"), "{case}: kernel");
         assert!(bench.run(case, "vartime"), "{case}: vartime");
     }
