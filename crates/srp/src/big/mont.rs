@@ -44,4 +44,8 @@ impl NoFast {
     fn mul<T>(&self, _a: &[T], _b: &[T], _out: &mut [T]) -> T {
         match *self {}
     }
+
+    fn sqr<T>(&self, _a: &[T], _out: &mut [T]) -> T {
+        match *self {}
+    }
 }

@@ -257,39 +257,112 @@ impl Fast {
             let (v1, odd1) = (i.div_ceil(2), !odd);
             acc[v1] = with_lane(acc[v1], odd1, lane(acc[v1], odd1) + carry);
         }
-        // The result is slots l .. 2l (the low l are zero): normalise and repack into 32-bit
-        // limbs. A slot is below 2^64 and a carry below 2^36, so their sum never overflows.
-        let mut limbs = [0u32; OUT_LIMBS];
-        let mut carry: u64 = 0;
-        let mut buf: u64 = 0;
-        let mut bits: u32 = 0;
-        let mut k = 0;
-        let mut push = |digit: u64, buf: &mut u64, bits: &mut u32| {
-            *buf |= digit << *bits;
-            *bits += DIGIT_BITS;
-            if *bits >= 32 {
-                if let Some(x) = limbs.get_mut(k) {
-                    *x = *buf as u32;
-                }
-                k += 1;
-                *buf >>= 32;
-                *bits -= 32;
-            }
-        };
-        for slot in l..2 * l {
-            let x = lane(acc[slot / 2], slot % 2 == 1) + carry;
-            carry = x >> DIGIT_BITS;
-            push(x & u64::from(MASK), &mut buf, &mut bits);
-        }
-        for _ in 0..2 {
-            push(carry & u64::from(MASK), &mut buf, &mut bits);
-            carry >>= DIGIT_BITS;
-        }
-        push(0, &mut buf, &mut bits);
-        let n = out.len();
-        out.copy_from_slice(&limbs[..n]);
-        limbs[n]
+        finish(&acc, l, out)
     }
+
+    /// `a²·R⁻¹` for `a < N`, as [`Fast::mul`] gives `a·a·R⁻¹` (same bounds and output), each
+    /// cross product `a_i·a_j` computed once: row `i` adds `2a_i·a_j` for `j > i` only, and
+    /// `a_i²` to slot `2i`; the reduction half `q_i·N_j` is as in `mul`. About 3/4 of the
+    /// multiplications of `mul` (the bound still holds: a slot gets at most `l/2` doubled
+    /// products below 2^57, one square and `l` reduction products below 2^56).
+    #[cfg_attr(target_arch = "wasm32", target_feature(enable = "simd128"))]
+    pub(crate) fn sqr(&self, a: &[u32], out: &mut [u32]) -> u32 {
+        let l = self.digits.min(MAX_DIGITS);
+        let ad = to_digits(a);
+        let as_ = shifted(&ad);
+        let mut acc = [zero(); ACC];
+        for (i, &ai) in ad[..l].iter().enumerate() {
+            let (p, s) = (i / 4, i % 4);
+            let sq = u64::from(ai) * u64::from(ai);
+            acc[i] = with_lane(acc[i], false, lane(acc[i], false) + sq);
+            let (v, odd) = (i / 2, i % 2 == 1);
+            let t = lane(acc[v], odd);
+            let q = (t as u32).wrapping_mul(self.n0inv) & MASK;
+            let (va, vq) = (splat(2 * ai), splat(q));
+            let used = (s + l).div_ceil(4);
+            // Vector w of copy s holds digits 4w − s .. 4w − s + 3; the first with a j > i:
+            let wa = p + usize::from(s >= 2);
+            let wa = wa.min(used);
+            // Vectors before wa: the reduction half only.
+            for (pair, &nv) in acc[2 * p..2 * (p + wa)]
+                .chunks_exact_mut(2)
+                .zip(&self.n[s][..wa])
+            {
+                let vq = core::hint::black_box(vq);
+                pair[0] = add(pair[0], mul_lo(vq, nv));
+                pair[1] = add(pair[1], mul_hi(vq, nv));
+            }
+            // Vector wa: only the digits j > i of `a`.
+            if wa < used {
+                let d = |t: usize| {
+                    (4 * wa + t)
+                        .checked_sub(s)
+                        .filter(|&j| j > i)
+                        .and_then(|j| ad.get(j))
+                        .copied()
+                        .unwrap_or(0)
+                };
+                let av = quad(d(0), d(1), d(2), d(3));
+                let nv = self.n[s][wa];
+                let (va, vq) = core::hint::black_box((va, vq));
+                let k = 2 * (p + wa);
+                acc[k] = add(acc[k], add(mul_lo(vq, nv), mul_lo(va, av)));
+                acc[k + 1] = add(acc[k + 1], add(mul_hi(vq, nv), mul_hi(va, av)));
+            }
+            // The rest: both halves, as in `mul`.
+            let from = (wa + 1).min(used);
+            for (pair, (&av, &nv)) in acc[2 * (p + from)..]
+                .chunks_exact_mut(2)
+                .zip(as_[s][from..used].iter().zip(&self.n[s][from..used]))
+            {
+                // As in `mul`: keep LLVM from hoisting the multipliers' zero-extension.
+                let (va, vq) = core::hint::black_box((va, vq));
+                pair[0] = add(pair[0], add(mul_lo(va, av), mul_lo(vq, nv)));
+                pair[1] = add(pair[1], add(mul_hi(va, av), mul_hi(vq, nv)));
+            }
+            let carry = lane(acc[v], odd) >> DIGIT_BITS;
+            let (v1, odd1) = (i.div_ceil(2), !odd);
+            acc[v1] = with_lane(acc[v1], odd1, lane(acc[v1], odd1) + carry);
+        }
+        finish(&acc, l, out)
+    }
+}
+
+/// The end of a product: the result is slots `l .. 2l` of `acc` (the low `l` are zero);
+/// normalised and repacked into 32-bit limbs as [`Fast::mul`] returns them. A slot is below
+/// 2^64 and a carry below 2^36, so their sum never overflows.
+#[cfg_attr(target_arch = "wasm32", target_feature(enable = "simd128"))]
+fn finish(acc: &[lanes::D; ACC], l: usize, out: &mut [u32]) -> u32 {
+    let mut limbs = [0u32; OUT_LIMBS];
+    let mut carry: u64 = 0;
+    let mut buf: u64 = 0;
+    let mut bits: u32 = 0;
+    let mut k = 0;
+    let mut push = |digit: u64, buf: &mut u64, bits: &mut u32| {
+        *buf |= digit << *bits;
+        *bits += DIGIT_BITS;
+        if *bits >= 32 {
+            if let Some(x) = limbs.get_mut(k) {
+                *x = *buf as u32;
+            }
+            k += 1;
+            *buf >>= 32;
+            *bits -= 32;
+        }
+    };
+    for slot in l..2 * l {
+        let x = lane(acc[slot / 2], slot % 2 == 1) + carry;
+        carry = x >> DIGIT_BITS;
+        push(x & u64::from(MASK), &mut buf, &mut bits);
+    }
+    for _ in 0..2 {
+        push(carry & u64::from(MASK), &mut buf, &mut bits);
+        carry >>= DIGIT_BITS;
+    }
+    push(0, &mut buf, &mut bits);
+    let n = out.len();
+    out.copy_from_slice(&limbs[..n]);
+    limbs[n]
 }
 
 /// The 28-bit digits of the number with 32-bit little-endian limbs `x` (at most 96 of them).
