@@ -19,7 +19,9 @@
 //! a multiple of 2^28. Slots are 64-bit lanes, two per vector; a row reads `b` and `N` four
 //! digits per vector from a copy shifted by `i mod 4` digits, so that every vector lines up with
 //! a pair of accumulator vectors whatever `i` is (the four copies of `N` are built once per
-//! modulus, those of `b` once per multiplication).
+//! modulus, those of `b` once per multiplication). The squaring ([`Fast::sqr`]) computes each
+//! cross product once: row `i` adds `2a_i·a_j` for `j > i` only (the vector holding `j = i + 1`
+//! gets the digits `j ≤ i` zeroed, chosen by the public `i`) and `a_i²` to slot `2i`.
 //!
 //! In wasm32 the lanes are `core::arch::wasm32`'s `v128` and the multiplication is compiled
 //! with `#[target_feature(enable = "simd128")]` (the rest of the crate and of the package is
@@ -39,7 +41,7 @@
 //!
 //! # Security
 //! No branch and no memory index depends on the value of an operand: every loop runs over the
-//! modulus's digit count, `q_i` is arithmetic, and the SIMD instructions (`pmuludq`, `paddq`
+//! modulus's digit count and the row number, `q_i` is arithmetic, and the SIMD instructions (`pmuludq`, `paddq`
 //! on x86) take the same time for every value.
 
 /// Bits per digit.
