@@ -26,7 +26,7 @@ case "${1:-}" in
   test)
     shift
     cd "$HERE"
-    CARGO_TARGET_DIR="$out/target-test" wasm-pack --log-level warn test --node --mode no-install . "$@"
+    CARGO_TARGET_DIR="$out/target-test" wasm-pack --log-level warn test --node --mode no-install . --locked "$@"
     ;;
   bench)
     shift

@@ -249,7 +249,10 @@ impl Fast {
                 // the loop: it did, and then selected an extension plus a full 64-bit multiply
                 // (`i64x2.mul`, emulated by V8 with three `pmuludq` and shifts) instead of each
                 // `extmul`, which made the whole thing no faster than 32-bit scalar code. The
-                // price is a store and a load of the two vectors per iteration.
+                // price is a store and a load of the two vectors per iteration. `black_box` is
+                // best effort: were a later rustc to see through it, the results stay right and
+                // only the speed drops back (the wasm benchmark in BENCHMARK.md shows it; count
+                // `i64x2.mul` against `extmul` in the module with `wasm-dis`).
                 let (va, vq) = core::hint::black_box((va, vq));
                 pair[0] = add(pair[0], add(mul_lo(va, bv), mul_lo(vq, nv)));
                 pair[1] = add(pair[1], add(mul_hi(va, bv), mul_hi(vq, nv)));
