@@ -53,7 +53,7 @@ export function report(r) {
     `cross-origin isolated: ${r.crossOriginIsolated} (performance.now() resolution ${r.crossOriginIsolated ? '5 µs' : '100 µs'})`);
   p(`- Machine: ${r.machine.nproc} CPUs, ${r.machine.cpu}, ${r.machine.kernel}; Node ${r.node}`);
   if (sections.length < 3) p(`- **Partial run** (BENCH_ONLY): sections ${sections.join(', ')} only.`);
-  p(`- Load average (1/5/15 min): before ${r.loadBefore}, after the speed rounds ${r.loadAfterSpeed}, at the end ${r.loadAfter} ` +
+  p(`- Load average (1/5/15 min): before ${r.loadBefore}${r.speed ? `, after the speed rounds ${r.loadAfterSpeed}` : ''}, at the end ${r.loadAfter} ` +
     `(\`uptime\` before: "${r.uptimeBefore}"; after: "${r.uptimeAfter}"). ` +
     '**The machine was shared** with other engineers compiling on the same cores: medians and maxima carry their ' +
     'time slices, minima much less; implementations were interleaved (one run of each per round, the order rotating) so the load hit them alike.');
