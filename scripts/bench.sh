@@ -50,6 +50,12 @@ WASM_OPT_FEATURES=(--enable-bulk-memory --enable-nontrapping-float-to-int --enab
 log "release package (scripts/wasm-size.sh; its budget is the test command's business, not the benchmark's)"
 BROTLI_BUDGET=999999999 ./scripts/wasm-size.sh --target web | tee "$dist/wasm-size.txt" >&2
 cp -r crates/wasm/pkg "$dist/pkg"
+# The npm package as published (index.js around the glue), for the pages that load it the way an
+# app does (app-ours, signin-ours: `import { Auth } from 'cognito-wasm'`, bundled by esbuild). Its
+# index.js finds the .wasm with `new URL('./cognito_wasm_bg.wasm', import.meta.url)`, which
+# esbuild leaves as it is: its users copy the file next to the bundle, and so does this.
+./scripts/package.sh --reuse-build --out "$ROOT/$dist/npm" >/dev/null
+cp "$dist/npm/cognito-wasm/cognito_wasm_bg.wasm" "$dist/"
 
 if wants speed; then
   log "package with the bench feature"
@@ -84,7 +90,8 @@ fi
 log "esbuild bundles"
 esb=bench/node_modules/.bin/esbuild
 # global: amazon-cognito-identity-js (its Buffer polyfill) reads `global`, which apps define as their bundlers tell them.
-common=(--bundle --minify --format=esm --platform=browser --target=es2022 --define:global=globalThis --log-level=warning)
+common=(--bundle --minify --format=esm --platform=browser --target=es2022 --define:global=globalThis --log-level=warning
+  "--alias:cognito-wasm=./$dist/npm/cognito-wasm")
 if wants speed; then
   for x in ours acij amplify bigint; do
     "$esb" "bench/src/page-$x.js" "${common[@]}" --outfile="$dist/page-$x.js"
