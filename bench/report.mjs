@@ -154,7 +154,7 @@ export function report(r) {
     p('## 3. Size (bytes; gzip -9, brotli -q 11)');
     p();
     p('cognito-wasm: the release package as scripts/wasm-size.sh builds it (`wasm-pack --target web`, [profile.wasm-release]: opt-level z, LTO, panic = abort; ' +
-      'wasm-opt -Oz), the .wasm and the JS glue as emitted, and the same glue bundled and minified by esbuild with the start-up entry. ' +
+      'wasm-opt -Oz), the .wasm and the JS glue as emitted, and the start-up page bundled and minified by esbuild (bench/src/app-ours.js: the package\'s entry module index.js and the glue behind it). ' +
       'Peers: esbuild --bundle --minify (ESM, browser) of bench/src/app-acij.js (the whole public API of amazon-cognito-identity-js: its features are methods of those classes; it has no hosted-UI / OAuth support) ' +
       'and bench/src/app-amplify.js (the 22 aws-amplify/auth functions that match cognito-wasm\'s methods, Hub, Amplify.configure), built in the same run.');
     p();
@@ -187,12 +187,18 @@ export function report(r) {
   if (r.startup) {
     p(`## 4. Start-up: navigation → module ready (ms, ${r.startup[0].samples.length} navigations each, interleaved)`);
     p();
-    p('`performance.now()` at the end of the entry module (bench/src/app-*.js): everything fetched from a local server (uncompressed, no cache: a fresh context per navigation), ' +
-      'compiled and evaluated, and the client constructed (`await init()` + `new Auth(...)`; `new CognitoUserPool(...)`; `Amplify.configure(...)`). No network latency is included.');
+    p('`performance.now()` at the end of the entry module (bench/src/app-*.js), each page bundled by esbuild (ESM, minified) from the library as an app imports it: ' +
+      'everything fetched from a local server (uncompressed, no cache: a fresh context per navigation), compiled and evaluated, and the client constructed with its default storage ' +
+      '(cognito-wasm: `await Auth.create(config)` from the npm package\'s entry module, as scripts/package.sh packs it, which fetches, compiles and instantiates the .wasm served next to the bundle ' +
+      'and builds the client; acij: `new CognitoUserPool(...)`; Amplify: `Amplify.configure(...)`). No network latency is included. ' +
+      'The harness waits for an event the page fires (not Playwright\'s waitForFunction, whose injected script would run in the page during start-up). ' +
+      '"with the .wasm preloaded" is the same bundle in a page whose HTML has `<link rel="preload" href="cognito_wasm_bg.wasm" as="fetch" type="application/wasm" crossorigin>`, ' +
+      'as crates/wasm/README.md tells pages to do: the .wasm then downloads beside the JavaScript instead of after it (the peers have nothing to preload: their one script is in the HTML already).');
     p();
     p('| implementation | min | median | max |');
     p('|---|---:|---:|---:|');
-    const label = { ours: 'cognito-wasm', acij: 'amazon-cognito-identity-js 6.3.21', amplify: 'aws-amplify 6.22.1 (auth)' };
+    const label = { ours: 'cognito-wasm', 'ours-preload': 'cognito-wasm, with the .wasm preloaded (README)',
+      acij: 'amazon-cognito-identity-js 6.3.21', amplify: 'aws-amplify 6.22.1 (auth)' };
     for (const s of r.startup) {
       const Q = q(s.samples);
       p(`| ${label[s.name]} | ${f(Q.min, 1)} | ${f(Q.med, 1)} | ${f(Q.max, 1)} |`);
@@ -234,7 +240,10 @@ export function report(r) {
   }
   if (r.startup) {
     const st = Object.fromEntries(r.startup.map((s) => [s.name, q(s.samples)]));
-    p(`| start-up no slower than Amplify's | median ${f(st.ours.med, 1)} ms vs ${f(st.amplify.med, 1)} ms (min ${f(st.ours.min, 1)} vs ${f(st.amplify.min, 1)}) | ${ok(st.ours.med <= st.amplify.med)} |`);
+    const pre = st['ours-preload'];
+    const withPre = pre ? `; with the .wasm preloaded as the README says: median ${f(pre.med, 1)} ms (min ${f(pre.min, 1)}), ${pre.med <= st.amplify.med ? 'no slower' : 'slower'}` : '';
+    // Judged on the page without the preload link: what an app gets without reading the README.
+    p(`| start-up no slower than Amplify's | median ${f(st.ours.med, 1)} ms vs ${f(st.amplify.med, 1)} ms (min ${f(st.ours.min, 1)} vs ${f(st.amplify.min, 1)})${withPre} | ${ok(st.ours.med <= st.amplify.med)} |`);
   }
   p();
   return out.join('\n') + '\n';

@@ -209,7 +209,7 @@ if (run('signin')) {
 // everything fetched, compiled, evaluated, the client constructed). Fresh context each time,
 // so no HTTP or code cache.
 if (run('startup')) {
-  const names = ['ours', 'acij', 'amplify'];
+  const names = ['ours', 'ours-preload', 'acij', 'amplify'];
   const acc = names.map(() => []);
   for (let r = 0; r < NAV; r++) {
     for (let j = 0; j < names.length; j++) {

@@ -110,6 +110,9 @@ done
 for x in ours acij amplify; do
   printf '<!doctype html><meta charset="utf-8"><title>%s</title><script type="module" src="app-%s.js"></script>\n' "$x" "$x" >"$dist/app-$x.html"
 done
+# The same start-up page with the .wasm preloaded, as crates/wasm/README.md tells a page to do:
+# its download then runs beside the JavaScript's instead of after it.
+printf '<!doctype html><meta charset="utf-8"><title>ours-preload</title><link rel="preload" href="cognito_wasm_bg.wasm" as="fetch" type="application/wasm" crossorigin><script type="module" src="app-ours.js"></script>\n' >"$dist/app-ours-preload.html"
 
 log "sizes (raw, gzip -9, brotli -q 11)"
 {
