@@ -104,9 +104,11 @@ done
 for x in ours acij amplify; do
   "$esb" "bench/src/app-$x.js" "${common[@]}" --outfile="$dist/app-$x.js"
 done
-for x in ours acij amplify bigint; do
-  printf '<!doctype html><meta charset="utf-8"><title>%s</title><script type="module" src="page-%s.js"></script>\n' "$x" "$x" >"$dist/page-$x.html"
-done
+if wants speed; then
+  for x in ours acij amplify bigint; do
+    printf '<!doctype html><meta charset="utf-8"><title>%s</title><script type="module" src="page-%s.js"></script>\n' "$x" "$x" >"$dist/page-$x.html"
+  done
+fi
 for x in ours acij amplify; do
   printf '<!doctype html><meta charset="utf-8"><title>%s</title><script type="module" src="app-%s.js"></script>\n' "$x" "$x" >"$dist/app-$x.html"
 done
