@@ -20,16 +20,24 @@ const dist = path.join(here, 'dist');
 const RUNS = +(process.env.BENCH_RUNS || 31);
 const WARMUP = 5;
 const NAV = +(process.env.BENCH_NAV || 15);
-const SIGNINS = +(process.env.BENCH_SIGNINS || 5);
+const SIGNINS = +(process.env.BENCH_SIGNINS || 10);
+// BENCH_ONLY=startup,signin (any of speed, signin, startup): run those sections only, to measure
+// one change without the whole run on a shared machine. A partial run writes
+// bench/dist/RESULTS-partial.md and leaves bench/RESULTS.md alone.
+const SECTIONS = ['speed', 'signin', 'startup'];
+const ONLY = (process.env.BENCH_ONLY || SECTIONS.join(',')).split(',').map((x) => x.trim()).filter(Boolean);
+for (const x of ONLY) if (!SECTIONS.includes(x)) throw new Error(`BENCH_ONLY: unknown section ${x} (${SECTIONS.join(', ')})`);
+const run = (x) => ONLY.includes(x);
+const partial = SECTIONS.some((x) => !run(x));
 const COGNITO_LOCAL_BIN = process.env.COGNITO_LOCAL_BIN || path.join(here, '..', 'target/release/cognito-local');
 const POOL = 'us-east-1_LocalPool1';
 const CLIENT = 'localspaclient000000000001';
 const PASSWORD = 'BenchPassw0rd!';
 
-// cognito-local, in memory, on a port of its choosing.
-const idp = spawn(COGNITO_LOCAL_BIN, ['--in-memory', '--bind', '127.0.0.1:0'],
-  { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, RUST_LOG: process.env.BENCH_SERVER_LOG || 'warn' } });
-const idpBase = await new Promise((resolve, reject) => {
+// cognito-local, in memory, on a port of its choosing (for the real sign-ins only).
+const idp = run('signin') ? spawn(COGNITO_LOCAL_BIN, ['--in-memory', '--bind', '127.0.0.1:0'],
+  { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, RUST_LOG: process.env.BENCH_SERVER_LOG || 'warn' } }) : null;
+const idpBase = idp && await new Promise((resolve, reject) => {
   let buf = '';
   idp.on('exit', (c) => reject(new Error(`cognito-local exited (${c})`)));
   idp.stdout.on('data', (d) => {
@@ -38,7 +46,7 @@ const idpBase = await new Promise((resolve, reject) => {
     if (m) resolve(m[1].replace(/\/$/, ''));
   });
 });
-process.on('exit', () => idp.kill());
+process.on('exit', () => idp?.kill());
 
 const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
 const server = createServer(async (req, res) => {
@@ -113,7 +121,7 @@ async function openPage(ctx, name) {
 }
 
 // 1. SRP speed, warm, interleaved.
-{
+if (run('speed')) {
   const ctx = await browser.newContext();
   const pages = {};
   for (const name of ['ours', 'acij', 'amplify', 'bigint']) pages[name] = await openPage(ctx, name);
@@ -140,65 +148,68 @@ async function openPage(ctx, name) {
   await ctx.close();
 }
 results.loadAfterSpeed = load();
+results.sections = ONLY;
 
 // 2. Main thread during a real sign-in: each library's own sign-in call against cognito-local,
 // on a cold page (fresh context, no warm-up), at 1x and 4x CPU throttling, interleaved.
-const idpCall = async (op, body) => {
-  const r = await fetch(idpBase + '/', { method: 'POST', body: JSON.stringify(body), headers: {
-    'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AWSCognitoIdentityProviderService.${op}` } });
-  const v = await r.json();
-  if (r.status !== 200) throw new Error(`${op}: ${r.status} ${JSON.stringify(v)}`);
-  return v;
-};
-const mtRows = [
-  ['cognito-wasm, A precomputed when idle (default)', 'signin-ours.html?precompute=1'],
-  ['cognito-wasm, A in the sign-in (srpPrecompute: false)', 'signin-ours.html?precompute=0'],
-  ['amazon-cognito-identity-js 6.3.21', 'signin-acij.html'],
-  ['aws-amplify 6.22.1 (@aws-amplify/auth 6.21.1)', 'signin-amplify.html'],
-];
-const users = [];
-for (let i = 0; i < mtRows.length * SIGNINS * 2; i++) {
-  const username = `benchuser${i}`;
-  await idpCall('SignUp', { ClientId: CLIENT, Username: username, Password: PASSWORD,
-    UserAttributes: [{ Name: 'email', Value: `${username}@example.com` }] });
-  const box = await (await fetch(`${idpBase}/_dev/outbox?username=${username}`)).json();
-  await idpCall('ConfirmSignUp', { ClientId: CLIENT, Username: username, ConfirmationCode: box.messages.at(-1).code });
-  users.push(username);
-}
-results.mainThread = [];
-results.idp = idpBase;
-let nextUser = 0;
-for (const rate of [1, 4]) {
-  const acc = mtRows.map(() => []);
-  for (let r = 0; r < SIGNINS; r++) {
-    for (let j = 0; j < mtRows.length; j++) {
-      const i = (j + r) % mtRows.length;
-      const [label, url] = mtRows[i];
-      const ctx = await browser.newContext();
-      const page = await ctx.newPage();
-      page.on('pageerror', (e) => log(label, 'page error', e.message));
-      await page.goto(`${base}${url}${url.includes('?') ? '&' : '?'}pool=${POOL}&client=${CLIENT}`);
-      await page.waitForFunction(() => window.signin);
-      const cdp = await ctx.newCDPSession(page);
-      await cdp.send('Emulation.setCPUThrottlingRate', { rate });
-      // Idle time before the user submits: long enough for a throttled idle callback.
-      await page.evaluate(() => window.signin.ready(1500));
-      const t = await page.evaluate(([u, pw]) => window.signin.signIn(u, pw), [users[nextUser++], PASSWORD]);
-      await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
-      if (t.error) log(label, rate + 'x', 'sign-in failed:', t.error);
-      acc[i].push(t);
-      await ctx.close();
-    }
+if (run('signin')) {
+  const idpCall = async (op, body) => {
+    const r = await fetch(idpBase + '/', { method: 'POST', body: JSON.stringify(body), headers: {
+      'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AWSCognitoIdentityProviderService.${op}` } });
+    const v = await r.json();
+    if (r.status !== 200) throw new Error(`${op}: ${r.status} ${JSON.stringify(v)}`);
+    return v;
+  };
+  const mtRows = [
+    ['cognito-wasm, A precomputed when idle (default)', 'signin-ours.html?precompute=1'],
+    ['cognito-wasm, A in the sign-in (srpPrecompute: false)', 'signin-ours.html?precompute=0'],
+    ['amazon-cognito-identity-js 6.3.21', 'signin-acij.html'],
+    ['aws-amplify 6.22.1 (@aws-amplify/auth 6.21.1)', 'signin-amplify.html'],
+  ];
+  const users = [];
+  for (let i = 0; i < mtRows.length * SIGNINS * 2; i++) {
+    const username = `benchuser${i}`;
+    await idpCall('SignUp', { ClientId: CLIENT, Username: username, Password: PASSWORD,
+      UserAttributes: [{ Name: 'email', Value: `${username}@example.com` }] });
+    const box = await (await fetch(`${idpBase}/_dev/outbox?username=${username}`)).json();
+    await idpCall('ConfirmSignUp', { ClientId: CLIENT, Username: username, ConfirmationCode: box.messages.at(-1).code });
+    users.push(username);
   }
-  results.mainThread.push({ rate, rows: mtRows.map(([label, url], i) => ({ label, url, samples: acc[i] })) });
-  log('main thread', rate + 'x', 'load', load());
+  results.mainThread = [];
+  results.idp = idpBase;
+  let nextUser = 0;
+  for (const rate of [1, 4]) {
+    const acc = mtRows.map(() => []);
+    for (let r = 0; r < SIGNINS; r++) {
+      for (let j = 0; j < mtRows.length; j++) {
+        const i = (j + r) % mtRows.length;
+        const [label, url] = mtRows[i];
+        const ctx = await browser.newContext();
+        const page = await ctx.newPage();
+        page.on('pageerror', (e) => log(label, 'page error', e.message));
+        await page.goto(`${base}${url}${url.includes('?') ? '&' : '?'}pool=${POOL}&client=${CLIENT}`);
+        await page.waitForFunction(() => window.signin);
+        const cdp = await ctx.newCDPSession(page);
+        await cdp.send('Emulation.setCPUThrottlingRate', { rate });
+        // Idle time before the user submits: long enough for a throttled idle callback.
+        await page.evaluate(() => window.signin.ready(1500));
+        const t = await page.evaluate(([u, pw]) => window.signin.signIn(u, pw), [users[nextUser++], PASSWORD]);
+        await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+        if (t.error) log(label, rate + 'x', 'sign-in failed:', t.error);
+        acc[i].push(t);
+        await ctx.close();
+      }
+    }
+    results.mainThread.push({ rate, rows: mtRows.map(([label, url], i) => ({ label, url, samples: acc[i] })) });
+    log('main thread', rate + 'x', 'load', load());
+  }
 }
 
 // 4. Start-up: navigation -> module ready (performance.now() at the end of the entry module:
 // everything fetched, compiled, evaluated, the client constructed). Fresh context each time,
 // so no HTTP or code cache.
-{
-  const names = ['ours', 'acij', 'amplify'];
+if (run('startup')) {
+  const names = ['ours', 'ours-preload', 'acij', 'amplify'];
   const acc = names.map(() => []);
   for (let r = 0; r < NAV; r++) {
     for (let j = 0; j < names.length; j++) {
@@ -207,8 +218,11 @@ for (const rate of [1, 4]) {
       const page = await ctx.newPage();
       page.on('pageerror', (e) => log(names[i], 'page error', e.message));
       await page.goto(base + `app-${names[i]}.html`);
-      await page.waitForFunction(() => window.__ready !== undefined);
-      acc[i].push(await page.evaluate(() => window.__ready));
+      // Not waitForFunction: its polling evaluates Playwright's injected script (≈ 20 ms of
+      // main-thread work) in the page while it is still starting up. The page announces itself.
+      acc[i].push(await page.evaluate(() => window.__ready ?? new Promise((resolve) => {
+        addEventListener('bench-ready', () => resolve(window.__ready), { once: true });
+      })));
       await ctx.close();
     }
   }
@@ -218,7 +232,7 @@ results.loadAfter = load();
 results.uptimeAfter = execSync('uptime', { encoding: 'utf8' }).trim();
 await browser.close();
 server.close();
-idp.kill(); // its stdout pipe would keep this process alive
+idp?.kill(); // its stdout pipe would keep this process alive
 
 // Machine and versions.
 const sh = (c) => { try { return execSync(c, { encoding: 'utf8' }).trim(); } catch { return '?'; } };
@@ -233,10 +247,17 @@ results.machine = {
   playwrightCore: JSON.parse(readFileSync(path.join(here, 'node_modules/playwright-core/package.json'), 'utf8')).version,
   commit: sh('git rev-parse --short HEAD') + (sh('git status --porcelain') ? ' (with uncommitted changes)' : ''),
 };
-results.sizes = readFileSync(path.join(dist, 'sizes.tsv'), 'utf8').trim().split('\n').map((l) => {
-  const [what, file, raw, gz, br] = l.split('\t');
-  return { what, file: path.basename(file), raw: +raw, gz: +gz, br: +br };
-});
+if (!partial || existsSync(path.join(dist, 'sizes.tsv'))) {
+  results.sizes = readFileSync(path.join(dist, 'sizes.tsv'), 'utf8').trim().split('\n').map((l) => {
+    const [what, file, raw, gz, br] = l.split('\t');
+    return { what, file: path.basename(file), raw: +raw, gz: +gz, br: +br };
+  });
+}
 if (existsSync(path.join(dist, 'twiggy.csv'))) results.twiggy = readFileSync(path.join(dist, 'twiggy.csv'), 'utf8');
 await writeFile(path.join(dist, 'results.json'), JSON.stringify({ ...results, twiggy: undefined }, null, 1));
-await writeFile(path.join(here, 'RESULTS.md'), report(results));
+if (partial) {
+  await writeFile(path.join(dist, 'RESULTS-partial.md'), report(results));
+  log(`sections ${ONLY.join(', ')} only: wrote bench/dist/RESULTS-partial.md (bench/RESULTS.md left as it was)`);
+} else {
+  await writeFile(path.join(here, 'RESULTS.md'), report(results));
+}

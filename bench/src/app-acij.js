@@ -12,3 +12,4 @@ window.__lib = {
 };
 window.__client = new CognitoUserPool({ UserPoolId: 'eu-west-1_BenchPool1', ClientId: 'benchclient' });
 window.__ready = performance.now();
+dispatchEvent(new Event('bench-ready'));

@@ -21,3 +21,4 @@ Amplify.configure({
   Auth: { Cognito: { userPoolId: 'eu-west-1_BenchPool1', userPoolClientId: 'benchclient' } },
 });
 window.__ready = performance.now();
+dispatchEvent(new Event('bench-ready'));

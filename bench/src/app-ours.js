@@ -1,7 +1,11 @@
-// Start-up entry for cognito-wasm (the release package, unbundled, as wasm-pack emits it):
-// the module loaded, the .wasm fetched, compiled and instantiated, an Auth constructed.
-import init, { Auth } from '../dist/pkg/cognito_wasm.js';
+// Start-up and size entry for cognito-wasm: the npm package as an app takes it
+// (`import { Auth } from 'cognito-wasm'`, the package's entry module index.js and wasm-bindgen's
+// glue behind it, bundled by esbuild like the peers; scripts/bench.sh packs the package with
+// scripts/package.sh). `Auth.create` loads the .wasm (found next to the bundle through
+// `new URL(..., import.meta.url)`, where an esbuild user copies it), compiles and instantiates it,
+// and constructs the client: the module is ready when it resolves.
+import { Auth } from 'cognito-wasm';
 
-await init({ module_or_path: new URL('./pkg/cognito_wasm_bg.wasm', location.href) });
-window.__client = new Auth({ userPoolId: 'eu-west-1_BenchPool1', userPoolClientId: 'benchclient', storage: 'memory' });
+window.__client = await Auth.create({ userPoolId: 'eu-west-1_BenchPool1', userPoolClientId: 'benchclient' });
 window.__ready = performance.now();
+dispatchEvent(new Event('bench-ready'));

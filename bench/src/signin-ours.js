@@ -1,11 +1,11 @@
-// cognito-wasm's real sign-in (the release package): `new Auth({...})` then `signIn`, with the
-// SRP ephemeral precomputed when idle (the default) or, with ?precompute=0, in the sign-in.
-import init, { Auth } from '../dist/pkg/cognito_wasm.js';
+// cognito-wasm's real sign-in (the release package through its entry module, as an app imports
+// it): `Auth.create({...})` then `signIn`, with the SRP ephemeral precomputed when idle (the
+// default) or, with ?precompute=0, in the sign-in.
+import { Auth } from 'cognito-wasm';
 import { signinHarness } from './signin-harness.js';
 
 const q = new URLSearchParams(location.search);
-await init({ module_or_path: new URL('./pkg/cognito_wasm_bg.wasm', location.href) });
-const auth = new Auth({
+const auth = await Auth.create({
   userPoolId: q.get('pool'),
   userPoolClientId: q.get('client'),
   endpoint: new URL('/idp/', location.href).href,

@@ -695,10 +695,10 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
     /// [`Error::Srp`] for bad SRP values from the server.
     ///
     /// The SRP work never runs as one long task: `A` comes precomputed when
-    /// [`Config::srp_precompute`] is on and one is ready (else it is computed here, after a
-    /// [`Scheduler::yield_now`]), and each of the claim's three pieces (`g^x`, each half of
-    /// `S`) follows a [`Scheduler::yield_now`]. Each sign-in uses its own ephemeral; the next
-    /// one is precomputed when the sign-in ends.
+    /// [`Config::srp_precompute`] is on and one is ready (else it is computed here, as a task
+    /// of its own between two [`Scheduler::yield_now`]s), and each of the claim's three pieces
+    /// (`g^x`, each half of `S`) follows a [`Scheduler::yield_now`]. Each sign-in uses its own
+    /// ephemeral; the next one is precomputed when the sign-in ends.
     pub async fn sign_in(&self, input: SignInInput) -> Result<SignInOutput, Error> {
         self.assert_signed_out().await?;
         let len = self.ephemeral_len()?;
@@ -742,7 +742,12 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
         }
         let a = self.random(len)?;
         self.inner.platform.scheduler.yield_now().await;
-        SrpEphemeral::new(&a)
+        let ephemeral = SrpEphemeral::new(&a)?;
+        // `A` and the request that carries it are separate tasks: on a cold page both run code
+        // for the first time (compiled as it is first called), and together they made one task
+        // over 50 ms at 4x CPU throttling.
+        self.inner.platform.scheduler.yield_now().await;
+        Ok(ephemeral)
     }
 
     /// Asks the scheduler to compute the next sign-in's ephemeral when idle, unless

@@ -125,8 +125,8 @@ pub trait Tasks {
 /// task they block a page's main thread for longer than the 50 ms that make a "long task"
 /// (input waits, animations stall). So the client computes `A` ahead of time with
 /// [`Scheduler::idle`] (see [`Config::srp_precompute`](crate::Config::srp_precompute)) and
-/// calls [`Scheduler::yield_now`] before `g^x` and before each half of `S`, so each piece is a
-/// task of its own.
+/// calls [`Scheduler::yield_now`] before `g^x` and before each half of `S`, and before and after
+/// an `A` it computes in the sign-in, so each piece is a task of its own.
 ///
 /// The browser adapter implements it with `scheduler.yield()` / `setTimeout` and
 /// `requestIdleCallback`; [`Inline`] (the default) does the work at once, which is right

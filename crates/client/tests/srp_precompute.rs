@@ -28,7 +28,11 @@ use common::*;
 struct Queue {
     idle: RefCell<Vec<Box<dyn FnOnce()>>>,
     yields: Cell<usize>,
+    /// What happened, in order: `yield`, `draw` (random bytes), `send` (a request).
+    log: Log,
 }
+
+type Log = Rc<RefCell<Vec<&'static str>>>;
 
 impl Queue {
     fn queued(&self) -> usize {
@@ -60,6 +64,7 @@ impl Future for YieldOnce {
 impl Scheduler for Queue {
     fn yield_now(&self) -> Pin<Box<dyn Future<Output = ()>>> {
         self.yields.set(self.yields.get() + 1);
+        self.log.borrow_mut().push("yield");
         Box::pin(YieldOnce(false))
     }
 
@@ -70,12 +75,13 @@ impl Scheduler for Queue {
 
 /// The OS's CSPRNG, remembering what it handed out.
 #[derive(Default)]
-struct Recorded(RefCell<Vec<Vec<u8>>>);
+struct Recorded(RefCell<Vec<Vec<u8>>>, Log);
 
 impl Random for Recorded {
     fn fill(&self, dest: &mut [u8]) -> Result<(), Error> {
         OsRandom.fill(dest)?;
         self.0.borrow_mut().push(dest.to_vec());
+        self.1.borrow_mut().push("draw");
         Ok(())
     }
 }
@@ -98,6 +104,7 @@ impl Recorded {
 struct SrpA {
     inner: InProcess,
     sent: Rc<RefCell<Vec<String>>>,
+    log: Log,
 }
 
 impl Transport for SrpA {
@@ -106,6 +113,7 @@ impl Transport for SrpA {
         if let Some(a) = body["AuthParameters"]["SRP_A"].as_str() {
             self.sent.borrow_mut().push(a.to_owned());
         }
+        self.log.borrow_mut().push("send");
         self.inner.send(req).await
     }
 }
@@ -119,13 +127,18 @@ struct Setup {
 }
 
 fn setup(local: &Rc<Local>, precompute: bool) -> Setup {
-    let queue = Rc::new(Queue::default());
-    let random = Rc::new(Recorded::default());
+    let log: Log = Rc::default();
+    let queue = Rc::new(Queue {
+        log: log.clone(),
+        ..Queue::default()
+    });
+    let random = Rc::new(Recorded(RefCell::default(), log.clone()));
     let sent: Rc<RefCell<Vec<String>>> = Rc::default();
     let storage = Rc::new(MemoryStorage::new());
     let transport = SrpA {
         inner: InProcess(local.clone()),
         sent: sent.clone(),
+        log,
     };
     let platform = Platform::new(
         transport,
@@ -183,7 +196,7 @@ async fn the_precomputed_ephemeral_is_used_once_then_replaced_when_idle() {
     assert_eq!(s.random.draws(), 2);
     assert_eq!(s.sent.borrow()[1], s.random.a_pub(1));
     assert_ne!(s.sent.borrow()[1], s.sent.borrow()[0]);
-    assert_eq!(s.queue.yields.get(), 4 + 5);
+    assert_eq!(s.queue.yields.get(), 4 + 6);
     assert_eq!(s.queue.queued(), 1, "still one request, not two");
 
     // The idle work makes a fresh one, which the next sign-in sends.
@@ -198,17 +211,25 @@ async fn the_precomputed_ephemeral_is_used_once_then_replaced_when_idle() {
 }
 
 #[tokio::test]
-async fn without_precompute_nothing_is_scheduled_and_the_sign_in_yields_five_times() {
+async fn without_precompute_nothing_is_scheduled_and_the_sign_in_yields_six_times() {
     let local = Local::new();
     seed_user(&local, "pam", "pam@example.com").await;
     let s = setup(&local, false);
     assert_eq!((s.queue.queued(), s.random.draws()), (0, 0));
     let out = s.client.sign_in(with_password("pam")).await.unwrap();
     assert!(out.is_signed_in);
-    // After the storage check, then before A, g^x and the two halves of S.
-    assert_eq!(s.queue.yields.get(), 5);
+    // After the storage check, before and after A, before g^x and the two halves of S.
+    assert_eq!(s.queue.yields.get(), 6);
     assert_eq!(s.queue.queued(), 0);
     assert_eq!(*s.sent.borrow(), [s.random.a_pub(0)]);
+    // `A = g^a` is computed between the yields around it: a task with nothing else in it, not
+    // the task that builds and sends InitiateAuth (on a cold page both compile code as they
+    // first run, and at 4x CPU throttling the two together were a task over 50 ms).
+    assert_eq!(
+        *s.queue.log.borrow(),
+        ["yield", "draw", "yield", "yield", "send", "yield", "yield", "yield", "send"],
+        "storage check | a drawn | A | InitiateAuth | g^x | S, first half | S, second half and the answer"
+    );
 }
 
 #[tokio::test]

@@ -60,6 +60,7 @@ pub use convert::TotpSetupDetails;
 pub use platform::{
     BrowserTasks, CryptoRandom, DateClock, EventLoop, LeaseGuard, WebCoordinator, WebGuard,
 };
+use storage::LazyWebStorage;
 pub use storage::{BrowserStorage, JsStorage, WebStorage, WebStorageKind};
 pub use transport::{FetchTransport, DEFAULT_TIMEOUT_MS};
 
@@ -215,7 +216,7 @@ impl Auth {
             Rc::new(DateClock),
             Rc::new(CryptoRandom),
         )
-        .with_transient_storage(Rc::new(WebStorage::open(WebStorageKind::Session)))
+        .with_transient_storage(Rc::new(LazyWebStorage::new(WebStorageKind::Session)))
         .with_tasks(Rc::new(BrowserTasks))
         .with_scheduler(Rc::new(EventLoop))
         .with_coordinator(coordinator);

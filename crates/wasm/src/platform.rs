@@ -23,8 +23,10 @@ extern "C" {
     #[wasm_bindgen(js_namespace = crypto, js_name = getRandomValues, catch)]
     fn get_random_values(buf: &mut [u8]) -> Result<JsValue, JsValue>;
 
-    #[wasm_bindgen(js_name = setTimeout)]
-    fn set_timeout(handler: &Function, ms: i32) -> JsValue;
+    /// The global `setTimeout` (a window's or a worker's), the one timer path of this file;
+    /// `Err` where there is none (an odd embedding).
+    #[wasm_bindgen(js_name = setTimeout, catch)]
+    fn set_timeout(handler: &JsValue, ms: i32) -> Result<JsValue, JsValue>;
 
     #[wasm_bindgen(js_name = setInterval)]
     fn set_interval(handler: &Function, ms: i32) -> JsValue;
@@ -80,14 +82,6 @@ pub struct EventLoop;
 /// How long an idle callback may wait for an idle period, in milliseconds.
 const IDLE_TIMEOUT_MS: u32 = 1000;
 
-/// `setTimeout(callback, 0)` on the global object.
-fn set_timeout_0(callback: &JsValue) -> Result<(), JsValue> {
-    let global = js_sys::global();
-    let set: Function = get(&global, "setTimeout").dyn_into()?;
-    set.call2(&global, callback, &JsValue::from(0))?;
-    Ok(())
-}
-
 /// A promise that settles in a later task.
 fn next_task() -> Result<Promise, JsValue> {
     let scheduler = get(&js_sys::global(), "scheduler");
@@ -100,7 +94,7 @@ fn next_task() -> Result<Promise, JsValue> {
         }
     }
     let (promise, resolve, _) = deferred();
-    set_timeout_0(&resolve)?;
+    set_timeout(&resolve, 0)?;
     Ok(promise)
 }
 
@@ -130,7 +124,7 @@ impl Scheduler for EventLoop {
             }
         }
         // Without either the ephemeral is not precomputed; the sign-in computes its own.
-        let _ = set_timeout_0(&callback);
+        let _ = set_timeout(&callback, 0);
     }
 }
 
@@ -258,12 +252,14 @@ fn now_ms() -> i64 {
     ms
 }
 
-/// Waits `ms` milliseconds.
+/// Waits `ms` milliseconds (not at all without a timer: the caller then polls at once, as
+/// natively without [`Tasks`]).
 async fn sleep_ms(ms: i64) {
     let ms = i32::try_from(ms.clamp(0, i64::from(i32::MAX))).unwrap_or(i32::MAX);
-    let promise = Promise::new(&mut |resolve, _| {
-        set_timeout(&resolve, ms);
-    });
+    let (promise, resolve, _) = deferred();
+    if set_timeout(&resolve, ms).is_err() {
+        return;
+    }
     let _ = JsFuture::from(promise).await;
 }
 

@@ -137,6 +137,44 @@ impl Storage for WebStorage {
     }
 }
 
+/// A [`WebStorage`] opened at its first use instead of at construction.
+///
+/// For the hosted-UI redirect state in `sessionStorage`: most page loads never read it, and the
+/// first touch of a Web Storage area in a page costs a synchronous round trip to the browser
+/// process (about a millisecond, tens on a busy machine), which `new Auth()` then did on every
+/// start-up for nothing.
+#[derive(Debug)]
+pub(crate) struct LazyWebStorage {
+    kind: WebStorageKind,
+    store: std::cell::OnceCell<WebStorage>,
+}
+
+impl LazyWebStorage {
+    pub(crate) fn new(kind: WebStorageKind) -> Self {
+        Self {
+            kind,
+            store: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The store, opened now if this is its first use.
+    fn store(&self) -> &WebStorage {
+        self.store.get_or_init(|| WebStorage::open(self.kind))
+    }
+}
+
+impl Storage for LazyWebStorage {
+    fn get(&self, key: &str) -> Result<Option<String>, Error> {
+        self.store().get(key)
+    }
+    fn set(&self, key: &str, value: &str) -> Result<(), Error> {
+        self.store().set(key, value)
+    }
+    fn remove(&self, key: &str) -> Result<(), Error> {
+        self.store().remove(key)
+    }
+}
+
 /// An app's own store: any object with `getItem(key)`, `setItem(key, value)` and
 /// `removeItem(key)`, answering at once or with a Promise (Amplify v6's
 /// `KeyValueStorageInterface`). A throw or a rejection is a `StorageError`.

@@ -103,6 +103,21 @@ export function hideWebLocks() {
 export function sleep(ms) {
   return new Promise((r) => setTimeout(r, ms));
 }
+// Counts reads of `window.sessionStorage` from now on; `restore()` undoes it.
+export function countSessionStorage() {
+  const saved = Object.getOwnPropertyDescriptor(window, 'sessionStorage');
+  const area = window.sessionStorage;
+  const counter = { count: 0 };
+  Object.defineProperty(window, 'sessionStorage', {
+    configurable: true,
+    get() { counter.count += 1; return area; },
+  });
+  counter.restore = () => {
+    if (saved) Object.defineProperty(window, 'sessionStorage', saved);
+    else delete window.sessionStorage;
+  };
+  return counter;
+}
 export function blockLocalStorage() {
   const saved = Object.getOwnPropertyDescriptor(window, 'localStorage');
   Object.defineProperty(window, 'localStorage', {
@@ -115,6 +130,7 @@ export function blockLocalStorage() {
 extern "C" {
     fn asyncStore() -> JsValue;
     fn blockLocalStorage() -> Function;
+    fn countSessionStorage() -> JsValue;
     fn totp(secret: &str, unix: f64) -> Promise;
     fn throwingStore(error: &JsValue) -> JsValue;
     fn countRequests(pattern: &str) -> JsValue;
@@ -1540,4 +1556,45 @@ async fn another_tabs_sign_in_fires_once_this_tab_can_read_the_session() {
     let user = ok(b.get_current_user()).await;
     assert_eq!(prop_str(&user, "username"), DEMO_USER);
     ok(a.sign_out(JsValue::UNDEFINED)).await;
+}
+
+#[wasm_bindgen_test]
+async fn start_up_leaves_session_storage_alone_until_a_redirect_sign_in_needs_it() {
+    // The first touch of a Web Storage area is a synchronous trip to the browser process:
+    // `new Auth()` on a page load that is no hosted-UI callback must not pay it for the
+    // redirect state it does not read.
+    let _turn = one_at_a_time().await;
+    let base = endpoint().trim_end_matches('/');
+    let oauth = format!(
+        r#","oauth":{{"domain":"{base}","redirectSignIn":"http://localhost:8080/","scopes":["openid","email"]}}"#
+    );
+    let area = web_sys::window()
+        .unwrap()
+        .session_storage()
+        .unwrap()
+        .unwrap();
+    let keys = |a: &web_sys::Storage| -> Vec<String> {
+        (0..a.length().unwrap())
+            .filter_map(|i| a.key(i).unwrap())
+            .collect()
+    };
+    let before = keys(&area);
+    let counter = countSessionStorage();
+    let count = || prop(&counter, "count").as_f64().unwrap();
+    let auth = Auth::new(config("memory", &oauth)).unwrap();
+    let at_start = count();
+    // The redirect sign-in keeps its state there: the area is opened then.
+    let url = JsFuture::from(auth.sign_in_with_redirect(js(r#"{"navigate":false}"#))).await;
+    let after_redirect = count();
+    let restore: Function = prop(&counter, "restore").unchecked_into();
+    restore.call0(&JsValue::UNDEFINED).unwrap();
+    // No sign-in left pending for the other tests of this page.
+    for k in keys(&area) {
+        if !before.contains(&k) {
+            area.remove_item(&k).unwrap();
+        }
+    }
+    assert!(url.is_ok(), "signInWithRedirect: {:?}", url.err());
+    assert_eq!(at_start, 0.0, "new Auth() read sessionStorage");
+    assert!(after_redirect > 0.0, "the redirect state went elsewhere");
 }
