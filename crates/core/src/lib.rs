@@ -6,6 +6,7 @@
 //! runs natively in tests and in the browser behind `fetch`.
 //!
 //! Modules:
+//! - [`json`]: the crate's own small JSON reader and writer (no `serde_json` in the browser).
 //! - [`types`]: newtypes for wire strings and secrets.
 //! - [`error`]: the crate's one error enum and Cognito's error codes.
 //! - [`wire`]: the JSON 1.1 transport (`X-Amz-Target`), endpoints, `SECRET_HASH`.
@@ -29,6 +30,9 @@
 //!    hosted UI's `/logout`.
 #![forbid(unsafe_code)]
 
+// First, so that its macros (`json_object!`) are visible in the modules below.
+#[macro_use]
+pub mod json;
 pub mod error;
 pub mod jwt;
 pub mod oauth;
