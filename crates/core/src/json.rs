@@ -422,7 +422,7 @@ pub struct JsonError {
 }
 
 impl JsonError {
-    fn new(reason: impl Into<String>) -> Self {
+    pub(crate) fn new(reason: impl Into<String>) -> Self {
         Self {
             path: String::new(),
             reason: reason.into(),
@@ -836,7 +836,7 @@ impl<'a> ObjectWriter<'a> {
     }
 
     /// Writes member `key` when `v` is `Some`; leaves it out when `None`.
-    pub fn opt_field<T: ToJson>(&mut self, key: &str, v: Option<&T>) {
+    pub fn opt_field<T: ToJson + ?Sized>(&mut self, key: &str, v: Option<&T>) {
         if let Some(v) = v {
             self.field(key, v);
         }
@@ -957,8 +957,7 @@ macro_rules! json_object {
     (@read def $f:ident, $key:literal, $d:expr) => { $f.optional($key)?.unwrap_or_else(|| $d) };
 }
 
-/// `ToJson` / `FromJson` for a newtype over `String` written as the bare string, and (with the
-/// `serde` feature) `serde`'s traits the same way.
+/// `ToJson` / `FromJson` for a newtype over `String`, written as the bare string.
 macro_rules! json_string_newtype {
     ($ty:ident) => {
         impl $crate::json::ToJson for $ty {
@@ -969,7 +968,7 @@ macro_rules! json_string_newtype {
 
         impl $crate::json::FromJson for $ty {
             fn from_json(v: $crate::json::Value) -> Result<Self, $crate::json::JsonError> {
-                String::from_json(v).map(Self)
+                <String as $crate::json::FromJson>::from_json(v).map(Self)
             }
         }
     };

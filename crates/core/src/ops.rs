@@ -18,8 +18,12 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+#[cfg(feature = "serde")]
 use serde::de::DeserializeOwned;
+#[cfg(feature = "serde")]
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::json::{FromJson, JsonError, ToJson, Value};
 
 use crate::types::{
     AccessToken, ChallengeSession, ClientId, ClientSecret, IdToken, OneTimeCode, Password,
@@ -32,9 +36,17 @@ pub trait Operation {
     /// The operation name, as in `AWSCognitoIdentityProviderService.<NAME>`.
     const NAME: &'static str;
     /// The request body.
-    type Request: Serialize + DeserializeOwned;
+    #[cfg(not(feature = "serde"))]
+    type Request: ToJson + FromJson;
     /// The 2xx response body.
-    type Response: Serialize + DeserializeOwned;
+    #[cfg(not(feature = "serde"))]
+    type Response: ToJson + FromJson;
+    /// The request body.
+    #[cfg(feature = "serde")]
+    type Request: ToJson + FromJson + Serialize + DeserializeOwned;
+    /// The 2xx response body.
+    #[cfg(feature = "serde")]
+    type Response: ToJson + FromJson + Serialize + DeserializeOwned;
 }
 
 macro_rules! operations {
@@ -140,12 +152,26 @@ macro_rules! wire_enum {
             }
         }
 
+        impl ToJson for $name {
+            fn write_json(&self, out: &mut String) {
+                crate::json::write_str(out, self.as_str());
+            }
+        }
+
+        impl FromJson for $name {
+            fn from_json(v: Value) -> Result<Self, JsonError> {
+                String::from_json(v).map(|s| $name::from_wire(&s))
+            }
+        }
+
+        #[cfg(feature = "serde")]
         impl Serialize for $name {
             fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.serialize_str(self.as_str())
             }
         }
 
+        #[cfg(feature = "serde")]
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 let s = String::deserialize(d)?;
@@ -314,12 +340,40 @@ impl<K: Into<String>, V: Into<String>> FromIterator<(K, V)> for ParamMap {
     }
 }
 
+impl ToJson for ParamMap {
+    fn write_json(&self, out: &mut String) {
+        self.0.write_json(out);
+    }
+}
+
+/// `null` values are dropped (see the type's docs); any other non-string value is an error.
+impl FromJson for ParamMap {
+    fn from_json(v: Value) -> Result<Self, JsonError> {
+        let Value::Object(o) = v else {
+            return Err(JsonError::expected("an object", &v));
+        };
+        let mut m = BTreeMap::new();
+        for (k, v) in o {
+            match v {
+                Value::Null => {}
+                Value::String(s) => {
+                    m.insert(k, s);
+                }
+                other => return Err(JsonError::expected("string values", &other)),
+            }
+        }
+        Ok(Self(m))
+    }
+}
+
+#[cfg(feature = "serde")]
 impl Serialize for ParamMap {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         self.0.serialize(s)
     }
 }
 
+#[cfg(feature = "serde")]
 impl<'de> Deserialize<'de> for ParamMap {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let m = BTreeMap::<String, Option<String>>::deserialize(d)?;
@@ -332,13 +386,17 @@ impl<'de> Deserialize<'de> for ParamMap {
 }
 
 /// A user attribute, `{ "Name": "email", "Value": "a@b.c" }`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct AttributeType {
     /// The attribute name (`email`, `custom:team`).
     pub name: String,
     /// The value; always a string on the wire.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub value: Option<String>,
 }
 
@@ -354,52 +412,79 @@ impl AttributeType {
 }
 
 /// Where a code was sent. `Destination` is masked (`j***@e***`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct CodeDeliveryDetails {
     /// The masked address or number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub destination: Option<String>,
     /// SMS or EMAIL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub delivery_medium: Option<DeliveryMedium>,
     /// The attribute the code verifies (`email`, `phone_number`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub attribute_name: Option<String>,
 }
 
 /// A device remembered at sign-in (device tracking).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct NewDeviceMetadata {
     /// The device key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub device_key: Option<String>,
     /// The device group key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub device_group_key: Option<String>,
 }
 
 /// The tokens of a successful sign-in or refresh.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct AuthenticationResult {
     /// The access token (JWT).
     pub access_token: AccessToken,
     /// Lifetime of the access and ID tokens in seconds.
     pub expires_in: i64,
     /// Always `Bearer`. Optional in the service model, so `Bearer` when absent.
-    #[serde(default = "bearer")]
+    #[cfg_attr(feature = "serde", serde(default = "bearer"))]
     pub token_type: String,
     /// The refresh token: present at sign-in and from a rotating `GetTokensFromRefreshToken`,
     /// absent from `REFRESH_TOKEN_AUTH` (keep the old one).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub refresh_token: Option<RefreshToken>,
     /// The ID token (JWT).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub id_token: Option<IdToken>,
     /// A newly remembered device.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub new_device_metadata: Option<NewDeviceMetadata>,
 }
 
@@ -408,15 +493,20 @@ fn bearer() -> String {
 }
 
 /// An empty output, `{}`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
 pub struct Empty {}
 
 /// The output of operations that only report where a code went.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct CodeDeliveryResponse {
     /// Where the code went.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub code_delivery_details: Option<CodeDeliveryDetails>,
 }
 
@@ -425,27 +515,43 @@ pub struct CodeDeliveryResponse {
 // ---------------------------------------------------------------------------------------------
 
 /// `SignUp` input.
-#[derive(Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[derive(Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct SignUpRequest {
     /// The app client.
     pub client_id: ClientId,
     /// `SECRET_HASH` of the username, for clients with a secret.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub secret_hash: Option<String>,
     /// The username (or email / phone in alias-as-username pools).
     pub username: Username,
     /// The password (optional in passwordless pools).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub password: Option<Password>,
     /// Attributes to store.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub user_attributes: Option<Vec<AttributeType>>,
     /// Data for a pre-sign-up Lambda, not stored.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub validation_data: Option<Vec<AttributeType>>,
     /// Data for Lambda triggers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub client_metadata: Option<ParamMap>,
 }
 
@@ -471,42 +577,62 @@ impl SignUpRequest {
 }
 
 /// `SignUp` output.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct SignUpResponse {
     /// Whether the user is already confirmed (auto-confirm).
     pub user_confirmed: bool,
     /// The user's `sub`.
     pub user_sub: String,
     /// Where the confirmation code went.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub code_delivery_details: Option<CodeDeliveryDetails>,
     /// A session for signing in right after confirmation (choice-based sign-in).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub session: Option<ChallengeSession>,
 }
 
 /// `ConfirmSignUp` input.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct ConfirmSignUpRequest {
     /// The app client.
     pub client_id: ClientId,
     /// `SECRET_HASH` of the username.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub secret_hash: Option<String>,
     /// The username.
     pub username: Username,
     /// The code sent to the user; `Debug` redacts it.
     pub confirmation_code: OneTimeCode,
     /// Move an alias (email / phone) that another user already has to this user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub force_alias_creation: Option<bool>,
     /// The session from `SignUp`, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub session: Option<ChallengeSession>,
     /// Data for Lambda triggers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub client_metadata: Option<ParamMap>,
 }
 
@@ -527,28 +653,39 @@ impl ConfirmSignUpRequest {
 }
 
 /// `ConfirmSignUp` output.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct ConfirmSignUpResponse {
     /// A session for signing in right away (choice-based sign-in).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub session: Option<ChallengeSession>,
 }
 
 /// Input of the operations that take only the app client and a username
 /// ([`ResendConfirmationCodeRequest`], [`ForgotPasswordRequest`]).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct UsernameRequest {
     /// The app client.
     pub client_id: ClientId,
     /// `SECRET_HASH` of the username.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub secret_hash: Option<String>,
     /// The username.
     pub username: Username,
     /// Data for Lambda triggers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub client_metadata: Option<ParamMap>,
 }
 
@@ -574,21 +711,31 @@ pub type ResendConfirmationCodeRequest = UsernameRequest;
 // ---------------------------------------------------------------------------------------------
 
 /// `InitiateAuth` input.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct InitiateAuthRequest {
     /// The flow.
     pub auth_flow: AuthFlow,
     /// The app client.
     pub client_id: ClientId,
     /// `USERNAME`, `SRP_A`, `PASSWORD`, `REFRESH_TOKEN`, `SECRET_HASH`, `DEVICE_KEY`, ...
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub auth_parameters: Option<ParamMap>,
     /// Data for Lambda triggers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub client_metadata: Option<ParamMap>,
     /// A session from `SignUp`/`ConfirmSignUp` (choice-based sign-in).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub session: Option<ChallengeSession>,
 }
 
@@ -612,42 +759,68 @@ impl InitiateAuthRequest {
 }
 
 /// `InitiateAuth` output: tokens, or a challenge to answer.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct InitiateAuthResponse {
     /// The challenge to answer, when not done.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub challenge_name: Option<ChallengeName>,
     /// The session to echo with the answer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub session: Option<ChallengeSession>,
     /// The challenge's parameters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub challenge_parameters: Option<ParamMap>,
     /// The tokens, when done.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub authentication_result: Option<AuthenticationResult>,
     /// Choice-based sign-in: the first factors available.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub available_challenges: Option<Vec<ChallengeName>>,
 }
 
 /// `RespondToAuthChallenge` input.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct RespondToAuthChallengeRequest {
     /// The app client.
     pub client_id: ClientId,
     /// The challenge being answered.
     pub challenge_name: ChallengeName,
     /// The session of the previous step, when it had one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub session: Option<ChallengeSession>,
     /// The answers (`USERNAME`, codes, `SECRET_HASH`, ...).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub challenge_responses: Option<ParamMap>,
     /// Data for Lambda triggers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub client_metadata: Option<ParamMap>,
 }
 
@@ -655,21 +828,31 @@ pub struct RespondToAuthChallengeRequest {
 pub type RespondToAuthChallengeResponse = InitiateAuthResponse;
 
 /// `GetTokensFromRefreshToken` input.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct GetTokensFromRefreshTokenRequest {
     /// The refresh token.
     pub refresh_token: RefreshToken,
     /// The app client.
     pub client_id: ClientId,
     /// The client secret itself (not a hash), for clients with one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub client_secret: Option<ClientSecret>,
     /// The remembered device's key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub device_key: Option<String>,
     /// Data for Lambda triggers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub client_metadata: Option<ParamMap>,
 }
 
@@ -688,8 +871,9 @@ impl GetTokensFromRefreshTokenRequest {
 }
 
 /// `GetTokensFromRefreshToken` output.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct GetTokensFromRefreshTokenResponse {
     /// The new tokens; `RefreshToken` is set when the client rotates refresh tokens.
     pub authentication_result: AuthenticationResult,
@@ -700,8 +884,9 @@ pub struct GetTokensFromRefreshTokenResponse {
 // ---------------------------------------------------------------------------------------------
 
 /// Input of the operations that take only an access token.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct AccessTokenRequest {
     /// The user's access token.
     pub access_token: AccessToken,
@@ -715,69 +900,95 @@ pub type GlobalSignOutRequest = AccessTokenRequest;
 pub type DeleteUserRequest = AccessTokenRequest;
 
 /// Legacy per-user SMS MFA setting.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct MfaOptionType {
     /// SMS.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub delivery_medium: Option<DeliveryMedium>,
     /// `phone_number`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub attribute_name: Option<String>,
 }
 
 /// `GetUser` output.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct GetUserResponse {
     /// Cognito's username (the internal one).
     pub username: Username,
     /// All readable attributes, including `sub`.
     pub user_attributes: Vec<AttributeType>,
     /// Legacy SMS MFA options.
-    #[serde(
-        rename = "MFAOptions",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "MFAOptions",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub mfa_options: Option<Vec<MfaOptionType>>,
     /// The preferred MFA method (`SOFTWARE_TOKEN_MFA`, `SMS_MFA`, `EMAIL_OTP`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub preferred_mfa_setting: Option<String>,
     /// The enabled MFA methods.
-    #[serde(
-        rename = "UserMFASettingList",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "UserMFASettingList",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub user_mfa_setting_list: Option<Vec<String>>,
 }
 
 /// `UpdateUserAttributes` input.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct UpdateUserAttributesRequest {
     /// The attributes to set.
     pub user_attributes: Vec<AttributeType>,
     /// The user's access token.
     pub access_token: AccessToken,
     /// Data for Lambda triggers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub client_metadata: Option<ParamMap>,
 }
 
 /// `UpdateUserAttributes` output.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct UpdateUserAttributesResponse {
     /// Where verification codes went (changed email / phone).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub code_delivery_details_list: Option<Vec<CodeDeliveryDetails>>,
 }
 
 /// `VerifyUserAttribute` input.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct VerifyUserAttributeRequest {
     /// The user's access token.
     pub access_token: AccessToken,
@@ -788,21 +999,26 @@ pub struct VerifyUserAttributeRequest {
 }
 
 /// `GetUserAttributeVerificationCode` input.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct GetUserAttributeVerificationCodeRequest {
     /// The user's access token.
     pub access_token: AccessToken,
     /// `email` or `phone_number`.
     pub attribute_name: String,
     /// Data for Lambda triggers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub client_metadata: Option<ParamMap>,
 }
 
 /// `DeleteUserAttributes` input: the names to remove (`sub` cannot be removed).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct DeleteUserAttributesRequest {
     /// Attribute names, e.g. `custom:nickname`.
     pub user_attribute_names: Vec<String>,
@@ -818,13 +1034,17 @@ pub struct DeleteUserAttributesRequest {
 pub type ForgotPasswordRequest = UsernameRequest;
 
 /// `ConfirmForgotPassword` input.
-#[derive(Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[derive(Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct ConfirmForgotPasswordRequest {
     /// The app client.
     pub client_id: ClientId,
     /// `SECRET_HASH` of the username.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub secret_hash: Option<String>,
     /// The username.
     pub username: Username,
@@ -833,7 +1053,10 @@ pub struct ConfirmForgotPasswordRequest {
     /// The new password.
     pub password: Password,
     /// Data for Lambda triggers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub client_metadata: Option<ParamMap>,
 }
 
@@ -858,11 +1081,15 @@ impl ConfirmForgotPasswordRequest {
 }
 
 /// `ChangePassword` input.
-#[derive(Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[derive(Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct ChangePasswordRequest {
     /// The current password (optional for passwordless users).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub previous_password: Option<Password>,
     /// The new password.
     pub proposed_password: Password,
@@ -875,15 +1102,19 @@ pub struct ChangePasswordRequest {
 // ---------------------------------------------------------------------------------------------
 
 /// `RevokeToken` input.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct RevokeTokenRequest {
     /// The refresh token to revoke.
     pub token: RefreshToken,
     /// The app client.
     pub client_id: ClientId,
     /// The client secret itself, for clients with one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub client_secret: Option<ClientSecret>,
 }
 
@@ -904,89 +1135,279 @@ impl RevokeTokenRequest {
 // ---------------------------------------------------------------------------------------------
 
 /// `AssociateSoftwareToken` input: an access token (signed in) or a session (during sign-in).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct AssociateSoftwareTokenRequest {
     /// The user's access token, when signed in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub access_token: Option<AccessToken>,
     /// The sign-in session, during `MFA_SETUP`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub session: Option<ChallengeSession>,
 }
 
 /// `AssociateSoftwareToken` output.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct AssociateSoftwareTokenResponse {
     /// The TOTP shared secret (base32), for the authenticator app. `Debug` redacts it.
     pub secret_code: TotpSecret,
     /// The next session, during sign-in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub session: Option<ChallengeSession>,
 }
 
 /// `VerifySoftwareToken` input.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct VerifySoftwareTokenRequest {
     /// The user's access token, when signed in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub access_token: Option<AccessToken>,
     /// The sign-in session, during `MFA_SETUP`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub session: Option<ChallengeSession>,
     /// The current code from the authenticator app; `Debug` redacts it.
     pub user_code: OneTimeCode,
     /// A name for the device.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub friendly_device_name: Option<String>,
 }
 
 /// `VerifySoftwareToken` output.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct VerifySoftwareTokenResponse {
     /// `SUCCESS` or `ERROR`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub status: Option<VerifySoftwareTokenStatus>,
     /// The next session, during sign-in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub session: Option<ChallengeSession>,
 }
 
 /// Whether one MFA method is enabled and preferred.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct MfaSettings {
     /// Enabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub enabled: Option<bool>,
     /// Preferred.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub preferred_mfa: Option<bool>,
 }
 
 /// `SetUserMFAPreference` input.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
 pub struct SetUserMfaPreferenceRequest {
     /// SMS.
-    #[serde(
-        rename = "SMSMfaSettings",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "SMSMfaSettings",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub sms_mfa_settings: Option<MfaSettings>,
     /// TOTP.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub software_token_mfa_settings: Option<MfaSettings>,
     /// Email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub email_mfa_settings: Option<MfaSettings>,
     /// The user's access token.
     pub access_token: AccessToken,
 }
+
+// ---------------------------------------------------------------------------------------------
+// The JSON of every shape above (crate::json), field by field as the serde attributes say.
+// ---------------------------------------------------------------------------------------------
+
+json_object!(AttributeType { req name: "Name", opt value: "Value" });
+json_object!(CodeDeliveryDetails {
+    opt destination: "Destination",
+    opt delivery_medium: "DeliveryMedium",
+    opt attribute_name: "AttributeName",
+});
+json_object!(NewDeviceMetadata { opt device_key: "DeviceKey", opt device_group_key: "DeviceGroupKey" });
+json_object!(AuthenticationResult {
+    req access_token: "AccessToken",
+    req expires_in: "ExpiresIn",
+    def token_type: "TokenType" = bearer(),
+    opt refresh_token: "RefreshToken",
+    opt id_token: "IdToken",
+    opt new_device_metadata: "NewDeviceMetadata",
+});
+json_object!(Empty {});
+json_object!(CodeDeliveryResponse { opt code_delivery_details: "CodeDeliveryDetails" });
+json_object!(SignUpRequest {
+    req client_id: "ClientId",
+    opt secret_hash: "SecretHash",
+    req username: "Username",
+    opt password: "Password",
+    opt user_attributes: "UserAttributes",
+    opt validation_data: "ValidationData",
+    opt client_metadata: "ClientMetadata",
+});
+json_object!(SignUpResponse {
+    req user_confirmed: "UserConfirmed",
+    req user_sub: "UserSub",
+    opt code_delivery_details: "CodeDeliveryDetails",
+    opt session: "Session",
+});
+json_object!(ConfirmSignUpRequest {
+    req client_id: "ClientId",
+    opt secret_hash: "SecretHash",
+    req username: "Username",
+    req confirmation_code: "ConfirmationCode",
+    opt force_alias_creation: "ForceAliasCreation",
+    opt session: "Session",
+    opt client_metadata: "ClientMetadata",
+});
+json_object!(ConfirmSignUpResponse { opt session: "Session" });
+json_object!(UsernameRequest {
+    req client_id: "ClientId",
+    opt secret_hash: "SecretHash",
+    req username: "Username",
+    opt client_metadata: "ClientMetadata",
+});
+json_object!(InitiateAuthRequest {
+    req auth_flow: "AuthFlow",
+    req client_id: "ClientId",
+    opt auth_parameters: "AuthParameters",
+    opt client_metadata: "ClientMetadata",
+    opt session: "Session",
+});
+json_object!(InitiateAuthResponse {
+    opt challenge_name: "ChallengeName",
+    opt session: "Session",
+    opt challenge_parameters: "ChallengeParameters",
+    opt authentication_result: "AuthenticationResult",
+    opt available_challenges: "AvailableChallenges",
+});
+json_object!(RespondToAuthChallengeRequest {
+    req client_id: "ClientId",
+    req challenge_name: "ChallengeName",
+    opt session: "Session",
+    opt challenge_responses: "ChallengeResponses",
+    opt client_metadata: "ClientMetadata",
+});
+json_object!(GetTokensFromRefreshTokenRequest {
+    req refresh_token: "RefreshToken",
+    req client_id: "ClientId",
+    opt client_secret: "ClientSecret",
+    opt device_key: "DeviceKey",
+    opt client_metadata: "ClientMetadata",
+});
+json_object!(GetTokensFromRefreshTokenResponse { req authentication_result: "AuthenticationResult" });
+json_object!(AccessTokenRequest { req access_token: "AccessToken" });
+json_object!(MfaOptionType { opt delivery_medium: "DeliveryMedium", opt attribute_name: "AttributeName" });
+json_object!(GetUserResponse {
+    req username: "Username",
+    req user_attributes: "UserAttributes",
+    opt mfa_options: "MFAOptions",
+    opt preferred_mfa_setting: "PreferredMfaSetting",
+    opt user_mfa_setting_list: "UserMFASettingList",
+});
+json_object!(UpdateUserAttributesRequest {
+    req user_attributes: "UserAttributes",
+    req access_token: "AccessToken",
+    opt client_metadata: "ClientMetadata",
+});
+json_object!(UpdateUserAttributesResponse { opt code_delivery_details_list: "CodeDeliveryDetailsList" });
+json_object!(VerifyUserAttributeRequest {
+    req access_token: "AccessToken",
+    req attribute_name: "AttributeName",
+    req code: "Code",
+});
+json_object!(GetUserAttributeVerificationCodeRequest {
+    req access_token: "AccessToken",
+    req attribute_name: "AttributeName",
+    opt client_metadata: "ClientMetadata",
+});
+json_object!(DeleteUserAttributesRequest {
+    req user_attribute_names: "UserAttributeNames",
+    req access_token: "AccessToken",
+});
+json_object!(ConfirmForgotPasswordRequest {
+    req client_id: "ClientId",
+    opt secret_hash: "SecretHash",
+    req username: "Username",
+    req confirmation_code: "ConfirmationCode",
+    req password: "Password",
+    opt client_metadata: "ClientMetadata",
+});
+json_object!(ChangePasswordRequest {
+    opt previous_password: "PreviousPassword",
+    req proposed_password: "ProposedPassword",
+    req access_token: "AccessToken",
+});
+json_object!(RevokeTokenRequest {
+    req token: "Token",
+    req client_id: "ClientId",
+    opt client_secret: "ClientSecret",
+});
+json_object!(AssociateSoftwareTokenRequest { opt access_token: "AccessToken", opt session: "Session" });
+json_object!(AssociateSoftwareTokenResponse { req secret_code: "SecretCode", opt session: "Session" });
+json_object!(VerifySoftwareTokenRequest {
+    opt access_token: "AccessToken",
+    opt session: "Session",
+    req user_code: "UserCode",
+    opt friendly_device_name: "FriendlyDeviceName",
+});
+json_object!(VerifySoftwareTokenResponse { opt status: "Status", opt session: "Session" });
+json_object!(MfaSettings { opt enabled: "Enabled", opt preferred_mfa: "PreferredMfa" });
+json_object!(SetUserMfaPreferenceRequest {
+    opt sms_mfa_settings: "SMSMfaSettings",
+    opt software_token_mfa_settings: "SoftwareTokenMfaSettings",
+    opt email_mfa_settings: "EmailMfaSettings",
+    req access_token: "AccessToken",
+});
 
 #[cfg(test)]
 mod tests {
@@ -994,6 +1415,11 @@ mod tests {
     use crate::types::UserPoolId;
     use crate::wire::{parse_response, request, HttpResponse};
     use crate::Error;
+
+    /// What core's writer wrote, read back by an independent parser.
+    fn to_value<T: ToJson>(v: &T) -> serde_json::Result<serde_json::Value> {
+        serde_json::from_slice(&crate::json::to_vec(v))
+    }
 
     fn config() -> ClientConfig {
         #[allow(clippy::unwrap_used)]
@@ -1061,7 +1487,7 @@ mod tests {
             email_mfa_settings: None,
             access_token: AccessToken::new("t"),
         };
-        let s = serde_json::to_string(&req).map_err(|e| Error::parse("t", e, ""))?;
+        let s = crate::json::to_string(&req);
         assert_eq!(
             s,
             r#"{"SMSMfaSettings":{"Enabled":false},"SoftwareTokenMfaSettings":{"Enabled":true,"PreferredMfa":true},"AccessToken":"t"}"#
@@ -1173,7 +1599,7 @@ mod tests {
         assert_eq!(r.secret_code.secret(), "JBSWY3DPEHPK3PXP");
         assert!(!format!("{r:?}").contains("JBSWY3DPEHPK3PXP"));
         // Still the bare string on the wire.
-        let v = serde_json::to_value(&r).map_err(|e| Error::parse("t", e, ""))?;
+        let v = to_value(&r).map_err(|e| Error::parse("t", e, ""))?;
         assert_eq!(v["SecretCode"], "JBSWY3DPEHPK3PXP");
         Ok(())
     }
@@ -1204,16 +1630,10 @@ mod tests {
         assert!(!shown.contains("sess-secret"), "session leaked: {shown}");
         let json =
             |v: serde_json::Result<serde_json::Value>| v.map_err(|e| Error::parse("t", e, ""));
-        assert_eq!(
-            json(serde_json::to_value(&confirm))?["ConfirmationCode"],
-            code
-        );
-        assert_eq!(
-            json(serde_json::to_value(&forgot))?["ConfirmationCode"],
-            code
-        );
-        assert_eq!(json(serde_json::to_value(&attr))?["Code"], code);
-        let t = json(serde_json::to_value(&totp))?;
+        assert_eq!(json(to_value(&confirm))?["ConfirmationCode"], code);
+        assert_eq!(json(to_value(&forgot))?["ConfirmationCode"], code);
+        assert_eq!(json(to_value(&attr))?["Code"], code);
+        let t = json(to_value(&totp))?;
         assert_eq!(t["UserCode"], code);
         assert_eq!(t["Session"], "sess-secret");
         Ok(())
