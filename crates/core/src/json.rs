@@ -911,6 +911,22 @@ impl Fields {
         }
     }
 
+    /// Reads member `key`, `default()` when absent (a `null` is read as `T`, as `serde`'s
+    /// `#[serde(default = ...)]` does).
+    ///
+    /// # Errors
+    /// [`JsonError`] when it is repeated or of the wrong shape.
+    pub fn defaulted<T: FromJson>(
+        &mut self,
+        key: &str,
+        default: impl FnOnce() -> T,
+    ) -> Result<T, JsonError> {
+        match self.take(key)? {
+            Some(v) => T::from_json(v).map_err(|e| e.at(key)),
+            None => Ok(default()),
+        }
+    }
+
     /// Reads member `key`; absent or `null` is `None`.
     ///
     /// # Errors
@@ -925,7 +941,7 @@ impl Fields {
 
 /// `ToJson` and `FromJson` for a struct of named fields, each `req` (always written, must be
 /// present), `opt` (an `Option`: left out when `None`; absent or `null` read as `None`) or
-/// `def` (written always; absent or `null` read as the given default).
+/// `def` (written always; absent read as the given default, `null` refused like a wrong type).
 ///
 /// ```ignore
 /// json_object!(AttributeType { req name: "Name", opt value: "Value" });
@@ -954,7 +970,7 @@ macro_rules! json_object {
     (@write opt $w:ident, $key:literal, $e:expr) => { $w.opt_field($key, $e.as_ref()) };
     (@read req $f:ident, $key:literal) => { $f.required($key)? };
     (@read opt $f:ident, $key:literal) => { $f.optional($key)? };
-    (@read def $f:ident, $key:literal, $d:expr) => { $f.optional($key)?.unwrap_or_else(|| $d) };
+    (@read def $f:ident, $key:literal, $d:expr) => { $f.defaulted($key, || $d)? };
 }
 
 /// `ToJson` / `FromJson` for a newtype over `String`, written as the bare string.

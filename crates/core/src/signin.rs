@@ -1954,6 +1954,37 @@ mod tests {
     }
 
     #[test]
+    fn resumes_what_the_serde_build_saved() -> Result<(), Error> {
+        // Written by the build before crate::json (serde's derive: `null` for `None`, the step
+        // tagged inside its own object); a reload across the upgrade still resumes it.
+        let old = r#"{"version":1,"pool_id":"us-east-1_P","client_id":"c","username":"u-9","typed_username":"alice","password_flow":false,"challenge":"SELECT_MFA_TYPE","session":"m1","step":{"step":"MfaSelection","allowed":["SMS_MFA","SOFTWARE_TOKEN_MFA"]},"expires_at":280,"client_metadata":null,"friendly_device_name":null}"#;
+        let (r, step) = SignIn::resume(&config(), old, 150)?;
+        assert_eq!(
+            step,
+            NextStep::ContinueSignInWithMfaSelection {
+                allowed_mfa_types: vec![MfaType::Sms, MfaType::Totp]
+            }
+        );
+        assert_eq!(r.username(), "u-9");
+        let totp = old.replace(
+            r#"{"step":"MfaSelection","allowed":["SMS_MFA","SOFTWARE_TOKEN_MFA"]}"#,
+            r#"{"step":"TotpCode"}"#,
+        );
+        let (_, step) = SignIn::resume(&config(), &totp, 150)?;
+        assert_eq!(step, NextStep::ConfirmSignInWithTotpCode);
+        // An unknown step is a parse error that keeps nothing of the saved text.
+        let bad = old.replace("\"MfaSelection\"", "\"Teleport\"");
+        match SignIn::resume(&config(), &bad, 150) {
+            Err(Error::Parse { reason, raw, .. }) => {
+                assert!(reason.contains("step"), "{reason}");
+                assert!(!raw.contains("m1"), "{raw}");
+            }
+            other => panic!("expected a parse error, got {other:?}"),
+        }
+        Ok(())
+    }
+
+    #[test]
     fn totp_setup_uri_is_encoded() {
         let d = TotpSetupDetails {
             shared_secret: TotpSecret::new("ABC"),
