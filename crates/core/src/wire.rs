@@ -733,6 +733,31 @@ mod tests {
     }
 
     #[test]
+    fn a_wrong_typed_field_is_a_parse_error_naming_the_field_not_its_value() {
+        match parse_response::<GetUser>(&resp(200, &[], r#"{"Username":5,"UserAttributes":[]}"#)) {
+            Err(Error::Parse { what, reason, .. }) => {
+                assert_eq!(what, "GetUser response");
+                assert_eq!(reason, "Username: expected a string, got a number");
+            }
+            other => panic!("expected parse error, got {other:?}"),
+        }
+        let body = r#"{"AuthenticationResult":{"AccessToken":"secret-access","ExpiresIn":"3600"}}"#;
+        match parse_response::<crate::ops::InitiateAuth>(&resp(200, &[], body)) {
+            Err(e @ Error::Parse { .. }) => {
+                let shown = format!("{e} {e:?}");
+                assert!(
+                    shown.contains(
+                        "AuthenticationResult.ExpiresIn: expected an integer, got a string"
+                    ),
+                    "{shown}"
+                );
+                assert!(!shown.contains("secret-access"), "{shown}");
+            }
+            other => panic!("expected parse error, got {other:?}"),
+        }
+    }
+
+    #[test]
     fn error_code_from_header_wins_and_is_cut_at_colon() {
         let e = parse_error(&resp(
             400,
