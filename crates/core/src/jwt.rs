@@ -19,9 +19,9 @@
 //! # Ok::<(), cognito_core::Error>(())
 //! ```
 
+use crate::json::{self, Object, Value};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use serde_json::{Map, Value};
 
 use crate::error::Error;
 
@@ -49,7 +49,7 @@ pub struct Header {
     /// `typ`, when present.
     pub typ: Option<String>,
     /// Every other header parameter, as sent.
-    pub other: Map<String, Value>,
+    pub other: Object,
 }
 
 /// The claims of a Cognito ID or access token.
@@ -101,7 +101,7 @@ pub struct Claims {
     /// `nonce`: the hosted-UI nonce, echoed into the ID token.
     pub nonce: Option<String>,
     /// Every other claim, as sent.
-    pub other: Map<String, Value>,
+    pub other: Object,
 }
 
 impl Claims {
@@ -178,19 +178,19 @@ fn truncate(s: &str) -> String {
     }
 }
 
-fn decode_object(segment: &str) -> Result<Map<String, Value>, String> {
+fn decode_object(segment: &str) -> Result<Object, String> {
     let trimmed = segment.trim_end_matches('=');
     let bytes = URL_SAFE_NO_PAD
         .decode(trimmed)
         .map_err(|e| format!("not base64url: {e}"))?;
-    match serde_json::from_slice::<Value>(&bytes) {
+    match json::parse(&bytes) {
         Ok(Value::Object(map)) => Ok(map),
         Ok(_) => Err("not a JSON object".to_owned()),
         Err(e) => Err(format!("not JSON: {e}")),
     }
 }
 
-fn take_string(map: &mut Map<String, Value>, key: &str) -> Result<Option<String>, String> {
+fn take_string(map: &mut Object, key: &str) -> Result<Option<String>, String> {
     match map.remove(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
@@ -198,20 +198,19 @@ fn take_string(map: &mut Map<String, Value>, key: &str) -> Result<Option<String>
     }
 }
 
-fn take_time(map: &mut Map<String, Value>, key: &str) -> Result<Option<i64>, String> {
+fn take_time(map: &mut Object, key: &str) -> Result<Option<i64>, String> {
     match map.remove(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Number(n)) => {
             if let Some(i) = n.as_i64() {
                 return Ok(Some(i));
             }
-            // NumericDate may be fractional (RFC 7519 section 2); truncate, within range.
-            match n.as_f64() {
-                Some(f) if f.is_finite() && f.abs() < 1e15 =>
-                {
-                    #[allow(clippy::cast_possible_truncation)]
-                    Ok(Some(f.trunc() as i64))
-                }
+            // NumericDate may be fractional (RFC 7519 section 2); truncate, within range
+            // (below 10^15, as when this was read through an f64; exact decimal now).
+            match n.scaled(0) {
+                Some(x) if x.int.abs() < 1_000_000_000_000_000 => i64::try_from(x.int)
+                    .map(Some)
+                    .map_err(|_| format!("{key} is out of range")),
                 _ => Err(format!("{key} is out of range")),
             }
         }
@@ -219,7 +218,7 @@ fn take_time(map: &mut Map<String, Value>, key: &str) -> Result<Option<i64>, Str
     }
 }
 
-fn take_bool(map: &mut Map<String, Value>, key: &str) -> Result<Option<bool>, String> {
+fn take_bool(map: &mut Object, key: &str) -> Result<Option<bool>, String> {
     match map.remove(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Bool(b)) => Ok(Some(b)),
@@ -229,7 +228,7 @@ fn take_bool(map: &mut Map<String, Value>, key: &str) -> Result<Option<bool>, St
     }
 }
 
-fn take_strings(map: &mut Map<String, Value>, key: &str) -> Result<Vec<String>, String> {
+fn take_strings(map: &mut Object, key: &str) -> Result<Vec<String>, String> {
     match map.remove(key) {
         None | Some(Value::Null) => Ok(Vec::new()),
         Some(Value::String(s)) => Ok(vec![s]),
@@ -248,18 +247,11 @@ fn take_strings(map: &mut Map<String, Value>, key: &str) -> Result<Vec<String>, 
 }
 
 fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
+    v.kind()
 }
 
 impl Header {
-    fn from_map(mut map: Map<String, Value>) -> Result<Self, String> {
+    fn from_map(mut map: Object) -> Result<Self, String> {
         let alg = take_string(&mut map, "alg")?.ok_or("alg is missing")?;
         Ok(Header {
             alg,
@@ -275,11 +267,11 @@ impl Claims {
     ///
     /// # Errors
     /// [`Error::Parse`] when a known claim has the wrong type.
-    pub fn from_json_object(map: Map<String, Value>) -> Result<Self, Error> {
+    pub fn from_json_object(map: Object) -> Result<Self, Error> {
         Self::from_map(map).map_err(|r| Error::parse("JWT claims", r, ""))
     }
 
-    fn from_map(mut m: Map<String, Value>) -> Result<Self, String> {
+    fn from_map(mut m: Object) -> Result<Self, String> {
         Ok(Claims {
             sub: take_string(&mut m, "sub")?,
             iss: take_string(&mut m, "iss")?,

@@ -6,6 +6,7 @@
 //! runs natively in tests and in the browser behind `fetch`.
 //!
 //! Modules:
+//! - [`json`]: the crate's own small JSON reader and writer (no `serde_json` in the browser).
 //! - [`types`]: newtypes for wire strings and secrets.
 //! - [`error`]: the crate's one error enum and Cognito's error codes.
 //! - [`wire`]: the JSON 1.1 transport (`X-Amz-Target`), endpoints, `SECRET_HASH`.
@@ -27,8 +28,17 @@
 //!    session only when [`Error::is_session_ended`] (never on a network error).
 //! 4. Sign out with [`signout::SignOut`]: revoke, clear locally whatever happened, then the
 //!    hosted UI's `/logout`.
+//!
+//! Feature `serde` (off by default): `serde::Serialize` / `Deserialize` for the request and
+//! response types ([`ops`], [`oauth::TokenResponse`], [`oauth::PendingAuthorization`], the
+//! newtypes of [`types`]), for the local server and the demo API. Without it the crate has no
+//! `serde` or `serde_json` at all: JSON goes through [`json`], because the browser package pays
+//! for every byte: serde_json, serde and the derived code were ~22 KB of its 192 KB (brotli).
 #![forbid(unsafe_code)]
 
+// First, so that its macros (`json_object!`) are visible in the modules below.
+#[macro_use]
+pub mod json;
 pub mod error;
 pub mod jwt;
 pub mod oauth;

@@ -63,10 +63,10 @@ use std::fmt;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine as _;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use serde_json::{Map, Value};
 use subtle::ConstantTimeEq as _;
 
 use crate::error::Error;
+use crate::json::{self, Object, ToJson, Value};
 use crate::jwt::Jwt;
 use crate::pkce::PkceVerifier;
 use crate::types::{AccessToken, ClientId, ClientSecret, IdToken, RefreshToken};
@@ -519,10 +519,14 @@ pub struct Authorization {
 /// # Security
 /// Holds the PKCE verifier; `Debug` redacts it. Store it only in per-origin storage
 /// (`sessionStorage`/`localStorage`) and remove it once used.
-#[derive(Debug, serde::Serialize, serde::Deserialize)]
+#[derive(Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PendingAuthorization {
     state: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     nonce: Option<String>,
     verifier: PkceVerifier,
 }
@@ -577,7 +581,7 @@ impl PendingAuthorization {
     /// Serializes for storage as one JSON string.
     #[must_use]
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        json::to_string(self)
     }
 
     /// Reads back what [`to_json`](Self::to_json) wrote.
@@ -586,11 +590,12 @@ impl PendingAuthorization {
     /// [`Error::Parse`] when `s` is not such a JSON object or its verifier is invalid.
     pub fn from_json(s: &str) -> Result<Self, Error> {
         let what = "pending OAuth authorization";
-        let value: Value = serde_json::from_str(s).map_err(|e| Error::parse(what, e, ""))?;
+        let value = json::parse_str(s).map_err(|e| Error::parse(what, e, ""))?;
         if !value.is_object() {
             return Err(Error::parse(what, "not a JSON object", ""));
         }
-        let p: Self = serde_json::from_value(value).map_err(|e| Error::parse(what, e, ""))?;
+        let p =
+            <Self as json::FromJson>::from_json(value).map_err(|e| Error::parse(what, e, ""))?;
         if p.state.is_empty() {
             return Err(Error::parse(
                 "pending OAuth authorization",
@@ -811,8 +816,31 @@ impl TokenResponse {
     }
 }
 
+json_object!(PendingAuthorization {
+    req state: "state",
+    opt nonce: "nonce",
+    req verifier: "verifier",
+});
+
 /// The JSON body of `/oauth2/token`: `access_token`, `id_token` and `refresh_token` when
 /// present, `token_type`, `expires_in` when known. [`parse_token_response`] reads it back.
+impl ToJson for TokenResponse {
+    fn write_json(&self, out: &mut String) {
+        let mut w = json::ObjectWriter::new(out);
+        w.field("access_token", self.access_token.secret());
+        w.opt_field("id_token", self.id_token.as_ref().map(IdToken::secret));
+        w.opt_field(
+            "refresh_token",
+            self.refresh_token.as_ref().map(RefreshToken::secret),
+        );
+        w.field("token_type", &self.token_type);
+        w.opt_field("expires_in", self.expires_in.as_ref());
+        w.end();
+    }
+}
+
+/// The same JSON as [`ToJson`] writes, for the local server's `serde` users.
+#[cfg(feature = "serde")]
 impl serde::Serialize for TokenResponse {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -832,18 +860,21 @@ impl serde::Serialize for TokenResponse {
     }
 }
 
-#[derive(serde::Deserialize)]
 struct RawTokenResponse {
     access_token: String,
-    #[serde(default)]
     id_token: Option<String>,
-    #[serde(default)]
     refresh_token: Option<String>,
-    #[serde(default)]
     token_type: Option<String>,
-    #[serde(default)]
     expires_in: Option<u64>,
 }
+
+json_object!(RawTokenResponse {
+    req access_token: "access_token",
+    opt id_token: "id_token",
+    opt refresh_token: "refresh_token",
+    opt token_type: "token_type",
+    opt expires_in: "expires_in",
+});
 
 /// Parses the answer of a token request (either grant).
 ///
@@ -856,7 +887,7 @@ pub fn parse_token_response(resp: &HttpResponse) -> Result<TokenResponse, Error>
     let text = resp.body_text();
     let (status, body) = (resp.status, text.as_str());
     let what = "OAuth token response";
-    let value: Value = match serde_json::from_str(body) {
+    let value = match json::parse_str(body) {
         Ok(v) => v,
         Err(e) => {
             return Err(Error::parse(
@@ -883,8 +914,8 @@ pub fn parse_token_response(resp: &HttpResponse) -> Result<TokenResponse, Error>
             redacted_excerpt(body),
         ));
     }
-    let raw: RawTokenResponse =
-        serde_json::from_value(value).map_err(|e| Error::parse(what, e, redacted_excerpt(body)))?;
+    let raw = <RawTokenResponse as json::FromJson>::from_json(value)
+        .map_err(|e| Error::parse(what, e, redacted_excerpt(body)))?;
     if raw.access_token.is_empty() {
         return Err(Error::parse(what, "empty access_token", ""));
     }
@@ -910,11 +941,7 @@ pub fn parse_revoke_response(resp: &HttpResponse) -> Result<(), Error> {
     if (200..300).contains(&status) {
         return Ok(());
     }
-    match serde_json::from_str::<Value>(body)
-        .ok()
-        .as_ref()
-        .and_then(oauth_error_of)
-    {
+    match json::parse_str(body).ok().as_ref().and_then(oauth_error_of) {
         Some(err) => Err(err),
         None => Err(Error::parse(
             "OAuth revoke response",
@@ -934,12 +961,12 @@ pub fn parse_revoke_response(resp: &HttpResponse) -> Result<(), Error> {
 /// # Errors
 /// [`Error::OAuth`] for an error (from the header or body); [`Error::Parse`] when a success
 /// body is not a JSON object or an error has no recognizable OAuth error.
-pub fn parse_user_info_response(resp: &HttpResponse) -> Result<Map<String, Value>, Error> {
+pub fn parse_user_info_response(resp: &HttpResponse) -> Result<Object, Error> {
     let text = resp.body_text();
     let (status, body) = (resp.status, text.as_str());
     let www_authenticate = resp.header("www-authenticate");
     let what = "OAuth userInfo response";
-    let value = serde_json::from_str::<Value>(body);
+    let value = json::parse_str(body);
     if (200..300).contains(&status) {
         return match value {
             Ok(Value::Object(m)) => match oauth_error_of(&Value::Object(m.clone())) {
@@ -1032,7 +1059,7 @@ mod tests {
         status: u16,
         www_authenticate: Option<&str>,
         body: &str,
-    ) -> Result<Map<String, Value>, Error> {
+    ) -> Result<Object, Error> {
         let mut resp = http(status, body);
         if let Some(h) = www_authenticate {
             resp.headers
@@ -1352,12 +1379,12 @@ mod tests {
     fn token_response_serializes_as_the_token_endpoint_answers() {
         let mut t = TokenResponse::new(AccessToken::new("a"), 3600);
         assert_eq!(
-            serde_json::to_string(&t).expect("serializes"),
+            json::to_string(&t),
             r#"{"access_token":"a","token_type":"Bearer","expires_in":3600}"#
         );
         t.id_token = Some(IdToken::new("i"));
         t.refresh_token = Some(RefreshToken::new("r"));
-        let body = serde_json::to_string(&t).expect("serializes");
+        let body = json::to_string(&t);
         assert_eq!(
             body,
             r#"{"access_token":"a","id_token":"i","refresh_token":"r","token_type":"Bearer","expires_in":3600}"#

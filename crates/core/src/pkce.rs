@@ -164,12 +164,28 @@ impl fmt::Debug for PkceVerifier {
     }
 }
 
+impl crate::json::ToJson for PkceVerifier {
+    fn write_json(&self, out: &mut String) {
+        crate::json::write_str(out, &self.0);
+    }
+}
+
+/// Reads a verifier and checks it (43 to 128 unreserved characters); the error never holds it.
+impl crate::json::FromJson for PkceVerifier {
+    fn from_json(v: crate::json::Value) -> Result<Self, crate::json::JsonError> {
+        PkceVerifier::new(<String as crate::json::FromJson>::from_json(v)?)
+            .map_err(|_| crate::json::JsonError::new("not a valid PKCE verifier"))
+    }
+}
+
+#[cfg(feature = "serde")]
 impl serde::Serialize for PkceVerifier {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&self.0)
     }
 }
 
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for PkceVerifier {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
@@ -301,6 +317,19 @@ mod tests {
         assert!(!c.is_answered_by(&"c".repeat(50)));
     }
 
+    #[test]
+    fn json_round_trip_validates() {
+        use crate::json;
+        let v = PkceVerifier::new("x".repeat(43)).expect("valid");
+        let text = json::to_string(&v);
+        assert_eq!(text, format!("\"{}\"", "x".repeat(43)));
+        let back: PkceVerifier = json::from_str(&text).expect("reads back");
+        assert_eq!(back, v);
+        assert!(json::from_str::<PkceVerifier>("\"short\"").is_err());
+        assert!(json::from_str::<PkceVerifier>("43").is_err());
+    }
+
+    #[cfg(feature = "serde")]
     #[test]
     fn serde_round_trip_validates() {
         let v = PkceVerifier::new("x".repeat(43)).expect("valid");

@@ -54,6 +54,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::error::{CognitoErrorCode, Error};
+use crate::json::{self, Fields, FromJson, JsonError, ObjectWriter, ToJson, Value};
 use crate::ops::{
     AssociateSoftwareToken, AssociateSoftwareTokenRequest, AttributeType, AuthFlow,
     AuthenticationResult, ChallengeName, CodeDeliveryDetails, DeliveryMedium, InitiateAuth,
@@ -1176,8 +1177,6 @@ impl SignIn {
 pub const SUSPEND_LIFETIME_SECS: i64 = 180;
 
 /// A paused step in a form that survives a page reload.
-#[derive(serde::Serialize, serde::Deserialize)]
-#[serde(tag = "step")]
 enum SavedStep {
     NewPassword {
         missing: Vec<String>,
@@ -1207,7 +1206,6 @@ enum SavedStep {
     EmailSetup,
 }
 
-#[derive(serde::Serialize, serde::Deserialize)]
 struct Saved {
     version: u32,
     pool_id: String,
@@ -1221,6 +1219,111 @@ struct Saved {
     expires_at: i64,
     client_metadata: Option<ParamMap>,
     friendly_device_name: Option<String>,
+}
+
+json_object!(Saved {
+    req version: "version",
+    req pool_id: "pool_id",
+    req client_id: "client_id",
+    req username: "username",
+    req typed_username: "typed_username",
+    req password_flow: "password_flow",
+    req challenge: "challenge",
+    opt session: "session",
+    req step: "step",
+    req expires_at: "expires_at",
+    opt client_metadata: "client_metadata",
+    opt friendly_device_name: "friendly_device_name",
+});
+
+/// `{"step": "<Variant>", <its fields>}`: the layout `serde(tag = "step")` wrote before, so a
+/// sign-in suspended by an older build still resumes.
+impl ToJson for SavedStep {
+    fn write_json(&self, out: &mut String) {
+        let mut w = ObjectWriter::new(out);
+        match self {
+            SavedStep::NewPassword {
+                missing,
+                attributes,
+            } => {
+                w.field("step", "NewPassword");
+                w.field("missing", missing);
+                w.field("attributes", attributes);
+            }
+            SavedStep::SmsCode {
+                destination,
+                medium,
+            }
+            | SavedStep::EmailCode {
+                destination,
+                medium,
+            } => {
+                let tag = if matches!(self, SavedStep::SmsCode { .. }) {
+                    "SmsCode"
+                } else {
+                    "EmailCode"
+                };
+                w.field("step", tag);
+                w.opt_field("destination", destination.as_ref());
+                w.opt_field("medium", medium.as_ref());
+            }
+            SavedStep::TotpCode => w.field("step", "TotpCode"),
+            SavedStep::Custom { info } => {
+                w.field("step", "Custom");
+                w.field("info", info);
+            }
+            SavedStep::MfaSelection { allowed } => {
+                w.field("step", "MfaSelection");
+                w.field("allowed", allowed);
+            }
+            SavedStep::MfaSetupSelection { allowed } => {
+                w.field("step", "MfaSetupSelection");
+                w.field("allowed", allowed);
+            }
+            SavedStep::TotpSetup { secret } => {
+                w.field("step", "TotpSetup");
+                w.field("secret", secret);
+            }
+            SavedStep::EmailSetup => w.field("step", "EmailSetup"),
+        }
+        w.end();
+    }
+}
+
+impl FromJson for SavedStep {
+    fn from_json(v: Value) -> Result<Self, JsonError> {
+        let mut f = Fields::new(v)?;
+        let tag: String = f.required("step")?;
+        Ok(match tag.as_str() {
+            "NewPassword" => SavedStep::NewPassword {
+                missing: f.required("missing")?,
+                attributes: f.required("attributes")?,
+            },
+            "SmsCode" => SavedStep::SmsCode {
+                destination: f.optional("destination")?,
+                medium: f.optional("medium")?,
+            },
+            "EmailCode" => SavedStep::EmailCode {
+                destination: f.optional("destination")?,
+                medium: f.optional("medium")?,
+            },
+            "TotpCode" => SavedStep::TotpCode,
+            "Custom" => SavedStep::Custom {
+                info: f.required("info")?,
+            },
+            "MfaSelection" => SavedStep::MfaSelection {
+                allowed: f.required("allowed")?,
+            },
+            "MfaSetupSelection" => SavedStep::MfaSetupSelection {
+                allowed: f.required("allowed")?,
+            },
+            "TotpSetup" => SavedStep::TotpSetup {
+                secret: f.required("secret")?,
+            },
+            "EmailSetup" => SavedStep::EmailSetup,
+            _ => return Err(JsonError::new("unknown step").at("step")),
+        })
+    }
 }
 
 fn save_mfa(types: &[MfaType]) -> Vec<String> {
@@ -1305,7 +1408,7 @@ impl SignIn {
             client_metadata: self.client_metadata.clone(),
             friendly_device_name: self.friendly_device_name.clone(),
         };
-        serde_json::to_string(&saved).ok()
+        Some(json::to_string(&saved))
     }
 
     /// Restores a sign-in saved by [`SignIn::suspend`], paused at the same step.
@@ -1317,8 +1420,8 @@ impl SignIn {
         // The saved JSON holds the challenge Session and possibly a TOTP secret: it is never
         // kept in the error, only its length.
         let redacted = || format!("[{} bytes redacted: a suspended sign-in]", saved.len());
-        let s: Saved = serde_json::from_str(saved)
-            .map_err(|e| Error::parse("suspended sign-in", e, redacted()))?;
+        let s: Saved =
+            json::from_str(saved).map_err(|e| Error::parse("suspended sign-in", e, redacted()))?;
         if s.version != 1 {
             return Err(Error::parse(
                 "suspended sign-in",
@@ -1427,23 +1530,31 @@ fn non_empty(s: String, what: &str) -> Result<String, Error> {
 
 /// A JSON array of strings inside a string parameter; anything else reads as empty.
 fn json_string_list(s: Option<&str>) -> Vec<String> {
-    s.and_then(|s| serde_json::from_str::<Vec<serde_json::Value>>(s).ok())
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|v| v.as_str().map(str::to_owned))
-        .collect()
+    match s.map(json::parse_str) {
+        Some(Ok(Value::Array(items))) => items
+            .into_iter()
+            .filter_map(|v| match v {
+                Value::String(s) => Some(s),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// A JSON object inside a string parameter, non-string values rendered as JSON.
 fn json_string_map(s: Option<&str>) -> BTreeMap<String, String> {
-    s.and_then(|s| serde_json::from_str::<BTreeMap<String, serde_json::Value>>(s).ok())
-        .unwrap_or_default()
-        .into_iter()
-        .map(|(k, v)| match v {
-            serde_json::Value::String(s) => (k, s),
-            other => (k, other.to_string()),
-        })
-        .collect()
+    match s.map(json::parse_str) {
+        // Collected into a map: a repeated key keeps its last value.
+        Some(Ok(Value::Object(members))) => members
+            .into_iter()
+            .map(|(k, v)| match v {
+                Value::String(s) => (k, s),
+                other => (k, json::to_string(&other)),
+            })
+            .collect(),
+        _ => BTreeMap::new(),
+    }
 }
 
 fn mfa_types(s: Option<&str>) -> Vec<MfaType> {
@@ -1839,6 +1950,37 @@ mod tests {
         assert_eq!(b["Session"], "m1");
         assert_eq!(b["ChallengeResponses"]["ANSWER"], "SOFTWARE_TOKEN_MFA");
         assert_eq!(b["ChallengeResponses"]["USERNAME"], "u-9");
+        Ok(())
+    }
+
+    #[test]
+    fn resumes_what_the_serde_build_saved() -> Result<(), Error> {
+        // Written by the build before crate::json (serde's derive: `null` for `None`, the step
+        // tagged inside its own object); a reload across the upgrade still resumes it.
+        let old = r#"{"version":1,"pool_id":"us-east-1_P","client_id":"c","username":"u-9","typed_username":"alice","password_flow":false,"challenge":"SELECT_MFA_TYPE","session":"m1","step":{"step":"MfaSelection","allowed":["SMS_MFA","SOFTWARE_TOKEN_MFA"]},"expires_at":280,"client_metadata":null,"friendly_device_name":null}"#;
+        let (r, step) = SignIn::resume(&config(), old, 150)?;
+        assert_eq!(
+            step,
+            NextStep::ContinueSignInWithMfaSelection {
+                allowed_mfa_types: vec![MfaType::Sms, MfaType::Totp]
+            }
+        );
+        assert_eq!(r.username(), "u-9");
+        let totp = old.replace(
+            r#"{"step":"MfaSelection","allowed":["SMS_MFA","SOFTWARE_TOKEN_MFA"]}"#,
+            r#"{"step":"TotpCode"}"#,
+        );
+        let (_, step) = SignIn::resume(&config(), &totp, 150)?;
+        assert_eq!(step, NextStep::ConfirmSignInWithTotpCode);
+        // An unknown step is a parse error that keeps nothing of the saved text.
+        let bad = old.replace("\"MfaSelection\"", "\"Teleport\"");
+        match SignIn::resume(&config(), &bad, 150) {
+            Err(Error::Parse { reason, raw, .. }) => {
+                assert!(reason.contains("step"), "{reason}");
+                assert!(!raw.contains("m1"), "{raw}");
+            }
+            other => panic!("expected a parse error, got {other:?}"),
+        }
         Ok(())
     }
 

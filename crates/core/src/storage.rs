@@ -233,9 +233,9 @@ const OAUTH_METADATA_VALUE: &str = r#"{"oauthSignIn":true}"#;
 
 /// Whether a stored `oauthMetadata` says the session came from the hosted UI.
 fn is_oauth_metadata(value: &str) -> bool {
-    serde_json::from_str::<serde_json::Value>(value)
+    crate::json::parse_str(value)
         .ok()
-        .and_then(|v| v.get("oauthSignIn").and_then(serde_json::Value::as_bool))
+        .and_then(|v| v.get("oauthSignIn").and_then(crate::json::Value::as_bool))
         .unwrap_or(false)
 }
 
@@ -262,24 +262,27 @@ pub enum DriftFormat {
 #[must_use]
 pub fn parse_clock_drift(value: &str, format: DriftFormat) -> Option<i64> {
     // JSON's number grammar, which is what both JavaScript clients write (`String(n)` of a
-    // finite number): serde_json's float reader is in the package anyway, `str::parse::<f64>`
-    // would add core's own (≈ 10 KB of tables).
-    let v: f64 = serde_json::from_str(value.trim()).ok()?;
-    if !v.is_finite() {
+    // finite number), read as an exact decimal: neither `str::parse::<f64>` nor a float
+    // printer lands in the browser package for it. Rounding is half away from zero, as
+    // `f64::round` did.
+    let crate::json::Value::Number(n) = crate::json::parse_str(value.trim()).ok()? else {
         return None;
-    }
-    let from_millis = |ms: f64| -(ms / 1000.0).round();
-    let secs = match format {
-        DriftFormat::Seconds => v.round(),
-        DriftFormat::AmplifyMillis => from_millis(v),
-        DriftFormat::Guess if v.abs() > MAX_PLAUSIBLE_DRIFT_SECS as f64 => from_millis(v),
-        DriftFormat::Guess => v.round(),
     };
-    if secs.abs() > MAX_PLAUSIBLE_DRIFT_SECS as f64 {
+    let limit = i128::from(MAX_PLAUSIBLE_DRIFT_SECS);
+    // Amplify v6 milliseconds, server − local: seconds, local − server.
+    let from_millis = |n: &crate::json::Number| n.scaled(-3).map(|x| -x.round());
+    let secs = match format {
+        DriftFormat::Seconds => n.scaled(0).map(crate::json::Scaled::round),
+        DriftFormat::AmplifyMillis => from_millis(&n),
+        DriftFormat::Guess => match n.scaled(0) {
+            Some(x) if !x.abs_exceeds(limit) => Some(x.round()),
+            _ => from_millis(&n),
+        },
+    }?;
+    if secs.abs() > limit {
         return None;
     }
-    #[allow(clippy::cast_possible_truncation)]
-    Some(secs as i64)
+    i64::try_from(secs).ok()
 }
 
 /// Runs every removal, returning the first error.

@@ -78,9 +78,12 @@ impl fmt::Display for UserPoolId {
 macro_rules! wire_string {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-        #[serde(transparent)]
+        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+        #[cfg_attr(feature = "serde", serde(transparent))]
         pub struct $name(String);
+
+        json_string_newtype!($name);
 
         impl $name {
             /// Wraps a string as it appears on the wire.
@@ -104,9 +107,12 @@ macro_rules! wire_string {
 macro_rules! secret_string {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-        #[serde(transparent)]
+        #[derive(PartialEq, Eq)]
+        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+        #[cfg_attr(feature = "serde", serde(transparent))]
         pub struct $name(String);
+
+        json_string_newtype!($name);
 
         impl $name {
             /// Wraps a secret value.
@@ -142,9 +148,12 @@ wire_string!(
 /// Whoever holds it can answer the pending challenge (a code, a new password) in the user's
 /// place for a few minutes, so `Debug` prints `ChallengeSession([redacted])`. Read it with
 /// [`ChallengeSession::as_str`].
-#[derive(Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(transparent)]
+#[derive(Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(transparent))]
 pub struct ChallengeSession(String);
+
+json_string_newtype!(ChallengeSession);
 
 impl ChallengeSession {
     /// Wraps a session as it appears on the wire.
@@ -267,9 +276,6 @@ mod tests {
         let s = ChallengeSession::new("AYABeSession");
         assert_eq!(format!("{s:?}"), "ChallengeSession([redacted])");
         assert_eq!(s.as_str(), "AYABeSession");
-        assert_eq!(
-            serde_json::to_string(&s).unwrap_or_default(),
-            "\"AYABeSession\""
-        );
+        assert_eq!(crate::json::to_string(&s), "\"AYABeSession\"");
     }
 }

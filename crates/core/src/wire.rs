@@ -25,13 +25,12 @@
 
 use std::fmt;
 
-use base64::Engine as _;
-use hmac::Mac as _;
-use serde::de::DeserializeOwned;
-
 use crate::error::{CognitoErrorCode, Error};
+use crate::json::{self, FromJson, JsonError, Value};
 use crate::ops::Operation;
 use crate::types::{ClientId, ClientSecret, UserPoolId};
+use base64::Engine as _;
+use hmac::Mac as _;
 
 /// `Content-Type` of every user-pool API call.
 pub const CONTENT_TYPE_JSON_1_1: &str = "application/x-amz-json-1.1";
@@ -306,19 +305,18 @@ pub fn secret_hash(secret: &ClientSecret, username: &str, client_id: &ClientId) 
 
 /// Builds the `POST` for operation `O`.
 ///
+/// The body is written by [`crate::json`]: optional fields left out when `None`.
+///
 /// # Errors
-/// [`Error::InvalidArgument`] if the request cannot be serialized (not expected for this crate's
-/// types).
+/// None today: writing this crate's types cannot fail. The `Result` stays so that a request
+/// type that can refuse its input does not change the signature.
 pub fn request<O: Operation>(
     config: &ClientConfig,
     req: &O::Request,
 ) -> Result<HttpRequest, Error> {
     // Only the serialization is generic; the rest is one function for every operation (the
     // browser package pays for each copy of a generic body once per operation).
-    match serde_json::to_vec(req) {
-        Ok(body) => Ok(json_request(config, O::NAME, body)),
-        Err(e) => Err(serialize_error(O::NAME, &e)),
-    }
+    Ok(json_request(config, O::NAME, json::to_vec(req)))
 }
 
 #[inline(never)]
@@ -333,12 +331,6 @@ fn json_request(config: &ClientConfig, op: &str, body: Vec<u8>) -> HttpRequest {
         ],
         body,
     }
-}
-
-#[cold]
-#[inline(never)]
-fn serialize_error(op: &str, e: &serde_json::Error) -> Error {
-    Error::InvalidArgument(format!("cannot serialize {op}: {e}"))
 }
 
 /// The operation name of a request built by [`request`], read from `X-Amz-Target`.
@@ -356,8 +348,16 @@ pub fn target_of(req: &HttpRequest) -> Option<&str> {
 /// - [`Error::Parse`] when a 2xx body is not the expected JSON, keeping the body unless it may
 ///   carry tokens or secrets (see [`redacted_excerpt`]).
 pub fn parse_response<O: Operation>(resp: &HttpResponse) -> Result<O::Response, Error> {
+    let value = success_value(resp, O::NAME)?;
+    O::Response::from_json(value).map_err(|e| json_error(O::NAME, " response", &e, &resp.body))
+}
+
+/// The parsed body of a 2xx response, or the error of any other (the non-generic part of
+/// [`parse_response`]).
+#[inline(never)]
+fn success_value(resp: &HttpResponse, op: &str) -> Result<Value, Error> {
     let body = success_body(resp)?;
-    serde_json::from_slice(body).map_err(|e| json_error(O::NAME, " response", &e, &resp.body))
+    json::parse(body).map_err(|e| json_error(op, " response", &e, &resp.body))
 }
 
 /// The body to parse of a 2xx response (`{}` for an empty one), or the error of any other.
@@ -381,7 +381,7 @@ fn json_or_empty_object(body: &[u8]) -> &[u8] {
 /// The [`Error::Parse`] of a body `what` + `suffix` that is not the JSON expected.
 #[cold]
 #[inline(never)]
-fn json_error(what: &str, suffix: &str, e: &serde_json::Error, body: &[u8]) -> Error {
+fn json_error(what: &str, suffix: &str, e: &JsonError, body: &[u8]) -> Error {
     Error::parse(
         format!("{what}{suffix}"),
         e,
@@ -394,8 +394,8 @@ fn json_error(what: &str, suffix: &str, e: &serde_json::Error, body: &[u8]) -> E
 /// # Errors
 /// [`Error::Parse`] keeping the raw body as [`redacted_excerpt`] gives it: replaced by a
 /// placeholder when it may carry tokens or secrets, else cut to 512 bytes.
-pub fn parse_json_body<T: DeserializeOwned>(what: &str, body: &[u8]) -> Result<T, Error> {
-    serde_json::from_slice(json_or_empty_object(body)).map_err(|e| json_error(what, "", &e, body))
+pub fn parse_json_body<T: FromJson>(what: &str, body: &[u8]) -> Result<T, Error> {
+    json::from_slice(json_or_empty_object(body)).map_err(|e| json_error(what, "", &e, body))
 }
 
 /// Names that mark a body as possibly carrying tokens or secrets, lowercase: the JSON 1.1
@@ -452,12 +452,11 @@ pub(crate) fn body_excerpt(body: &str) -> String {
 /// it for Cognito.
 #[must_use]
 pub fn parse_error(resp: &HttpResponse) -> Error {
-    let body: Option<serde_json::Map<String, serde_json::Value>> =
-        serde_json::from_slice(&resp.body).ok();
+    let body = json::parse(&resp.body).ok().filter(Value::is_object);
     let body_str = |key: &str| {
         body.as_ref()
             .and_then(|m| m.get(key))
-            .and_then(serde_json::Value::as_str)
+            .and_then(Value::as_str)
             .map(str::to_owned)
     };
     let code = resp
@@ -729,6 +728,31 @@ mod tests {
         let long = format!("<html>{}</html>", "x".repeat(1000));
         match parse_response::<GetUser>(&resp(200, &[], &long)) {
             Err(Error::Parse { raw, .. }) => assert_eq!(raw, long[..512]),
+            other => panic!("expected parse error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_wrong_typed_field_is_a_parse_error_naming_the_field_not_its_value() {
+        match parse_response::<GetUser>(&resp(200, &[], r#"{"Username":5,"UserAttributes":[]}"#)) {
+            Err(Error::Parse { what, reason, .. }) => {
+                assert_eq!(what, "GetUser response");
+                assert_eq!(reason, "Username: expected a string, got a number");
+            }
+            other => panic!("expected parse error, got {other:?}"),
+        }
+        let body = r#"{"AuthenticationResult":{"AccessToken":"secret-access","ExpiresIn":"3600"}}"#;
+        match parse_response::<crate::ops::InitiateAuth>(&resp(200, &[], body)) {
+            Err(e @ Error::Parse { .. }) => {
+                let shown = format!("{e} {e:?}");
+                assert!(
+                    shown.contains(
+                        "AuthenticationResult.ExpiresIn: expected an integer, got a string"
+                    ),
+                    "{shown}"
+                );
+                assert!(!shown.contains("secret-access"), "{shown}");
+            }
             other => panic!("expected parse error, got {other:?}"),
         }
     }

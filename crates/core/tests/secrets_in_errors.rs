@@ -66,7 +66,7 @@ fn a_callback_url_keeps_no_code_or_state() {
 #[test]
 fn bodies_are_bounded_and_secret_ones_dropped() {
     let long = format!("{{\"x\": \"{}\"", "a".repeat(100_000));
-    let e = parse_json_body::<serde_json::Value>("X", long.as_bytes()).unwrap_err();
+    let e = parse_json_body::<cognito_core::json::Value>("X", long.as_bytes()).unwrap_err();
     let Error::Parse { raw, .. } = &e else {
         panic!("{e:?}")
     };
@@ -77,7 +77,7 @@ fn bodies_are_bounded_and_secret_ones_dropped() {
         format!(r#"{{"ProposedPassword":"{SECRET}","#),
         format!(r#"{{"SecretCode":"{SECRET}""#),
     ] {
-        let e = parse_json_body::<serde_json::Value>("X", body.as_bytes()).unwrap_err();
+        let e = parse_json_body::<cognito_core::json::Value>("X", body.as_bytes()).unwrap_err();
         assert!(!shown(&e).contains(SECRET), "{}", shown(&e));
         let resp = HttpResponse {
             status: 400,
@@ -89,7 +89,7 @@ fn bodies_are_bounded_and_secret_ones_dropped() {
     }
     // A placeholder is not redacted again: it still names the original length.
     let body = format!(r#"{{"RefreshToken":"{SECRET}""#);
-    let e = parse_json_body::<serde_json::Value>("X", body.as_bytes()).unwrap_err();
+    let e = parse_json_body::<cognito_core::json::Value>("X", body.as_bytes()).unwrap_err();
     let Error::Parse { raw, .. } = &e else {
         panic!("{e:?}")
     };

@@ -13,6 +13,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
 
+use cognito_core::json::ToJson;
 use cognito_core::ops::{
     AssociateSoftwareTokenRequest, AssociateSoftwareTokenResponse, AuthFlow, AuthenticationResult,
     ChallengeName, GetUser, GetUserRequest, GetUserResponse, InitiateAuthRequest,
@@ -32,7 +33,6 @@ use cognito_core::wire::{
     self, secret_hash, target_of, ClientConfig, HttpRequest, HttpResponse, Transport,
 };
 use cognito_core::{CognitoErrorCode, Error};
-use serde::Serialize;
 
 const POOL: &str = "us-east-1_FlowPool1";
 const CLIENT: &str = "flowclient";
@@ -66,11 +66,11 @@ struct FakeCognito {
     totp_verified: Cell<bool>,
 }
 
-fn json_resp<T: Serialize>(v: &T) -> HttpResponse {
+fn json_resp<T: ToJson>(v: &T) -> HttpResponse {
     HttpResponse {
         status: 200,
         headers: vec![("Content-Type".into(), "application/x-amz-json-1.1".into())],
-        body: serde_json::to_vec(v).unwrap(),
+        body: cognito_core::json::to_vec(v),
     }
 }
 
@@ -237,10 +237,13 @@ impl FakeCognito {
         let op = target_of(req).expect("X-Amz-Target").to_owned();
         self.log.borrow_mut().push(op.clone());
         match op.as_str() {
-            "InitiateAuth" => self.initiate(serde_json::from_slice(&req.body).unwrap()),
-            "RespondToAuthChallenge" => self.respond(serde_json::from_slice(&req.body).unwrap()),
+            "InitiateAuth" => self.initiate(cognito_core::json::from_slice(&req.body).unwrap()),
+            "RespondToAuthChallenge" => {
+                self.respond(cognito_core::json::from_slice(&req.body).unwrap())
+            }
             "AssociateSoftwareToken" => {
-                let r: AssociateSoftwareTokenRequest = serde_json::from_slice(&req.body).unwrap();
+                let r: AssociateSoftwareTokenRequest =
+                    cognito_core::json::from_slice(&req.body).unwrap();
                 self.check_session(r.session.as_ref());
                 assert!(r.access_token.is_none());
                 json_resp(&AssociateSoftwareTokenResponse {
@@ -249,7 +252,8 @@ impl FakeCognito {
                 })
             }
             "VerifySoftwareToken" => {
-                let r: VerifySoftwareTokenRequest = serde_json::from_slice(&req.body).unwrap();
+                let r: VerifySoftwareTokenRequest =
+                    cognito_core::json::from_slice(&req.body).unwrap();
                 self.check_session(r.session.as_ref());
                 if r.user_code.secret() != TOTP_CODE {
                     return json_resp(&VerifySoftwareTokenResponse {
@@ -264,7 +268,7 @@ impl FakeCognito {
                 })
             }
             "GetUser" => {
-                let r: GetUserRequest = serde_json::from_slice(&req.body).unwrap();
+                let r: GetUserRequest = cognito_core::json::from_slice(&req.body).unwrap();
                 if r.access_token.secret() != access_jwt() {
                     return err_resp("NotAuthorizedException", "Invalid Access Token");
                 }
