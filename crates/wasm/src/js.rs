@@ -9,18 +9,35 @@ use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-/// A short rendering of a config value for an error message (`"abc"`, `-1`, `NaN`, `an object`).
+/// A short rendering of a config value for an error message (`"abc"`, `-1`, `2.5`, `NaN`,
+/// `an object`).
+///
+/// A number is rendered by JS (`Number.prototype.toString`), as the app wrote it: Rust's
+/// `f64` formatting would cost the package about 14 KB (raw) for one error message.
 pub(crate) fn describe_value(v: &JsValue) -> String {
     if let Some(s) = v.as_string() {
-        return format!("{s:?}");
+        return quoted(&s);
     }
-    if let Some(n) = v.as_f64() {
-        return n.to_string();
+    if v.as_f64().is_some() {
+        return v
+            .unchecked_ref::<js_sys::Number>()
+            .to_string_with_radix(10)
+            .map_or_else(|_| "a number".to_owned(), String::from);
     }
     if let Some(b) = v.as_bool() {
-        return b.to_string();
+        return if b { "true" } else { "false" }.to_owned();
     }
     "an object".to_owned()
+}
+
+/// `"text"`, for naming a value in an error message. Without escaping: `{:?}` (`str`'s
+/// `Debug`) would pull Unicode tables into the package for error messages only.
+pub(crate) fn quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    out.push_str(text);
+    out.push('"');
+    out
 }
 
 /// A readable one-line description of a thrown JS value (`TypeError: Failed to fetch`).

@@ -159,7 +159,8 @@ fn redirect_output(out: cognito_client::RedirectOutput) -> Result<JsValue, Error
 
 fn unsupported_flow(flow: &str) -> Error {
     Error::InvalidArgument(format!(
-        "authFlowType {flow:?} is not supported (USER_SRP_AUTH or USER_PASSWORD_AUTH)"
+        "authFlowType {} is not supported (USER_SRP_AUTH or USER_PASSWORD_AUTH)",
+        js::quoted(flow)
     ))
 }
 
@@ -629,7 +630,8 @@ impl Auth {
     pub fn on(&self, event: &str, callback: Function) -> Result<Function, JsValue> {
         if !EVENT_NAMES.contains(&event) {
             return Err(to_js_error(&Error::InvalidArgument(format!(
-                "unknown event {event:?}; expected one of {}",
+                "unknown event {}; expected one of {}",
+                js::quoted(event),
                 EVENT_NAMES.join(", ")
             ))));
         }
