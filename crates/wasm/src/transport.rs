@@ -7,21 +7,39 @@ use js_sys::{Array, Promise, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, Headers, RequestInit, Response};
 
 use crate::js::{describe, remember_cause};
 
-#[wasm_bindgen]
+// One JS function for the whole exchange: each `web-sys` call would be an import of its own
+// (a shim in the module and in the glue), and `RequestInit`, `Headers`, `AbortController`,
+// `Response` and the header iterator come to about twenty of them. Aborted with a reason,
+// `fetch` rejects with it, so the rejection's `cause` says `TimeoutError` rather than a bare
+// `AbortError`. The body is copied (`slice`): the bytes are a view into the module's memory.
+// Kept short (no comments inside): it ships as it is written.
+#[wasm_bindgen(
+    inline_js = "export async function exchange(url, method, headers, body, ms) {
+  const c = new AbortController(), reason = new Error(`no answer within ${ms} ms`);
+  reason.name = 'TimeoutError';
+  const timer = setTimeout(() => c.abort(reason), ms);
+  try {
+    const h = new Headers();
+    for (let i = 0; i < headers.length; i += 2) h.append(headers[i], headers[i + 1]);
+    const init = { method, headers: h, signal: c.signal };
+    if (body.length) init.body = body.slice();
+    const r = await fetch(url, init), out = [r.status, null];
+    for (const [k, v] of r.headers) out.push(k, v);
+    out[1] = new Uint8Array(await r.arrayBuffer());
+    return out;
+  } finally {
+    clearTimeout(timer);
+  }
+}"
+)]
 extern "C" {
-    /// `globalThis.fetch`: a window's or a worker's.
-    #[wasm_bindgen(js_name = fetch)]
-    fn global_fetch(url: &str, init: &RequestInit) -> Promise;
-
-    #[wasm_bindgen(js_name = setTimeout)]
-    fn set_timeout(handler: &js_sys::Function, ms: i32) -> JsValue;
-
-    #[wasm_bindgen(js_name = clearTimeout)]
-    fn clear_timeout(id: &JsValue);
+    /// `fetch(url, { method, headers, body, signal })`, aborted after `ms` milliseconds;
+    /// resolves with `[status, body, name, value, name, value, ...]` once the whole body is
+    /// in, rejects with what `fetch` or the body read threw.
+    fn exchange(url: &str, method: &str, headers: Array, body: &[u8], ms: i32) -> Promise;
 }
 
 /// How long one request may take before it is aborted, by default.
@@ -60,47 +78,36 @@ impl FetchTransport {
     }
 
     async fn exchange(&self, req: HttpRequest) -> Result<HttpResponse, JsValue> {
-        let init = RequestInit::new();
-        init.set_method(req.method.as_str());
-        let headers = Headers::new()?;
+        let headers = Array::new();
         for (name, value) in &req.headers {
-            headers.append(name, value)?;
+            headers.push(&JsValue::from_str(name));
+            headers.push(&JsValue::from_str(value));
         }
-        init.set_headers(&headers);
-        if !req.body.is_empty() {
-            init.set_body(&Uint8Array::from(req.body.as_slice()));
-        }
-        let controller = AbortController::new()?;
-        init.set_signal(Some(&controller.signal()));
-        // Aborted with a reason, fetch rejects with it: the rejection's `cause` then says
-        // "TimeoutError" rather than a bare AbortError.
-        let reason = js_sys::Error::new(&format!("no answer within {} ms", self.timeout_ms));
-        reason.set_name("TimeoutError");
-        let abort = Closure::once_into_js(move || controller.abort_with_reason(&reason));
-        let timer = set_timeout(abort.unchecked_ref(), self.timeout_ms);
-        let result = async {
-            let resp: Response = JsFuture::from(global_fetch(&req.url, &init))
-                .await?
-                .dyn_into()?;
-            let mut headers = Vec::new();
-            if let Some(iter) = js_sys::try_iter(&resp.headers())? {
-                for pair in iter {
-                    let pair: Array = pair?.dyn_into()?;
-                    if let (Some(k), Some(v)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
-                        headers.push((k, v));
-                    }
-                }
+        let promise = exchange(
+            &req.url,
+            req.method.as_str(),
+            headers,
+            &req.body,
+            self.timeout_ms,
+        );
+        let out: Array = JsFuture::from(promise).await?.unchecked_into();
+        // A status is a whole number from 200 to 599 (fetch rejects the rest).
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let status = out.get(0).as_f64().unwrap_or(0.0) as u16;
+        let body = out.get(1).unchecked_into::<Uint8Array>().to_vec();
+        let mut headers = Vec::new();
+        let mut i = 2;
+        while i + 1 < out.length() {
+            if let (Some(k), Some(v)) = (out.get(i).as_string(), out.get(i + 1).as_string()) {
+                headers.push((k, v));
             }
-            let body = JsFuture::from(resp.array_buffer()?).await?;
-            Ok(HttpResponse {
-                status: resp.status(),
-                headers,
-                body: Uint8Array::new(&body).to_vec(),
-            })
+            i += 2;
         }
-        .await;
-        clear_timeout(&timer);
-        result
+        Ok(HttpResponse {
+            status,
+            headers,
+            body,
+        })
     }
 }
 
