@@ -158,7 +158,7 @@ fn pick_redirect(oauth: &JsValue, key: &str) -> Result<Option<String>, Error> {
         let list = opt_string_list(oauth, key)
             .map_err(|e| config_error(format!("oauth.{e}")))?
             .unwrap_or_default();
-        let origin = web_sys::window().and_then(|w| w.location().origin().ok());
+        let origin = crate::js::origin();
         let on_origin = origin.and_then(|o| list.iter().find(|u| u.starts_with(&o)).cloned());
         return Ok(on_origin.or_else(|| list.into_iter().next()));
     }

@@ -142,12 +142,14 @@ fn mfa_setting(input: &JsValue, key: &str) -> Result<Option<MfaPreference>, Erro
 }
 
 fn navigate(url: &str) -> Result<(), Error> {
-    let window =
-        web_sys::window().ok_or_else(|| Error::InvalidState("no window to navigate".into()))?;
-    window
-        .location()
-        .assign(url)
-        .map_err(|e| Error::InvalidState(format!("cannot navigate: {}", js::describe(&e))))
+    match js::assign(url) {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(Error::InvalidState("no window to navigate".into())),
+        Err(e) => Err(Error::InvalidState(format!(
+            "cannot navigate: {}",
+            js::describe(&e)
+        ))),
+    }
 }
 
 fn redirect_output(out: cognito_client::RedirectOutput) -> Result<JsValue, Error> {
@@ -232,20 +234,11 @@ impl Auth {
     /// and the state spent, so neither should stay in the history or be bookmarked.
     fn take_callback_url(&self) -> Option<String> {
         self.client.config().oauth.as_ref()?;
-        let window = web_sys::window()?;
-        let href = window.location().href().ok()?;
+        let href = js::href()?;
         if !cognito_core::oauth::is_callback(&href) || !self.client.is_redirect_pending().ok()? {
             return None;
         }
-        if let Ok(url) = web_sys::Url::new(&href) {
-            let params = url.search_params();
-            for k in ["code", "state", "error", "error_description"] {
-                params.delete(k);
-            }
-            if let Ok(history) = window.history() {
-                let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url.href()));
-            }
-        }
+        js::forget_callback(&href);
         Some(href)
     }
 
@@ -425,8 +418,7 @@ impl Auth {
         run(async move {
             let url = match url {
                 Some(u) => u,
-                None => web_sys::window()
-                    .and_then(|w| w.location().href().ok())
+                None => js::href()
                     .ok_or_else(|| Error::InvalidArgument("no URL given and no window".into()))?,
             };
             redirect_output(c.handle_redirect(&url).await?)

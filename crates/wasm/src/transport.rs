@@ -3,44 +3,12 @@
 use cognito_client::Transport;
 use cognito_core::wire::{HttpRequest, HttpResponse};
 use cognito_core::Error;
-use js_sys::{Array, Promise, Uint8Array};
+use js_sys::{Array, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::js::{describe, remember_cause};
-
-// One JS function for the whole exchange: each `web-sys` call would be an import of its own
-// (a shim in the module and in the glue), and `RequestInit`, `Headers`, `AbortController`,
-// `Response` and the header iterator come to about twenty of them. Aborted with a reason,
-// `fetch` rejects with it, so the rejection's `cause` says `TimeoutError` rather than a bare
-// `AbortError`. The body is copied (`slice`): the bytes are a view into the module's memory.
-// Kept short (no comments inside): it ships as it is written.
-#[wasm_bindgen(
-    inline_js = "export async function exchange(url, method, headers, body, ms) {
-  const c = new AbortController(), reason = new Error(`no answer within ${ms} ms`);
-  reason.name = 'TimeoutError';
-  const timer = setTimeout(() => c.abort(reason), ms);
-  try {
-    const h = new Headers();
-    for (let i = 0; i < headers.length; i += 2) h.append(headers[i], headers[i + 1]);
-    const init = { method, headers: h, signal: c.signal };
-    if (body.length) init.body = body.slice();
-    const r = await fetch(url, init), out = [r.status, null];
-    for (const [k, v] of r.headers) out.push(k, v);
-    out[1] = new Uint8Array(await r.arrayBuffer());
-    return out;
-  } finally {
-    clearTimeout(timer);
-  }
-}"
-)]
-extern "C" {
-    /// `fetch(url, { method, headers, body, signal })`, aborted after `ms` milliseconds;
-    /// resolves with `[status, body, name, value, name, value, ...]` once the whole body is
-    /// in, rejects with what `fetch` or the body read threw.
-    fn exchange(url: &str, method: &str, headers: Array, body: &[u8], ms: i32) -> Promise;
-}
+use crate::js::{describe, exchange, remember_cause};
 
 /// How long one request may take before it is aborted, by default.
 pub const DEFAULT_TIMEOUT_MS: i32 = 30_000;
