@@ -71,8 +71,16 @@ use crate::js::{
 /// The client [`Auth`] wraps.
 pub type BrowserClient = Client<FetchTransport, BrowserStorage, WebCoordinator>;
 
-/// The events `on` accepts (Amplify v6's Hub `auth` channel names).
-pub const EVENT_NAMES: [&str; 7] = [
+/// `EVENT_NAMES` and, for the error message, the same names as one string, from one list:
+/// joined at compile time, not by `join` at run time.
+macro_rules! event_names {
+    ($first:literal $(, $rest:literal)* $(,)?) => {
+        /// The events `on` accepts (Amplify v6's Hub `auth` channel names).
+        pub const EVENT_NAMES: [&str; 1 + [$($rest),*].len()] = [$first $(, $rest)*];
+        const EVENT_LIST: &str = concat!($first $(, ", ", $rest)*);
+    };
+}
+event_names!(
     "signedIn",
     "signedOut",
     "tokenRefresh",
@@ -80,7 +88,7 @@ pub const EVENT_NAMES: [&str; 7] = [
     "customOAuthState",
     "signInWithRedirect",
     "signInWithRedirect_failure",
-];
+);
 
 fn install_panic_hook() {
     static ONCE: std::sync::Once = std::sync::Once::new();
@@ -622,9 +630,8 @@ impl Auth {
     pub fn on(&self, event: &str, callback: Function) -> Result<Function, JsValue> {
         if !EVENT_NAMES.contains(&event) {
             return Err(to_js_error(&Error::InvalidArgument(format!(
-                "unknown event {}; expected one of {}",
-                js::quoted(event),
-                EVENT_NAMES.join(", ")
+                "unknown event {}; expected one of {EVENT_LIST}",
+                js::quoted(event)
             ))));
         }
         let name = event.to_owned();
