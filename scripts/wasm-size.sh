@@ -34,6 +34,9 @@ while [ $# -gt 0 ]; do
   esac
 done
 pkg=crates/wasm/pkg
+# wasm-pack leaves the snippets of an earlier build in place: gone, they would still be
+# measured here and packed into the tarball.
+rm -rf "$pkg/snippets"
 wasm-pack --log-level warn build --profile wasm-release --mode no-install --no-opt --target "$target" \
   --out-dir pkg crates/wasm >/dev/null
 wasm="$pkg/cognito_wasm_bg.wasm"

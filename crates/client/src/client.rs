@@ -3,6 +3,8 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::{Rc, Weak};
 
 use cognito_core::oauth::{AuthorizeOptions, OAuthConfig, AUTHORIZE_RANDOM_LEN};
@@ -412,6 +414,15 @@ impl<T, S, K> std::fmt::Debug for Client<T, S, K> {
     }
 }
 
+/// A boxed future of the client's: what the steps every method shares (one request, the
+/// lock, a storage read or write, the session) return.
+///
+/// Why boxed: an `async fn` awaited inside another is laid out inline in the caller's state
+/// machine, with its drop glue and moves, once per caller. Behind one pointer each step
+/// exists once, and a caller only keeps the box; in the browser package this is several
+/// kilobytes.
+pub type BoxedFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, Error>> + 'a>>;
+
 fn lock_name(client: &ClientConfig) -> String {
     format!("cognito-refresh:{}", client.client_id.as_str())
 }
@@ -535,12 +546,42 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
         self.emit(event);
     }
 
-    async fn send(&self, req: HttpRequest) -> Result<HttpResponse, Error> {
-        self.inner.platform.transport.send(req).await
+    fn send(&self, req: HttpRequest) -> BoxedFuture<'_, HttpResponse> {
+        Box::pin(self.inner.platform.transport.send(req))
     }
 
+    /// One operation: [`wire::call`], with the request sent through [`Client::send`].
     async fn call<O: Operation>(&self, req: &O::Request) -> Result<O::Response, Error> {
-        wire::call::<O, T>(&self.inner.platform.transport, self.client_config(), req).await
+        let http = wire::request::<O>(self.client_config(), req)?;
+        let resp = self.send(http).await?;
+        wire::parse_response::<O>(&resp)
+    }
+
+    /// One operation with the signed-in user's access token (refreshed first if due), made
+    /// into its request by `make`. The request is built and sent by one shared future
+    /// ([`Client::send_with_token`]), whatever the operation.
+    async fn call_with_token<O: Operation>(
+        &self,
+        make: impl FnOnce(AccessToken) -> O::Request,
+    ) -> Result<O::Response, Error> {
+        let resp = self
+            .send_with_token(Box::new(|config, token| {
+                wire::request::<O>(config, &make(token))
+            }))
+            .await?;
+        wire::parse_response::<O>(&resp)
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn send_with_token<'a>(
+        &'a self,
+        build: Box<dyn FnOnce(&ClientConfig, AccessToken) -> Result<HttpRequest, Error> + 'a>,
+    ) -> BoxedFuture<'a, HttpResponse> {
+        Box::pin(async move {
+            let token = self.access_token().await?;
+            let req = build(self.client_config(), token)?;
+            self.send(req).await
+        })
     }
 
     fn random(&self, len: usize) -> Result<Vec<u8>, Error> {
@@ -549,45 +590,52 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
         Ok(buf)
     }
 
-    async fn load(&self) -> Result<Option<Session>, Error> {
-        store::load(
+    fn load(&self) -> BoxedFuture<'_, Option<Session>> {
+        Box::pin(store::load(
             &self.inner.platform.storage,
             &self.client_config().client_id,
-        )
-        .await
+        ))
     }
 
-    async fn save(&self, session: &Session) -> Result<(), Error> {
-        let saved = store::save(
-            &self.inner.platform.storage,
-            &self.client_config().client_id,
-            session,
-        )
-        .await;
-        if saved.is_ok() {
-            self.inner
-                .heard
-                .borrow_mut()
-                .wrote(Some(SessionMark::of(session)));
-        }
-        saved
+    fn save<'a>(&'a self, session: &'a Session) -> BoxedFuture<'a, ()> {
+        Box::pin(async move {
+            let saved = store::save(
+                &self.inner.platform.storage,
+                &self.client_config().client_id,
+                session,
+            )
+            .await;
+            if saved.is_ok() {
+                self.inner
+                    .heard
+                    .borrow_mut()
+                    .wrote(Some(SessionMark::of(session)));
+            }
+            saved
+        })
     }
 
-    async fn clear(&self) -> Result<(), Error> {
-        let cleared = store::clear(
-            &self.inner.platform.storage,
-            &self.client_config().client_id,
-        )
-        .await;
-        self.inner.heard.borrow_mut().wrote(None);
-        cleared
+    fn clear(&self) -> BoxedFuture<'_, ()> {
+        Box::pin(async move {
+            let cleared = store::clear(
+                &self.inner.platform.storage,
+                &self.client_config().client_id,
+            )
+            .await;
+            self.inner.heard.borrow_mut().wrote(None);
+            cleared
+        })
     }
 
     /// The stored session, judged against what this client heard (see [`Client::new`]): a
     /// session another client ended reads as none. With `wait` (under the lock), while the
     /// storage lags behind an announcement it is read again, a bounded number of times, then
     /// taken as it is; without, a lagging read is returned as it is.
-    async fn load_current(&self, wait: bool) -> Result<Option<Session>, Error> {
+    fn load_current(&self, wait: bool) -> BoxedFuture<'_, Option<Session>> {
+        Box::pin(self.load_current_unboxed(wait))
+    }
+
+    async fn load_current_unboxed(&self, wait: bool) -> Result<Option<Session>, Error> {
         let tasks = self.inner.platform.tasks.clone();
         let mut attempt = 1;
         loop {
@@ -1052,7 +1100,11 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
     /// Cognito: the stored session is kept and `tokenRefresh_failure` is emitted. While the
     /// tokens are still valid (a refresh inside the leeway), an unforced call returns them
     /// instead of the error. [`Error::Storage`].
-    pub async fn fetch_auth_session(&self, force_refresh: bool) -> Result<AuthSession, Error> {
+    pub fn fetch_auth_session(&self, force_refresh: bool) -> BoxedFuture<'_, AuthSession> {
+        Box::pin(self.fetch_auth_session_unboxed(force_refresh))
+    }
+
+    async fn fetch_auth_session_unboxed(&self, force_refresh: bool) -> Result<AuthSession, Error> {
         let started = self.now();
         let Some(seen) = self.load_current(false).await? else {
             return Ok(AuthSession::signed_out());
@@ -1158,12 +1210,11 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
     }
 
     /// Takes the lock that every write of the session holds.
-    async fn lock(&self) -> Result<K::Guard, Error> {
-        self.inner
-            .platform
-            .coordinator
-            .lock(&lock_name(self.client_config()))
-            .await
+    fn lock(&self) -> BoxedFuture<'_, K::Guard> {
+        Box::pin(async move {
+            let name = lock_name(self.client_config());
+            self.inner.platform.coordinator.lock(&name).await
+        })
     }
 
     /// Refreshes `session` and stores the outcome; the caller holds the lock. A refresh token
@@ -1241,17 +1292,24 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
 
     /// A valid access token, refreshing first if due.
     async fn access_token(&self) -> Result<AccessToken, Error> {
-        self.fetch_auth_session(false)
-            .await?
-            .tokens
+        self.signed_in_session()
+            .await
             .map(|s| s.access_token().clone())
-            .ok_or_else(|| Error::NoSession("nobody is signed in".into()))
+    }
+
+    /// The current session (refreshed first if due), or [`Error::NoSession`].
+    fn signed_in_session(&self) -> BoxedFuture<'_, Session> {
+        Box::pin(async move {
+            self.fetch_auth_session(false)
+                .await?
+                .tokens
+                .ok_or_else(|| Error::NoSession("nobody is signed in".into()))
+        })
     }
 
     /// `GetUser` for the signed-in user.
     async fn get_user(&self) -> Result<cognito_core::ops::GetUserResponse, Error> {
-        let access_token = self.access_token().await?;
-        self.call::<GetUser>(&AccessTokenRequest { access_token })
+        self.call_with_token::<GetUser>(|access_token| AccessTokenRequest { access_token })
             .await
     }
 
@@ -1394,8 +1452,7 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
     /// [`Error::NoSession`]; [`Error::Service`] (`NotAuthorizedException` for a wrong old
     /// password, `InvalidPasswordException`, ...); [`Error::Transport`].
     pub async fn update_password(&self, old: Password, new: Password) -> Result<(), Error> {
-        let access_token = self.access_token().await?;
-        self.call::<ChangePassword>(&ChangePasswordRequest {
+        self.call_with_token::<ChangePassword>(|access_token| ChangePasswordRequest {
             previous_password: Some(old),
             proposed_password: new,
             access_token,
@@ -1430,10 +1487,9 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
         &self,
         attributes: Vec<AttributeType>,
     ) -> Result<BTreeMap<String, UpdateUserAttributeOutput>, Error> {
-        let access_token = self.access_token().await?;
         let names: Vec<String> = attributes.iter().map(|a| a.name.clone()).collect();
         let resp = self
-            .call::<UpdateUserAttributes>(&UpdateUserAttributesRequest {
+            .call_with_token::<UpdateUserAttributes>(|access_token| UpdateUserAttributesRequest {
                 user_attributes: attributes,
                 access_token,
                 client_metadata: None,
@@ -1471,12 +1527,13 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
         &self,
         attribute_name: &str,
     ) -> Result<CodeDeliveryDetails, Error> {
-        let access_token = self.access_token().await?;
         let resp = self
-            .call::<GetUserAttributeVerificationCode>(&GetUserAttributeVerificationCodeRequest {
-                access_token,
-                attribute_name: attribute_name.to_owned(),
-                client_metadata: None,
+            .call_with_token::<GetUserAttributeVerificationCode>(|access_token| {
+                GetUserAttributeVerificationCodeRequest {
+                    access_token,
+                    attribute_name: attribute_name.to_owned(),
+                    client_metadata: None,
+                }
             })
             .await?;
         Ok(resp.code_delivery_details.unwrap_or_default())
@@ -1492,8 +1549,7 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
         attribute_name: &str,
         code: &str,
     ) -> Result<(), Error> {
-        let access_token = self.access_token().await?;
-        self.call::<VerifyUserAttribute>(&VerifyUserAttributeRequest {
+        self.call_with_token::<VerifyUserAttribute>(|access_token| VerifyUserAttributeRequest {
             access_token,
             attribute_name: attribute_name.to_owned(),
             code: OneTimeCode::new(code),
@@ -1507,8 +1563,7 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
     /// # Errors
     /// [`Error::NoSession`]; [`Error::Service`]; [`Error::Transport`].
     pub async fn delete_user_attributes(&self, names: Vec<String>) -> Result<(), Error> {
-        let access_token = self.access_token().await?;
-        self.call::<DeleteUserAttributes>(&DeleteUserAttributesRequest {
+        self.call_with_token::<DeleteUserAttributes>(|access_token| DeleteUserAttributesRequest {
             user_attribute_names: names,
             access_token,
         })
@@ -1526,11 +1581,7 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
     /// # Errors
     /// [`Error::NoSession`]; [`Error::Service`]; [`Error::Transport`].
     pub async fn set_up_totp(&self) -> Result<TotpSetupDetails, Error> {
-        let session = self
-            .fetch_auth_session(false)
-            .await?
-            .tokens
-            .ok_or_else(|| Error::NoSession("nobody is signed in".into()))?;
+        let session = self.signed_in_session().await?;
         let resp = self
             .call::<AssociateSoftwareToken>(&AssociateSoftwareTokenRequest {
                 access_token: Some(session.access_token().clone()),
@@ -1553,9 +1604,8 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
         code: &str,
         friendly_device_name: Option<String>,
     ) -> Result<(), Error> {
-        let access_token = self.access_token().await?;
         let resp = self
-            .call::<VerifySoftwareToken>(&VerifySoftwareTokenRequest {
+            .call_with_token::<VerifySoftwareToken>(|access_token| VerifySoftwareTokenRequest {
                 access_token: Some(access_token),
                 session: None,
                 user_code: OneTimeCode::new(code),
@@ -1580,7 +1630,6 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
         &self,
         input: UpdateMfaPreferenceInput,
     ) -> Result<(), Error> {
-        let access_token = self.access_token().await?;
         let settings = |p: Option<MfaPreference>| {
             p.map(|p| match p {
                 MfaPreference::Enabled => MfaSettings {
@@ -1601,7 +1650,7 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
                 },
             })
         };
-        self.call::<SetUserMFAPreference>(&SetUserMfaPreferenceRequest {
+        self.call_with_token::<SetUserMFAPreference>(|access_token| SetUserMfaPreferenceRequest {
             sms_mfa_settings: settings(input.sms),
             software_token_mfa_settings: settings(input.totp),
             email_mfa_settings: settings(input.email),
@@ -1642,11 +1691,7 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
     /// [`Error::NoSession`]; [`Error::Service`]; [`Error::Transport`] (nothing is cleared
     /// then: the user still exists).
     pub async fn delete_user(&self) -> Result<SignOutOutput, Error> {
-        let session = self
-            .fetch_auth_session(false)
-            .await?
-            .tokens
-            .ok_or_else(|| Error::NoSession("nobody is signed in".into()))?;
+        let session = self.signed_in_session().await?;
         self.call::<DeleteUser>(&AccessTokenRequest {
             access_token: session.access_token().clone(),
         })

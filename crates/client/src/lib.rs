@@ -61,8 +61,9 @@ mod platform;
 mod store;
 
 pub use client::{
-    Client, Config, Platform, CATCH_UP_ATTEMPTS, CATCH_UP_INTERVAL_MS, DEFAULT_SRP_EPHEMERAL_BYTES,
-    FOLLOW_SIGN_IN_ATTEMPTS, FOLLOW_SIGN_IN_INTERVAL_MS, MAX_SRP_EPHEMERAL_BYTES,
+    BoxedFuture, Client, Config, Platform, CATCH_UP_ATTEMPTS, CATCH_UP_INTERVAL_MS,
+    DEFAULT_SRP_EPHEMERAL_BYTES, FOLLOW_SIGN_IN_ATTEMPTS, FOLLOW_SIGN_IN_INTERVAL_MS,
+    MAX_SRP_EPHEMERAL_BYTES,
 };
 pub use events::{AuthEvent, Subscription};
 pub use outputs::{

@@ -190,12 +190,14 @@ impl SessionMark {
         );
         part(session.clock_drift().to_string().as_bytes());
         let digest = h.finalize();
-        Self(
-            digest[..MARK_LEN / 2]
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect(),
-        )
+        // Hex by hand: `format!("{b:02x}")` per byte brings the padded-integer formatting in.
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut hex = String::with_capacity(MARK_LEN);
+        for b in &digest[..MARK_LEN / 2] {
+            hex.push(char::from(HEX[usize::from(b >> 4)]));
+            hex.push(char::from(HEX[usize::from(b & 0x0f)]));
+        }
+        Self(hex)
     }
 
     /// The text form (16 lowercase hex digits).

@@ -8,7 +8,7 @@ use cognito_core::Error;
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
-use crate::js::{config_error, get, opt_bool, opt_string, opt_string_list};
+use crate::js::{config_error, get, opt_bool, opt_string, opt_string_list, quoted};
 
 /// Where an [`Auth`](crate::Auth) keeps its tokens.
 #[derive(Debug, Clone)]
@@ -93,7 +93,7 @@ pub(crate) fn parse(config: &JsValue) -> Result<(Config, BrowserOptions), Error>
     let field = |key: &str| opt_string(config, key).map_err(|e| config_error(e.to_string()));
     let pool_id = field("userPoolId")?.ok_or_else(|| config_error("userPoolId is required"))?;
     let pool_id = UserPoolId::parse(&pool_id)
-        .map_err(|e| config_error(format!("userPoolId {pool_id:?} is invalid: {e}")))?;
+        .map_err(|e| config_error(format!("userPoolId {} is invalid: {e}", quoted(&pool_id))))?;
     let client_id = field("userPoolClientId")?
         .filter(|s| !s.is_empty())
         .ok_or_else(|| config_error("userPoolClientId is required"))?;
@@ -131,7 +131,8 @@ fn parse_storage(v: &JsValue) -> Result<StorageChoice, Error> {
             "sessionStorage" => Ok(StorageChoice::SessionStorage),
             "memory" => Ok(StorageChoice::Memory),
             other => Err(config_error(format!(
-                "storage {other:?} is not one of 'localStorage', 'sessionStorage', 'memory' or an object"
+                "storage {} is not one of 'localStorage', 'sessionStorage', 'memory' or an object",
+                quoted(other)
             ))),
         };
     }
@@ -157,7 +158,7 @@ fn pick_redirect(oauth: &JsValue, key: &str) -> Result<Option<String>, Error> {
         let list = opt_string_list(oauth, key)
             .map_err(|e| config_error(format!("oauth.{e}")))?
             .unwrap_or_default();
-        let origin = web_sys::window().and_then(|w| w.location().origin().ok());
+        let origin = crate::js::origin();
         let on_origin = origin.and_then(|o| list.iter().find(|u| u.starts_with(&o)).cloned());
         return Ok(on_origin.or_else(|| list.into_iter().next()));
     }
@@ -178,7 +179,8 @@ fn parse_oauth(
     if let Some(rt) = field("responseType")? {
         if rt != "code" {
             return Err(config_error(format!(
-                "oauth.responseType {rt:?} is not supported: only 'code' (authorization code with PKCE)"
+                "oauth.responseType {} is not supported: only 'code' (authorization code with PKCE)",
+                quoted(&rt)
             )));
         }
     }

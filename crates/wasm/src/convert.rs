@@ -1,7 +1,5 @@
 //! The client's results as Amplify v6-shaped JS objects.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine as _;
 use cognito_client::{
     AuthEvent, AuthSession, AuthUser, MfaPreferenceOutput, ResetPasswordOutput, ResetPasswordStep,
     SignInOutput, SignUpOutput, SignUpStep, UpdateAttributeStep, UpdateUserAttributeOutput,
@@ -12,31 +10,11 @@ use wasm_bindgen::prelude::*;
 
 use crate::js::{obj, opt_str, str_array, to_js_error};
 
-#[wasm_bindgen(inline_js = "
-export function jwt(token, payload) {
-  return { payload, toString() { return token; } };
-}
-")]
-extern "C" {
-    /// `{ payload, toString() }`, Amplify v6's `JWT` shape.
-    fn jwt(token: &str, payload: JsValue) -> JsValue;
-}
-
-/// A token's payload as a JS object (already decoded and checked by core when the session was
-/// read; an undecodable payload gives `{}`, never a throw).
-fn payload(token: &str) -> JsValue {
-    let part = token.split('.').nth(1).unwrap_or("");
-    URL_SAFE_NO_PAD
-        .decode(part.trim_end_matches('='))
-        .ok()
-        .and_then(|b| String::from_utf8(b).ok())
-        .and_then(|s| js_sys::JSON::parse(&s).ok())
-        .filter(JsValue::is_object)
-        .unwrap_or_else(|| js_sys::Object::new().into())
-}
-
+/// A token as Amplify v6's `JWT`: `{ payload, toString() }`, the payload decoded in JS (it was
+/// checked by core when the session was read; an undecodable payload gives `{}`, never a
+/// throw).
 fn token(t: &str) -> JsValue {
-    jwt(t, payload(t))
+    crate::js::jwt(t)
 }
 
 pub(crate) fn code_delivery(d: &CodeDeliveryDetails) -> JsValue {

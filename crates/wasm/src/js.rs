@@ -9,18 +9,35 @@ use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-/// A short rendering of a config value for an error message (`"abc"`, `-1`, `NaN`, `an object`).
+/// A short rendering of a config value for an error message (`"abc"`, `-1`, `2.5`, `NaN`,
+/// `an object`).
+///
+/// A number is rendered by JS (`Number.prototype.toString`), as the app wrote it: Rust's
+/// `f64` formatting would cost the package about 14 KB (raw) for one error message.
 pub(crate) fn describe_value(v: &JsValue) -> String {
     if let Some(s) = v.as_string() {
-        return format!("{s:?}");
+        return quoted(&s);
     }
-    if let Some(n) = v.as_f64() {
-        return n.to_string();
+    if v.as_f64().is_some() {
+        return v
+            .unchecked_ref::<js_sys::Number>()
+            .to_string_with_radix(10)
+            .map_or_else(|_| "a number".to_owned(), String::from);
     }
     if let Some(b) = v.as_bool() {
-        return b.to_string();
+        return if b { "true" } else { "false" }.to_owned();
     }
     "an object".to_owned()
+}
+
+/// `"text"`, for naming a value in an error message. Without escaping: `{:?}` (`str`'s
+/// `Debug`) would pull Unicode tables into the package for error messages only.
+pub(crate) fn quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    out.push_str(text);
+    out.push('"');
+    out
 }
 
 /// A readable one-line description of a thrown JS value (`TypeError: Failed to fetch`).
@@ -42,6 +59,88 @@ pub(crate) fn describe(v: &JsValue) -> String {
         (Some(n), None) => n,
         (None, None) => "unknown JavaScript error".to_owned(),
     }
+}
+
+// The package's own JS, in one module: each `web-sys` / `js-sys` call is an import of its own
+// (a shim in the module and a function in the glue), so where several would do one job a few
+// lines of JS are smaller. Kept without comments inside: it ships as it is written.
+//
+// - `exchange`: one `fetch` with its `AbortController` timeout (`FetchTransport`). Aborted
+//   with a reason, `fetch` rejects with it, so the rejection's `cause` says `TimeoutError`
+//   rather than a bare `AbortError`. The body is copied (`slice`): the bytes are a view into
+//   the module's memory.
+// - `jwt`: Amplify v6's `JWT` shape, `{ payload, toString() }`; the payload is base64url JSON
+//   (strict UTF-8), and anything undecodable gives `{}`.
+// - `href`, `origin`, `assign`, `forgetCallback`: the page's location, where there is a window
+//   (none in a worker). `forgetCallback` removes the hosted UI's callback parameters from the
+//   address bar and the history entry, ignoring failure.
+#[wasm_bindgen(
+    inline_js = "const win = () => (typeof window === 'undefined' ? undefined : window);
+export const href = () => win()?.location.href;
+export const origin = () => win()?.location.origin;
+export function assign(url) {
+  const w = win();
+  if (w) w.location.assign(url);
+  return !!w;
+}
+export function forgetCallback(href) {
+  try {
+    const u = new URL(href);
+    for (const k of ['code', 'state', 'error', 'error_description']) u.searchParams.delete(k);
+    win().history.replaceState(null, '', u.href);
+  } catch {}
+}
+export function jwt(token) {
+  let payload;
+  try {
+    const b = atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/').replace(/=+$/, ''));
+    payload = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(b, (c) => c.charCodeAt(0))));
+  } catch {}
+  if (typeof payload !== 'object' || payload === null) payload = {};
+  return { payload, toString() { return token; } };
+}
+export async function exchange(url, method, headers, body, ms) {
+  const c = new AbortController(), reason = new Error(`no answer within ${ms} ms`);
+  reason.name = 'TimeoutError';
+  const timer = setTimeout(() => c.abort(reason), ms);
+  try {
+    const h = new Headers();
+    for (let i = 0; i < headers.length; i += 2) h.append(headers[i], headers[i + 1]);
+    const init = { method, headers: h, signal: c.signal };
+    if (body.length) init.body = body.slice();
+    const r = await fetch(url, init), out = [r.status, null];
+    for (const [k, v] of r.headers) out.push(k, v);
+    out[1] = new Uint8Array(await r.arrayBuffer());
+    return out;
+  } finally {
+    clearTimeout(timer);
+  }
+}"
+)]
+extern "C" {
+    /// The page's URL; `None` without a window.
+    pub(crate) fn href() -> Option<String>;
+    /// The page's origin; `None` without a window.
+    pub(crate) fn origin() -> Option<String>;
+    /// `location.assign(url)`: `false` without a window; an `Err` when the browser refuses.
+    #[wasm_bindgen(catch)]
+    pub(crate) fn assign(url: &str) -> Result<bool, JsValue>;
+    /// Removes `code`, `state`, `error` and `error_description` from `href` in the address
+    /// bar and the history entry (`history.replaceState`); a failure is ignored.
+    #[wasm_bindgen(js_name = forgetCallback)]
+    pub(crate) fn forget_callback(href: &str);
+    /// `{ payload, toString() }` for a compact JWT.
+    pub(crate) fn jwt(token: &str) -> JsValue;
+    /// `fetch(url, { method, headers, body, signal })`, aborted after `ms` milliseconds;
+    /// resolves with `[status, body, name, value, name, value, ...]` once the whole body is
+    /// in, rejects with what `fetch` or the body read threw. `headers` is `[name, value, ...]`.
+    pub(crate) fn exchange(
+        url: &str,
+        method: &str,
+        headers: Array,
+        body: &[u8],
+        ms: i32,
+    ) -> js_sys::Promise;
 }
 
 thread_local! {

@@ -72,8 +72,16 @@ use crate::js::{
 /// The client [`Auth`] wraps.
 pub type BrowserClient = Client<FetchTransport, BrowserStorage, WebCoordinator>;
 
-/// The events `on` accepts (Amplify v6's Hub `auth` channel names).
-pub const EVENT_NAMES: [&str; 7] = [
+/// `EVENT_NAMES` and, for the error message, the same names as one string, from one list:
+/// joined at compile time, not by `join` at run time.
+macro_rules! event_names {
+    ($first:literal $(, $rest:literal)* $(,)?) => {
+        /// The events `on` accepts (Amplify v6's Hub `auth` channel names).
+        pub const EVENT_NAMES: [&str; 1 + [$($rest),*].len()] = [$first $(, $rest)*];
+        const EVENT_LIST: &str = concat!($first $(, ", ", $rest)*);
+    };
+}
+event_names!(
     "signedIn",
     "signedOut",
     "tokenRefresh",
@@ -81,7 +89,7 @@ pub const EVENT_NAMES: [&str; 7] = [
     "customOAuthState",
     "signInWithRedirect",
     "signInWithRedirect_failure",
-];
+);
 
 fn install_panic_hook() {
     static ONCE: std::sync::Once = std::sync::Once::new();
@@ -143,12 +151,14 @@ fn mfa_setting(input: &JsValue, key: &str) -> Result<Option<MfaPreference>, Erro
 }
 
 fn navigate(url: &str) -> Result<(), Error> {
-    let window =
-        web_sys::window().ok_or_else(|| Error::InvalidState("no window to navigate".into()))?;
-    window
-        .location()
-        .assign(url)
-        .map_err(|e| Error::InvalidState(format!("cannot navigate: {}", js::describe(&e))))
+    match js::assign(url) {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(Error::InvalidState("no window to navigate".into())),
+        Err(e) => Err(Error::InvalidState(format!(
+            "cannot navigate: {}",
+            js::describe(&e)
+        ))),
+    }
 }
 
 fn redirect_output(out: cognito_client::RedirectOutput) -> Result<JsValue, Error> {
@@ -160,7 +170,8 @@ fn redirect_output(out: cognito_client::RedirectOutput) -> Result<JsValue, Error
 
 fn unsupported_flow(flow: &str) -> Error {
     Error::InvalidArgument(format!(
-        "authFlowType {flow:?} is not supported (USER_SRP_AUTH or USER_PASSWORD_AUTH)"
+        "authFlowType {} is not supported (USER_SRP_AUTH or USER_PASSWORD_AUTH)",
+        js::quoted(flow)
     ))
 }
 
@@ -232,20 +243,11 @@ impl Auth {
     /// and the state spent, so neither should stay in the history or be bookmarked.
     fn take_callback_url(&self) -> Option<String> {
         self.client.config().oauth.as_ref()?;
-        let window = web_sys::window()?;
-        let href = window.location().href().ok()?;
+        let href = js::href()?;
         if !cognito_core::oauth::is_callback(&href) || !self.client.is_redirect_pending().ok()? {
             return None;
         }
-        if let Ok(url) = web_sys::Url::new(&href) {
-            let params = url.search_params();
-            for k in ["code", "state", "error", "error_description"] {
-                params.delete(k);
-            }
-            if let Ok(history) = window.history() {
-                let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url.href()));
-            }
-        }
+        js::forget_callback(&href);
         Some(href)
     }
 
@@ -425,8 +427,7 @@ impl Auth {
         run(async move {
             let url = match url {
                 Some(u) => u,
-                None => web_sys::window()
-                    .and_then(|w| w.location().href().ok())
+                None => js::href()
                     .ok_or_else(|| Error::InvalidArgument("no URL given and no window".into()))?,
             };
             redirect_output(c.handle_redirect(&url).await?)
@@ -630,8 +631,8 @@ impl Auth {
     pub fn on(&self, event: &str, callback: Function) -> Result<Function, JsValue> {
         if !EVENT_NAMES.contains(&event) {
             return Err(to_js_error(&Error::InvalidArgument(format!(
-                "unknown event {event:?}; expected one of {}",
-                EVENT_NAMES.join(", ")
+                "unknown event {}; expected one of {EVENT_LIST}",
+                js::quoted(event)
             ))));
         }
         let name = event.to_owned();

@@ -237,7 +237,8 @@ impl AsyncStorage for JsStorage {
         }
         v.as_string().map(Some).ok_or_else(|| {
             Error::Storage(format!(
-                "custom storage: getItem({key:?}) did not return a string"
+                "custom storage: getItem({}) did not return a string",
+                crate::js::quoted(key)
             ))
         })
     }

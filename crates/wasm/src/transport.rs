@@ -3,26 +3,12 @@
 use cognito_client::Transport;
 use cognito_core::wire::{HttpRequest, HttpResponse};
 use cognito_core::Error;
-use js_sys::{Array, Promise, Uint8Array};
+use js_sys::{Array, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, Headers, RequestInit, Response};
 
-use crate::js::{describe, remember_cause};
-
-#[wasm_bindgen]
-extern "C" {
-    /// `globalThis.fetch`: a window's or a worker's.
-    #[wasm_bindgen(js_name = fetch)]
-    fn global_fetch(url: &str, init: &RequestInit) -> Promise;
-
-    #[wasm_bindgen(js_name = setTimeout)]
-    fn set_timeout(handler: &js_sys::Function, ms: i32) -> JsValue;
-
-    #[wasm_bindgen(js_name = clearTimeout)]
-    fn clear_timeout(id: &JsValue);
-}
+use crate::js::{describe, exchange, remember_cause};
 
 /// How long one request may take before it is aborted, by default.
 pub const DEFAULT_TIMEOUT_MS: i32 = 30_000;
@@ -60,47 +46,36 @@ impl FetchTransport {
     }
 
     async fn exchange(&self, req: HttpRequest) -> Result<HttpResponse, JsValue> {
-        let init = RequestInit::new();
-        init.set_method(req.method.as_str());
-        let headers = Headers::new()?;
+        let headers = Array::new();
         for (name, value) in &req.headers {
-            headers.append(name, value)?;
+            headers.push(&JsValue::from_str(name));
+            headers.push(&JsValue::from_str(value));
         }
-        init.set_headers(&headers);
-        if !req.body.is_empty() {
-            init.set_body(&Uint8Array::from(req.body.as_slice()));
-        }
-        let controller = AbortController::new()?;
-        init.set_signal(Some(&controller.signal()));
-        // Aborted with a reason, fetch rejects with it: the rejection's `cause` then says
-        // "TimeoutError" rather than a bare AbortError.
-        let reason = js_sys::Error::new(&format!("no answer within {} ms", self.timeout_ms));
-        reason.set_name("TimeoutError");
-        let abort = Closure::once_into_js(move || controller.abort_with_reason(&reason));
-        let timer = set_timeout(abort.unchecked_ref(), self.timeout_ms);
-        let result = async {
-            let resp: Response = JsFuture::from(global_fetch(&req.url, &init))
-                .await?
-                .dyn_into()?;
-            let mut headers = Vec::new();
-            if let Some(iter) = js_sys::try_iter(&resp.headers())? {
-                for pair in iter {
-                    let pair: Array = pair?.dyn_into()?;
-                    if let (Some(k), Some(v)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
-                        headers.push((k, v));
-                    }
-                }
+        let promise = exchange(
+            &req.url,
+            req.method.as_str(),
+            headers,
+            &req.body,
+            self.timeout_ms,
+        );
+        let out: Array = JsFuture::from(promise).await?.unchecked_into();
+        // A status is a whole number from 200 to 599 (fetch rejects the rest).
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let status = out.get(0).as_f64().unwrap_or(0.0) as u16;
+        let body = out.get(1).unchecked_into::<Uint8Array>().to_vec();
+        let mut headers = Vec::new();
+        let mut i = 2;
+        while i + 1 < out.length() {
+            if let (Some(k), Some(v)) = (out.get(i).as_string(), out.get(i + 1).as_string()) {
+                headers.push((k, v));
             }
-            let body = JsFuture::from(resp.array_buffer()?).await?;
-            Ok(HttpResponse {
-                status: resp.status(),
-                headers,
-                body: Uint8Array::new(&body).to_vec(),
-            })
+            i += 2;
         }
-        .await;
-        clear_timeout(&timer);
-        result
+        Ok(HttpResponse {
+            status,
+            headers,
+            body,
+        })
     }
 }
 
