@@ -17,82 +17,13 @@
 //! crate docs). `num-bigint` is not constant-time (`modpow`, `%`, `*` leak timing that depends on
 //! the values); on the Cognito path it only sees public values, lengths, and `a + u·x`.
 
-use num_bigint::BigUint;
-use num_traits::Zero;
-
 mod mont;
+mod nat;
 #[cfg(any(test, target_arch = "wasm32"))]
 mod r28;
 
 use mont::{Elem, Mont, PowState, MAX_LIMBS};
-
-/// A non-negative integer of any size.
-///
-/// No `Debug`: values are often secrets (`a`, `b`, `x`, `S`).
-#[derive(Clone, PartialEq, Eq)]
-pub(crate) struct Big(BigUint);
-
-impl Big {
-    /// The integer whose big-endian bytes are `bytes` (empty means zero).
-    pub(crate) fn from_be_bytes(bytes: &[u8]) -> Self {
-        Self(BigUint::from_bytes_be(bytes))
-    }
-
-    /// Parses hex digits (either case, any length, leading zeros allowed), like JS
-    /// `new BigInteger(s, 16)` on well-formed input. `None` if empty or not all hex digits
-    /// (no sign, no `0x`, no `_`, no whitespace).
-    pub(crate) fn from_hex(s: &str) -> Option<Self> {
-        if s.is_empty() || !s.bytes().all(|c| c.is_ascii_hexdigit()) {
-            return None;
-        }
-        BigUint::parse_bytes(s.as_bytes(), 16).map(Self)
-    }
-
-    /// A small integer.
-    pub(crate) fn from_u32(n: u32) -> Self {
-        Self(BigUint::from(n))
-    }
-
-    /// Lowercase hex without leading zeros; zero is `"0"` (JS `BigInteger.toString(16)`).
-    pub(crate) fn to_hex(&self) -> String {
-        self.0.to_str_radix(16)
-    }
-
-    /// Minimal big-endian bytes; zero is `[0]`.
-    pub(crate) fn to_be_bytes(&self) -> Vec<u8> {
-        self.0.to_bytes_be()
-    }
-
-    /// `self == 0`.
-    pub(crate) fn is_zero(&self) -> bool {
-        self.0.is_zero()
-    }
-
-    /// `self mod m`; `None` if `m == 0`.
-    pub(crate) fn modulo(&self, m: &Self) -> Option<Self> {
-        if m.is_zero() {
-            return None;
-        }
-        Some(Self(&self.0 % &m.0))
-    }
-
-    /// `self · o`.
-    pub(crate) fn mul(&self, o: &Self) -> Self {
-        Self(&self.0 * &o.0)
-    }
-
-    /// `self + o`.
-    pub(crate) fn add(&self, o: &Self) -> Self {
-        Self(&self.0 + &o.0)
-    }
-
-    /// `(self − o) mod m`, the non-negative representative; `None` if `m == 0`.
-    pub(crate) fn mod_sub(&self, o: &Self, m: &Self) -> Option<Self> {
-        let a = self.modulo(m)?;
-        let b = o.modulo(m)?;
-        Some(Self((&a.0 + &m.0 - &b.0) % &m.0))
-    }
-}
+pub(crate) use nat::Big;
 
 /// A modulus `N`, with the kernel's Montgomery constants when `N` suits the kernel.
 ///
@@ -107,7 +38,7 @@ impl Modulus {
     /// `N`, on the kernel if it is odd, at least 3 and at most 3072 bits, else on `num-bigint`
     /// (with the `hazmat` feature only; without it, every operation on such an `N` is `None`).
     pub(crate) fn new(n: Big) -> Self {
-        let kernel = Mont::new(&n.0.to_bytes_le());
+        let kernel = Mont::new(&n.to_le_bytes());
         Self { n, kernel }
     }
 
@@ -140,7 +71,7 @@ impl Modulus {
             return None;
         }
         let Some(k) = &self.kernel else {
-            return reference(|| Some(Big(base.0.modpow(&e.0, &self.n.0))));
+            return reference(Op::Pow(base, e), &self.n);
         };
         let b = k.enter(&self.residue(k, base));
         let r = k.pow(&b, &exponent(e, vartime), vartime);
@@ -156,7 +87,7 @@ impl Modulus {
             return None;
         }
         let Some(k) = &self.kernel else {
-            return reference(|| self.pow(base, e).map(PowInProgress::Done));
+            return reference(Op::Pow(base, e), &self.n).map(PowInProgress::Done);
         };
         let b = k.enter(&self.residue(k, base));
         let e = exponent(e, false);
@@ -186,7 +117,7 @@ impl Modulus {
             return None;
         }
         let Some(k) = &self.kernel else {
-            return reference(|| Some(Big(BigUint::from(2u32).modpow(&e.0, &self.n.0))));
+            return reference(Op::Pow2(e), &self.n);
         };
         let r = k.pow2(&exponent(e, vartime), vartime);
         Some(self.big(k, &k.leave(&r)))
@@ -198,7 +129,7 @@ impl Modulus {
             return None;
         }
         let Some(k) = &self.kernel else {
-            return reference(|| Some(Big(&a.0 * &b.0 % &self.n.0)));
+            return reference(Op::Mul(a, b), &self.n);
         };
         // (a·R)·b·R⁻¹ = a·b: one multiplication enters Montgomery form, the next leaves it.
         let am = k.enter(&self.residue(k, a));
@@ -208,7 +139,7 @@ impl Modulus {
     /// `(a + b) mod N`.
     pub(crate) fn add(&self, a: &Big, b: &Big) -> Option<Big> {
         let Some(k) = &self.kernel else {
-            return reference(|| a.add(b).modulo(&self.n));
+            return reference(Op::Add(a, b), &self.n);
         };
         // a + b = a − (0 − b).
         let minus_b = k.sub(&[0; MAX_LIMBS], &k.enter(&self.residue(k, b)));
@@ -219,7 +150,7 @@ impl Modulus {
     /// `(a − b) mod N`, the non-negative representative.
     pub(crate) fn sub(&self, a: &Big, b: &Big) -> Option<Big> {
         let Some(k) = &self.kernel else {
-            return reference(|| a.mod_sub(b, &self.n));
+            return reference(Op::Sub(a, b), &self.n);
         };
         let d = k.sub(&k.enter(&self.residue(k, a)), &k.enter(&self.residue(k, b)));
         Some(self.big(k, &k.leave(&d)))
@@ -228,14 +159,14 @@ impl Modulus {
     /// `x` as a kernel number `< R`; only an `x ≥ R` (a public value sent unreduced, such as
     /// `B + N`) goes through `num-bigint`'s `%` first.
     fn residue(&self, k: &Mont, x: &Big) -> Elem {
-        k.parse(&x.0.to_bytes_le())
-            .or_else(|| k.parse(&(&x.0 % &self.n.0).to_bytes_le()))
+        k.parse(&x.to_le_bytes())
+            .or_else(|| k.parse(&x.modulo(&self.n)?.to_le_bytes()))
             .unwrap_or([0; MAX_LIMBS])
     }
 
     /// A kernel number as a [`Big`].
     fn big(&self, k: &Mont, x: &Elem) -> Big {
-        Big(BigUint::from_bytes_le(&k.to_le_bytes(x)))
+        Big::from_le_bytes(&k.to_le_bytes(x))
     }
 }
 
@@ -248,19 +179,48 @@ pub(crate) enum PowInProgress {
     Done(Big),
 }
 
-/// The reference backend's result, for a modulus the kernel does not take (or for
-/// [`Modulus::reference`]). Only the test-only `hazmat` door can ask for such a modulus
-/// (Cognito's `N` is always on the kernel), so without it the fallback is left out of the
-/// build, keeping `num-bigint`'s `modpow` out of the wasm package, and the operation fails
-/// (`None`, reported as [`SrpError::IllegalGroup`](crate::SrpError::IllegalGroup)).
+/// An operation for [`reference`], on `N`.
+#[cfg_attr(not(any(test, feature = "hazmat")), allow(dead_code))]
+enum Op<'a> {
+    /// `base^e`.
+    Pow(&'a Big, &'a Big),
+    /// `2^e`.
+    Pow2(&'a Big),
+    /// `a·b`.
+    Mul(&'a Big, &'a Big),
+    /// `a + b`.
+    Add(&'a Big, &'a Big),
+    /// `a − b`.
+    Sub(&'a Big, &'a Big),
+}
+
+/// The reference backend (`num-bigint`): the result of `op` mod `n`, `None` if `n == 0`; for a
+/// modulus the kernel does not take (or for [`Modulus::reference`]). Only the test-only
+/// `hazmat` door can ask for such a modulus (Cognito's `N` is always on the kernel), so
+/// without it the fallback is left out of the build, keeping `num-bigint` out of the wasm
+/// package, and the operation fails (`None`, reported as
+/// [`SrpError::IllegalGroup`](crate::SrpError::IllegalGroup)).
 #[cfg(any(test, feature = "hazmat"))]
-fn reference<T>(run: impl FnOnce() -> Option<T>) -> Option<T> {
-    run()
+fn reference(op: Op<'_>, n: &Big) -> Option<Big> {
+    use num_bigint::BigUint;
+    let big = |x: &Big| BigUint::from_bytes_le(&x.to_le_bytes());
+    let n = big(n);
+    if n == BigUint::ZERO {
+        return None;
+    }
+    let r = match op {
+        Op::Pow(base, e) => big(base).modpow(&big(e), &n),
+        Op::Pow2(e) => BigUint::from(2u32).modpow(&big(e), &n),
+        Op::Mul(a, b) => big(a) * big(b) % &n,
+        Op::Add(a, b) => (big(a) + big(b)) % &n,
+        Op::Sub(a, b) => (big(a) % &n + &n - big(b) % &n) % &n,
+    };
+    Some(Big::from_le_bytes(&r.to_bytes_le()))
 }
 
 /// Without the `hazmat` feature: no fallback (see the other `reference`).
 #[cfg(not(any(test, feature = "hazmat")))]
-fn reference<T>(_run: impl FnOnce() -> Option<T>) -> Option<T> {
+fn reference(_op: Op<'_>, _n: &Big) -> Option<Big> {
     None
 }
 
@@ -268,7 +228,7 @@ fn reference<T>(_run: impl FnOnce() -> Option<T>) -> Option<T> {
 /// length rounded up to 8 bytes, so timing shows at most which 64-bit word holds the top 1 bit
 /// (for a random 1024-bit `a`, the top word is zero with probability 2⁻⁶⁴).
 fn exponent(e: &Big, vartime: bool) -> Vec<u8> {
-    let bytes = e.0.to_bytes_be();
+    let bytes = e.to_be_bytes();
     if vartime {
         return bytes;
     }
