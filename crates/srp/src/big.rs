@@ -1,21 +1,29 @@
 //! The one place that knows the bignum backends.
 //!
-//! Everything else in the crate works with [`Big`] (any non-negative integer, `num-bigint`)
-//! and [`Modulus`] (modular arithmetic), and never names `num_bigint` or the kernel, so
-//! swapping a backend means rewriting this file and `big/`.
+//! Everything else in the crate works with [`Big`] (any non-negative integer, the crate's own,
+//! `big/nat.rs`) and [`Modulus`] (modular arithmetic), and never names the kernel or the
+//! reference backend, so swapping a backend means rewriting this file and `big/`.
 //!
 //! - [`Modulus`] runs the modular arithmetic of the SRP formulas (the three 3072-bit
 //!   exponentiations of a sign-in, `k·g^x`, `B − k·g^x`) on our Montgomery kernel (`big/mont.rs`,
 //!   `big/limbs.rs`) when `N` is odd and at most 3072 bits, which Cognito's group is; otherwise
 //!   (only the test-only `hazmat` functions can ask for such a group) on `num-bigint`.
-//! - `num-bigint` stays for parsing, hex, bytes, the integer `a + u·x`, and as the reference
-//!   implementation every kernel result is tested against ([`Modulus::reference`]).
+//! - [`Big`] does the glue: parsing, hex, bytes, the integer `a + u·x`, `x mod N`, and the
+//!   reduction of a public value too large for the kernel. It replaced `num-bigint` there so
+//!   that the browser package does not link `num-bigint` (about 22 KB of `.wasm`).
+//! - `num-bigint` is now only the reference implementation every kernel result is tested
+//!   against ([`Modulus::reference`]) and the fallback for other groups, both behind the
+//!   test-only `hazmat` feature (and in the crate's own tests); without it the crate does not
+//!   depend on `num-bigint` at all.
 //!
 //! # Security
 //! The kernel's exponentiations are constant-time in the exponent: a fixed schedule over the
 //! exponent's length rounded up to 64 bits, no branch and no table index on its bits (see the
-//! crate docs). `num-bigint` is not constant-time (`modpow`, `%`, `*` leak timing that depends on
-//! the values); on the Cognito path it only sees public values, lengths, and `a + u·x`.
+//! crate docs). [`Big`]'s `mul`, `add`, `modulo` and byte conversions, which see `a + u·x`,
+//! `x` and the bytes of `S`, are constant-time in the values' bits for fixed lengths (see
+//! `big/nat.rs`); their time depends on the lengths. `num-bigint` is not constant-time
+//! (`modpow`, `%`, `*` leak timing that depends on the values); it runs only in the test-only
+//! reference backend.
 
 mod mont;
 mod nat;
@@ -157,7 +165,7 @@ impl Modulus {
     }
 
     /// `x` as a kernel number `< R`; only an `x ≥ R` (a public value sent unreduced, such as
-    /// `B + N`) goes through `num-bigint`'s `%` first.
+    /// `B + N`) goes through [`Big::modulo`] first.
     fn residue(&self, k: &Mont, x: &Big) -> Elem {
         k.parse(&x.to_le_bytes())
             .or_else(|| k.parse(&x.modulo(&self.n)?.to_le_bytes()))

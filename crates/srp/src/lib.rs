@@ -104,10 +104,15 @@
 //!   constant-time schedule is within a few per cent of the same kernel on a variable-time one
 //!   (sliding over zero bits, direct table index): the doublings of `2^e` cost about 2 % of a
 //!   squaring, and the table scan about 3 % of a multiplication per window.
-//! - **Not covered**: the glue around the kernel still runs on `num-bigint`, which is not
-//!   constant-time: the integer `a + u·x` (a short multiplication and an addition whose carry
-//!   propagation can depend on the values), conversions between the two backends (their time
-//!   depends on how many leading zero bytes a value has), and parsing. Cognito's own `PAD`
+//! - **The glue** around the kernel is the crate's own integer (`src/big/nat.rs`, which
+//!   replaced `num-bigint`): the integer `a + u·x` (schoolbook multiplication and addition,
+//!   carries arithmetic), `x mod N` (shift and subtract with a masked conditional subtraction)
+//!   and the byte conversions of `a`, `x`, `S` and the exponent are constant-time in the
+//!   values' bits for fixed lengths.
+//! - **Not covered**: the time of that glue depends on the values' lengths (32-bit limbs, and
+//!   for byte conversions the number of leading zero bytes), and parsing and printing hex
+//!   branch on the digits (hex carries public values on the Cognito path, and the secrets only
+//!   in the test-only `hazmat` functions and intermediates). Cognito's own `PAD`
 //!   makes the HKDF input one byte longer when the top bit of `S` is set, which no
 //!   implementation of this protocol can hide. The compiler is trusted not to turn the
 //!   branch-free selects into branches; the code has not been checked at the machine-code
@@ -118,9 +123,11 @@
 //!   quotient digit of each row is arithmetic, and the SIMD multiply and add take the same
 //!   time for every value. It also means the wasm32 build needs an engine with wasm SIMD
 //!   (Chrome 91, Firefox 89, Safari 16.4, Node 16.4 or later); older ones refuse the module.
-//! - `num-bigint` stays in the crate as the reference implementation the kernel is tested
-//!   against, and for a group the kernel does not take (an even modulus or one over 3072 bits:
-//!   only the test-only `hazmat` functions can ask for one).
+//! - `num-bigint` stays in the crate only behind the test-only `hazmat` feature (and as a
+//!   dev-dependency): the reference implementation the kernel is tested against, and the
+//!   backend for a group the kernel does not take (an even modulus or one over 3072 bits: only
+//!   the `hazmat` functions can ask for one). Without `hazmat` it is not a dependency, so the
+//!   browser package does not link it.
 //! - The server's final signature comparison is constant-time (`subtle`).
 //! - Secret values are not zeroized on drop.
 #![forbid(unsafe_code)]

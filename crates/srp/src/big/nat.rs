@@ -13,7 +13,8 @@
 //! Which of these see secrets on the Cognito path: [`Big::mul`] and [`Big::add`] (the
 //! exponent `a + u·x`), [`Big::modulo`] (`x mod N`, and the server's reductions of values
 //! built from `v`), the byte conversions (`a`, `b`, `x`, `S`, the exponent), and the hex
-//! functions only through the test-only `hazmat` door and the debug print of a claim.
+//! functions only through the test-only `hazmat` door (its functions and a claim's secret
+//! intermediates).
 //! `mul`, `add`, `modulo` and the byte conversions are constant-time in the values' bits for
 //! fixed limb counts: loops run over the lengths, carries and borrows are arithmetic, and the
 //! conditional subtraction of `modulo` is a mask select, with no branch or memory index that
