@@ -451,6 +451,14 @@ impl JsonError {
         self
     }
 
+    /// An element-level error: the same reason, under index `i` (`[i]`).
+    #[cold]
+    #[inline(never)]
+    #[must_use]
+    pub(crate) fn at_index(self, i: usize) -> Self {
+        self.at(&format!("[{i}]"))
+    }
+
     /// The field path, empty for the top level.
     #[must_use]
     pub fn path(&self) -> &str {
@@ -1159,11 +1167,18 @@ impl<T: ToJson> ToJson for Vec<T> {
 impl<T: FromJson> FromJson for Vec<T> {
     fn from_json(v: Value) -> Result<Self, JsonError> {
         match v {
-            Value::Array(items) => items
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| T::from_json(v).map_err(|e| e.at(&format!("[{i}]"))))
-                .collect(),
+            // A plain loop and one non-generic error helper: `collect` into a `Result` brought
+            // its in-place-iteration machinery and a `format!` into every element type's copy.
+            Value::Array(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for (i, v) in items.into_iter().enumerate() {
+                    match T::from_json(v) {
+                        Ok(t) => out.push(t),
+                        Err(e) => return Err(e.at_index(i)),
+                    }
+                }
+                Ok(out)
+            }
             other => Err(JsonError::expected("an array", &other)),
         }
     }
