@@ -236,13 +236,17 @@ fn take_strings(map: &mut Object, key: &str) -> Result<Vec<String>, String> {
     match map.remove(key) {
         None | Some(Value::Null) => Ok(Vec::new()),
         Some(Value::String(s)) => Ok(vec![s]),
-        Some(Value::Array(items)) => items
-            .into_iter()
-            .map(|v| match v {
-                Value::String(s) => Ok(s),
-                other => Err(format!("{key} must hold strings, got {}", kind(&other))),
-            })
-            .collect(),
+        // A plain loop: `collect` into a `Result` brings in-place-iteration machinery.
+        Some(Value::Array(items)) => {
+            let mut out = Vec::with_capacity(items.len());
+            for v in items {
+                match v {
+                    Value::String(s) => out.push(s),
+                    other => return Err(format!("{key} must hold strings, got {}", kind(&other))),
+                }
+            }
+            Ok(out)
+        }
         Some(other) => Err(format!(
             "{key} must be a string or an array, got {}",
             kind(&other)
