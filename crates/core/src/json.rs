@@ -451,6 +451,14 @@ impl JsonError {
         self
     }
 
+    /// An element-level error: the same reason, under index `i` (`[i]`).
+    #[cold]
+    #[inline(never)]
+    #[must_use]
+    pub(crate) fn at_index(self, i: usize) -> Self {
+        self.at(&format!("[{i}]"))
+    }
+
     /// The field path, empty for the top level.
     #[must_use]
     pub fn path(&self) -> &str {
@@ -868,8 +876,13 @@ pub trait FromJson: Sized {
 }
 
 /// The members of an object being read into a struct (used by `json_object!`).
+///
+/// `json_object!` reads every field through the `read_*` methods, which never return early:
+/// the first error is kept and every later read is skipped, and [`Fields::finish`] reports it.
+/// Why: with an early return (`?`) per field, every struct's reader carried its own ladder of
+/// clean-ups (drop what was read so far) per field; with one exit there is one clean-up.
 #[derive(Debug)]
-pub struct Fields(Vec<(String, Value)>);
+pub struct Fields(Vec<(String, Value)>, Option<JsonError>);
 
 impl Fields {
     /// The members of `v`, which must be an object.
@@ -878,7 +891,7 @@ impl Fields {
     /// [`JsonError`] when `v` is not an object.
     pub fn new(v: Value) -> Result<Self, JsonError> {
         match v {
-            Value::Object(o) => Ok(Fields(o.0)),
+            Value::Object(o) => Ok(Fields(o.0, None)),
             other => Err(JsonError::expected("an object", &other)),
         }
     }
@@ -937,6 +950,79 @@ impl Fields {
             Some(v) => T::from_json(v).map(Some).map_err(|e| e.at(key)),
         }
     }
+
+    /// The member `key`, unless an earlier read failed; a repeated member is kept as the error.
+    fn next(&mut self, key: &str) -> Option<Value> {
+        if self.1.is_some() {
+            return None;
+        }
+        match self.take(key) {
+            Ok(v) => v,
+            Err(e) => {
+                self.1 = Some(e);
+                None
+            }
+        }
+    }
+
+    /// Keeps the first error.
+    #[cold]
+    #[inline(never)]
+    fn fail(&mut self, e: JsonError) {
+        if self.1.is_none() {
+            self.1 = Some(e);
+        }
+    }
+
+    fn convert<T: FromJson>(&mut self, key: &str, v: Value) -> Option<T> {
+        match T::from_json(v) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                self.fail(e.at(key));
+                None
+            }
+        }
+    }
+
+    /// Reads member `key`, which must be present; `None` after an error (see [`Fields::finish`]).
+    pub fn read_required<T: FromJson>(&mut self, key: &str) -> Option<T> {
+        match self.next(key) {
+            Some(v) => self.convert(key, v),
+            None => {
+                self.fail(JsonError::new(format!("missing field `{key}`")));
+                None
+            }
+        }
+    }
+
+    /// Reads member `key`, `default()` when absent (as [`Fields::defaulted`]); `None` after an
+    /// error.
+    pub fn read_defaulted<T: FromJson>(&mut self, key: &str, default: fn() -> T) -> Option<T> {
+        match self.next(key) {
+            Some(v) => self.convert(key, v),
+            None if self.1.is_none() => Some(default()),
+            None => None,
+        }
+    }
+
+    /// Reads member `key`; absent or `null` is `None`, and so is anything after an error.
+    pub fn read_optional<T: FromJson>(&mut self, key: &str) -> Option<T> {
+        match self.next(key)? {
+            Value::Null => None,
+            v => self.convert(key, v),
+        }
+    }
+
+    /// The first error of the `read_*` calls, if any.
+    ///
+    /// # Errors
+    /// That error.
+    pub fn finish(&mut self) -> Result<(), JsonError> {
+        match self.1.take() {
+            None => Ok(()),
+            Some(e) => Err(e),
+        }
+    }
 }
 
 /// `ToJson` and `FromJson` for a struct of named fields, each `req` (always written, must be
@@ -958,19 +1044,28 @@ macro_rules! json_object {
         }
 
         impl $crate::json::FromJson for $ty {
+            #[allow(irrefutable_let_patterns)]
             fn from_json(v: $crate::json::Value) -> Result<Self, $crate::json::JsonError> {
-                #[allow(unused_mut, unused_variables)]
+                #[allow(unused_mut)]
                 let mut f = $crate::json::Fields::new(v)?;
-                Ok(Self { $( $field: json_object!(@read $kind f, $key $(, $default)?), )* })
+                $( let $field = json_object!(@read $kind f, $key $(, $default)?); )*
+                f.finish()?;
+                // After `finish`, every required field is `Some`; the `else` is never taken.
+                let ( $( json_object!(@pat $kind $field), )* ) = ( $( $field, )* ) else {
+                    return Err($crate::json::JsonError::new("missing field"));
+                };
+                Ok(Self { $( $field, )* })
             }
         }
     };
     (@write req $w:ident, $key:literal, $e:expr) => { $w.field($key, &$e) };
     (@write def $w:ident, $key:literal, $e:expr) => { $w.field($key, &$e) };
     (@write opt $w:ident, $key:literal, $e:expr) => { $w.opt_field($key, $e.as_ref()) };
-    (@read req $f:ident, $key:literal) => { $f.required($key)? };
-    (@read opt $f:ident, $key:literal) => { $f.optional($key)? };
-    (@read def $f:ident, $key:literal, $d:expr) => { $f.defaulted($key, || $d)? };
+    (@read req $f:ident, $key:literal) => { $f.read_required($key) };
+    (@read opt $f:ident, $key:literal) => { $f.read_optional($key) };
+    (@read def $f:ident, $key:literal, $d:expr) => { $f.read_defaulted($key, || $d) };
+    (@pat opt $field:ident) => { $field };
+    (@pat $kind:ident $field:ident) => { Some($field) };
 }
 
 /// `ToJson` / `FromJson` for a newtype over `String`, written as the bare string.
@@ -1072,11 +1167,18 @@ impl<T: ToJson> ToJson for Vec<T> {
 impl<T: FromJson> FromJson for Vec<T> {
     fn from_json(v: Value) -> Result<Self, JsonError> {
         match v {
-            Value::Array(items) => items
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| T::from_json(v).map_err(|e| e.at(&format!("[{i}]"))))
-                .collect(),
+            // A plain loop and one non-generic error helper: `collect` into a `Result` brought
+            // its in-place-iteration machinery and a `format!` into every element type's copy.
+            Value::Array(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for (i, v) in items.into_iter().enumerate() {
+                    match T::from_json(v) {
+                        Ok(t) => out.push(t),
+                        Err(e) => return Err(e.at_index(i)),
+                    }
+                }
+                Ok(out)
+            }
             other => Err(JsonError::expected("an array", &other)),
         }
     }
@@ -1391,6 +1493,20 @@ mod tests {
         assert_eq!(
             e(r#"{"Items":[],"Items":[]}"#),
             Err("duplicate field `Items`".into())
+        );
+        // Several bad fields: the first in declaration order is reported (reads after the
+        // first error are skipped, none overwrites it).
+        assert_eq!(
+            e(r#"{"Flag":1,"Kind":null}"#),
+            Err("missing field `Items`".into())
+        );
+        assert_eq!(
+            e(r#"{"Items":[],"Kind":null,"Flag":1,"Flag":2}"#),
+            Err("Kind: expected a string, got null".into())
+        );
+        assert_eq!(
+            e(r#"{"Items":[],"Flag":1,"Flag":2}"#),
+            Err("duplicate field `Flag`".into())
         );
     }
 }
