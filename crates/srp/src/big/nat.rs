@@ -127,11 +127,19 @@ impl Big {
         self.limbs.is_empty()
     }
 
+    /// The number of significant bits (0 for zero).
+    fn bits(&self) -> usize {
+        self.limbs
+            .last()
+            .map_or(0, |top| self.limbs.len() * 32 - top.leading_zeros() as usize)
+    }
+
     /// `self mod m`; `None` if `m == 0`.
     ///
     /// Shift and subtract: one bit of `self` at a time, from the top, into a remainder `r < m`
-    /// (`r ← 2r + bit`, then `r − m` kept if it did not borrow, by a mask). The time depends on
-    /// the limb counts of `self` and `m` only.
+    /// (`r ← 2r + bit`, then `r − m` kept if it did not borrow, by a mask); when `self` has no
+    /// more bits than `m`, one masked subtraction instead. The time depends on the lengths of
+    /// `self` and `m` only.
     pub(crate) fn modulo(&self, m: &Self) -> Option<Self> {
         if m.is_zero() {
             return None;
@@ -139,6 +147,21 @@ impl Big {
         if self.limbs.len() < m.limbs.len() {
             // Fewer limbs: smaller than m (m's top limb is nonzero).
             return Some(self.clone());
+        }
+        if self.bits() <= m.bits() {
+            // self < 2^bits(m) ≤ 2m: one subtraction, kept by a mask if it did not borrow. This
+            // is the common case (an `SRP_B` checked against `N`), and it spares the bit loop
+            // below, about a millisecond in wasm for 3072 bits.
+            let mut d = vec![0u32; self.limbs.len()];
+            let borrow = sub_into(&self.limbs, &m.limbs, &mut d);
+            let keep_d = borrow.wrapping_sub(1);
+            let r = self
+                .limbs
+                .iter()
+                .zip(&d)
+                .map(|(&s, &d)| (d & keep_d) | (s & !keep_d))
+                .collect();
+            return Some(Self::normalised(r));
         }
         // r < m, so 2r + 1 < 2m fits in one limb more than m.
         let len = m.limbs.len() + 1;
