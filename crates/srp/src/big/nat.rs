@@ -129,9 +129,9 @@ impl Big {
 
     /// The number of significant bits (0 for zero).
     fn bits(&self) -> usize {
-        self.limbs
-            .last()
-            .map_or(0, |top| self.limbs.len() * 32 - top.leading_zeros() as usize)
+        self.limbs.last().map_or(0, |top| {
+            self.limbs.len() * 32 - top.leading_zeros() as usize
+        })
     }
 
     /// `self mod m`; `None` if `m == 0`.
