@@ -924,22 +924,6 @@ impl Fields {
         }
     }
 
-    /// Reads member `key`, `default()` when absent (a `null` is read as `T`, as `serde`'s
-    /// `#[serde(default = ...)]` does).
-    ///
-    /// # Errors
-    /// [`JsonError`] when it is repeated or of the wrong shape.
-    pub fn defaulted<T: FromJson>(
-        &mut self,
-        key: &str,
-        default: impl FnOnce() -> T,
-    ) -> Result<T, JsonError> {
-        match self.take(key)? {
-            Some(v) => T::from_json(v).map_err(|e| e.at(key)),
-            None => Ok(default()),
-        }
-    }
-
     /// Reads member `key`; absent or `null` is `None`.
     ///
     /// # Errors
@@ -995,8 +979,8 @@ impl Fields {
         }
     }
 
-    /// Reads member `key`, `default()` when absent (as [`Fields::defaulted`]); `None` after an
-    /// error.
+    /// Reads member `key`, `default()` when absent (a `null` is read as `T`, as `serde`'s
+    /// `#[serde(default = ...)]` does); `None` after an error.
     pub fn read_defaulted<T: FromJson>(&mut self, key: &str, default: fn() -> T) -> Option<T> {
         match self.next(key) {
             Some(v) => self.convert(key, v),
