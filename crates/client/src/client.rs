@@ -1471,11 +1471,15 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
     /// [`Error::NoSession`]; [`Error::Service`]; [`Error::Transport`].
     pub async fn fetch_user_attributes(&self) -> Result<UserAttributes, Error> {
         let user = self.get_user().await?;
-        Ok(user
-            .user_attributes
-            .into_iter()
-            .filter_map(|a| a.value.map(|v| (a.name, v)))
-            .collect())
+        // `insert`, not `collect`: `BTreeMap::from_iter` sorts with a stable sort that would
+        // cost the browser package about 2 KB; a repeated name keeps its last value either way.
+        let mut out = UserAttributes::new();
+        for a in user.user_attributes {
+            if let Some(v) = a.value {
+                out.insert(a.name, v);
+            }
+        }
+        Ok(out)
     }
 
     /// `updateUserAttributes`: per attribute, `DONE` or `CONFIRM_ATTRIBUTE_WITH_CODE` when a
@@ -1496,27 +1500,28 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
             })
             .await?;
         let deliveries = resp.code_delivery_details_list.unwrap_or_default();
-        Ok(names
-            .into_iter()
-            .map(|name| {
-                let delivery = deliveries
-                    .iter()
-                    .find(|d| d.attribute_name.as_deref() == Some(name.as_str()));
-                let out = match delivery {
-                    Some(d) => UpdateUserAttributeOutput {
-                        is_updated: false,
-                        next_step: UpdateAttributeStep::ConfirmAttributeWithCode {
-                            code_delivery_details: d.clone(),
-                        },
+        // `insert`, not `collect` (no stable sort in the browser package; see
+        // `fetch_user_attributes`).
+        let mut outputs = BTreeMap::new();
+        for name in names {
+            let delivery = deliveries
+                .iter()
+                .find(|d| d.attribute_name.as_deref() == Some(name.as_str()));
+            let out = match delivery {
+                Some(d) => UpdateUserAttributeOutput {
+                    is_updated: false,
+                    next_step: UpdateAttributeStep::ConfirmAttributeWithCode {
+                        code_delivery_details: d.clone(),
                     },
-                    None => UpdateUserAttributeOutput {
-                        is_updated: true,
-                        next_step: UpdateAttributeStep::Done,
-                    },
-                };
-                (name, out)
-            })
-            .collect())
+                },
+                None => UpdateUserAttributeOutput {
+                    is_updated: true,
+                    next_step: UpdateAttributeStep::Done,
+                },
+            };
+            outputs.insert(name, out);
+        }
+        Ok(outputs)
     }
 
     /// `sendUserAttributeVerificationCode`.

@@ -8,7 +8,6 @@
 //! [`MemoryCoordinator`].
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::future::{ready, Future};
 use std::pin::Pin;
 use std::rc::{Rc, Weak};
@@ -172,24 +171,25 @@ impl SessionMark {
     /// The fingerprint of `session`.
     #[must_use]
     pub fn of(session: &cognito_core::session::Session) -> Self {
-        use sha2::{Digest, Sha256};
-        let mut h = Sha256::new();
-        // Each part length-prefixed, so no two sessions share an encoding.
-        let mut part = |bytes: &[u8]| {
-            h.update((bytes.len() as u64).to_be_bytes());
-            h.update(bytes);
-        };
-        part(session.username().as_bytes());
-        part(session.access_token().secret().as_bytes());
-        part(session.id_token().map_or("", |t| t.secret()).as_bytes());
-        part(
+        let drift = session.clock_drift().to_string();
+        let fields: [&[u8]; 5] = [
+            session.username().as_bytes(),
+            session.access_token().secret().as_bytes(),
+            session.id_token().map_or("", |t| t.secret()).as_bytes(),
             session
                 .refresh_token()
                 .map_or("", |t| t.secret())
                 .as_bytes(),
-        );
-        part(session.clock_drift().to_string().as_bytes());
-        let digest = h.finalize();
+            drift.as_bytes(),
+        ];
+        // Each part length-prefixed, so no two sessions share an encoding.
+        let lens = fields.map(|f| (f.len() as u64).to_be_bytes());
+        let mut parts: Vec<&[u8]> = Vec::with_capacity(2 * fields.len());
+        for (len, field) in lens.iter().zip(fields) {
+            parts.push(len);
+            parts.push(field);
+        }
+        let digest = cognito_srp::sha256(&parts);
         // Hex by hand: `format!("{b:02x}")` per byte brings the padded-integer formatting in.
         const HEX: &[u8; 16] = b"0123456789abcdef";
         let mut hex = String::with_capacity(MARK_LEN);
@@ -317,10 +317,32 @@ type Listener = Rc<dyn Fn(SessionChange)>;
 
 #[derive(Default)]
 struct Group {
-    locks: RefCell<HashMap<String, LockState>>,
+    locks: RefCell<Locks>,
     members: RefCell<Vec<(u64, Weak<Member>)>>,
     next_id: Cell<u64>,
     next_waiter: Cell<u64>,
+}
+
+/// The locks by name: a list, since an app holds one or two names. (A `HashMap` brought
+/// hashbrown and SipHash into the browser package, a `BTreeMap` of its own about 3 KB.)
+#[derive(Default)]
+struct Locks(Vec<(String, LockState)>);
+
+impl Locks {
+    fn get_mut(&mut self, name: &str) -> Option<&mut LockState> {
+        self.0.iter_mut().find(|(n, _)| n == name).map(|(_, s)| s)
+    }
+
+    fn entry(&mut self, name: &str) -> &mut LockState {
+        let at = match self.0.iter().position(|(n, _)| n == name) {
+            Some(at) => at,
+            None => {
+                self.0.push((name.to_owned(), LockState::default()));
+                self.0.len() - 1
+            }
+        };
+        &mut self.0[at].1
+    }
 }
 
 #[derive(Default)]
@@ -430,7 +452,7 @@ impl Future for LockFuture {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let mut locks = self.group.locks.borrow_mut();
-        let state = locks.entry(self.name.clone()).or_default();
+        let state = locks.entry(&self.name);
         if state.held {
             match state.waiters.iter_mut().find(|(id, _)| *id == self.id) {
                 Some((_, w)) => w.clone_from(cx.waker()),

@@ -88,18 +88,33 @@ pub const AUTHORIZE_RANDOM_LEN: usize = 160;
 /// The `Content-Type` of the token and revoke requests.
 pub const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
 
+/// Appends `s` percent-encoded as one query or form component. Pushed piece by piece, not
+/// through `Display`/`format!`, which with `[T]::join` cost the browser package a few KB here.
+fn push_enc(out: &mut String, s: &str) {
+    for piece in utf8_percent_encode(s, COMPONENT) {
+        out.push_str(piece);
+    }
+}
+
 /// Percent-encodes one query or form component.
 fn enc(s: &str) -> String {
-    utf8_percent_encode(s, COMPONENT).to_string()
+    let mut out = String::with_capacity(s.len());
+    push_enc(&mut out, s);
+    out
 }
 
 /// `k1=v1&k2=v2`, each part percent-encoded.
 fn encode_pairs(pairs: &[(&str, &str)]) -> String {
-    pairs
-        .iter()
-        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
-        .collect::<Vec<_>>()
-        .join("&")
+    let mut out = String::new();
+    for (i, (k, v)) in pairs.iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        push_enc(&mut out, k);
+        out.push('=');
+        push_enc(&mut out, v);
+    }
+    out
 }
 
 /// Compares two strings in time independent of where they differ.
@@ -150,7 +165,7 @@ impl OAuthConfig {
         redirect_uri: impl Into<String>,
     ) -> Result<Self, Error> {
         let domain = domain.trim();
-        let with_scheme = if domain.contains("://") {
+        let with_scheme = if crate::uri::find(domain, "://").is_some() {
             domain.to_owned()
         } else {
             format!("https://{domain}")
@@ -293,7 +308,13 @@ impl OAuthConfig {
         // 96 bytes always encode to 128 characters, inside 43..=128.
         let verifier = PkceVerifier::from_random_bytes_unchecked(verifier_bytes);
         let challenge = verifier.challenge();
-        let scope = self.scopes.join(" ");
+        let mut scope = String::new();
+        for (i, s) in self.scopes.iter().enumerate() {
+            if i > 0 {
+                scope.push(' ');
+            }
+            scope.push_str(s);
+        }
         let mut pairs: Vec<(&str, &str)> = vec![
             ("response_type", "code"),
             ("client_id", self.client_id.as_str()),

@@ -25,7 +25,6 @@ use std::fmt;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use sha2::{Digest, Sha256};
 
 use crate::error::Error;
 
@@ -128,7 +127,7 @@ impl PkceVerifier {
     /// The S256 challenge: `BASE64URL-NOPAD(SHA256(ASCII(verifier)))`. Cognito accepts only this.
     #[must_use]
     pub fn challenge(&self) -> PkceChallenge {
-        let digest = Sha256::digest(self.0.as_bytes());
+        let digest = cognito_srp::sha256(&[self.0.as_bytes()]);
         PkceChallenge {
             value: URL_SAFE_NO_PAD.encode(digest),
             method: PkceMethod::S256,

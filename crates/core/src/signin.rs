@@ -179,10 +179,20 @@ impl TotpSetupDetails {
     #[must_use]
     pub fn setup_uri(&self, app_name: &str, account_name: Option<&str>) -> String {
         use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
-        let app = utf8_percent_encode(app_name, NON_ALPHANUMERIC);
-        let account = utf8_percent_encode(account_name.unwrap_or(&self.username), NON_ALPHANUMERIC);
-        let secret = utf8_percent_encode(self.shared_secret.secret(), NON_ALPHANUMERIC);
-        format!("otpauth://totp/{app}:{account}?secret={secret}&issuer={app}")
+        // Pushed piece by piece rather than `format!` with `PercentEncode`'s `Display`: the
+        // formatting path is code the browser package would carry for this one string.
+        let parts = [
+            ("otpauth://totp/", app_name),
+            (":", account_name.unwrap_or(&self.username)),
+            ("?secret=", self.shared_secret.secret()),
+            ("&issuer=", app_name),
+        ];
+        let mut out = String::new();
+        for (literal, value) in parts {
+            out.push_str(literal);
+            out.extend(utf8_percent_encode(value, NON_ALPHANUMERIC));
+        }
+        out
     }
 }
 
@@ -1545,14 +1555,19 @@ fn json_string_list(s: Option<&str>) -> Vec<String> {
 /// A JSON object inside a string parameter, non-string values rendered as JSON.
 fn json_string_map(s: Option<&str>) -> BTreeMap<String, String> {
     match s.map(json::parse_str) {
-        // Collected into a map: a repeated key keeps its last value.
-        Some(Ok(Value::Object(members))) => members
-            .into_iter()
-            .map(|(k, v)| match v {
-                Value::String(s) => (k, s),
-                other => (k, json::to_string(&other)),
-            })
-            .collect(),
+        // Inserted one by one: a repeated key keeps its last value (as `collect` would, but
+        // without the stable sort `BTreeMap::from_iter` brings into the browser package).
+        Some(Ok(Value::Object(members))) => {
+            let mut map = BTreeMap::new();
+            for (k, v) in members {
+                let v = match v {
+                    Value::String(s) => s,
+                    other => json::to_string(&other),
+                };
+                map.insert(k, v);
+            }
+            map
+        }
         _ => BTreeMap::new(),
     }
 }

@@ -30,7 +30,6 @@ use crate::json::{self, FromJson, JsonError, Value};
 use crate::ops::Operation;
 use crate::types::{ClientId, ClientSecret, UserPoolId};
 use base64::Engine as _;
-use hmac::Mac as _;
 
 /// `Content-Type` of every user-pool API call.
 pub const CONTENT_TYPE_JSON_1_1: &str = "application/x-amz-json-1.1";
@@ -255,10 +254,10 @@ impl ClientConfig {
     pub fn with_endpoint(mut self, endpoint: &str) -> Result<Self, Error> {
         let cleaned = crate::uri::clean(endpoint);
         let url = crate::uri::parse_absolute(&cleaned)
-            .map_err(|e| Error::Config(format!("invalid endpoint {endpoint:?}: {e}")))?;
+            .map_err(|e| Error::Config(format!("invalid endpoint \"{endpoint}\": {e}")))?;
         if !url.is_http() {
             return Err(Error::Config(format!(
-                "invalid endpoint {endpoint:?}: expected an http(s) URL"
+                "invalid endpoint \"{endpoint}\": expected an http(s) URL"
             )));
         }
         self.endpoint = Some(crate::uri::normalize_http(&url));
@@ -293,14 +292,11 @@ impl ClientConfig {
 /// Only confidential clients have a secret; see [`ClientConfig`].
 #[must_use]
 pub fn secret_hash(secret: &ClientSecret, username: &str, client_id: &ClientId) -> String {
-    // HMAC accepts keys of any length, so this never fails; fall back to an empty hash anyway
-    // rather than panic.
-    let Ok(mut mac) = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.secret().as_bytes()) else {
-        return String::new();
-    };
-    mac.update(username.as_bytes());
-    mac.update(client_id.as_str().as_bytes());
-    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+    let mac = cognito_srp::hmac_sha256(
+        secret.secret().as_bytes(),
+        &[username.as_bytes(), client_id.as_str().as_bytes()],
+    );
+    base64::engine::general_purpose::STANDARD.encode(mac)
 }
 
 /// Builds the `POST` for operation `O`.
@@ -420,11 +416,17 @@ const SECRET_MARKERS: &[&str] = &[
 #[must_use]
 pub fn redacted_excerpt(body: &str) -> String {
     // Already a placeholder of ours: keep it (it names the original length).
-    if body.starts_with('[') && body.ends_with(']') && body.contains(" bytes redacted") {
+    if body.starts_with('[')
+        && body.ends_with(']')
+        && crate::uri::find(body, " bytes redacted").is_some()
+    {
         return body.to_owned();
     }
     let lower = body.to_ascii_lowercase();
-    if SECRET_MARKERS.iter().any(|m| lower.contains(m)) {
+    if SECRET_MARKERS
+        .iter()
+        .any(|m| crate::uri::find(&lower, m).is_some())
+    {
         return format!(
             "[{} bytes redacted: may hold tokens or secrets]",
             body.len()

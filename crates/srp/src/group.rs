@@ -2,9 +2,6 @@
 
 use std::sync::OnceLock;
 
-use hmac::{Hmac, Mac};
-use sha2::{Digest, Sha256};
-
 use crate::big::{Big, Modulus, PowInProgress};
 use crate::SrpError;
 
@@ -213,11 +210,7 @@ pub(crate) fn pad(x: &Big) -> Vec<u8> {
 
 /// `H(parts[0] | parts[1] | …)` with SHA-256.
 pub(crate) fn hash(parts: &[&[u8]]) -> [u8; 32] {
-    let mut h = Sha256::new();
-    for p in parts {
-        h.update(p);
-    }
-    h.finalize().into()
+    crate::hashes::sha256(parts)
 }
 
 /// `H(…)` read as a big-endian integer.
@@ -252,13 +245,7 @@ pub(crate) fn private_key(
 
 /// `K = HKDF-SHA256(salt = PAD(u), IKM = PAD(S), info = "Caldera Derived Key", L = 16)`.
 pub(crate) fn derive_key(u: &Big, s: &Big) -> [u8; 16] {
-    let mut key = [0u8; 16];
-    let hk = hkdf::Hkdf::<Sha256>::new(Some(&pad(u)), &pad(s));
-    // 16 bytes is far below HKDF-SHA256's limit of 255·32, so `expand` cannot fail.
-    if hk.expand(HKDF_INFO, &mut key).is_err() {
-        key = [0u8; 16];
-    }
-    key
+    crate::hashes::hkdf_sha256_16(&pad(u), &pad(s), HKDF_INFO)
 }
 
 /// `HMAC-SHA256(K, poolName | userIdForSrp | secretBlock | timestamp)`.
@@ -269,17 +256,15 @@ pub(crate) fn claim_mac(
     secret_block: &[u8],
     timestamp: &str,
 ) -> [u8; 32] {
-    // HMAC takes keys of any length, so `new_from_slice` cannot fail; the `match` keeps the
-    // library free of `expect`.
-    let mut mac = match Hmac::<Sha256>::new_from_slice(key) {
-        Ok(mac) => mac,
-        Err(_) => return [0u8; 32],
-    };
-    mac.update(pool_name.as_bytes());
-    mac.update(user_id_for_srp.as_bytes());
-    mac.update(secret_block);
-    mac.update(timestamp.as_bytes());
-    mac.finalize().into_bytes().into()
+    crate::hashes::hmac_sha256(
+        key,
+        &[
+            pool_name.as_bytes(),
+            user_id_for_srp.as_bytes(),
+            secret_block,
+            timestamp.as_bytes(),
+        ],
+    )
 }
 
 /// Parses a hex integer input, naming it in the error.

@@ -136,10 +136,12 @@
 mod big;
 mod client;
 mod group;
+mod hashes;
 mod server;
 mod timestamp;
 
 pub use client::{password_claim, ClaimInProgress, ClaimInput, ClientEphemeral, PasswordClaim};
+pub use hashes::{hmac_sha256, sha256};
 pub use server::{
     check_client_public, make_verifier, verify_password_claim, ClaimCheck, ServerEphemeral,
     Verifier,

@@ -18,9 +18,8 @@ const MONTHS: [&str; 12] = [
 /// `getUTCFullYear()` would. Every `i64` is accepted without panicking.
 #[must_use]
 pub fn cognito_timestamp(unix_seconds: i64) -> String {
-    let secs = i128::from(unix_seconds);
-    let days = secs.div_euclid(86_400);
-    let sod = secs.rem_euclid(86_400);
+    let days = unix_seconds.div_euclid(86_400);
+    let sod = unix_seconds.rem_euclid(86_400);
     let (hh, mm, ss) = (sod / 3600, sod % 3600 / 60, sod % 60);
     // 1970-01-01 was a Thursday (index 4 counting from Sunday).
     let weekday = name(&WEEKDAYS, (days + 4).rem_euclid(7));
@@ -77,7 +76,7 @@ fn digits(s: &str, len: std::ops::RangeInclusive<usize>) -> Option<i64> {
 }
 
 /// `names[i]`, or `"???"` if out of range (never, for the callers above).
-fn name(names: &[&'static str], i: i128) -> &'static str {
+fn name(names: &[&'static str], i: i64) -> &'static str {
     usize::try_from(i)
         .ok()
         .and_then(|i| names.get(i))
@@ -88,8 +87,10 @@ fn name(names: &[&'static str], i: i128) -> &'static str {
 /// Days since 1970-01-01 → (year, month 1..=12, day 1..=31), proleptic Gregorian.
 ///
 /// Howard Hinnant's `civil_from_days` (<https://howardhinnant.github.io/date_algorithms.html>),
-/// in `i128` so no input overflows.
-fn civil_from_days(days: i128) -> (i128, i128, i128) {
+/// in `i64`: `|days| ≤ i64::MAX / 86 400 ≈ 1.07·10¹⁴`, so the largest intermediate, `era · 400`,
+/// stays below 3·10¹¹ and nothing overflows (`i128` here would pull a 128-bit `Display` into the
+/// browser package, about 3 KB, for the year alone).
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097); // [0, 146096]
@@ -98,7 +99,7 @@ fn civil_from_days(days: i128) -> (i128, i128, i128) {
     let mp = (5 * doy + 2) / 153; // [0, 11], March-based
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i128::from(month <= 2);
+    let year = yoe + era * 400 + i64::from(month <= 2);
     (year, month, day)
 }
 
