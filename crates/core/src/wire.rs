@@ -29,7 +29,6 @@ use crate::error::{CognitoErrorCode, Error};
 use crate::json::{self, FromJson, JsonError, Value};
 use crate::ops::Operation;
 use crate::types::{ClientId, ClientSecret, UserPoolId};
-use base64::Engine as _;
 use hmac::Mac as _;
 
 /// `Content-Type` of every user-pool API call.
@@ -300,7 +299,7 @@ pub fn secret_hash(secret: &ClientSecret, username: &str, client_id: &ClientId) 
     };
     mac.update(username.as_bytes());
     mac.update(client_id.as_str().as_bytes());
-    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+    cognito_srp::base64::encode(&mac.finalize().into_bytes())
 }
 
 /// Builds the `POST` for operation `O`.
