@@ -95,20 +95,26 @@ pub fn decode_url_no_pad(s: &str) -> Result<Vec<u8>, DecodeError> {
 }
 
 fn encode_with(bytes: &[u8], url: bool) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let byte = |i: usize| u32::from(chunk.get(i).copied().unwrap_or(0));
-        let group = byte(0) << 16 | byte(1) << 8 | byte(2);
-        // n bytes give n + 1 characters; padding fills the group to 4.
-        for (k, shift) in [18u32, 12, 6, 0].into_iter().enumerate() {
-            if k <= chunk.len() {
-                out.push(char::from(symbol(group >> shift, url)));
-            } else if !url {
-                out.push('=');
-            }
+    // The mirror of `decode_with`: bytes in at the bottom of `acc`, six bits out at a time.
+    let mut out = Vec::with_capacity(bytes.len().div_ceil(3) * 4);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for &b in bytes {
+        acc = acc << 8 | u32::from(b);
+        bits += 8;
+        while bits >= 6 {
+            bits -= 6;
+            out.push(symbol(acc >> bits, url));
         }
     }
-    out
+    if bits > 0 {
+        // 2 or 4 bits left: the last character, its low bits zero.
+        out.push(symbol(acc << (6 - bits), url));
+    }
+    while !url && out.len() % 4 != 0 {
+        out.push(b'=');
+    }
+    // Every byte pushed is ASCII, so this is never the empty fallback.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// The character for the low 6 bits of `v`.
@@ -126,16 +132,17 @@ fn symbol(v: u32, url: bool) -> u8 {
     }
 }
 
-/// The value of a base64 character; `strict` admits the URL-safe alphabet only.
-fn value(c: u8, strict: bool) -> Option<u8> {
+/// The value of a base64 character: `A-Z a-z 0-9 - _`, and `also_62` / `also_63` as 62 / 63
+/// (`+` and `/` for the lenient decoder, `-` and `_` again for the strict one).
+fn value(c: u8, also_62: u8, also_63: u8) -> Option<u8> {
     Some(match c {
         b'A'..=b'Z' => c - b'A',
         b'a'..=b'z' => c - b'a' + 26,
         b'0'..=b'9' => c - b'0' + 52,
         b'-' => 62,
         b'_' => 63,
-        b'+' if !strict => 62,
-        b'/' if !strict => 63,
+        _ if c == also_62 => 62,
+        _ if c == also_63 => 63,
         _ => return None,
     })
 }
@@ -145,10 +152,13 @@ fn decode_with(s: &str, strict: bool) -> Result<Vec<u8>, DecodeError> {
     // Lenient: trailing `=` is padding, checked below; strict: `=` is an invalid character.
     let body = if strict { s } else { s.trim_end_matches('=') };
     let (body, pad) = (body.as_bytes(), s.len() - body.len());
+    // The mode as data rather than a branch in the loop, so the optimiser (this crate is built
+    // at opt-level 3) does not make a copy of the loop per mode.
+    let (also_62, also_63) = if strict { (b'-', b'_') } else { (b'+', b'/') };
     let mut out = Vec::with_capacity(body.len() / 4 * 3 + 2);
     let (mut acc, mut bits) = (0u32, 0u32);
     for (offset, &c) in body.iter().enumerate() {
-        let v = value(c, strict).ok_or(DecodeError { offset })?;
+        let v = value(c, also_62, also_63).ok_or(DecodeError { offset })?;
         acc = acc << 6 | u32::from(v);
         bits += 6;
         if bits >= 8 {
