@@ -60,8 +60,6 @@
 
 use std::fmt;
 
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
-use base64::Engine as _;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use subtle::ConstantTimeEq as _;
 
@@ -304,7 +302,7 @@ impl OAuthConfig {
             state.push('-');
             state.push_str(&hex_lower(custom.as_bytes()));
         }
-        let nonce = URL_SAFE_NO_PAD.encode(nonce_bytes);
+        let nonce = cognito_srp::base64::encode_url_no_pad(nonce_bytes);
         // 96 bytes always encode to 128 characters, inside 43..=128.
         let verifier = PkceVerifier::from_random_bytes_unchecked(verifier_bytes);
         let challenge = verifier.challenge();
@@ -439,7 +437,7 @@ impl OAuthConfig {
             let creds = format!("{}:{}", enc(self.client_id.as_str()), enc(secret.secret()));
             headers.push((
                 "Authorization".to_owned(),
-                format!("Basic {}", STANDARD.encode(creds)),
+                format!("Basic {}", cognito_srp::base64::encode(creds.as_bytes())),
             ));
         }
         HttpRequest {
@@ -1059,6 +1057,9 @@ fn bearer_error(header: &str) -> Option<Error> {
 #[allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::*;
+    // The `base64` crate as an encoder independent of the one tested.
+    use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+    use base64::Engine as _;
 
     fn http(status: u16, body: &str) -> HttpResponse {
         HttpResponse {

@@ -23,9 +23,6 @@
 
 use std::fmt;
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine as _;
-
 use crate::error::Error;
 
 /// The shortest verifier RFC 7636 allows (section 4.1).
@@ -63,7 +60,7 @@ impl PkceVerifier {
     /// # Security
     /// `random` must come from a CSPRNG; the verifier is only as unguessable as these bytes.
     pub fn from_random_bytes(random: &[u8]) -> Result<Self, Error> {
-        let encoded = URL_SAFE_NO_PAD.encode(random);
+        let encoded = cognito_srp::base64::encode_url_no_pad(random);
         Self::new(encoded).map_err(|_| {
             Error::InvalidArgument(format!(
                 "PKCE verifier needs 32 to 96 random bytes, got {}",
@@ -76,7 +73,7 @@ impl PkceVerifier {
     /// 96 bytes long.
     pub(crate) fn from_random_bytes_unchecked(random: &[u8]) -> Self {
         debug_assert!((32..=96).contains(&random.len()));
-        Self(URL_SAFE_NO_PAD.encode(random))
+        Self(cognito_srp::base64::encode_url_no_pad(random))
     }
 
     /// A verifier of exactly `random.len()` characters: each byte picks one of 64 unreserved
@@ -129,7 +126,7 @@ impl PkceVerifier {
     pub fn challenge(&self) -> PkceChallenge {
         let digest = cognito_srp::sha256(&[self.0.as_bytes()]);
         PkceChallenge {
-            value: URL_SAFE_NO_PAD.encode(digest),
+            value: cognito_srp::base64::encode_url_no_pad(&digest),
             method: PkceMethod::S256,
         }
     }

@@ -29,7 +29,6 @@ use crate::error::{CognitoErrorCode, Error};
 use crate::json::{self, FromJson, JsonError, Value};
 use crate::ops::Operation;
 use crate::types::{ClientId, ClientSecret, UserPoolId};
-use base64::Engine as _;
 
 /// `Content-Type` of every user-pool API call.
 pub const CONTENT_TYPE_JSON_1_1: &str = "application/x-amz-json-1.1";
@@ -296,7 +295,7 @@ pub fn secret_hash(secret: &ClientSecret, username: &str, client_id: &ClientId) 
         secret.secret().as_bytes(),
         &[username.as_bytes(), client_id.as_str().as_bytes()],
     );
-    base64::engine::general_purpose::STANDARD.encode(mac)
+    cognito_srp::base64::encode(&mac)
 }
 
 /// Builds the `POST` for operation `O`.

@@ -272,36 +272,16 @@ pub(crate) fn parse_hex(s: &str, what: &'static str) -> Result<Big, SrpError> {
     Big::from_hex(s).ok_or(SrpError::InvalidHex(what))
 }
 
-/// Decodes base64 the way Node's `Buffer.from(s, "base64")` reads well-formed input and the way
-/// Amplify v6 accepts `SECRET_BLOCK`: standard or URL-safe alphabet (mixed is fine), padding
-/// optional, non-zero trailing bits ignored. Anything else (whitespace, stray characters, a
-/// length of 1 mod 4) is an error.
+/// Decodes a base64 input of the SRP exchange (`SECRET_BLOCK`, a signature) by
+/// [`crate::base64::decode_lenient`]'s rules (those of Amplify v6 and Node's `Buffer`), naming
+/// the input in the error.
 pub(crate) fn decode_base64(s: &str, what: &'static str) -> Result<Vec<u8>, SrpError> {
-    use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
-    use base64::Engine as _;
-    const LENIENT: GeneralPurpose = GeneralPurpose::new(
-        &base64::alphabet::STANDARD,
-        GeneralPurposeConfig::new()
-            .with_decode_padding_mode(DecodePaddingMode::Indifferent)
-            .with_decode_allow_trailing_bits(true),
-    );
-    let normalized: String = s
-        .chars()
-        .map(|c| match c {
-            '-' => '+',
-            '_' => '/',
-            c => c,
-        })
-        .collect();
-    LENIENT
-        .decode(normalized.as_bytes())
-        .map_err(|_| SrpError::InvalidBase64(what))
+    crate::base64::decode_lenient(s).map_err(|_| SrpError::InvalidBase64(what))
 }
 
 /// Standard, padded base64 (what Cognito and amazon-cognito-identity-js send).
 pub(crate) fn encode_base64(bytes: &[u8]) -> String {
-    use base64::Engine as _;
-    base64::engine::general_purpose::STANDARD.encode(bytes)
+    crate::base64::encode(bytes)
 }
 
 #[cfg(test)]

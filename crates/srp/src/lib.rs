@@ -133,6 +133,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs, missing_debug_implementations)]
 
+pub mod base64;
 mod big;
 mod client;
 mod group;
