@@ -121,6 +121,7 @@ log "sizes (raw, gzip -9, brotli -q 11)"
 {
   sz() { printf '%s\t%s\t%d\t%d\t%d\n' "$1" "$2" "$(wc -c <"$2")" "$(gzip -9c "$2" | wc -c)" "$(brotli -q 11 -c "$2" | wc -c)"; }
   sz ours-wasm "$dist/pkg/cognito_wasm_bg.wasm"
+  sz ours-entry "$dist/npm/cognito-wasm/index.js"
   sz ours-glue "$dist/pkg/cognito_wasm.js"
   while IFS= read -r f; do sz ours-snippet "$f"; done < <(find "$dist/pkg/snippets" -name '*.js' 2>/dev/null | sort)
   sz ours-app-min "$dist/app-ours.js"

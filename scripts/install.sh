@@ -131,7 +131,7 @@ install_wasm() {
   command -v npm >/dev/null || apt_install nodejs npm
   local stamp="tools/node_modules/.lock-stamp"
   if [ ! -f "$stamp" ] || ! cmp -s tools/package-lock.json "$stamp"; then
-    log "npm ci in tools/ (binaryen)"
+    log "npm ci in tools/ (binaryen, esbuild, typescript)"
     (cd tools && npm ci --no-audit --no-fund --loglevel=error)
     cp tools/package-lock.json "$stamp"
   fi

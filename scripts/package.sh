@@ -15,6 +15,8 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
+# shellcheck source=scripts/wasm-env.sh
+. scripts/wasm-env.sh
 
 target_dir="$(cargo metadata --format-version 1 --no-deps | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).target_directory))')"
 out="$target_dir/npm"
@@ -37,7 +39,11 @@ rm -rf "$pkg"
 mkdir -p "$pkg"
 cp "$pkg_build/cognito_wasm.js" "$pkg_build/cognito_wasm.d.ts" "$pkg_build/cognito_wasm_bg.wasm" "$pkg/"
 [ -d "$pkg_build/snippets" ] && cp -r "$pkg_build/snippets" "$pkg/"
-cp crates/wasm/npm/index.js crates/wasm/npm/index.d.ts "$pkg/"
+cp crates/wasm/npm/index.d.ts "$pkg/"
+# The entry module ships minified, like the glue (scripts/wasm-size.sh, which measures it the
+# same way); the readable source is crates/wasm/npm/index.js.
+esbuild crates/wasm/npm/index.js --minify --keep-names --format=esm --log-level=warning \
+  --outfile="$pkg/index.js"
 cp crates/wasm/README.md "$pkg/README.md"
 
 # package.json from `cargo metadata` (the crate's version, license, repository, description).
