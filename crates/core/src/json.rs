@@ -875,14 +875,10 @@ pub trait FromJson: Sized {
     fn from_json(v: Value) -> Result<Self, JsonError>;
 }
 
-/// The members of an object being read into a struct (used by `json_object!`).
-///
-/// `json_object!` reads every field through the `read_*` methods, which never return early:
-/// the first error is kept and every later read is skipped, and [`Fields::finish`] reports it.
-/// Why: with an early return (`?`) per field, every struct's reader carried its own ladder of
-/// clean-ups (drop what was read so far) per field; with one exit there is one clean-up.
+/// The members of an object being read field by field (the hand-written readers; the
+/// generated ones use [`read_fields`]).
 #[derive(Debug)]
-pub struct Fields(Vec<(String, Value)>, Option<JsonError>);
+pub struct Fields(Vec<(String, Value)>);
 
 impl Fields {
     /// The members of `v`, which must be an object.
@@ -891,7 +887,7 @@ impl Fields {
     /// [`JsonError`] when `v` is not an object.
     pub fn new(v: Value) -> Result<Self, JsonError> {
         match v {
-            Value::Object(o) => Ok(Fields(o.0, None)),
+            Value::Object(o) => Ok(Fields(o.0)),
             other => Err(JsonError::expected("an object", &other)),
         }
     }
@@ -918,10 +914,9 @@ impl Fields {
     /// # Errors
     /// [`JsonError`] when it is missing, repeated or of the wrong shape.
     pub fn required<T: FromJson>(&mut self, key: &str) -> Result<T, JsonError> {
-        match self.take(key)? {
-            Some(v) => T::from_json(v).map_err(|e| e.at(key)),
-            None => Err(JsonError::new(format!("missing field `{key}`"))),
-        }
+        let mut slot = None;
+        self.read(key, Presence::Required, &mut slot)?;
+        slot.ok_or_else(|| missing(key))
     }
 
     /// Reads member `key`; absent or `null` is `None`.
@@ -929,84 +924,87 @@ impl Fields {
     /// # Errors
     /// [`JsonError`] when it is repeated or of the wrong shape.
     pub fn optional<T: FromJson>(&mut self, key: &str) -> Result<Option<T>, JsonError> {
-        match self.take(key)? {
-            None | Some(Value::Null) => Ok(None),
-            Some(v) => T::from_json(v).map(Some).map_err(|e| e.at(key)),
-        }
+        let mut slot = None;
+        self.read(key, Presence::Optional, &mut slot)?;
+        Ok(slot)
     }
 
-    /// The member `key`, unless an earlier read failed; a repeated member is kept as the error.
-    fn next(&mut self, key: &str) -> Option<Value> {
-        if self.1.is_some() {
-            return None;
-        }
-        match self.take(key) {
-            Ok(v) => v,
-            Err(e) => {
-                self.1 = Some(e);
-                None
-            }
-        }
-    }
-
-    /// Keeps the first error.
-    #[cold]
+    /// Takes member `key` and fills `slot` from it as `presence` says; the one reader behind
+    /// every field of every type (only [`Slot::fill`] is per type).
     #[inline(never)]
-    fn fail(&mut self, e: JsonError) {
-        if self.1.is_none() {
-            self.1 = Some(e);
+    fn read(
+        &mut self,
+        key: &str,
+        presence: Presence,
+        slot: &mut dyn Slot,
+    ) -> Result<(), JsonError> {
+        match self.take(key)? {
+            None if presence == Presence::Required => Err(missing(key)),
+            None => Ok(()),
+            Some(Value::Null) if presence == Presence::Optional => Ok(()),
+            Some(v) => slot.fill(v).map_err(|e| e.at(key)),
         }
     }
+}
 
-    fn convert<T: FromJson>(&mut self, key: &str, v: Value) -> Option<T> {
-        match T::from_json(v) {
-            Ok(t) => Some(t),
-            Err(e) => {
-                self.fail(e.at(key));
-                None
-            }
-        }
-    }
+#[cold]
+#[inline(never)]
+fn missing(key: &str) -> JsonError {
+    JsonError::new(format!("missing field `{key}`"))
+}
 
-    /// Reads member `key`, which must be present; `None` after an error (see [`Fields::finish`]).
-    pub fn read_required<T: FromJson>(&mut self, key: &str) -> Option<T> {
-        match self.next(key) {
-            Some(v) => self.convert(key, v),
-            None => {
-                self.fail(JsonError::new(format!("missing field `{key}`")));
-                None
-            }
-        }
-    }
+/// How [`read_fields`] reads one field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Presence {
+    /// Must be present (a `null` is read as the type, so refused unless it reads `null`).
+    Required,
+    /// Absent or `null` leave the slot `None`.
+    Optional,
+    /// Absent leaves the slot `None` (the caller puts in the default); a `null` is read as the
+    /// type, as `serde`'s `#[serde(default = ...)]` does.
+    Defaulted,
+}
 
-    /// Reads member `key`, `default()` when absent (a `null` is read as `T`, as `serde`'s
-    /// `#[serde(default = ...)]` does); `None` after an error.
-    pub fn read_defaulted<T: FromJson>(&mut self, key: &str, default: fn() -> T) -> Option<T> {
-        match self.next(key) {
-            Some(v) => self.convert(key, v),
-            None if self.1.is_none() => Some(default()),
-            None => None,
-        }
-    }
-
-    /// Reads member `key`; absent or `null` is `None`, and so is anything after an error.
-    pub fn read_optional<T: FromJson>(&mut self, key: &str) -> Option<T> {
-        match self.next(key)? {
-            Value::Null => None,
-            v => self.convert(key, v),
-        }
-    }
-
-    /// The first error of the `read_*` calls, if any.
+/// Where [`read_fields`] puts a field's value: an `Option<T>` for any `T: FromJson`.
+///
+/// Why a trait object: the loop over the fields, the member lookup, the error paths and the
+/// `null` rules are then one function for every struct, and each field type adds only this
+/// small `fill` (the generated readers carried a copy of all of that per field type).
+pub trait Slot {
+    /// Reads `v` into the slot.
     ///
     /// # Errors
-    /// That error.
-    pub fn finish(&mut self) -> Result<(), JsonError> {
-        match self.1.take() {
-            None => Ok(()),
-            Some(e) => Err(e),
-        }
+    /// [`JsonError`] when `v` has the wrong shape (without the field's name; the caller adds it).
+    fn fill(&mut self, v: Value) -> Result<(), JsonError>;
+}
+
+impl<T: FromJson> Slot for Option<T> {
+    fn fill(&mut self, v: Value) -> Result<(), JsonError> {
+        *self = Some(T::from_json(v)?);
+        Ok(())
     }
+}
+
+/// Reads object `v` into `slots`, one per entry of `fields` (its member name and how it is
+/// read), in that order, stopping at the first error (the `json_object!` readers).
+///
+/// A repeated member that is read is an error, unknown members are ignored; each error names
+/// the field.
+///
+/// # Errors
+/// [`JsonError`] when `v` is not an object, or for the first field that is missing, repeated or
+/// of the wrong shape.
+#[inline(never)]
+pub fn read_fields(
+    v: Value,
+    fields: &[(&str, Presence)],
+    slots: &mut [&mut dyn Slot],
+) -> Result<(), JsonError> {
+    let mut f = Fields::new(v)?;
+    for ((key, presence), slot) in fields.iter().zip(slots) {
+        f.read(key, *presence, *slot)?;
+    }
+    Ok(())
 }
 
 /// `ToJson` and `FromJson` for a struct of named fields, each `req` (always written, must be
@@ -1030,12 +1028,16 @@ macro_rules! json_object {
         impl $crate::json::FromJson for $ty {
             #[allow(irrefutable_let_patterns)]
             fn from_json(v: $crate::json::Value) -> Result<Self, $crate::json::JsonError> {
-                #[allow(unused_mut)]
-                let mut f = $crate::json::Fields::new(v)?;
-                $( let $field = json_object!(@read $kind f, $key $(, $default)?); )*
-                f.finish()?;
-                // After `finish`, every required field is `Some`; the `else` is never taken.
-                let ( $( json_object!(@pat $kind $field), )* ) = ( $( $field, )* ) else {
+                $( let mut $field = None; )*
+                $crate::json::read_fields(
+                    v,
+                    &[$( ($key, json_object!(@presence $kind)), )*],
+                    &mut [$( &mut $field as &mut dyn $crate::json::Slot, )*],
+                )?;
+                // After `read_fields`, every required field is `Some`; the `else` is never taken.
+                let ( $( json_object!(@pat $kind $field), )* ) =
+                    ( $( json_object!(@val $kind $field $(, $default)?), )* )
+                else {
                     return Err($crate::json::JsonError::new("missing field"));
                 };
                 Ok(Self { $( $field, )* })
@@ -1045,9 +1047,11 @@ macro_rules! json_object {
     (@write req $w:ident, $key:literal, $e:expr) => { $w.field($key, &$e) };
     (@write def $w:ident, $key:literal, $e:expr) => { $w.field($key, &$e) };
     (@write opt $w:ident, $key:literal, $e:expr) => { $w.opt_field($key, $e.as_ref()) };
-    (@read req $f:ident, $key:literal) => { $f.read_required($key) };
-    (@read opt $f:ident, $key:literal) => { $f.read_optional($key) };
-    (@read def $f:ident, $key:literal, $d:expr) => { $f.read_defaulted($key, || $d) };
+    (@presence req) => { $crate::json::Presence::Required };
+    (@presence opt) => { $crate::json::Presence::Optional };
+    (@presence def) => { $crate::json::Presence::Defaulted };
+    (@val def $field:ident, $d:expr) => { Some($field.unwrap_or_else(|| $d)) };
+    (@val $kind:ident $field:ident) => { $field };
     (@pat opt $field:ident) => { $field };
     (@pat $kind:ident $field:ident) => { Some($field) };
 }
@@ -1150,21 +1154,42 @@ impl<T: ToJson> ToJson for Vec<T> {
 
 impl<T: FromJson> FromJson for Vec<T> {
     fn from_json(v: Value) -> Result<Self, JsonError> {
-        match v {
-            // A plain loop and one non-generic error helper: `collect` into a `Result` brought
-            // its in-place-iteration machinery and a `format!` into every element type's copy.
-            Value::Array(items) => {
-                let mut out = Vec::with_capacity(items.len());
-                for (i, v) in items.into_iter().enumerate() {
-                    match T::from_json(v) {
-                        Ok(t) => out.push(t),
-                        Err(e) => return Err(e.at_index(i)),
-                    }
-                }
-                Ok(out)
+        let mut out = Vec::new();
+        read_elements(v, &mut out)?;
+        Ok(out)
+    }
+}
+
+/// Where [`read_elements`] puts an array's elements: a `Vec<T>` for any `T: FromJson`.
+trait Elements {
+    fn reserve_for(&mut self, n: usize);
+    fn push_json(&mut self, v: Value) -> Result<(), JsonError>;
+}
+
+impl<T: FromJson> Elements for Vec<T> {
+    fn reserve_for(&mut self, n: usize) {
+        self.reserve_exact(n);
+    }
+
+    fn push_json(&mut self, v: Value) -> Result<(), JsonError> {
+        self.push(T::from_json(v)?);
+        Ok(())
+    }
+}
+
+/// Reads array `v` element by element into `out`, naming the index of a bad one: the part of
+/// `Vec<T>`'s reader that does not depend on `T`, once.
+#[inline(never)]
+fn read_elements(v: Value, out: &mut dyn Elements) -> Result<(), JsonError> {
+    match v {
+        Value::Array(items) => {
+            out.reserve_for(items.len());
+            for (i, v) in items.into_iter().enumerate() {
+                out.push_json(v).map_err(|e| e.at_index(i))?;
             }
-            other => Err(JsonError::expected("an array", &other)),
+            Ok(())
         }
+        other => Err(JsonError::expected("an array", &other)),
     }
 }
 
