@@ -415,18 +415,31 @@ impl FromIterator<(String, Value)> for Object {
 /// # Security
 /// The message names positions, field names and kinds of values, never the input's text, so it
 /// can go into an error shown to the user or a log.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct JsonError {
+///
+/// Boxed, so that a `Result<T, JsonError>` is no larger than `T` needs (one pointer for
+/// `Result<(), JsonError>`): every reader returns one, and the browser package paid for moving
+/// two `String`s through each of them.
+#[derive(Clone, PartialEq, Eq)]
+pub struct JsonError(Box<ErrorParts>);
+
+#[derive(Clone, PartialEq, Eq)]
+struct ErrorParts {
     path: String,
     reason: String,
 }
 
 impl JsonError {
     pub(crate) fn new(reason: impl Into<String>) -> Self {
-        Self {
+        Self::boxed(reason.into())
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn boxed(reason: String) -> Self {
+        Self(Box::new(ErrorParts {
             path: String::new(),
-            reason: reason.into(),
-        }
+            reason,
+        }))
     }
 
     /// `expected <what>, got <kind of v>`.
@@ -440,13 +453,14 @@ impl JsonError {
     #[cold]
     #[must_use]
     pub fn at(mut self, key: &str) -> Self {
-        if self.path.is_empty() {
-            self.path = key.to_owned();
-        } else if self.path.starts_with('[') {
-            self.path.insert_str(0, key);
+        let path = &mut self.0.path;
+        if path.is_empty() {
+            key.clone_into(path);
+        } else if path.starts_with('[') {
+            path.insert_str(0, key);
         } else {
-            self.path.insert(0, '.');
-            self.path.insert_str(0, key);
+            path.insert(0, '.');
+            path.insert_str(0, key);
         }
         self
     }
@@ -462,17 +476,27 @@ impl JsonError {
     /// The field path, empty for the top level.
     #[must_use]
     pub fn path(&self) -> &str {
-        &self.path
+        &self.0.path
     }
 }
 
 impl fmt::Display for JsonError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.path.is_empty() {
-            f.write_str(&self.reason)
+        let ErrorParts { path, reason } = &*self.0;
+        if path.is_empty() {
+            f.write_str(reason)
         } else {
-            write!(f, "{}: {}", self.path, self.reason)
+            write!(f, "{path}: {reason}")
         }
+    }
+}
+
+impl fmt::Debug for JsonError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("JsonError")
+            .field("path", &self.0.path)
+            .field("reason", &self.0.reason)
+            .finish()
     }
 }
 
