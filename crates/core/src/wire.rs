@@ -347,9 +347,17 @@ pub fn target_of(req: &HttpRequest) -> Option<&str> {
 /// - [`Error::Service`] for a Cognito error response (see [`parse_error`]).
 /// - [`Error::Parse`] when a 2xx body is not the expected JSON, keeping the body unless it may
 ///   carry tokens or secrets (see [`redacted_excerpt`]).
+#[inline]
 pub fn parse_response<O: Operation>(resp: &HttpResponse) -> Result<O::Response, Error> {
+    response_as(resp, O::NAME)
+}
+
+/// [`parse_response`] by response type: one copy for the operations that share one (`Empty`,
+/// `CodeDeliveryResponse`), where one per operation differed only in the name.
+#[inline(never)]
+fn response_as<R: FromJson>(resp: &HttpResponse, op: &str) -> Result<R, Error> {
     let mut out = None;
-    read_response(resp, O::NAME, &mut out)?;
+    read_response(resp, op, &mut out)?;
     out.ok_or_else(not_read)
 }
 
