@@ -1058,13 +1058,17 @@ macro_rules! json_object {
                     &[$( ($key, json_object!(@presence $kind)), )*],
                     &mut [$( &mut $field as &mut dyn $crate::json::Slot, )*],
                 )?;
-                // After `read_fields`, every required field is `Some`; the `else` is never taken.
-                let ( $( json_object!(@pat $kind $field), )* ) =
-                    ( $( json_object!(@val $kind $field $(, $default)?), )* )
-                else {
-                    return Err($crate::json::JsonError::new("missing field"));
-                };
-                Ok(Self { $( $field, )* })
+                // After `read_fields`, every required field is `Some`, so the second arm is
+                // never taken; it forgets what it holds rather than carry a drop of every
+                // field in every reader for a case that does not happen.
+                match ( $( json_object!(@val $kind $field $(, $default)?), )* ) {
+                    ( $( json_object!(@pat $kind $field), )* ) => Ok(Self { $( $field, )* }),
+                    #[allow(unreachable_patterns, forgetting_copy_types)]
+                    unread => {
+                        std::mem::forget(unread);
+                        Err($crate::json::JsonError::new("missing field"))
+                    }
+                }
             }
         }
     };
