@@ -1546,4 +1546,73 @@ mod tests {
             Err("duplicate field `Flag`".into())
         );
     }
+
+    #[derive(Debug, PartialEq)]
+    struct Defaults {
+        kind: String,
+        n: i64,
+    }
+    json_object!(Defaults { def kind: "Kind" = "k".to_owned(), req n: "N" });
+
+    #[test]
+    fn defaulted_fields_take_the_default_only_when_absent() {
+        let e = |s: &str| from_str::<Defaults>(s).map_err(|e| e.to_string());
+        assert_eq!(
+            e(r#"{"N":1}"#),
+            Ok(Defaults {
+                kind: "k".into(),
+                n: 1
+            })
+        );
+        assert_eq!(
+            e(r#"{"Kind":"x","N":2}"#),
+            Ok(Defaults {
+                kind: "x".into(),
+                n: 2
+            })
+        );
+        // `null` is read as the type (and refused), as serde's `default` does.
+        assert_eq!(
+            e(r#"{"Kind":null,"N":1}"#),
+            Err("Kind: expected a string, got null".into())
+        );
+        assert_eq!(e(r#"{"Kind":"x"}"#), Err("missing field `N`".into()));
+        assert_eq!(
+            e(r#"{"N":null}"#),
+            Err("N: expected an integer, got null".into())
+        );
+        // Anything but an object is refused before any field is read.
+        assert_eq!(
+            from_str::<Defaults>("1").map_err(|e| e.to_string()),
+            Err("expected an object, got a number".into())
+        );
+    }
+
+    #[test]
+    fn hand_written_readers_share_the_field_rules() {
+        let fields = |s: &str| match parse_str(s).and_then(Fields::new) {
+            Ok(f) => f,
+            Err(e) => panic!("{s:?}: {e}"),
+        };
+        let mut f = fields(r#"{"a":"x","b":null,"c":1,"d":[1,"y"],"d":2}"#);
+        assert_eq!(f.required::<String>("a"), Ok("x".to_owned()));
+        assert_eq!(f.optional::<String>("b"), Ok(None));
+        assert_eq!(f.optional::<String>("z"), Ok(None));
+        assert_eq!(
+            f.required::<String>("b").map_err(|e| e.to_string()),
+            Err("missing field `b`".into()),
+            "a member is taken once"
+        );
+        assert_eq!(
+            f.required::<String>("c").map_err(|e| e.to_string()),
+            Err("c: expected a string, got a number".into())
+        );
+        assert_eq!(
+            f.optional::<Vec<i64>>("d").map_err(|e| e.to_string()),
+            Err("duplicate field `d`".into())
+        );
+        let mut f = fields(r#"{"d":[1,"y"]}"#);
+        let e = f.required::<Vec<i64>>("d").map_err(|e| e.to_string());
+        assert_eq!(e, Err("d[1]: expected an integer, got a string".into()));
+    }
 }
