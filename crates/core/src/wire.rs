@@ -354,7 +354,6 @@ pub fn parse_response<O: Operation>(resp: &HttpResponse) -> Result<O::Response, 
 
 /// [`parse_response`] by response type: one copy for the operations that share one (`Empty`,
 /// `CodeDeliveryResponse`), where one per operation differed only in the name.
-#[inline(never)]
 fn response_as<R: FromJson>(resp: &HttpResponse, op: &str) -> Result<R, Error> {
     let mut out = None;
     read_response(resp, op, &mut out)?;
