@@ -963,7 +963,6 @@ impl Fields {
 
     /// Takes member `key` and fills `slot` from it as `presence` says; the one reader behind
     /// every field of every type (only [`Slot::fill`] is per type).
-    #[inline(never)]
     fn read(
         &mut self,
         key: &str,
@@ -1026,7 +1025,6 @@ impl<T: FromJson> Slot for Option<T> {
 /// # Errors
 /// [`JsonError`] when `v` is not an object, or for the first field that is missing, repeated or
 /// of the wrong shape.
-#[inline(never)]
 pub fn read_fields(
     v: Value,
     fields: &[(&str, Presence)],
@@ -1217,7 +1215,6 @@ impl<T: FromJson> Elements for Vec<T> {
 
 /// Reads array `v` element by element into `out`, naming the index of a bad one: the part of
 /// `Vec<T>`'s reader that does not depend on `T`, once.
-#[inline(never)]
 fn read_elements(v: Value, out: &mut dyn Elements) -> Result<(), JsonError> {
     match v {
         Value::Array(items) => {
