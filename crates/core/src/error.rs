@@ -196,8 +196,6 @@ macro_rules! codes {
 
             /// Maps an exception name (already stripped of any `ns#` prefix and `:` suffix).
             pub fn from_name(name: &str) -> Self {
-                // A search of a table rather than a `match` on strings, which compiled to a
-                // comparison per name inlined into every caller.
                 // A search through `as_str` rather than a `match` on the names: the `match`
                 // compiled to one string comparison per name, inlined where it is called.
                 const KNOWN: &[CognitoErrorCode] = &[$(CognitoErrorCode::$name,)*];

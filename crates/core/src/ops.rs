@@ -144,8 +144,6 @@ macro_rules! wire_enum {
             /// Reads a wire value; unknown values become `Other`.
             #[must_use]
             pub fn from_wire(s: &str) -> Self {
-                // A search of a table rather than a `match` on strings (a comparison per
-                // value, inlined into every reader).
                 // A search through `as_str` rather than a `match` on the values: the `match`
                 // compiled to one string comparison per value, inlined into the readers.
                 const KNOWN: &[$name] = &[$($name::$variant,)*];

@@ -380,7 +380,8 @@ fn read_body(what: &str, suffix: &str, body: &[u8], out: &mut dyn Slot) -> Resul
         .map_err(|e| json_error(what, suffix, &e, body))
 }
 
-/// Never returned: the error had a [`Slot`] been left empty without an error.
+/// The error for a [`Slot`] left empty by a read that succeeded, which does not happen
+/// ([`Slot::fill`] fills it or fails); there only so that no path panics.
 #[cold]
 #[inline(never)]
 fn not_read() -> Error {
