@@ -1056,7 +1056,6 @@ macro_rules! json_object {
         }
 
         impl $crate::json::FromJson for $ty {
-            #[allow(irrefutable_let_patterns)]
             fn from_json(v: $crate::json::Value) -> Result<Self, $crate::json::JsonError> {
                 $( let mut $field = None; )*
                 $crate::json::read_fields(
