@@ -874,14 +874,6 @@ impl<'a> ObjectWriter<'a> {
         }
     }
 
-    /// Writes member `key` when `v` is `Some` (the `json_object!` writers: one function for
-    /// every field type, where [`ObjectWriter::field`] is one per type).
-    pub fn member(&mut self, key: &str, v: Option<&dyn ToJson>) {
-        if let Some(v) = v {
-            v.write_json(self.key(key));
-        }
-    }
-
     /// Ends the object (`}`).
     pub fn end(self) {
         self.out.push('}');
@@ -1077,11 +1069,9 @@ macro_rules! json_object {
             }
         }
     };
-    (@write req $w:ident, $key:literal, $e:expr) => { $w.member($key, Some(&$e)) };
-    (@write def $w:ident, $key:literal, $e:expr) => { $w.member($key, Some(&$e)) };
-    (@write opt $w:ident, $key:literal, $e:expr) => {
-        $w.member($key, $e.as_ref().map(|v| v as &dyn $crate::json::ToJson))
-    };
+    (@write req $w:ident, $key:literal, $e:expr) => { $w.field($key, &$e) };
+    (@write def $w:ident, $key:literal, $e:expr) => { $w.field($key, &$e) };
+    (@write opt $w:ident, $key:literal, $e:expr) => { $w.opt_field($key, $e.as_ref()) };
     (@presence req) => { $crate::json::Presence::Required };
     (@presence opt) => { $crate::json::Presence::Optional };
     (@presence def) => { $crate::json::Presence::Defaulted };
