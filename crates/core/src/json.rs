@@ -1187,15 +1187,10 @@ impl<T: FromJson> FromJson for Vec<T> {
 
 /// Where [`read_elements`] puts an array's elements: a `Vec<T>` for any `T: FromJson`.
 trait Elements {
-    fn reserve_for(&mut self, n: usize);
     fn push_json(&mut self, v: Value) -> Result<(), JsonError>;
 }
 
 impl<T: FromJson> Elements for Vec<T> {
-    fn reserve_for(&mut self, n: usize) {
-        self.reserve_exact(n);
-    }
-
     fn push_json(&mut self, v: Value) -> Result<(), JsonError> {
         self.push(T::from_json(v)?);
         Ok(())
@@ -1207,7 +1202,6 @@ impl<T: FromJson> Elements for Vec<T> {
 fn read_elements(v: Value, out: &mut dyn Elements) -> Result<(), JsonError> {
     match v {
         Value::Array(items) => {
-            out.reserve_for(items.len());
             for (i, v) in items.into_iter().enumerate() {
                 out.push_json(v).map_err(|e| e.at_index(i))?;
             }
