@@ -196,9 +196,12 @@ macro_rules! codes {
 
             /// Maps an exception name (already stripped of any `ns#` prefix and `:` suffix).
             pub fn from_name(name: &str) -> Self {
-                match name {
-                    $(stringify!($name) => CognitoErrorCode::$name,)*
-                    other => CognitoErrorCode::Other(other.to_owned()),
+                // A search through `as_str` rather than a `match` on the names: the `match`
+                // compiled to one string comparison per name, inlined where it is called.
+                const KNOWN: &[CognitoErrorCode] = &[$(CognitoErrorCode::$name,)*];
+                match KNOWN.iter().find(|c| c.as_str() == name) {
+                    Some(code) => code.clone(),
+                    None => CognitoErrorCode::Other(name.to_owned()),
                 }
             }
         }
@@ -272,6 +275,32 @@ mod tests {
             error: error.to_owned(),
             description: None,
         }
+    }
+
+    #[test]
+    fn known_codes_read_back_from_their_names_and_others_are_kept() {
+        use CognitoErrorCode as C;
+        for code in [
+            C::AccessDeniedException,
+            C::NotAuthorizedException,
+            C::UserNotFoundException,
+            C::MFAMethodNotFoundException,
+        ] {
+            assert_eq!(C::from_name(code.as_str()), code);
+        }
+        assert_eq!(
+            C::from_name("NotAuthorizedException"),
+            C::NotAuthorizedException
+        );
+        assert_eq!(
+            C::from_name("NotAuthorizedExceptionX"),
+            C::Other("NotAuthorizedExceptionX".into())
+        );
+        assert_eq!(
+            C::from_name("notauthorizedexception"),
+            C::Other("notauthorizedexception".into())
+        );
+        assert_eq!(C::from_name(""), C::Other(String::new()));
     }
 
     #[test]

@@ -415,18 +415,31 @@ impl FromIterator<(String, Value)> for Object {
 /// # Security
 /// The message names positions, field names and kinds of values, never the input's text, so it
 /// can go into an error shown to the user or a log.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct JsonError {
+///
+/// Boxed, so that a `Result<T, JsonError>` is no larger than `T` needs (one pointer for
+/// `Result<(), JsonError>`): every reader returns one, and the browser package paid for moving
+/// two `String`s through each of them.
+#[derive(Clone, PartialEq, Eq)]
+pub struct JsonError(Box<ErrorParts>);
+
+#[derive(Clone, PartialEq, Eq)]
+struct ErrorParts {
     path: String,
     reason: String,
 }
 
 impl JsonError {
     pub(crate) fn new(reason: impl Into<String>) -> Self {
-        Self {
+        Self::boxed(reason.into())
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn boxed(reason: String) -> Self {
+        Self(Box::new(ErrorParts {
             path: String::new(),
-            reason: reason.into(),
-        }
+            reason,
+        }))
     }
 
     /// `expected <what>, got <kind of v>`.
@@ -440,13 +453,14 @@ impl JsonError {
     #[cold]
     #[must_use]
     pub fn at(mut self, key: &str) -> Self {
-        if self.path.is_empty() {
-            self.path = key.to_owned();
-        } else if self.path.starts_with('[') {
-            self.path.insert_str(0, key);
+        let path = &mut self.0.path;
+        if path.is_empty() {
+            key.clone_into(path);
+        } else if path.starts_with('[') {
+            path.insert_str(0, key);
         } else {
-            self.path.insert(0, '.');
-            self.path.insert_str(0, key);
+            path.insert(0, '.');
+            path.insert_str(0, key);
         }
         self
     }
@@ -462,17 +476,27 @@ impl JsonError {
     /// The field path, empty for the top level.
     #[must_use]
     pub fn path(&self) -> &str {
-        &self.path
+        &self.0.path
     }
 }
 
 impl fmt::Display for JsonError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.path.is_empty() {
-            f.write_str(&self.reason)
+        let ErrorParts { path, reason } = &*self.0;
+        if path.is_empty() {
+            f.write_str(reason)
         } else {
-            write!(f, "{}: {}", self.path, self.reason)
+            write!(f, "{path}: {reason}")
         }
+    }
+}
+
+impl fmt::Debug for JsonError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("JsonError")
+            .field("path", &self.0.path)
+            .field("reason", &self.0.reason)
+            .finish()
     }
 }
 
@@ -875,14 +899,10 @@ pub trait FromJson: Sized {
     fn from_json(v: Value) -> Result<Self, JsonError>;
 }
 
-/// The members of an object being read into a struct (used by `json_object!`).
-///
-/// `json_object!` reads every field through the `read_*` methods, which never return early:
-/// the first error is kept and every later read is skipped, and [`Fields::finish`] reports it.
-/// Why: with an early return (`?`) per field, every struct's reader carried its own ladder of
-/// clean-ups (drop what was read so far) per field; with one exit there is one clean-up.
+/// The members of an object being read field by field (the hand-written readers; the
+/// generated ones use [`read_fields`]).
 #[derive(Debug)]
-pub struct Fields(Vec<(String, Value)>, Option<JsonError>);
+pub struct Fields(Vec<(String, Value)>);
 
 impl Fields {
     /// The members of `v`, which must be an object.
@@ -891,7 +911,7 @@ impl Fields {
     /// [`JsonError`] when `v` is not an object.
     pub fn new(v: Value) -> Result<Self, JsonError> {
         match v {
-            Value::Object(o) => Ok(Fields(o.0, None)),
+            Value::Object(o) => Ok(Fields(o.0)),
             other => Err(JsonError::expected("an object", &other)),
         }
     }
@@ -918,10 +938,9 @@ impl Fields {
     /// # Errors
     /// [`JsonError`] when it is missing, repeated or of the wrong shape.
     pub fn required<T: FromJson>(&mut self, key: &str) -> Result<T, JsonError> {
-        match self.take(key)? {
-            Some(v) => T::from_json(v).map_err(|e| e.at(key)),
-            None => Err(JsonError::new(format!("missing field `{key}`"))),
-        }
+        let mut slot = None;
+        self.read(key, Presence::Required, &mut slot)?;
+        slot.ok_or_else(|| missing(key))
     }
 
     /// Reads member `key`; absent or `null` is `None`.
@@ -929,84 +948,85 @@ impl Fields {
     /// # Errors
     /// [`JsonError`] when it is repeated or of the wrong shape.
     pub fn optional<T: FromJson>(&mut self, key: &str) -> Result<Option<T>, JsonError> {
+        let mut slot = None;
+        self.read(key, Presence::Optional, &mut slot)?;
+        Ok(slot)
+    }
+
+    /// Takes member `key` and fills `slot` from it as `presence` says; the one reader behind
+    /// every field of every type (only [`Slot::fill`] is per type).
+    fn read(
+        &mut self,
+        key: &str,
+        presence: Presence,
+        slot: &mut dyn Slot,
+    ) -> Result<(), JsonError> {
         match self.take(key)? {
-            None | Some(Value::Null) => Ok(None),
-            Some(v) => T::from_json(v).map(Some).map_err(|e| e.at(key)),
+            None if presence == Presence::Required => Err(missing(key)),
+            None => Ok(()),
+            Some(Value::Null) if presence == Presence::Optional => Ok(()),
+            Some(v) => slot.fill(v).map_err(|e| e.at(key)),
         }
     }
+}
 
-    /// The member `key`, unless an earlier read failed; a repeated member is kept as the error.
-    fn next(&mut self, key: &str) -> Option<Value> {
-        if self.1.is_some() {
-            return None;
-        }
-        match self.take(key) {
-            Ok(v) => v,
-            Err(e) => {
-                self.1 = Some(e);
-                None
-            }
-        }
-    }
+#[cold]
+#[inline(never)]
+fn missing(key: &str) -> JsonError {
+    JsonError::new(format!("missing field `{key}`"))
+}
 
-    /// Keeps the first error.
-    #[cold]
-    #[inline(never)]
-    fn fail(&mut self, e: JsonError) {
-        if self.1.is_none() {
-            self.1 = Some(e);
-        }
-    }
+/// How [`read_fields`] reads one field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Presence {
+    /// Must be present (a `null` is read as the type, so refused unless it reads `null`).
+    Required,
+    /// Absent or `null` leave the slot `None`.
+    Optional,
+    /// Absent leaves the slot `None` (the caller puts in the default); a `null` is read as the
+    /// type, as `serde`'s `#[serde(default = ...)]` does.
+    Defaulted,
+}
 
-    fn convert<T: FromJson>(&mut self, key: &str, v: Value) -> Option<T> {
-        match T::from_json(v) {
-            Ok(t) => Some(t),
-            Err(e) => {
-                self.fail(e.at(key));
-                None
-            }
-        }
-    }
-
-    /// Reads member `key`, which must be present; `None` after an error (see [`Fields::finish`]).
-    pub fn read_required<T: FromJson>(&mut self, key: &str) -> Option<T> {
-        match self.next(key) {
-            Some(v) => self.convert(key, v),
-            None => {
-                self.fail(JsonError::new(format!("missing field `{key}`")));
-                None
-            }
-        }
-    }
-
-    /// Reads member `key`, `default()` when absent (a `null` is read as `T`, as `serde`'s
-    /// `#[serde(default = ...)]` does); `None` after an error.
-    pub fn read_defaulted<T: FromJson>(&mut self, key: &str, default: fn() -> T) -> Option<T> {
-        match self.next(key) {
-            Some(v) => self.convert(key, v),
-            None if self.1.is_none() => Some(default()),
-            None => None,
-        }
-    }
-
-    /// Reads member `key`; absent or `null` is `None`, and so is anything after an error.
-    pub fn read_optional<T: FromJson>(&mut self, key: &str) -> Option<T> {
-        match self.next(key)? {
-            Value::Null => None,
-            v => self.convert(key, v),
-        }
-    }
-
-    /// The first error of the `read_*` calls, if any.
+/// Where [`read_fields`] puts a field's value: an `Option<T>` for any `T: FromJson`.
+///
+/// Why a trait object: the loop over the fields, the member lookup, the error paths and the
+/// `null` rules are then one function for every struct, and each field type adds only this
+/// small `fill` (the generated readers carried a copy of all of that per field type).
+pub trait Slot {
+    /// Reads `v` into the slot.
     ///
     /// # Errors
-    /// That error.
-    pub fn finish(&mut self) -> Result<(), JsonError> {
-        match self.1.take() {
-            None => Ok(()),
-            Some(e) => Err(e),
-        }
+    /// [`JsonError`] when `v` has the wrong shape (without the field's name; the caller adds it).
+    fn fill(&mut self, v: Value) -> Result<(), JsonError>;
+}
+
+impl<T: FromJson> Slot for Option<T> {
+    fn fill(&mut self, v: Value) -> Result<(), JsonError> {
+        *self = Some(T::from_json(v)?);
+        Ok(())
     }
+}
+
+/// Reads object `v` into `slots`, one per entry of `fields` (its member name and how it is
+/// read), in that order, stopping at the first error (the `json_object!` readers).
+///
+/// A repeated member that is read is an error, unknown members are ignored; each error names
+/// the field.
+///
+/// # Errors
+/// [`JsonError`] when `v` is not an object, or for the first field that is missing, repeated or
+/// of the wrong shape.
+pub fn read_fields(
+    v: Value,
+    fields: &[(&str, Presence)],
+    slots: &mut [&mut dyn Slot],
+) -> Result<(), JsonError> {
+    let mut f = Fields::new(v)?;
+    for ((key, presence), slot) in fields.iter().zip(slots) {
+        f.read(key, *presence, *slot)?;
+    }
+    Ok(())
 }
 
 /// `ToJson` and `FromJson` for a struct of named fields, each `req` (always written, must be
@@ -1028,26 +1048,35 @@ macro_rules! json_object {
         }
 
         impl $crate::json::FromJson for $ty {
-            #[allow(irrefutable_let_patterns)]
             fn from_json(v: $crate::json::Value) -> Result<Self, $crate::json::JsonError> {
-                #[allow(unused_mut)]
-                let mut f = $crate::json::Fields::new(v)?;
-                $( let $field = json_object!(@read $kind f, $key $(, $default)?); )*
-                f.finish()?;
-                // After `finish`, every required field is `Some`; the `else` is never taken.
-                let ( $( json_object!(@pat $kind $field), )* ) = ( $( $field, )* ) else {
-                    return Err($crate::json::JsonError::new("missing field"));
-                };
-                Ok(Self { $( $field, )* })
+                $( let mut $field = None; )*
+                $crate::json::read_fields(
+                    v,
+                    &[$( ($key, json_object!(@presence $kind)), )*],
+                    &mut [$( &mut $field as &mut dyn $crate::json::Slot, )*],
+                )?;
+                // After `read_fields`, every required field is `Some`, so the second arm is
+                // never taken; it forgets what it holds rather than carry a drop of every
+                // field in every reader for a case that does not happen.
+                match ( $( json_object!(@val $kind $field $(, $default)?), )* ) {
+                    ( $( json_object!(@pat $kind $field), )* ) => Ok(Self { $( $field, )* }),
+                    #[allow(unreachable_patterns, forgetting_copy_types)]
+                    unread => {
+                        std::mem::forget(unread);
+                        Err($crate::json::JsonError::new("missing field"))
+                    }
+                }
             }
         }
     };
     (@write req $w:ident, $key:literal, $e:expr) => { $w.field($key, &$e) };
     (@write def $w:ident, $key:literal, $e:expr) => { $w.field($key, &$e) };
     (@write opt $w:ident, $key:literal, $e:expr) => { $w.opt_field($key, $e.as_ref()) };
-    (@read req $f:ident, $key:literal) => { $f.read_required($key) };
-    (@read opt $f:ident, $key:literal) => { $f.read_optional($key) };
-    (@read def $f:ident, $key:literal, $d:expr) => { $f.read_defaulted($key, || $d) };
+    (@presence req) => { $crate::json::Presence::Required };
+    (@presence opt) => { $crate::json::Presence::Optional };
+    (@presence def) => { $crate::json::Presence::Defaulted };
+    (@val def $field:ident, $d:expr) => { Some($field.unwrap_or_else(|| $d)) };
+    (@val $kind:ident $field:ident) => { $field };
     (@pat opt $field:ident) => { $field };
     (@pat $kind:ident $field:ident) => { Some($field) };
 }
@@ -1150,21 +1179,35 @@ impl<T: ToJson> ToJson for Vec<T> {
 
 impl<T: FromJson> FromJson for Vec<T> {
     fn from_json(v: Value) -> Result<Self, JsonError> {
-        match v {
-            // A plain loop and one non-generic error helper: `collect` into a `Result` brought
-            // its in-place-iteration machinery and a `format!` into every element type's copy.
-            Value::Array(items) => {
-                let mut out = Vec::with_capacity(items.len());
-                for (i, v) in items.into_iter().enumerate() {
-                    match T::from_json(v) {
-                        Ok(t) => out.push(t),
-                        Err(e) => return Err(e.at_index(i)),
-                    }
-                }
-                Ok(out)
+        let mut out = Vec::new();
+        read_elements(v, &mut out)?;
+        Ok(out)
+    }
+}
+
+/// Where [`read_elements`] puts an array's elements: a `Vec<T>` for any `T: FromJson`.
+trait Elements {
+    fn push_json(&mut self, v: Value) -> Result<(), JsonError>;
+}
+
+impl<T: FromJson> Elements for Vec<T> {
+    fn push_json(&mut self, v: Value) -> Result<(), JsonError> {
+        self.push(T::from_json(v)?);
+        Ok(())
+    }
+}
+
+/// Reads array `v` element by element into `out`, naming the index of a bad one: the part of
+/// `Vec<T>`'s reader that does not depend on `T`, once.
+fn read_elements(v: Value, out: &mut dyn Elements) -> Result<(), JsonError> {
+    match v {
+        Value::Array(items) => {
+            for (i, v) in items.into_iter().enumerate() {
+                out.push_json(v).map_err(|e| e.at_index(i))?;
             }
-            other => Err(JsonError::expected("an array", &other)),
+            Ok(())
         }
+        other => Err(JsonError::expected("an array", &other)),
     }
 }
 
@@ -1492,5 +1535,74 @@ mod tests {
             e(r#"{"Items":[],"Flag":1,"Flag":2}"#),
             Err("duplicate field `Flag`".into())
         );
+    }
+
+    #[derive(Debug, PartialEq)]
+    struct Defaults {
+        kind: String,
+        n: i64,
+    }
+    json_object!(Defaults { def kind: "Kind" = "k".to_owned(), req n: "N" });
+
+    #[test]
+    fn defaulted_fields_take_the_default_only_when_absent() {
+        let e = |s: &str| from_str::<Defaults>(s).map_err(|e| e.to_string());
+        assert_eq!(
+            e(r#"{"N":1}"#),
+            Ok(Defaults {
+                kind: "k".into(),
+                n: 1
+            })
+        );
+        assert_eq!(
+            e(r#"{"Kind":"x","N":2}"#),
+            Ok(Defaults {
+                kind: "x".into(),
+                n: 2
+            })
+        );
+        // `null` is read as the type (and refused), as serde's `default` does.
+        assert_eq!(
+            e(r#"{"Kind":null,"N":1}"#),
+            Err("Kind: expected a string, got null".into())
+        );
+        assert_eq!(e(r#"{"Kind":"x"}"#), Err("missing field `N`".into()));
+        assert_eq!(
+            e(r#"{"N":null}"#),
+            Err("N: expected an integer, got null".into())
+        );
+        // Anything but an object is refused before any field is read.
+        assert_eq!(
+            from_str::<Defaults>("1").map_err(|e| e.to_string()),
+            Err("expected an object, got a number".into())
+        );
+    }
+
+    #[test]
+    fn hand_written_readers_share_the_field_rules() {
+        let fields = |s: &str| match parse_str(s).and_then(Fields::new) {
+            Ok(f) => f,
+            Err(e) => panic!("{s:?}: {e}"),
+        };
+        let mut f = fields(r#"{"a":"x","b":null,"c":1,"d":[1,"y"],"d":2}"#);
+        assert_eq!(f.required::<String>("a"), Ok("x".to_owned()));
+        assert_eq!(f.optional::<String>("b"), Ok(None));
+        assert_eq!(f.optional::<String>("z"), Ok(None));
+        assert_eq!(
+            f.required::<String>("b").map_err(|e| e.to_string()),
+            Err("missing field `b`".into()),
+            "a member is taken once"
+        );
+        assert_eq!(
+            f.required::<String>("c").map_err(|e| e.to_string()),
+            Err("c: expected a string, got a number".into())
+        );
+        assert_eq!(
+            f.optional::<Vec<i64>>("d").map_err(|e| e.to_string()),
+            Err("duplicate field `d`".into())
+        );
+        let mut f = fields(r#"{"d":[1,"y"]}"#);
+        let e = f.required::<Vec<i64>>("d").map_err(|e| e.to_string());
+        assert_eq!(e, Err("d[1]: expected an integer, got a string".into()));
     }
 }

@@ -144,9 +144,12 @@ macro_rules! wire_enum {
             /// Reads a wire value; unknown values become `Other`.
             #[must_use]
             pub fn from_wire(s: &str) -> Self {
-                match s {
-                    $($wire => $name::$variant,)*
-                    other => $name::Other(other.to_owned()),
+                // A search through `as_str` rather than a `match` on the values: the `match`
+                // compiled to one string comparison per value, inlined into the readers.
+                const KNOWN: &[$name] = &[$($name::$variant,)*];
+                match KNOWN.iter().find(|v| v.as_str() == s) {
+                    Some(v) => v.clone(),
+                    None => $name::Other(s.to_owned()),
                 }
             }
         }
@@ -1540,6 +1543,25 @@ mod tests {
         assert_eq!(
             ChallengeName::from_wire("MFA_SETUP"),
             ChallengeName::MfaSetup
+        );
+        for (wire, flow) in [
+            ("USER_SRP_AUTH", AuthFlow::UserSrpAuth),
+            ("REFRESH_TOKEN_AUTH", AuthFlow::RefreshTokenAuth),
+            ("REFRESH_TOKEN", AuthFlow::RefreshToken),
+            ("USER_AUTH", AuthFlow::UserAuth),
+            ("REFRESH", AuthFlow::Other("REFRESH".into())),
+            ("", AuthFlow::Other(String::new())),
+        ] {
+            assert_eq!(AuthFlow::from_wire(wire), flow);
+            assert_eq!(flow.as_str(), wire);
+        }
+        assert_eq!(
+            ChallengeName::from_wire("WEB_AUTHN"),
+            ChallengeName::WebAuthn
+        );
+        assert_eq!(
+            DeliveryMedium::from_wire("sms"),
+            DeliveryMedium::Other("sms".into())
         );
         assert_eq!(
             ChallengeName::SoftwareTokenMfa.as_str(),

@@ -26,7 +26,7 @@
 use std::fmt;
 
 use crate::error::{CognitoErrorCode, Error};
-use crate::json::{self, FromJson, JsonError, Value};
+use crate::json::{self, FromJson, JsonError, Slot, Value};
 use crate::ops::Operation;
 use crate::types::{ClientId, ClientSecret, UserPoolId};
 
@@ -342,26 +342,48 @@ pub fn target_of(req: &HttpRequest) -> Option<&str> {
 /// - [`Error::Service`] for a Cognito error response (see [`parse_error`]).
 /// - [`Error::Parse`] when a 2xx body is not the expected JSON, keeping the body unless it may
 ///   carry tokens or secrets (see [`redacted_excerpt`]).
+#[inline]
 pub fn parse_response<O: Operation>(resp: &HttpResponse) -> Result<O::Response, Error> {
-    let value = success_value(resp, O::NAME)?;
-    O::Response::from_json(value).map_err(|e| json_error(O::NAME, " response", &e, &resp.body))
+    response_as(resp, O::NAME)
 }
 
-/// The parsed body of a 2xx response, or the error of any other (the non-generic part of
-/// [`parse_response`]).
-#[inline(never)]
-fn success_value(resp: &HttpResponse, op: &str) -> Result<Value, Error> {
-    let body = success_body(resp)?;
-    json::parse(body).map_err(|e| json_error(op, " response", &e, &resp.body))
+/// [`parse_response`] by response type: one copy for the operations that share one (`Empty`,
+/// `CodeDeliveryResponse`), where one per operation differed only in the name.
+fn response_as<R: FromJson>(resp: &HttpResponse, op: &str) -> Result<R, Error> {
+    let mut out = None;
+    read_response(resp, op, &mut out)?;
+    out.ok_or_else(not_read)
 }
 
-/// The body to parse of a 2xx response (`{}` for an empty one), or the error of any other.
+/// The non-generic part of [`parse_response`] (the browser package pays for each copy of a
+/// generic body once per operation): the status check, an error body read by [`parse_error`],
+/// the parse, and the error naming `op`; only filling `out` ([`Slot::fill`]) is per type.
 #[inline(never)]
-fn success_body(resp: &HttpResponse) -> Result<&[u8], Error> {
-    if resp.is_success() {
-        Ok(json_or_empty_object(&resp.body))
-    } else {
-        Err(parse_error(resp))
+fn read_response(resp: &HttpResponse, op: &str, out: &mut dyn Slot) -> Result<(), Error> {
+    if !resp.is_success() {
+        return Err(parse_error(resp));
+    }
+    read_body(op, " response", &resp.body, out)
+}
+
+/// Parses `body` (`{}` when empty) into `out`; an [`Error::Parse`] for `what` + `suffix` if
+/// that fails.
+#[inline(never)]
+fn read_body(what: &str, suffix: &str, body: &[u8], out: &mut dyn Slot) -> Result<(), Error> {
+    json::parse(json_or_empty_object(body))
+        .and_then(|v| out.fill(v))
+        .map_err(|e| json_error(what, suffix, &e, body))
+}
+
+/// The error for a [`Slot`] left empty by a read that succeeded, which does not happen
+/// ([`Slot::fill`] fills it or fails); there only so that no path panics.
+#[cold]
+#[inline(never)]
+fn not_read() -> Error {
+    Error::Parse {
+        what: "response".to_owned(),
+        reason: "not read".to_owned(),
+        raw: String::new(),
     }
 }
 
@@ -390,7 +412,9 @@ fn json_error(what: &str, suffix: &str, e: &JsonError, body: &[u8]) -> Error {
 /// [`Error::Parse`] keeping the raw body as [`redacted_excerpt`] gives it: replaced by a
 /// placeholder when it may carry tokens or secrets, else cut to 512 bytes.
 pub fn parse_json_body<T: FromJson>(what: &str, body: &[u8]) -> Result<T, Error> {
-    json::from_slice(json_or_empty_object(body)).map_err(|e| json_error(what, "", &e, body))
+    let mut out = None;
+    read_body(what, "", body, &mut out)?;
+    out.ok_or_else(not_read)
 }
 
 /// Names that mark a body as possibly carrying tokens or secrets, lowercase: the JSON 1.1
