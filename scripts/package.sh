@@ -15,8 +15,6 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
-# shellcheck source=scripts/wasm-env.sh
-. scripts/wasm-env.sh
 
 target_dir="$(cargo metadata --format-version 1 --no-deps | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).target_directory))')"
 out="$target_dir/npm"
@@ -30,8 +28,9 @@ while [ $# -gt 0 ]; do
 done
 
 pkg_build=crates/wasm/pkg
-# wasm-size.sh builds --target web (the glue index.js wraps); a bundler-target build has no init().
-if [ $reuse = 0 ] || ! grep -q '__wbg_init as default' "$pkg_build/cognito_wasm.js" 2>/dev/null; then
+# wasm-size.sh builds --target web (the glue index.js wraps) and leaves the minified entry
+# module beside it; after a bundler-target build there is none, so it builds again.
+if [ $reuse = 0 ] || [ ! -f "$pkg_build/index.js" ]; then
   scripts/wasm-size.sh --target web
 fi
 pkg="$out/cognito-wasm"
@@ -39,11 +38,9 @@ rm -rf "$pkg"
 mkdir -p "$pkg"
 cp "$pkg_build/cognito_wasm.js" "$pkg_build/cognito_wasm.d.ts" "$pkg_build/cognito_wasm_bg.wasm" "$pkg/"
 [ -d "$pkg_build/snippets" ] && cp -r "$pkg_build/snippets" "$pkg/"
-cp crates/wasm/npm/index.d.ts "$pkg/"
-# The entry module ships minified, like the glue (scripts/wasm-size.sh, which measures it the
-# same way); the readable source is crates/wasm/npm/index.js.
-esbuild crates/wasm/npm/index.js --minify --keep-names --format=esm --log-level=warning \
-  --outfile="$pkg/index.js"
+# The entry module as wasm-size.sh minified and measured it (the readable source is
+# crates/wasm/npm/index.js).
+cp "$pkg_build/index.js" crates/wasm/npm/index.d.ts "$pkg/"
 cp crates/wasm/README.md "$pkg/README.md"
 
 # package.json from `cargo metadata` (the crate's version, license, repository, description).

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the npm package of crates/wasm for size and prints raw / gzip -9 / brotli -q 11 sizes
 # of what a browser loads: the .wasm, wasm-bindgen's JS glue and its snippet (minified here, in
-# the package), and the entry module crates/wasm/npm/index.js as scripts/package.sh ships it
-# (minified); fails when the compressed total exceeds the budget.
+# the package), and the entry module crates/wasm/npm/index.js, minified into the package
+# directory for scripts/package.sh (--target web only: it wraps that glue); fails when the
+# compressed total exceeds the budget.
 #   scripts/wasm-size.sh [--target web|bundler] [--breakdown]   (default web; output in crates/wasm/pkg)
 # Profile: [profile.wasm-release] in the workspace Cargo.toml (opt-level z, LTO, one codegen
 # unit, panic = abort), then wasm-opt -Oz --converge from tools/ (binaryen; Debian's is too old).
@@ -47,7 +48,7 @@ done
 pkg=crates/wasm/pkg
 # wasm-pack leaves the snippets of an earlier build in place: gone, they would still be
 # measured here and packed into the tarball.
-rm -rf "$pkg/snippets"
+rm -rf "$pkg/snippets" "$pkg/index.js"
 wasm-pack --log-level warn build --profile wasm-release --mode no-install --no-opt --target "$target" \
   --out-dir pkg crates/wasm >/dev/null
 wasm="$pkg/cognito_wasm_bg.wasm"
@@ -76,7 +77,10 @@ minify() { esbuild "$@" --minify --format=esm --log-level=warning; }
 for f in "$pkg/cognito_wasm.js" $(find "$pkg/snippets" -name '*.js' 2>/dev/null); do
   minify "$f" --outfile="$f.min" && mv "$f.min" "$f"
 done
-entry="$ROOT/target/wasm-size/index.js"
+# Measured for either target; left in the package directory only beside the glue it wraps, so
+# that scripts/package.sh --reuse-build knows a --target web build by it.
+entry="$pkg/index.js"
+[ "$target" = web ] || entry="$ROOT/target/wasm-size/index.js"
 mkdir -p "$(dirname "$entry")"
 minify crates/wasm/npm/index.js --keep-names --outfile="$entry"
 
