@@ -13,11 +13,12 @@
 #
 # What it does: installs its tools (scripts/install.sh wasm browser, npm ci in bench/), builds
 # the release package (scripts/wasm-size.sh: [profile.wasm-release], wasm-opt -Oz) and the same
-# package with the `bench` feature (BenchSrp), the fixture (crates/srp/examples/bench_fixture.rs:
-# one PASSWORD_VERIFIER challenge from cognito-srp's server side), cognito-local (the real
-# sign-ins), esbuild bundles of the pages and of the peers, sizes and a per-crate breakdown
-# (twiggy), then bench/run.mjs drives Debian's Chromium (playwright-core, never a downloaded
-# browser) through every page in one run.
+# package with the `bench` feature (BenchSrp), the native SRP benchmark (cargo bench -p
+# cognito-srp, which bench/run.mjs runs just before and after the browser's SRP timings), the
+# fixture (crates/srp/examples/bench_fixture.rs: one PASSWORD_VERIFIER challenge from
+# cognito-srp's server side), cognito-local (the real sign-ins), esbuild bundles of the pages
+# and of the peers, sizes and a per-crate breakdown (twiggy), then bench/run.mjs drives
+# Debian's Chromium (playwright-core, never a downloaded browser) through every page in one run.
 # Not part of scripts/test.sh: these are measurements, not tests.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -84,6 +85,8 @@ if [ $full = 1 ]; then
 fi
 
 if wants speed; then
+  log "native SRP benchmark (cargo bench -p cognito-srp; bench/run.mjs runs it beside section 1)"
+  cargo bench -q --locked --no-run -p cognito-srp --bench srp_kernel
   log "fixture (cognito-srp's server side)"
   cargo run -q --release -p cognito-srp --example bench_fixture >"$dist/fixture.json"
 fi
