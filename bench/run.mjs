@@ -120,7 +120,7 @@ async function openPage(ctx, name) {
   return { page, info };
 }
 
-// 5. The same SRP math natively (`cargo bench -p cognito-srp`, the kernel's benchmark), run
+// 1b (the issue's benchmark 5). The same SRP math natively (`cargo bench -p cognito-srp`), run
 // just before and just after the browser's speed section on the same machine, so that "within
 // 3x of our native figure" compares figures of one run: a shared VM's speed drifts by more than
 // that target's margin from one hour to the next. scripts/bench.sh has built it already.
