@@ -65,6 +65,18 @@ pub enum Error {
     AlreadySignedIn,
 }
 
+/// `"text"`, for naming a value in an error message, without escaping. Not `{:?}`: `str`'s
+/// `Debug` would bring its escaping code and Unicode tables into the browser package for a few
+/// error messages. Shared by this crate and the browser adapter.
+#[must_use]
+pub fn quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    out.push_str(text);
+    out.push('"');
+    out
+}
+
 impl Error {
     /// A parse error that keeps (some of) the raw input.
     ///

@@ -198,10 +198,7 @@ impl Number {
             Some(rest) => (true, rest),
             None => (false, s),
         };
-        let (mantissa, exp) = match s.find(['e', 'E']) {
-            Some(i) => (&s[..i], &s[i + 1..]),
-            None => (s, "0"),
-        };
+        let (mantissa, exp) = s.split_once(['e', 'E']).unwrap_or((s, "0"));
         let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
         // Saturating: an exponent beyond ±10^6 only decides "zero" or "too large".
         let exp_value = {
@@ -703,7 +700,9 @@ impl Parser<'_> {
                 return Err(self.fail("invalid number"));
             }
         }
-        Ok(Value::Number(Number(self.text[start..self.pos].to_owned())))
+        Ok(Value::Number(Number(
+            crate::uri::part(self.text, start..self.pos).to_owned(),
+        )))
     }
 
     fn hex4(&mut self) -> Result<u32, JsonError> {
@@ -730,7 +729,7 @@ impl Parser<'_> {
                 self.pos += 1;
             }
             // Stops only at ASCII bytes, so both ends are character boundaries.
-            out.push_str(&self.text[run..self.pos]);
+            out.push_str(crate::uri::part(self.text, run..self.pos));
             match self.peek() {
                 Some(b'"') => {
                     self.pos += 1;
@@ -808,7 +807,7 @@ pub fn write_str(out: &mut String, s: &str) {
             _ => continue,
         };
         // `i` is an ASCII byte, so both slices end on character boundaries.
-        out.push_str(&s[start..i]);
+        out.push_str(crate::uri::part(s, start..i));
         if esc.is_empty() {
             const HEX: &[u8; 16] = b"0123456789abcdef";
             out.push_str("\\u00");
@@ -819,7 +818,7 @@ pub fn write_str(out: &mut String, s: &str) {
         }
         start = i + 1;
     }
-    out.push_str(&s[start..]);
+    out.push_str(crate::uri::part(s, start..));
     out.push('"');
 }
 

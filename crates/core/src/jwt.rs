@@ -174,7 +174,7 @@ fn truncate(s: &str) -> String {
         end -= 1;
     }
     if end < s.len() {
-        format!("{}...", &s[..end])
+        format!("{}...", crate::uri::part(s, ..end))
     } else {
         s.to_owned()
     }

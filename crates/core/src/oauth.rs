@@ -122,10 +122,12 @@ pub(crate) fn constant_time_eq(a: &str, b: &str) -> bool {
 
 /// Checks that `s` is an absolute, hierarchical URL (what a redirect or logout URI must be).
 fn check_absolute_url<'a>(what: &str, s: &'a str) -> Result<uri::Parts<'a>, Error> {
-    let u = uri::parse_absolute(s).map_err(|e| Error::Config(format!("{what} {s:?}: {e}")))?;
+    let u = uri::parse_absolute(s)
+        .map_err(|e| Error::Config(format!("{what} {}: {e}", crate::error::quoted(s))))?;
     if !uri::is_hierarchical(&u) {
         return Err(Error::Config(format!(
-            "{what} {s:?} is not a hierarchical URL"
+            "{what} {} is not a hierarchical URL",
+            crate::error::quoted(s)
         )));
     }
     Ok(u)
@@ -175,7 +177,8 @@ impl OAuthConfig {
             || u.fragment.is_some()
         {
             return Err(Error::Config(format!(
-                "OAuth domain {domain:?} must be an http(s) URL without query or fragment"
+                "OAuth domain {} must be an http(s) URL without query or fragment",
+                crate::error::quoted(domain)
             )));
         }
         let redirect_uri = redirect_uri.into();
@@ -787,7 +790,7 @@ pub fn parse_callback(callback_url: &str) -> Result<CallbackParams, Error> {
 /// the authorization code, tokens and state), cut to 512 bytes.
 fn redacted_url(url: &str) -> String {
     let end = url.find(['?', '#']).unwrap_or(url.len());
-    let kept = crate::wire::body_excerpt(&url[..end]);
+    let kept = crate::wire::body_excerpt(crate::uri::part(url, ..end));
     if end < url.len() {
         format!("{kept}[query and fragment redacted]")
     } else {
@@ -1038,10 +1041,16 @@ fn bearer_error(header: &str) -> Option<Error> {
         let after = after.trim_start();
         let (value, tail) = if let Some(quoted) = after.strip_prefix('"') {
             let end = quoted.find('"')?;
-            (&quoted[..end], &quoted[end + 1..])
+            (
+                crate::uri::part(quoted, ..end),
+                crate::uri::part(quoted, end + 1..),
+            )
         } else {
             let end = after.find(',').unwrap_or(after.len());
-            (after[..end].trim(), &after[end..])
+            (
+                crate::uri::part(after, ..end).trim(),
+                crate::uri::part(after, end..),
+            )
         };
         match name {
             "error" => error = Some(value.to_owned()),

@@ -113,7 +113,11 @@ fn check_token_use(claims: &Claims, expected: &str, what: &str) -> Result<(), Er
     match claims.token_use.as_deref() {
         Some(u) if u != expected => Err(Error::parse(
             what,
-            format!("token_use is {u:?}, expected {expected:?}"),
+            format!(
+                "token_use is {}, expected {}",
+                crate::error::quoted(u),
+                crate::error::quoted(expected)
+            ),
             "",
         )),
         _ if claims.exp.is_none() => Err(Error::parse(what, "no exp claim", "")),

@@ -828,25 +828,27 @@ impl SignIn {
         response: &str,
         attributes: Vec<AttributeType>,
     ) -> Result<Step, Error> {
-        let answer =
-            match self.pending_step() {
-                Some(NextStep::ConfirmSignInWithNewPasswordRequired { .. }) => {
-                    ChallengeAnswer::NewPassword {
-                        password: Password::new(response),
-                        attributes,
-                    }
+        let answer = match self.pending_step() {
+            Some(NextStep::ConfirmSignInWithNewPasswordRequired { .. }) => {
+                ChallengeAnswer::NewPassword {
+                    password: Password::new(response),
+                    attributes,
                 }
-                Some(
-                    NextStep::ContinueSignInWithMfaSelection { .. }
-                    | NextStep::ContinueSignInWithMfaSetupSelection { .. },
-                ) => ChallengeAnswer::Mfa(MfaType::parse(response).ok_or_else(|| {
-                    Error::InvalidArgument(format!("unknown MFA type {response:?}"))
-                })?),
-                Some(NextStep::ContinueSignInWithEmailSetup) => {
-                    ChallengeAnswer::Email(response.to_owned())
-                }
-                _ => ChallengeAnswer::Code(response.to_owned()),
-            };
+            }
+            Some(
+                NextStep::ContinueSignInWithMfaSelection { .. }
+                | NextStep::ContinueSignInWithMfaSetupSelection { .. },
+            ) => ChallengeAnswer::Mfa(MfaType::parse(response).ok_or_else(|| {
+                Error::InvalidArgument(format!(
+                    "unknown MFA type {}",
+                    crate::error::quoted(response)
+                ))
+            })?),
+            Some(NextStep::ContinueSignInWithEmailSetup) => {
+                ChallengeAnswer::Email(response.to_owned())
+            }
+            _ => ChallengeAnswer::Code(response.to_owned()),
+        };
         self.confirm(answer)
     }
 
@@ -1054,10 +1056,16 @@ impl SignIn {
         };
         let need = |key: &str| {
             params.get(key).map(str::to_owned).ok_or_else(|| {
+                // The names of the parameters that did come, not their values.
+                let mut present = String::from("parameters:");
+                for (k, _) in params.iter() {
+                    present.push(' ');
+                    present.push_str(k);
+                }
                 Error::parse(
                     "PASSWORD_VERIFIER challenge",
                     format!("missing {key}"),
-                    format!("{params:?}"),
+                    present,
                 )
             })
         };

@@ -28,11 +28,11 @@ impl UserPoolId {
     pub fn parse(s: &str) -> Result<Self, Error> {
         let bad = || {
             Error::Config(format!(
-                "invalid user pool id {s:?}: expected <region>_<id>"
+                "invalid user pool id {}: expected <region>_<id>",
+                crate::error::quoted(s)
             ))
         };
-        let split = s.find('_').ok_or_else(bad)?;
-        let (region, name) = (&s[..split], &s[split + 1..]);
+        let (region, name) = s.split_once('_').ok_or_else(bad)?;
         let region_ok = !region.is_empty()
             && region
                 .bytes()
@@ -43,18 +43,18 @@ impl UserPoolId {
         }
         Ok(Self {
             full: s.to_owned(),
-            split,
+            split: region.len(),
         })
     }
 
     /// The region, the part before `_`.
     pub fn region(&self) -> &str {
-        &self.full[..self.split]
+        crate::uri::part(&self.full, ..self.split)
     }
 
     /// The pool name, the part after `_`, as SRP uses it.
     pub fn pool_name(&self) -> &str {
-        &self.full[self.split + 1..]
+        crate::uri::part(&self.full, self.split + 1..)
     }
 
     /// The whole id.

@@ -44,7 +44,7 @@ impl Parts<'_> {
         let a = self.authority?;
         let a = a.rsplit_once('@').map_or(a, |(_, h)| h);
         Some(if a.starts_with('[') {
-            a.find(']').map_or(a, |i| &a[..=i])
+            a.find(']').map_or(a, |i| part(a, ..=i))
         } else {
             a.rsplit_once(':').map_or(a, |(h, _)| h)
         })
@@ -55,9 +55,9 @@ impl Parts<'_> {
         let a = self.authority?;
         let a = a.rsplit_once('@').map_or(a, |(_, h)| h);
         let after_host = if a.starts_with('[') {
-            &a[a.find(']').map_or(a.len(), |i| i + 1)..]
+            part(a, a.find(']').map_or(a.len(), |i| i + 1)..)
         } else {
-            a.find(':').map_or("", |i| &a[i..])
+            a.find(':').map_or("", |i| part(a, i..))
         };
         after_host.strip_prefix(':')
     }
@@ -103,7 +103,7 @@ pub(crate) fn parse_absolute(s: &str) -> Result<Parts<'_>, &'static str> {
     let (authority, path) = match rest.strip_prefix("//") {
         Some(r) => {
             let end = r.find('/').unwrap_or(r.len());
-            (Some(&r[..end]), &r[end..])
+            (Some(part(r, ..end)), part(r, end..))
         }
         None => (None, rest),
     };
@@ -147,6 +147,15 @@ fn check_host(host: &str) -> Result<(), &'static str> {
         return Err("invalid domain character");
     }
     Ok(())
+}
+
+/// `&s[range]` without std's panicking slice path. Every caller's indexes come from `find`, a
+/// scan that stops at ASCII bytes or `is_char_boundary`, so they are character boundaries and
+/// the empty fallback is never taken. What it spares the browser package is the failure
+/// message of `str` slicing, whose formatting brings `char`'s and `Range`'s `Debug` (about
+/// 4 KB of `.wasm`).
+pub(crate) fn part<R: std::slice::SliceIndex<str, Output = str>>(s: &str, range: R) -> &str {
+    s.get(range).unwrap_or_default()
 }
 
 /// Where `needle` first occurs in `haystack`: a byte-wise scan. `str::find` with a `&str`
@@ -423,6 +432,17 @@ mod tests {
     }
 
     proptest! {
+        /// `part` is `&s[range]` wherever slicing would not panic (both ends in bounds and on
+        /// character boundaries), and empty where it would.
+        #[test]
+        fn part_is_slicing_without_the_panic(s in "[a:é€😀]{0,8}", a in 0usize..20, b in 0usize..20) {
+            let (a, b) = (a.min(b), a.max(b));
+            let ok = |i: usize| s.is_char_boundary(i);
+            prop_assert_eq!(part(&s, a..b), if ok(a) && ok(b) { &s[a..b] } else { "" });
+            prop_assert_eq!(part(&s, a..), if ok(a) { &s[a..] } else { "" });
+            prop_assert_eq!(part(&s, ..=a), if a < s.len() && ok(a + 1) { &s[..=a] } else { "" });
+        }
+
         /// `find` is `str::find` with a `&str` pattern, on strings made of the characters
         /// the callers care about (and a multi-byte one).
         #[test]

@@ -464,7 +464,7 @@ pub(crate) fn body_excerpt(body: &str) -> String {
     while !body.is_char_boundary(end) {
         end -= 1;
     }
-    body[..end].to_owned()
+    crate::uri::part(body, ..end).to_owned()
 }
 
 /// Turns a non-2xx response into an [`Error`].

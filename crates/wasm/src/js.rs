@@ -4,6 +4,7 @@
 use std::cell::RefCell;
 use std::collections::VecDeque;
 
+pub(crate) use cognito_core::error::quoted;
 use cognito_core::Error;
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
@@ -28,16 +29,6 @@ pub(crate) fn describe_value(v: &JsValue) -> String {
         return if b { "true" } else { "false" }.to_owned();
     }
     "an object".to_owned()
-}
-
-/// `"text"`, for naming a value in an error message. Without escaping: `{:?}` (`str`'s
-/// `Debug`) would pull Unicode tables into the package for error messages only.
-pub(crate) fn quoted(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    out.push_str(text);
-    out.push('"');
-    out
 }
 
 /// A readable one-line description of a thrown JS value (`TypeError: Failed to fetch`).
