@@ -75,8 +75,12 @@ pub const CATCH_UP_ATTEMPTS: u32 = 40;
 
 /// How many times, under the lock and about to refresh a session another client stored, a
 /// client reads its storage again after [`CATCH_UP_INTERVAL_MS`] to let a write still arriving
-/// settle (see [`Client::fetch_auth_session`]).
-const SETTLE_READS: u32 = 3;
+/// settle (see [`Client::fetch_auth_session`]). While another client is known to be live, all
+/// of them are made (200 ms) even when a read shows no change: that client's refresh, written
+/// and announced just before it released the lock, can reach this tab's storage and channel
+/// later than the lock does (seen under load in Chromium: the spent token was sent once, then
+/// the session recovered). Alone, one read decides.
+const SETTLE_READS: u32 = 4;
 
 /// How many sessions a client remembers as replaced or ended (see [`Heard`]).
 const HEARD_CAPACITY: usize = 16;
@@ -271,6 +275,8 @@ struct Heard {
     shown: std::collections::VecDeque<SessionMark>,
     /// The session this client stored last.
     own: Option<SessionMark>,
+    /// Whether another client has announced anything: the storage is shared with a live one.
+    others: bool,
 }
 
 /// What a read of the storage is worth, against what the client heard.
@@ -330,6 +336,7 @@ impl Heard {
 
     /// Another client announced `change`.
     fn heard(&mut self, change: &SessionChange) {
+        self.others = true;
         match change {
             SessionChange::SignedOut { ended: Some(m) } => self.over(m.clone(), true),
             SessionChange::TokenRefresh { replaced, current } => {
@@ -1138,7 +1145,8 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
             }
             // About to refresh a session another client stored, whose announcement may not
             // have come yet: its write may still be arriving here key by key (the new tokens
-            // before their `clockDrift`). Read once more after a moment, and decide on that.
+            // before their `clockDrift`). Read again after a moment: once when alone, for the
+            // whole `SETTLE_READS` while another client is live.
             let own = self.inner.heard.borrow().wrote_last(&current);
             let tasks = self.inner.platform.tasks.clone();
             let Some(tasks) = tasks.filter(|_| !own && settles < SETTLE_READS) else {
@@ -1150,6 +1158,9 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
                 return Ok(AuthSession::signed_out());
             };
             if SessionMark::of(&again) == SessionMark::of(&current) {
+                if self.inner.heard.borrow().others {
+                    continue;
+                }
                 break;
             }
             current = again;
