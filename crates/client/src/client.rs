@@ -1157,10 +1157,8 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
             let Some(again) = self.load_current(true).await? else {
                 return Ok(AuthSession::signed_out());
             };
-            if SessionMark::of(&again) == SessionMark::of(&current) {
-                if self.inner.heard.borrow().others {
-                    continue;
-                }
+            let unchanged = SessionMark::of(&again) == SessionMark::of(&current);
+            if unchanged && !self.inner.heard.borrow().others {
                 break;
             }
             current = again;

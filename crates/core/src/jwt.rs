@@ -169,12 +169,9 @@ pub fn decode_claims_unverified(token: &str) -> Result<Claims, Error> {
 /// Keeps error messages (and the `raw` of parse errors) short and free of full tokens.
 fn truncate(s: &str) -> String {
     // A JWT's header is not secret; cutting at 40 bytes keeps the payload out of logs.
-    let mut end = s.len().min(40);
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    if end < s.len() {
-        format!("{}...", crate::uri::part(s, ..end))
+    let head = crate::uri::prefix(s, 40);
+    if head.len() < s.len() {
+        format!("{head}...")
     } else {
         s.to_owned()
     }

@@ -1040,17 +1040,10 @@ fn bearer_error(header: &str) -> Option<Error> {
         let name = name.trim().trim_start_matches(',').trim();
         let after = after.trim_start();
         let (value, tail) = if let Some(quoted) = after.strip_prefix('"') {
-            let end = quoted.find('"')?;
-            (
-                crate::uri::part(quoted, ..end),
-                crate::uri::part(quoted, end + 1..),
-            )
+            quoted.split_once('"')?
         } else {
-            let end = after.find(',').unwrap_or(after.len());
-            (
-                crate::uri::part(after, ..end).trim(),
-                crate::uri::part(after, end..),
-            )
+            let (value, tail) = after.split_once(',').unwrap_or((after, ""));
+            (value.trim(), tail)
         };
         match name {
             "error" => error = Some(value.to_owned()),

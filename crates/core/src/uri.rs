@@ -158,6 +158,16 @@ pub(crate) fn part<R: std::slice::SliceIndex<str, Output = str>>(s: &str, range:
     s.get(range).unwrap_or_default()
 }
 
+/// The longest prefix of `s` that is at most `max` bytes long and ends on a character
+/// boundary: for cutting error excerpts without splitting a UTF-8 sequence.
+pub(crate) fn prefix(s: &str, max: usize) -> &str {
+    let mut end = s.len().min(max);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    part(s, ..end)
+}
+
 /// Where `needle` first occurs in `haystack`: a byte-wise scan. `str::find` with a `&str`
 /// pattern would bring the Two-Way searcher into the browser package (about 3 KB) for the
 /// handful of short needles (`"::"`, `"://"`) this crate looks for in short strings.
@@ -441,6 +451,15 @@ mod tests {
             prop_assert_eq!(part(&s, a..b), if ok(a) && ok(b) { &s[a..b] } else { "" });
             prop_assert_eq!(part(&s, a..), if ok(a) { &s[a..] } else { "" });
             prop_assert_eq!(part(&s, ..=a), if a < s.len() && ok(a + 1) { &s[..=a] } else { "" });
+        }
+
+        /// `prefix` is the longest character-boundary prefix of at most `max` bytes.
+        #[test]
+        fn prefix_is_the_longest_whole_character_prefix(s in "[a:é€😀]{0,8}", max in 0usize..40) {
+            let p = prefix(&s, max);
+            prop_assert!(s.starts_with(p) && p.len() <= max);
+            let next = s[p.len()..].chars().next().map_or(usize::MAX, char::len_utf8);
+            prop_assert!(p.len() == s.len() || p.len() + next > max);
         }
 
         /// `find` is `str::find` with a `&str` pattern, on strings made of the characters

@@ -460,11 +460,7 @@ pub fn redacted_excerpt(body: &str) -> String {
 
 /// The first 512 bytes of `body` (cut at a character boundary).
 pub(crate) fn body_excerpt(body: &str) -> String {
-    let mut end = body.len().min(512);
-    while !body.is_char_boundary(end) {
-        end -= 1;
-    }
-    crate::uri::part(body, ..end).to_owned()
+    crate::uri::prefix(body, 512).to_owned()
 }
 
 /// Turns a non-2xx response into an [`Error`].
