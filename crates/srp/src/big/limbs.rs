@@ -40,9 +40,19 @@ pub(crate) struct Mont {
     /// `R² mod N`: multiplying by it enters Montgomery form.
     r2: Elem,
     /// The multiplier in radix 2^28 (`r28.rs`) when this width has one (32-bit limbs); `R` is
-    /// then `2^(28·digits)` instead of `2^(BITS·len)`.
-    fast: Option<Fast>,
+    /// then `2^(28·digits)` instead of `2^(BITS·len)`. Read through [`Mont::fast`].
+    fast: FastSlot,
 }
+
+// In the browser build the faster multiplier is the only one: it takes every modulus `Mont`
+// does (odd, at most 3072 bits), so this file's own multiplication and squaring could never
+// run there, and holding `Fast` itself rather than an `Option` lets the compiler see that and
+// leave them out of the package (≈ 5.7 KB of .wasm). Native builds have no `Fast`; tests build
+// both kinds of context.
+#[cfg(all(target_arch = "wasm32", not(test)))]
+type FastSlot = Fast;
+#[cfg(not(all(target_arch = "wasm32", not(test))))]
+type FastSlot = Option<Fast>;
 
 impl Mont {
     /// The context for the modulus with little-endian bytes `n_le`; `None` unless `N` is odd,
@@ -75,9 +85,9 @@ impl Mont {
             n0inv: inv.wrapping_neg(),
             one: ZERO,
             r2: ZERO,
-            fast: if fast { Fast::new(&n[..len]) } else { None },
+            fast: Self::fast_slot(&n[..len], fast)?,
         };
-        let rbits = m.fast.as_ref().map_or(len * BITS as usize, Fast::rbits);
+        let rbits = m.fast().map_or(len * BITS as usize, Fast::rbits);
         // R mod N: from 2^(bits(N) − 1) < N, double up to R = 2^rbits.
         let top_bits = BITS - n[len - 1].leading_zeros();
         let bits = (len - 1) * BITS as usize + top_bits as usize;
@@ -98,6 +108,30 @@ impl Mont {
         }
         m.r2 = x;
         Some(m)
+    }
+
+    #[cfg(all(target_arch = "wasm32", not(test)))]
+    fn fast_slot(n: &[Limb], _wanted: bool) -> Option<FastSlot> {
+        Fast::new(n)
+    }
+
+    #[cfg(not(all(target_arch = "wasm32", not(test))))]
+    #[allow(clippy::unnecessary_wraps)]
+    fn fast_slot(n: &[Limb], wanted: bool) -> Option<FastSlot> {
+        Some(if wanted { Fast::new(n) } else { None })
+    }
+
+    /// The faster multiplier, if this context has one.
+    #[cfg(all(target_arch = "wasm32", not(test)))]
+    #[allow(clippy::unnecessary_wraps)]
+    fn fast(&self) -> Option<&Fast> {
+        Some(&self.fast)
+    }
+
+    /// The faster multiplier, if this context has one.
+    #[cfg(not(all(target_arch = "wasm32", not(test))))]
+    fn fast(&self) -> Option<&Fast> {
+        self.fast.as_ref()
     }
 
     /// The integer with little-endian bytes `x_le` as a plain `Elem`; `None` if it needs more
@@ -127,7 +161,7 @@ impl Mont {
     /// `b < N`, or the other way round). The result is `< N`.
     pub(crate) fn mul(&self, a: &Elem, b: &Elem) -> Elem {
         let n = self.len.min(MAX_LIMBS);
-        if let Some(f) = &self.fast {
+        if let Some(f) = self.fast() {
             let mut t = ZERO;
             let hi = f.mul(&a[..n], &b[..n], &mut t[..n]);
             return self.sub_n_if_ge(&t[..n], hi);
@@ -160,7 +194,7 @@ impl Mont {
     /// about 3/4 of the multiplications of [`Mont::mul`]. With 32-bit limbs (wasm32) by columns,
     /// which measured ≈ 18 % faster there; with 64-bit limbs by rows, ≈ 7 % faster natively.
     pub(crate) fn sqr(&self, a: &Elem) -> Elem {
-        if let Some(f) = &self.fast {
+        if let Some(f) = self.fast() {
             let n = self.len.min(MAX_LIMBS);
             let mut t = ZERO;
             let hi = f.sqr(&a[..n], &mut t[..n]);
@@ -544,7 +578,7 @@ mod tests {
     /// without it (this file's own `mul` and `sqr`); just the one if there is none.
     fn contexts(n: &BigUint) -> Vec<Mont> {
         let m = ctx(n);
-        if m.fast.is_none() {
+        if m.fast().is_none() {
             return vec![m];
         }
         let plain = Mont::new_plain(&n.to_bytes_le())
@@ -604,14 +638,14 @@ mod tests {
     fn constants() {
         let n = cognito_n();
         for m in contexts(&n) {
-            let rbits = m.fast.as_ref().map_or(MAX_LIMBS * BITS as usize, Fast::rbits);
+            let rbits = m.fast().map_or(MAX_LIMBS * BITS as usize, Fast::rbits);
             let r = BigUint::from(1u32) << rbits;
             assert_eq!(big(&m, &m.one), &r % &n, "R mod N");
             assert_eq!(big(&m, &m.r2), &r * &r % &n, "R² mod N");
         }
         let m = ctx(&n);
         if BITS == 32 {
-            assert_eq!(m.fast.as_ref().map(Fast::rbits), Some(3080), "R = 2^(28·110)");
+            assert_eq!(m.fast().map(Fast::rbits), Some(3080), "R = 2^(28·110)");
         }
         let n0 = Wide::from(m.n[0]) * Wide::from(m.n0inv);
         assert_eq!(n0 as Limb, Limb::MAX, "N·n0inv = −1");
