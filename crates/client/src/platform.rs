@@ -190,14 +190,7 @@ impl SessionMark {
             parts.push(field);
         }
         let digest = cognito_srp::sha256(&parts);
-        // Hex by hand: `format!("{b:02x}")` per byte brings the padded-integer formatting in.
-        const HEX: &[u8; 16] = b"0123456789abcdef";
-        let mut hex = String::with_capacity(MARK_LEN);
-        for b in &digest[..MARK_LEN / 2] {
-            hex.push(char::from(HEX[usize::from(b >> 4)]));
-            hex.push(char::from(HEX[usize::from(b & 0x0f)]));
-        }
-        Self(hex)
+        Self(cognito_srp::hex::encode(&digest[..MARK_LEN / 2]))
     }
 
     /// The text form (16 lowercase hex digits).

@@ -58,8 +58,6 @@
 //! # Ok(()) }
 //! ```
 
-use std::fmt;
-
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use subtle::ConstantTimeEq as _;
 
@@ -300,10 +298,10 @@ impl OAuthConfig {
     ) -> Authorization {
         let (state_bytes, rest) = random.split_at(32);
         let (nonce_bytes, verifier_bytes) = rest.split_at(32);
-        let mut state = hex_lower(state_bytes);
+        let mut state = cognito_srp::hex::encode(state_bytes);
         if let Some(custom) = &options.custom_state {
             state.push('-');
-            state.push_str(&hex_lower(custom.as_bytes()));
+            state.push_str(&cognito_srp::hex::encode(custom.as_bytes()));
         }
         let nonce = cognito_srp::base64::encode_url_no_pad(nonce_bytes);
         // 96 bytes always encode to 128 characters, inside 43..=128.
@@ -450,25 +448,6 @@ impl OAuthConfig {
             body: encode_pairs(pairs).into_bytes(),
         }
     }
-}
-
-fn hex_lower(bytes: &[u8]) -> String {
-    use fmt::Write as _;
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(s, "{b:02x}");
-    }
-    s
-}
-
-fn unhex(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 {
-        return None;
-    }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| s.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
-        .collect()
 }
 
 /// Extra, optional `/oauth2/authorize` parameters.
@@ -686,7 +665,7 @@ impl PendingAuthorization {
 
 fn custom_state_of(state: &str) -> Option<String> {
     let (_, hex) = state.split_once('-')?;
-    String::from_utf8(unhex(hex)?).ok()
+    String::from_utf8(cognito_srp::hex::decode(hex)?).ok()
 }
 
 /// A checked callback: the token request to send, and what to check in its answer.
@@ -1195,7 +1174,7 @@ mod tests {
         assert_eq!(get("identity_provider"), "Google");
         assert_eq!(get("login_hint"), "a+b@x.com");
         assert_eq!(get("state"), auth.pending.state());
-        assert_eq!(get("state"), hex_lower(&random()[..32]));
+        assert_eq!(get("state"), cognito_srp::hex::encode(&random()[..32]));
         assert_eq!(Some(get("nonce").as_str()), auth.pending.nonce());
         assert_eq!(
             get("code_challenge"),

@@ -138,6 +138,7 @@ mod big;
 mod client;
 mod group;
 mod hashes;
+pub mod hex;
 mod server;
 mod timestamp;
 

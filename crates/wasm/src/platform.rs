@@ -173,7 +173,7 @@ fn owner_id() -> String {
             *b = r;
         }
     }
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    cognito_srp::hex::encode(&bytes)
 }
 
 impl WebCoordinator {

@@ -85,13 +85,7 @@ impl Big {
 
     /// Lowercase hex without leading zeros; zero is `"0"` (JS `BigInteger.toString(16)`).
     pub(crate) fn to_hex(&self) -> String {
-        const DIGITS: &[u8; 16] = b"0123456789abcdef";
-        let bytes = self.to_be_bytes();
-        let mut s = String::with_capacity(bytes.len() * 2);
-        for b in bytes {
-            s.push(char::from(DIGITS[usize::from(b >> 4)]));
-            s.push(char::from(DIGITS[usize::from(b & 15)]));
-        }
+        let mut s = crate::hex::encode(&self.to_be_bytes());
         // At most one leading zero digit (the top byte is nonzero, or the value is zero).
         if s.len() > 1 && s.starts_with('0') {
             s.remove(0);
