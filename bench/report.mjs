@@ -65,6 +65,7 @@ export function report(r) {
   if (sections.length < 3) p(`- **Partial run** (BENCH_ONLY): sections ${sections.join(', ')} only.`);
   p(`- Load average (1/5/15 min): before ${r.loadBefore}${r.speed ? `, after the speed rounds ${r.loadAfterSpeed}` : ''}, at the end ${r.loadAfter} ` +
     `(\`uptime\` before: "${r.uptimeBefore}"; after: "${r.uptimeAfter}"). ` +
+    (r.settledSecs ? `The run first waited ${r.settledSecs} s for the load of the builds before it to settle. ` : '') +
     // The load before the run says whether something else was running; the run itself (two
     // browser processes, and in section 2 cognito-local) is the load at the end.
     (+r.loadBefore.split(' ')[0] > 0.5 * (+r.machine.nproc || 2)

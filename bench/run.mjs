@@ -98,8 +98,21 @@ const browser = await chromium.launch({
 });
 const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
 const log = (...a) => console.error('[run]', ...a);
+// scripts/bench.sh builds right before this: its compilers leave the 1-minute load average
+// high for a minute after they are done, which would read as "something else was running".
+// Wait (up to BENCH_SETTLE_S, default 120 s) until it is below half the CPUs, so the load
+// recorded before the run says whether the machine is shared, not whether it just built.
+const settleLimit = Number(process.env.BENCH_SETTLE_S ?? 120);
+const settleStart = Date.now();
+const busy = () => os.loadavg()[0] > 0.5 * os.cpus().length;
+if (busy()) log(`waiting up to ${settleLimit} s for the load to settle: ${load()}`);
+while (busy() && Date.now() - settleStart < settleLimit * 1000) {
+  await new Promise((r) => setTimeout(r, 5_000));
+}
+const settledSecs = Math.round((Date.now() - settleStart) / 1000);
+if (settledSecs) log(`after ${settledSecs} s: ${load()}`);
 const results = { date: new Date().toISOString(), chromium: browser.version(), node: process.version,
-  loadBefore: load(), uptimeBefore: execSync('uptime', { encoding: 'utf8' }).trim(), runs: RUNS, warmup: WARMUP };
+  loadBefore: load(), settledSecs, uptimeBefore: execSync('uptime', { encoding: 'utf8' }).trim(), runs: RUNS, warmup: WARMUP };
 
 // the rows: [label, page, a bytes]
 const rows = [
