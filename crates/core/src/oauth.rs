@@ -58,7 +58,6 @@
 //! # Ok(()) }
 //! ```
 
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use subtle::ConstantTimeEq as _;
 
 use crate::error::Error;
@@ -69,13 +68,10 @@ use crate::types::{AccessToken, ClientId, ClientSecret, IdToken, RefreshToken};
 use crate::uri;
 use crate::wire::{body_excerpt, redacted_excerpt, HttpRequest, HttpResponse, Method};
 
-/// Everything but RFC 3986's unreserved characters is percent-encoded (as
-/// `encodeURIComponent` does, minus `!'()*`). Used for query strings and form bodies alike.
-const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
+/// Kept as they are when percent-encoding; everything else but letters and digits is encoded
+/// (RFC 3986's unreserved characters: as `encodeURIComponent` does, minus `!'()*`). Used for
+/// query strings and form bodies alike.
+const UNRESERVED: &[u8] = b"-._~";
 
 /// How many random bytes [`OAuthConfig::authorize`] takes: 32 for `state`, 32 for `nonce`, 96
 /// for the PKCE verifier (128 characters, like Amplify).
@@ -85,11 +81,9 @@ pub const AUTHORIZE_RANDOM_LEN: usize = 160;
 pub const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
 
 /// Appends `s` percent-encoded as one query or form component. Pushed piece by piece, not
-/// through `Display`/`format!`, which with `[T]::join` cost the browser package a few KB here.
+/// through `format!`, which with `[T]::join` cost the browser package a few KB here.
 fn push_enc(out: &mut String, s: &str) {
-    for piece in utf8_percent_encode(s, COMPONENT) {
-        out.push_str(piece);
-    }
+    uri::push_encoded(out, s, UNRESERVED);
 }
 
 /// Percent-encodes one query or form component.

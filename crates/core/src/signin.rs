@@ -178,9 +178,8 @@ impl TotpSetupDetails {
     /// `getSetupUri`; `account` defaults to the username.
     #[must_use]
     pub fn setup_uri(&self, app_name: &str, account_name: Option<&str>) -> String {
-        use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
-        // Pushed piece by piece rather than `format!` with `PercentEncode`'s `Display`: the
-        // formatting path is code the browser package would carry for this one string.
+        // Pushed piece by piece rather than through `format!`: the formatting path is code the
+        // browser package would carry for this one string.
         let parts = [
             ("otpauth://totp/", app_name),
             (":", account_name.unwrap_or(&self.username)),
@@ -190,7 +189,7 @@ impl TotpSetupDetails {
         let mut out = String::new();
         for (literal, value) in parts {
             out.push_str(literal);
-            out.extend(utf8_percent_encode(value, NON_ALPHANUMERIC));
+            crate::uri::push_encoded(&mut out, value, b"");
         }
         out
     }

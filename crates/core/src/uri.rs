@@ -293,6 +293,23 @@ fn form_decode(s: &str) -> String {
     percent_decode(&bytes).decode_utf8_lossy().into_owned()
 }
 
+/// Appends `s` to `out` percent-encoded: every byte but ASCII letters, digits and the bytes
+/// in `keep` becomes `%XX` (uppercase hex, of its UTF-8 encoding). What `percent_encoding`'s
+/// `utf8_percent_encode` with `NON_ALPHANUMERIC` minus `keep` writes, without its 768-byte
+/// table of `%XX` strings and its iterator in the browser package.
+pub(crate) fn push_encoded(out: &mut String, s: &str, keep: &[u8]) {
+    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+    for &b in s.as_bytes() {
+        if b.is_ascii_alphanumeric() || keep.contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push('%');
+            out.push(char::from(DIGITS[usize::from(b >> 4)]));
+            out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -460,6 +477,21 @@ mod tests {
             prop_assert!(s.starts_with(p) && p.len() <= max);
             let next = s[p.len()..].chars().next().map_or(usize::MAX, char::len_utf8);
             prop_assert!(p.len() == s.len() || p.len() + next > max);
+        }
+
+        /// `push_encoded` writes what `percent_encoding` does for the same set, for both of
+        /// the sets this crate encodes with (RFC 3986's unreserved characters kept, and only
+        /// letters and digits kept).
+        #[test]
+        fn push_encoded_matches_percent_encoding(s in "[a-zA-Z0-9 ._~!*'()%+&=/:?#@é€😀\u{0}-\u{1f}\u{7f}-]{0,24}") {
+            use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+            const UNRESERVED: &AsciiSet =
+                &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+            for (keep, set) in [(&b"-._~"[..], UNRESERVED), (&b""[..], NON_ALPHANUMERIC)] {
+                let mut ours = String::new();
+                push_encoded(&mut ours, &s, keep);
+                prop_assert_eq!(ours, utf8_percent_encode(&s, set).to_string());
+            }
         }
 
         /// `find` is `str::find` with a `&str` pattern, on strings made of the characters
