@@ -97,11 +97,19 @@ pub async fn refresh_state(ctx: AuthCtx) {
         })
     }
     .await;
-    ctx.state.set(match result {
+    let next = match result {
         Ok(user) => AuthState::SignedIn(user),
         Err(Error::NoSession(_)) => AuthState::SignedOut,
         Err(e) => AuthState::Error(friendly(&e)),
-    });
+    };
+    // Only a change is set: every `set` re-renders what depends on the state, and
+    // `Protected` then builds its page anew. After a silent refresh (`tokenRefresh`) the state
+    // is the same, and rebuilding the notes page while a note was being added dropped that
+    // note from the screen (the add finished into the old page's signals; seen in
+    // tests/demo/short-tokens.test.mjs).
+    if ctx.state.get_untracked() != next {
+        ctx.state.set(next);
+    }
 }
 
 /// Provides the context, follows the client's events, finishes a hosted-UI sign-in when the
