@@ -3,7 +3,7 @@
 // tokens, and the app must get them without the user noticing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { APP, DEMO_USER, launch, storageKey } from './lib.mjs';
+import { API, APP, COGNITO, DEMO_USER, launch, storageKey } from './lib.mjs';
 
 const KEY = storageKey(DEMO_USER.username, 'idToken');
 
@@ -25,6 +25,25 @@ test('short-lived tokens refresh silently while the user stays on the notes page
     assert.ok(exp - Date.now() / 1000 <= 71, 'the server issued a short-lived token');
 
     const run = Date.now();
+    // The second note's POST is held back for 2 s in the browser: the click needs fresh tokens
+    // first, so the refresh and its `tokenRefresh` event land while the note is still on its
+    // way. The app once re-rendered the notes page on that event and the note, stored a moment
+    // later, never appeared on screen; the hold makes that race happen every time.
+    let refreshes = 0;
+    page.on('request', (r) => {
+      const target = r.headers()['x-amz-target'] ?? '';
+      const refresh = target.endsWith('.GetTokensFromRefreshToken')
+        || (target.endsWith('.InitiateAuth') && r.postData()?.includes('REFRESH_TOKEN_AUTH'));
+      if (r.url().startsWith(COGNITO) && refresh) refreshes++;
+    });
+    let refreshesBeforeHeld = null;
+    await page.route(`${API}/notes`, async (route) => {
+      if (route.request().method() === 'POST' && route.request().postData()?.includes('second')) {
+        refreshesBeforeHeld = refreshes;
+        await new Promise((r) => setTimeout(r, 2_000));
+      }
+      await route.continue();
+    });
     for (const text of [`first, after 12 s (${run})`, `second, after 24 s (${run})`]) {
       await page.waitForTimeout(12_000);
       await page.getByLabel('New note').fill(text);
@@ -36,6 +55,9 @@ test('short-lived tokens refresh silently while the user stays on the notes page
     }
     const last = await page.evaluate((k) => localStorage.getItem(k), KEY);
     assert.notEqual(last, first, 'the ID token was refreshed');
+    // Each note's click refreshed first (its tokens were within a minute of expiry), so the
+    // second refresh, and its event, happened while that note was held back.
+    assert.equal(refreshesBeforeHeld, 2, 'both clicks refreshed the tokens before posting');
     assert.equal(new URL(page.url()).pathname, '/notes', 'the user never left the notes page');
     assert.equal(await page.locator('.notice').count(), 0, 'no notice, no sign-in prompt');
     assert.deepEqual(errors, []);

@@ -63,7 +63,7 @@ fn Header() -> impl IntoView {
     let sign_out = move |_| {
         busy.set(true);
         // Home first (showing the wait): a protected page would otherwise ask to sign in again.
-        ctx.state.set(AuthState::Loading);
+        ctx.set_state(AuthState::Loading);
         navigate("/", Default::default());
         spawn_local(async move {
             let _ = auth::sign_out(ctx, false).await;

@@ -69,6 +69,18 @@ pub struct AuthCtx {
 }
 
 impl AuthCtx {
+    /// Sets the state, unless it already is `next`: every `set` of a signal re-renders what
+    /// depends on it, and `Protected` then builds its page anew. A silent refresh
+    /// (`tokenRefresh`) reads the same state again; rebuilding the notes page then, while a
+    /// note was being added, dropped that note from the screen (the add finished into the old
+    /// page's signals; tests/demo/short-tokens.test.mjs holds a note back to make that race
+    /// happen every time).
+    pub fn set_state(&self, next: AuthState) {
+        if self.state.get_untracked() != next {
+            self.state.set(next);
+        }
+    }
+
     /// Whether someone is signed in.
     pub fn signed_in(&self) -> bool {
         matches!(self.state.get(), AuthState::SignedIn(_))
@@ -102,14 +114,7 @@ pub async fn refresh_state(ctx: AuthCtx) {
         Err(Error::NoSession(_)) => AuthState::SignedOut,
         Err(e) => AuthState::Error(friendly(&e)),
     };
-    // Only a change is set: every `set` re-renders what depends on the state, and
-    // `Protected` then builds its page anew. After a silent refresh (`tokenRefresh`) the state
-    // is the same, and rebuilding the notes page while a note was being added dropped that
-    // note from the screen (the add finished into the old page's signals; seen in
-    // tests/demo/short-tokens.test.mjs).
-    if ctx.state.get_untracked() != next {
-        ctx.state.set(next);
-    }
+    ctx.set_state(next);
 }
 
 /// Provides the context, follows the client's events, finishes a hosted-UI sign-in when the
@@ -127,7 +132,7 @@ pub fn start() -> AuthCtx {
             // A sign-in in another tab is announced once this tab's storage shows it
             // (cognito-client waits for that), so the session can be read at once.
             "signedIn" | "signInWithRedirect" | "tokenRefresh" => spawn_local(refresh_state(ctx)),
-            "signedOut" => ctx.state.set(AuthState::SignedOut),
+            "signedOut" => ctx.set_state(AuthState::SignedOut),
             _ => {}
         });
         std::mem::forget(subscription);
@@ -165,7 +170,7 @@ pub async fn finish_redirect(ctx: AuthCtx) -> Option<String> {
 pub async fn sign_out(ctx: AuthCtx, global: bool) -> Result<(), Error> {
     let c = client()?;
     let out = c.sign_out(SignOutOptions::global(global)).await;
-    ctx.state.set(AuthState::SignedOut);
+    ctx.set_state(AuthState::SignedOut);
     let out = out?;
     if let Some(url) = out.logout_url {
         if let Some(w) = web_sys::window() {

@@ -45,7 +45,7 @@ pub fn Home() -> impl IntoView {
                     <h2>"Something went wrong"</h2>
                     <p class="error" role="alert">{e}</p>
                     <button type="button" class="secondary" on:click=move |_| {
-                        ctx.state.set(AuthState::Loading);
+                        ctx.set_state(AuthState::Loading);
                         spawn_local(auth::refresh_state(ctx));
                     }>"Try again"</button>
                 }.into_any(),

@@ -334,7 +334,7 @@ fn SignOutEverywhere() -> impl IntoView {
         busy.set(true);
         // Home first (showing the wait): this page is a protected one and would otherwise ask
         // to sign in again.
-        ctx.state.set(AuthState::Loading);
+        ctx.set_state(AuthState::Loading);
         navigate("/", Default::default());
         spawn_local(async move {
             let result = auth::sign_out(ctx, true).await;
