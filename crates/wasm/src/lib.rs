@@ -69,7 +69,6 @@ pub use convert::TotpSetupDetails;
 pub use platform::{
     BrowserTasks, CryptoRandom, DateClock, EventLoop, LeaseGuard, WebCoordinator, WebGuard,
 };
-use storage::LazyWebStorage;
 pub use storage::{BrowserStorage, JsStorage, WebStorage, WebStorageKind};
 pub use transport::{FetchTransport, DEFAULT_TIMEOUT_MS};
 
@@ -209,26 +208,28 @@ impl Auth {
         } = options;
         // Tabs coordinate only over a storage they share: localStorage, and an app's own store
         // (typically IndexedDB-backed). sessionStorage and memory belong to one tab / client.
-        let (storage, shared) = match storage {
-            StorageChoice::LocalStorage => {
-                let local = WebStorage::open(WebStorageKind::Local);
-                let shared = local.is_persistent();
-                (BrowserStorage::Web(Rc::new(local)), shared)
-            }
-            StorageChoice::SessionStorage => (
-                BrowserStorage::Web(Rc::new(WebStorage::open(WebStorageKind::Session))),
-                false,
-            ),
-            StorageChoice::Memory => (BrowserStorage::Web(Rc::new(WebStorage::memory())), false),
-            StorageChoice::Custom(obj) => (BrowserStorage::Js(JsStorage::new(obj)?), true),
-        };
-        let coordinator = if shared {
+        // Nothing here touches Web Storage (a synchronous round trip to the browser process):
+        // localStorage is opened at the first read, and coordinates the tabs while it works.
+        let tabs = || {
             WebCoordinator::new(&format!(
                 "cognito-wasm:{}",
                 config.client.client_id.as_str()
             ))
-        } else {
-            WebCoordinator::isolated()
+        };
+        let (storage, coordinator) = match storage {
+            StorageChoice::LocalStorage => {
+                let local = Rc::new(WebStorage::open(WebStorageKind::Local));
+                (BrowserStorage::Web(local.clone()), tabs().over(local))
+            }
+            StorageChoice::SessionStorage => (
+                BrowserStorage::Web(Rc::new(WebStorage::open(WebStorageKind::Session))),
+                WebCoordinator::isolated(),
+            ),
+            StorageChoice::Memory => (
+                BrowserStorage::Web(Rc::new(WebStorage::memory())),
+                WebCoordinator::isolated(),
+            ),
+            StorageChoice::Custom(obj) => (BrowserStorage::Js(JsStorage::new(obj)?), tabs()),
         };
         let platform = Platform::new(
             FetchTransport::new(timeout_ms),
@@ -236,7 +237,7 @@ impl Auth {
             Rc::new(DateClock),
             Rc::new(CryptoRandom),
         )
-        .with_transient_storage(Rc::new(LazyWebStorage::new(WebStorageKind::Session)))
+        .with_transient_storage(Rc::new(WebStorage::open(WebStorageKind::Session)))
         .with_tasks(Rc::new(BrowserTasks))
         .with_scheduler(Rc::new(EventLoop))
         .with_coordinator(coordinator);

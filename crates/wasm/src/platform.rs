@@ -3,6 +3,7 @@
 use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
+use std::rc::Rc;
 
 use cognito_client::lease::{self, Lease, LeaseAction};
 use cognito_client::{
@@ -17,6 +18,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{BroadcastChannel, MessageEvent};
 
 use crate::js::{describe, get, remember_cause};
+use crate::storage::WebStorage;
 
 #[wasm_bindgen]
 extern "C" {
@@ -150,12 +152,16 @@ impl Scheduler for EventLoop {
 /// # Storage that is not shared
 /// For `sessionStorage`, memory or anything else no other tab reads, [`WebCoordinator::isolated`]
 /// has no channel and a lock of its own: announcing a sign-out to tabs whose sessions live
-/// elsewhere would be wrong.
+/// elsewhere would be wrong. A coordinator of tabs made [`over`](WebCoordinator::over) a
+/// [`WebStorage`] acts the same way while that storage is on memory (`localStorage` turned out
+/// unusable at its first use, or failed later).
 #[derive(Debug)]
 pub struct WebCoordinator {
     channel: Option<BroadcastChannel>,
     /// `Some` for a coordinator of tabs: Web Locks, else the storage lease under this owner id.
     shared: Option<String>,
+    /// The store the tabs share, when it is Web Storage: shared only while it is persistent.
+    storage: Option<Rc<WebStorage>>,
     memory: MemoryCoordinator,
     on_message: RefCell<Option<MessageHandler>>,
 }
@@ -184,6 +190,7 @@ impl WebCoordinator {
         Self {
             channel,
             shared: Some(owner_id()),
+            storage: None,
             memory: MemoryCoordinator::new(),
             on_message: RefCell::new(None),
         }
@@ -196,9 +203,24 @@ impl WebCoordinator {
         Self {
             channel: None,
             shared: None,
+            storage: None,
             memory: MemoryCoordinator::new(),
             on_message: RefCell::new(None),
         }
+    }
+
+    /// This coordinator, acting for the tabs only while `storage` is persistent: the tabs
+    /// share `localStorage`, and whether it is usable is known at its first use.
+    #[must_use]
+    pub fn over(mut self, storage: Rc<WebStorage>) -> Self {
+        self.storage = Some(storage);
+        self
+    }
+
+    /// The lease owner id while this coordinator acts for the tabs.
+    fn owner(&self) -> Option<&str> {
+        let persistent = self.storage.as_ref().is_none_or(|s| s.is_persistent());
+        self.shared.as_deref().filter(|_| persistent)
     }
 
     /// Whether `navigator.locks` is present.
@@ -393,7 +415,7 @@ impl Coordinator for WebCoordinator {
 
     async fn lock(&self, name: &str) -> Result<WebGuard, Error> {
         let locks = get(&get(&js_sys::global(), "navigator"), "locks");
-        let Some(owner) = &self.shared else {
+        let Some(owner) = self.owner() else {
             return self.memory.lock(name).await.map(WebGuard::Memory);
         };
         if locks.is_object() {
@@ -420,6 +442,9 @@ impl Coordinator for WebCoordinator {
     }
 
     fn publish(&self, change: &SessionChange) {
+        if self.owner().is_none() {
+            return;
+        }
         if let Some(c) = &self.channel {
             let _ = c.post_message(&JsValue::from_str(&change.to_message()));
         }
@@ -429,7 +454,12 @@ impl Coordinator for WebCoordinator {
         let Some(channel) = &self.channel else {
             return;
         };
+        let storage = self.storage.clone();
         let closure = Closure::<dyn Fn(MessageEvent)>::new(move |ev: MessageEvent| {
+            // Not about this client's sessions while they are kept in memory.
+            if storage.as_ref().is_some_and(|s| !s.is_persistent()) {
+                return;
+            }
             // Messages come from other pages of the origin: anything unexpected is ignored.
             if let Some(change) = ev
                 .data()

@@ -39,31 +39,43 @@ impl WebStorageKind {
 /// origin, a full quota. A failure never reaches the caller, so a sign-in is never refused
 /// because of storage; the session then lasts as long as the page.
 ///
+/// The area is opened (and checked with a write) at the first read or write, not when the
+/// store is made: the first touch of a Web Storage area in a page is a synchronous round trip
+/// to the browser process, which made `new Auth()` 2 to 20 ms slower on a fresh page (measured
+/// in headless Chromium; Amplify's `configure` touches no storage either). An app reads the
+/// session soon anyway, so the cost moves to where it is needed.
+///
 /// After a failure every later read and write goes to memory (a half-written session in Web
 /// Storage is never read back).
 #[derive(Debug)]
 pub struct WebStorage {
     kind: WebStorageKind,
-    area: RefCell<Option<web_sys::Storage>>,
+    area: RefCell<Area>,
     memory: MemoryStorage,
     warned: Cell<bool>,
 }
 
+/// Where a [`WebStorage`]'s reads and writes go.
+#[derive(Debug, Clone)]
+enum Area {
+    /// Not used yet.
+    Unopened,
+    /// The Web Storage area, checked.
+    Open(web_sys::Storage),
+    /// Memory, for good.
+    Memory,
+}
+
 impl WebStorage {
-    /// Opens `kind`; see the type docs for the fallback.
+    /// `kind`, opened at its first use; see the type docs for the fallback.
     #[must_use]
     pub fn open(kind: WebStorageKind) -> Self {
-        let this = Self {
+        Self {
             kind,
-            area: RefCell::new(None),
+            area: RefCell::new(Area::Unopened),
             memory: MemoryStorage::new(),
             warned: Cell::new(false),
-        };
-        match Self::area(kind) {
-            Ok(area) => *this.area.borrow_mut() = Some(area),
-            Err(why) => this.fall_back(&why),
         }
-        this
     }
 
     /// A store that lives in memory only.
@@ -71,19 +83,39 @@ impl WebStorage {
     pub fn memory() -> Self {
         Self {
             kind: WebStorageKind::Local,
-            area: RefCell::new(None),
+            area: RefCell::new(Area::Memory),
             memory: MemoryStorage::new(),
             warned: Cell::new(true),
         }
     }
 
-    /// Whether reads and writes go to Web Storage (false after a fallback to memory).
+    /// Whether reads and writes go to Web Storage (false after a fallback to memory); opens
+    /// the area if it was not used yet.
     #[must_use]
     pub fn is_persistent(&self) -> bool {
-        self.area.borrow().is_some()
+        self.area().is_some()
     }
 
-    fn area(kind: WebStorageKind) -> Result<web_sys::Storage, String> {
+    /// The area, opened now if this is its first use; `None` once on memory.
+    fn area(&self) -> Option<web_sys::Storage> {
+        let current = self.area.borrow().clone();
+        match current {
+            Area::Open(area) => Some(area),
+            Area::Memory => None,
+            Area::Unopened => match Self::check(self.kind) {
+                Ok(area) => {
+                    *self.area.borrow_mut() = Area::Open(area.clone());
+                    Some(area)
+                }
+                Err(why) => {
+                    self.fall_back(&why);
+                    None
+                }
+            },
+        }
+    }
+
+    fn check(kind: WebStorageKind) -> Result<web_sys::Storage, String> {
         let window = web_sys::window().ok_or("no window (a worker?)")?;
         let area = match kind {
             WebStorageKind::Local => window.local_storage(),
@@ -99,7 +131,7 @@ impl WebStorage {
     }
 
     fn fall_back(&self, why: &str) {
-        self.area.borrow_mut().take();
+        *self.area.borrow_mut() = Area::Memory;
         if !self.warned.replace(true) {
             web_sys::console::warn_1(&JsValue::from_str(&format!(
                 "cognito-wasm: {} is unusable ({why}); keeping the session in memory for this page",
@@ -114,8 +146,7 @@ impl WebStorage {
         op: impl Fn(&web_sys::Storage) -> Result<R, JsValue>,
         mem: impl Fn(&MemoryStorage) -> Result<R, Error>,
     ) -> Result<R, Error> {
-        let area = self.area.borrow().clone();
-        if let Some(area) = area {
+        if let Some(area) = self.area() {
             match op(&area) {
                 Ok(r) => return Ok(r),
                 Err(e) => self.fall_back(&describe(&e)),
@@ -134,44 +165,6 @@ impl Storage for WebStorage {
     }
     fn remove(&self, key: &str) -> Result<(), Error> {
         self.with(|a| a.remove_item(key), |m| m.remove(key))
-    }
-}
-
-/// A [`WebStorage`] opened at its first use instead of at construction.
-///
-/// For the hosted-UI redirect state in `sessionStorage`: most page loads never read it, and the
-/// first touch of a Web Storage area in a page costs a synchronous round trip to the browser
-/// process (about a millisecond, tens on a busy machine), which `new Auth()` then did on every
-/// start-up for nothing.
-#[derive(Debug)]
-pub(crate) struct LazyWebStorage {
-    kind: WebStorageKind,
-    store: std::cell::OnceCell<WebStorage>,
-}
-
-impl LazyWebStorage {
-    pub(crate) fn new(kind: WebStorageKind) -> Self {
-        Self {
-            kind,
-            store: std::cell::OnceCell::new(),
-        }
-    }
-
-    /// The store, opened now if this is its first use.
-    fn store(&self) -> &WebStorage {
-        self.store.get_or_init(|| WebStorage::open(self.kind))
-    }
-}
-
-impl Storage for LazyWebStorage {
-    fn get(&self, key: &str) -> Result<Option<String>, Error> {
-        self.store().get(key)
-    }
-    fn set(&self, key: &str, value: &str) -> Result<(), Error> {
-        self.store().set(key, value)
-    }
-    fn remove(&self, key: &str) -> Result<(), Error> {
-        self.store().remove(key)
     }
 }
 

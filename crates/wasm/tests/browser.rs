@@ -103,19 +103,28 @@ export function hideWebLocks() {
 export function sleep(ms) {
   return new Promise((r) => setTimeout(r, ms));
 }
-// Counts reads of `window.sessionStorage` from now on; `restore()` undoes it.
-export function countSessionStorage() {
-  const saved = Object.getOwnPropertyDescriptor(window, 'sessionStorage');
-  const area = window.sessionStorage;
+// Counts reads of `window[name]` (`localStorage`, `sessionStorage`) from now on; `restore()`
+// undoes it.
+export function countStorage(name) {
+  const saved = Object.getOwnPropertyDescriptor(window, name);
+  const area = window[name];
   const counter = { count: 0 };
-  Object.defineProperty(window, 'sessionStorage', {
+  Object.defineProperty(window, name, {
     configurable: true,
     get() { counter.count += 1; return area; },
   });
   counter.restore = () => {
-    if (saved) Object.defineProperty(window, 'sessionStorage', saved);
-    else delete window.sessionStorage;
+    if (saved) Object.defineProperty(window, name, saved);
+    else delete window[name];
   };
+  return counter;
+}
+// Counts the `console.warn` calls from now on; `restore()` undoes it.
+export function countWarnings() {
+  const original = console.warn;
+  const counter = { messages: [] };
+  console.warn = (...args) => { counter.messages.push(args.join(' ')); };
+  counter.restore = () => { console.warn = original; };
   return counter;
 }
 export function blockLocalStorage() {
@@ -130,7 +139,8 @@ export function blockLocalStorage() {
 extern "C" {
     fn asyncStore() -> JsValue;
     fn blockLocalStorage() -> Function;
-    fn countSessionStorage() -> JsValue;
+    fn countStorage(name: &str) -> JsValue;
+    fn countWarnings() -> JsValue;
     fn totp(secret: &str, unix: f64) -> Promise;
     fn throwingStore(error: &JsValue) -> JsValue;
     fn countRequests(pattern: &str) -> JsValue;
@@ -827,22 +837,61 @@ async fn a_custom_async_storage_holds_the_session() {
     assert!(map.get(&key("LastAuthUser").into()).is_undefined());
 }
 
+/// Calls `restore()` when dropped, so a failed assertion leaves the page as it was.
+struct Undo(Function);
+
+impl Drop for Undo {
+    fn drop(&mut self) {
+        self.0.call0(&JsValue::UNDEFINED).unwrap();
+    }
+}
+
+fn undo(counter: &JsValue) -> Undo {
+    Undo(prop(counter, "restore").unchecked_into())
+}
+
 #[wasm_bindgen_test]
 async fn a_blocked_local_storage_falls_back_to_memory() {
     let _turn = one_at_a_time().await;
-    let restore = blockLocalStorage();
-    let auth = auth("localStorage");
-    restore.call0(&JsValue::UNDEFINED).unwrap();
     local_storage().clear().unwrap();
+    let warnings = countWarnings();
+    let _warnings = undo(&warnings);
+    let blocked = Undo(blockLocalStorage());
+    let auth = auth("localStorage");
     sign_in_demo(&auth).await;
     let session = ok(auth.fetch_auth_session(JsValue::UNDEFINED)).await;
     assert!(prop(&session, "tokens").is_object());
+    ok(auth.sign_out(JsValue::UNDEFINED)).await;
+    drop(blocked);
     assert_eq!(
         local_storage().get_item(&key("LastAuthUser")).unwrap(),
         None,
         "kept in memory"
     );
-    ok(auth.sign_out(JsValue::UNDEFINED)).await;
+    let messages: Vec<String> = Array::from(&prop(&warnings, "messages"))
+        .iter()
+        .filter_map(|m| m.as_string())
+        .collect();
+    assert_eq!(messages.len(), 1, "one warning: {messages:?}");
+    assert!(
+        messages[0].contains("localStorage is unusable") && messages[0].contains("SecurityError"),
+        "{}",
+        messages[0]
+    );
+}
+
+/// `new Auth()` touches no Web Storage: the first touch in a page is a synchronous round trip
+/// to the browser process (milliseconds of start-up). localStorage is opened at the first read.
+#[wasm_bindgen_test]
+async fn new_auth_opens_local_storage_at_its_first_use() {
+    let _turn = one_at_a_time().await;
+    let counter = countStorage("localStorage");
+    let _restore = undo(&counter);
+    let count = || prop(&counter, "count").as_f64().unwrap();
+    let auth = auth("localStorage");
+    assert_eq!(count(), 0.0, "new Auth() read localStorage");
+    let _ = JsFuture::from(auth.get_current_user()).await;
+    assert!(count() > 0.0, "getCurrentUser() read the session elsewhere");
 }
 
 #[wasm_bindgen_test]
@@ -1579,7 +1628,7 @@ async fn start_up_leaves_session_storage_alone_until_a_redirect_sign_in_needs_it
             .collect()
     };
     let before = keys(&area);
-    let counter = countSessionStorage();
+    let counter = countStorage("sessionStorage");
     let count = || prop(&counter, "count").as_f64().unwrap();
     let auth = Auth::new(config("memory", &oauth)).unwrap();
     let at_start = count();
