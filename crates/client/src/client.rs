@@ -1,8 +1,8 @@
 //! The client: core's pieces put together over a [`Transport`], an [`AsyncStorage`], a
 //! [`Clock`], a [`Random`] source and a [`Coordinator`].
 
+use cognito_core::map::Map;
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::{Rc, Weak};
@@ -1499,7 +1499,7 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
     pub async fn update_user_attributes(
         &self,
         attributes: Vec<AttributeType>,
-    ) -> Result<BTreeMap<String, UpdateUserAttributeOutput>, Error> {
+    ) -> Result<Map<UpdateUserAttributeOutput>, Error> {
         let names: Vec<String> = attributes.iter().map(|a| a.name.clone()).collect();
         let resp = self
             .call_with_token::<UpdateUserAttributes>(|access_token| UpdateUserAttributesRequest {
@@ -1511,7 +1511,7 @@ impl<T: Transport, S: AsyncStorage, K: Coordinator> Client<T, S, K> {
         let deliveries = resp.code_delivery_details_list.unwrap_or_default();
         // `insert`, not `collect` (no stable sort in the browser package; see
         // `fetch_user_attributes`).
-        let mut outputs = BTreeMap::new();
+        let mut outputs = Map::new();
         for name in names {
             let delivery = deliveries
                 .iter()

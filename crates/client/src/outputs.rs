@@ -2,8 +2,6 @@
 //! `{ isSignUpComplete, userId, nextStep }`, ...), so that an app can switch with little
 //! rewriting and the browser adapter can map them one to one.
 
-use std::collections::BTreeMap;
-
 use cognito_core::ops::{AttributeType, CodeDeliveryDetails, ParamMap};
 use cognito_core::session::Session;
 use cognito_core::signin::{MfaType, NextStep, SignInOptions};
@@ -242,7 +240,7 @@ pub struct UpdateUserAttributeOutput {
 }
 
 /// The user's attributes, by name (`email`, `email_verified`, `custom:x`, ...).
-pub type UserAttributes = BTreeMap<String, String>;
+pub type UserAttributes = cognito_core::map::Map;
 
 /// One MFA method's setting in `updateMFAPreference`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -24,7 +24,7 @@
 //! # Ok::<(), json::JsonError>(())
 //! ```
 
-use std::collections::BTreeMap;
+use crate::map::Map;
 use std::fmt;
 
 /// Arrays and objects nested deeper than this are refused (as `serde_json` does, at 128), so a
@@ -1210,7 +1210,7 @@ fn read_elements(v: Value, out: &mut dyn Elements) -> Result<(), JsonError> {
     }
 }
 
-impl ToJson for BTreeMap<String, String> {
+impl ToJson for Map {
     fn write_json(&self, out: &mut String) {
         let mut w = ObjectWriter::new(out);
         for (k, v) in self {
@@ -1222,9 +1222,9 @@ impl ToJson for BTreeMap<String, String> {
 
 /// A map of strings; a repeated key keeps the last value. Values must be strings (the keys
 /// are not named in errors: in these maps they come from the other side).
-impl FromJson for BTreeMap<String, String> {
+impl FromJson for Map {
     fn from_json(v: Value) -> Result<Self, JsonError> {
-        let mut m = BTreeMap::new();
+        let mut m = Map::new();
         for (k, v) in Fields::new(v)?.0 {
             m.insert(k, String::from_json(v)?);
         }

@@ -41,6 +41,7 @@
 pub mod json;
 pub mod error;
 pub mod jwt;
+pub mod map;
 pub mod oauth;
 pub mod ops;
 pub mod pkce;

@@ -20,7 +20,6 @@
 //! Constructors named `new` fill `ClientId` and, when the config has a client secret,
 //! `SecretHash` / `ClientSecret` (see [`ClientConfig`]'s `# Security`).
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 #[cfg(feature = "serde")]
@@ -29,6 +28,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::json::{FromJson, JsonError, ToJson, Value};
+use crate::map::Map;
 
 use crate::types::{
     AccessToken, ChallengeSession, ClientId, ClientSecret, IdToken, OneTimeCode, Password,
@@ -275,7 +275,7 @@ wire_enum!(
 /// `Debug` redacts values of keys that carry secrets (passwords, refresh tokens, signatures,
 /// codes), because these maps travel in requests.
 #[derive(Clone, Default, PartialEq, Eq)]
-pub struct ParamMap(pub BTreeMap<String, String>);
+pub struct ParamMap(pub Map);
 
 impl ParamMap {
     /// An empty map.
@@ -360,7 +360,7 @@ impl FromJson for ParamMap {
         let Value::Object(o) = v else {
             return Err(JsonError::expected("an object", &v));
         };
-        let mut m = BTreeMap::new();
+        let mut m = Map::new();
         for (k, v) in o {
             match v {
                 Value::Null => {}
@@ -384,7 +384,7 @@ impl Serialize for ParamMap {
 #[cfg(feature = "serde")]
 impl<'de> Deserialize<'de> for ParamMap {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let m = BTreeMap::<String, Option<String>>::deserialize(d)?;
+        let m = Map::<Option<String>>::deserialize(d)?;
         Ok(Self(
             m.into_iter()
                 .filter_map(|(k, v)| v.map(|v| (k, v)))

@@ -50,7 +50,7 @@
 //!   can be computed before the sign-in starts ([`SrpEphemeral`],
 //!   [`SignIn::start_with_ephemeral`]).
 
-use std::collections::BTreeMap;
+use crate::map::Map;
 use std::fmt;
 
 use crate::error::{CognitoErrorCode, Error};
@@ -206,7 +206,7 @@ pub enum NextStep {
         /// Required attributes the user has no value for (without the `userAttributes.` prefix).
         missing_attributes: Vec<String>,
         /// The user's current attributes, from the `userAttributes` parameter.
-        user_attributes: BTreeMap<String, String>,
+        user_attributes: Map,
     },
     /// `CONFIRM_SIGN_IN_WITH_SMS_CODE`: answer with [`ChallengeAnswer::Code`].
     ConfirmSignInWithSmsCode {
@@ -1197,7 +1197,7 @@ pub const SUSPEND_LIFETIME_SECS: i64 = 180;
 enum SavedStep {
     NewPassword {
         missing: Vec<String>,
-        attributes: BTreeMap<String, String>,
+        attributes: Map,
     },
     SmsCode {
         destination: Option<String>,
@@ -1560,12 +1560,11 @@ fn json_string_list(s: Option<&str>) -> Vec<String> {
 }
 
 /// A JSON object inside a string parameter, non-string values rendered as JSON.
-fn json_string_map(s: Option<&str>) -> BTreeMap<String, String> {
+fn json_string_map(s: Option<&str>) -> Map {
     match s.map(json::parse_str) {
-        // Inserted one by one: a repeated key keeps its last value (as `collect` would, but
-        // without the stable sort `BTreeMap::from_iter` brings into the browser package).
+        // A repeated key keeps its last value.
         Some(Ok(Value::Object(members))) => {
-            let mut map = BTreeMap::new();
+            let mut map = Map::new();
             for (k, v) in members {
                 let v = match v {
                     Value::String(s) => s,
@@ -1575,7 +1574,7 @@ fn json_string_map(s: Option<&str>) -> BTreeMap<String, String> {
             }
             map
         }
-        _ => BTreeMap::new(),
+        _ => Map::new(),
     }
 }
 

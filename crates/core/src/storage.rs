@@ -86,9 +86,8 @@ forward_storage!(&T, Rc<T>, Box<T>);
 /// An in-memory [`Storage`]; the session ends with the value.
 #[derive(Debug, Default)]
 pub struct MemoryStorage {
-    /// Sorted by key. A list rather than a `BTreeMap`: a session is a dozen keys, and
-    /// `BTreeMap::remove`'s rebalancing alone is about 4 KB of the browser package.
-    map: RefCell<Vec<(String, String)>>,
+    /// A [`Map`](crate::map::Map) (a sorted list): a session is a dozen keys.
+    map: RefCell<crate::map::Map>,
 }
 
 impl MemoryStorage {
@@ -101,12 +100,7 @@ impl MemoryStorage {
     /// The stored keys, sorted.
     #[must_use]
     pub fn keys(&self) -> Vec<String> {
-        self.map.borrow().iter().map(|(k, _)| k.clone()).collect()
-    }
-
-    /// Where `key` is, or where it would go.
-    fn find(map: &[(String, String)], key: &str) -> Result<usize, usize> {
-        map.binary_search_by(|(k, _)| k.as_str().cmp(key))
+        self.map.borrow().keys().cloned().collect()
     }
 
     /// How many keys are stored.
@@ -124,29 +118,20 @@ impl MemoryStorage {
 
 impl Storage for MemoryStorage {
     fn get(&self, key: &str) -> Result<Option<String>, Error> {
-        let map = self.map.borrow();
-        Ok(Self::find(&map, key)
-            .ok()
-            .and_then(|i| map.get(i))
-            .map(|(_, v)| v.clone()))
+        Ok(self.map.borrow().get(key).cloned())
     }
     fn set(&self, key: &str, value: &str) -> Result<(), Error> {
         let mut map = self.map.borrow_mut();
-        match Self::find(&map, key) {
-            Ok(i) => {
-                if let Some(entry) = map.get_mut(i) {
-                    value.clone_into(&mut entry.1);
-                }
+        match map.get_mut(key) {
+            Some(v) => value.clone_into(v),
+            None => {
+                map.insert(key.to_owned(), value.to_owned());
             }
-            Err(i) => map.insert(i, (key.to_owned(), value.to_owned())),
         }
         Ok(())
     }
     fn remove(&self, key: &str) -> Result<(), Error> {
-        let mut map = self.map.borrow_mut();
-        if let Ok(i) = Self::find(&map, key) {
-            map.remove(i);
-        }
+        self.map.borrow_mut().remove(key);
         Ok(())
     }
 }
