@@ -56,7 +56,8 @@ test('short-lived tokens refresh silently while the user stays on the notes page
     const last = await page.evaluate((k) => localStorage.getItem(k), KEY);
     assert.notEqual(last, first, 'the ID token was refreshed');
     // Each note's click refreshed first (its tokens were within a minute of expiry), so the
-    // second refresh, and its event, happened while that note was held back.
+    // second refresh, and its event, happened while that note was held back. (This counts on
+    // the notes page making no call of its own between the two clicks, which it does not.)
     assert.equal(refreshesBeforeHeld, 2, 'both clicks refreshed the tokens before posting');
     assert.equal(new URL(page.url()).pathname, '/notes', 'the user never left the notes page');
     assert.equal(await page.locator('.notice').count(), 0, 'no notice, no sign-in prompt');

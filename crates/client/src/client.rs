@@ -1,12 +1,12 @@
 //! The client: core's pieces put together over a [`Transport`], an [`AsyncStorage`], a
 //! [`Clock`], a [`Random`] source and a [`Coordinator`].
 
-use cognito_core::map::Map;
 use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::{Rc, Weak};
 
+use cognito_core::map::Map;
 use cognito_core::oauth::{AuthorizeOptions, OAuthConfig, AUTHORIZE_RANDOM_LEN};
 use cognito_core::ops::{
     AccessTokenRequest, AssociateSoftwareToken, AssociateSoftwareTokenRequest, AttributeType,

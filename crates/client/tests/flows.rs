@@ -115,10 +115,13 @@ async fn sign_up_confirm_sign_in_refresh_attributes_password_and_global_sign_out
         .await
         .unwrap();
     assert!(matches!(
-        updates["email"].next_step,
+        updates.get("email").unwrap().next_step,
         UpdateAttributeStep::ConfirmAttributeWithCode { .. }
     ));
-    assert!(updates["name"].is_updated && updates["name"].next_step == UpdateAttributeStep::Done);
+    assert!(
+        updates.get("name").unwrap().is_updated
+            && updates.get("name").unwrap().next_step == UpdateAttributeStep::Done
+    );
     let wrong = client
         .confirm_user_attribute("email", "000000")
         .await
@@ -131,9 +134,9 @@ async fn sign_up_confirm_sign_in_refresh_attributes_password_and_global_sign_out
     let c = local.last_code("alice").await;
     client.confirm_user_attribute("email", &c).await.unwrap();
     let attrs = client.fetch_user_attributes().await.unwrap();
-    assert_eq!(attrs["email"], "alice2@example.com");
-    assert_eq!(attrs["email_verified"], "true");
-    assert_eq!(attrs["name"], "Alice");
+    assert_eq!(attrs.get("email").unwrap(), "alice2@example.com");
+    assert_eq!(attrs.get("email_verified").unwrap(), "true");
+    assert_eq!(attrs.get("name").unwrap(), "Alice");
     client
         .delete_user_attributes(vec!["name".into()])
         .await
@@ -279,7 +282,12 @@ async fn new_password_required_for_an_admin_created_user() {
     assert!(out.is_signed_in, "{out:?}");
     assert!(client.pending_sign_in_step().is_none());
     assert_eq!(
-        client.fetch_user_attributes().await.unwrap()["name"],
+        client
+            .fetch_user_attributes()
+            .await
+            .unwrap()
+            .get("name")
+            .unwrap(),
         "Carol"
     );
     // Nothing is waiting any more.

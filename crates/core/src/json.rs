@@ -24,8 +24,9 @@
 //! # Ok::<(), json::JsonError>(())
 //! ```
 
-use crate::map::Map;
 use std::fmt;
+
+use crate::map::Map;
 
 /// Arrays and objects nested deeper than this are refused (as `serde_json` does, at 128), so a
 /// hostile body cannot exhaust the stack.

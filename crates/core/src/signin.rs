@@ -50,11 +50,11 @@
 //!   can be computed before the sign-in starts ([`SrpEphemeral`],
 //!   [`SignIn::start_with_ephemeral`]).
 
-use crate::map::Map;
 use std::fmt;
 
 use crate::error::{CognitoErrorCode, Error};
 use crate::json::{self, Fields, FromJson, JsonError, ObjectWriter, ToJson, Value};
+use crate::map::Map;
 use crate::ops::{
     AssociateSoftwareToken, AssociateSoftwareTokenRequest, AttributeType, AuthFlow,
     AuthenticationResult, ChallengeName, CodeDeliveryDetails, DeliveryMedium, InitiateAuth,

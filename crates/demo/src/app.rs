@@ -82,7 +82,7 @@ fn Header() -> impl IntoView {
                     <A href="/profile">"Profile"</A>
                 </nav>
                 <div class="session">
-                    {move || match ctx.state.get() {
+                    {move || match ctx.state() {
                         AuthState::SignedIn(user) => view! {
                             <span class="who" data-testid="who">{user.display()}</span>
                             <button type="button" class="ghost small" on:click=sign_out.clone() disabled=move || busy.get()>

@@ -62,8 +62,8 @@ pub enum AuthState {
 /// What the pages share: the state, and a one-off notice for the next page.
 #[derive(Clone, Copy, Debug)]
 pub struct AuthCtx {
-    /// The session state.
-    pub state: RwSignal<AuthState>,
+    /// The session state: read with [`AuthCtx::state`], set with [`AuthCtx::set_state`].
+    state: RwSignal<AuthState>,
     /// A message to show once (e.g. "Account confirmed, sign in").
     pub notice: RwSignal<Option<String>>,
 }
@@ -79,6 +79,11 @@ impl AuthCtx {
         if self.state.get_untracked() != next {
             self.state.set(next);
         }
+    }
+
+    /// The session state (tracked: a closure that reads it re-runs when it changes).
+    pub fn state(&self) -> AuthState {
+        self.state.get()
     }
 
     /// Whether someone is signed in.

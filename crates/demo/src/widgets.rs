@@ -272,7 +272,7 @@ pub fn Protected(children: ChildrenFn) -> impl IntoView {
     let navigate = use_navigate();
     let location = use_location();
     Effect::new(move |_| {
-        if ctx.state.get() == AuthState::SignedOut {
+        if ctx.state() == AuthState::SignedOut {
             let here = location.pathname.get_untracked();
             let next = js_sys::encode_uri_component(&here);
             navigate(
@@ -284,7 +284,7 @@ pub fn Protected(children: ChildrenFn) -> impl IntoView {
             );
         }
     });
-    move || match ctx.state.get() {
+    move || match ctx.state() {
         AuthState::SignedIn(_) => children().into_any(),
         AuthState::Loading => view! { <Loading what="Checking your session…"/> }.into_any(),
         AuthState::SignedOut => {

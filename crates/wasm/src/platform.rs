@@ -153,14 +153,17 @@ impl Scheduler for EventLoop {
 /// For `sessionStorage`, memory or anything else no other tab reads, [`WebCoordinator::isolated`]
 /// has no channel and a lock of its own: announcing a sign-out to tabs whose sessions live
 /// elsewhere would be wrong. A coordinator of tabs made [`over`](WebCoordinator::over) a
-/// [`WebStorage`] acts the same way while that storage is on memory (`localStorage` turned out
-/// unusable at its first use, or failed later).
+/// [`WebStorage`] acts the same way when that storage turned out unusable at its first use
+/// (`localStorage` blocked); the decision is made then, once, so the locking never changes mode
+/// under calls already waiting. A later failure (a full quota) keeps it coordinating: the other
+/// tabs still read what this one wrote before.
 #[derive(Debug)]
 pub struct WebCoordinator {
     channel: Option<BroadcastChannel>,
     /// `Some` for a coordinator of tabs: Web Locks, else the storage lease under this owner id.
     shared: Option<String>,
-    /// The store the tabs share, when it is Web Storage: shared only while it is persistent.
+    /// The store the tabs share, when it is Web Storage: shared only if it was usable at its
+    /// first use.
     storage: Option<Rc<WebStorage>>,
     memory: MemoryCoordinator,
     on_message: RefCell<Option<MessageHandler>>,
@@ -209,8 +212,8 @@ impl WebCoordinator {
         }
     }
 
-    /// This coordinator, acting for the tabs only while `storage` is persistent: the tabs
-    /// share `localStorage`, and whether it is usable is known at its first use.
+    /// This coordinator, acting for the tabs only if `storage` was usable at its first use:
+    /// the tabs share `localStorage`, and whether it is usable is known only then.
     #[must_use]
     pub fn over(mut self, storage: Rc<WebStorage>) -> Self {
         self.storage = Some(storage);
@@ -219,8 +222,8 @@ impl WebCoordinator {
 
     /// The lease owner id while this coordinator acts for the tabs.
     fn owner(&self) -> Option<&str> {
-        let persistent = self.storage.as_ref().is_none_or(|s| s.is_persistent());
-        self.shared.as_deref().filter(|_| persistent)
+        let usable = self.storage.as_ref().is_none_or(|s| s.was_usable());
+        self.shared.as_deref().filter(|_| usable)
     }
 
     /// Whether `navigator.locks` is present.
@@ -456,8 +459,8 @@ impl Coordinator for WebCoordinator {
         };
         let storage = self.storage.clone();
         let closure = Closure::<dyn Fn(MessageEvent)>::new(move |ev: MessageEvent| {
-            // Not about this client's sessions while they are kept in memory.
-            if storage.as_ref().is_some_and(|s| !s.is_persistent()) {
+            // Not about this client's sessions: they were never in the shared storage.
+            if storage.as_ref().is_some_and(|s| !s.was_usable()) {
                 return;
             }
             // Messages come from other pages of the origin: anything unexpected is ignored.

@@ -51,6 +51,8 @@ impl WebStorageKind {
 pub struct WebStorage {
     kind: WebStorageKind,
     area: RefCell<Area>,
+    /// The area passed its check at the first use (it may have failed later).
+    usable: Cell<bool>,
     memory: MemoryStorage,
     warned: Cell<bool>,
 }
@@ -73,6 +75,7 @@ impl WebStorage {
         Self {
             kind,
             area: RefCell::new(Area::Unopened),
+            usable: Cell::new(false),
             memory: MemoryStorage::new(),
             warned: Cell::new(false),
         }
@@ -84,6 +87,7 @@ impl WebStorage {
         Self {
             kind: WebStorageKind::Local,
             area: RefCell::new(Area::Memory),
+            usable: Cell::new(false),
             memory: MemoryStorage::new(),
             warned: Cell::new(true),
         }
@@ -96,6 +100,15 @@ impl WebStorage {
         self.area().is_some()
     }
 
+    /// Whether the area passed its check at its first use (opening it now if it was not used
+    /// yet): false when it was unusable from the start, still true after a later failure
+    /// (a full quota), when other tabs still read what this one wrote before.
+    #[must_use]
+    pub fn was_usable(&self) -> bool {
+        let _ = self.area();
+        self.usable.get()
+    }
+
     /// The area, opened now if this is its first use; `None` once on memory.
     fn area(&self) -> Option<web_sys::Storage> {
         let current = self.area.borrow().clone();
@@ -105,6 +118,7 @@ impl WebStorage {
             Area::Unopened => match Self::check(self.kind) {
                 Ok(area) => {
                     *self.area.borrow_mut() = Area::Open(area.clone());
+                    self.usable.set(true);
                     Some(area)
                 }
                 Err(why) => {

@@ -119,6 +119,14 @@ export function countStorage(name) {
   };
   return counter;
 }
+// Collects the messages posted on BroadcastChannel `name` from now on; `restore()` closes it.
+export function listenChannel(name) {
+  const channel = new BroadcastChannel(name);
+  const counter = { messages: [] };
+  channel.onmessage = (e) => counter.messages.push(String(e.data));
+  counter.restore = () => channel.close();
+  return counter;
+}
 // Counts the `console.warn` calls from now on; `restore()` undoes it.
 export function countWarnings() {
   const original = console.warn;
@@ -141,6 +149,7 @@ extern "C" {
     fn blockLocalStorage() -> Function;
     fn countStorage(name: &str) -> JsValue;
     fn countWarnings() -> JsValue;
+    fn listenChannel(name: &str) -> JsValue;
     fn totp(secret: &str, unix: f64) -> Promise;
     fn throwingStore(error: &JsValue) -> JsValue;
     fn countRequests(pattern: &str) -> JsValue;
@@ -837,7 +846,8 @@ async fn a_custom_async_storage_holds_the_session() {
     assert!(map.get(&key("LastAuthUser").into()).is_undefined());
 }
 
-/// Calls `restore()` when dropped, so a failed assertion leaves the page as it was.
+/// Calls `restore()` when dropped, at the end of the test (a failed assertion aborts the
+/// whole wasm test run, so nothing needs restoring after one).
 struct Undo(Function);
 
 impl Drop for Undo {
@@ -856,13 +866,20 @@ async fn a_blocked_local_storage_falls_back_to_memory() {
     local_storage().clear().unwrap();
     let warnings = countWarnings();
     let _warnings = undo(&warnings);
+    // The tabs' channel: a session that lives in this page's memory is not announced to the
+    // other tabs (their sessions are elsewhere).
+    let channel = listenChannel(&format!("cognito-wasm:{CLIENT_ID}"));
+    let _channel = undo(&channel);
     let blocked = Undo(blockLocalStorage());
     let auth = auth("localStorage");
     sign_in_demo(&auth).await;
     let session = ok(auth.fetch_auth_session(JsValue::UNDEFINED)).await;
     assert!(prop(&session, "tokens").is_object());
     ok(auth.sign_out(JsValue::UNDEFINED)).await;
+    JsFuture::from(sleep(50)).await.unwrap();
     drop(blocked);
+    let posted = Array::from(&prop(&channel, "messages"));
+    assert_eq!(posted.length(), 0, "announced: {}", stringify(&posted));
     assert_eq!(
         local_storage().get_item(&key("LastAuthUser")).unwrap(),
         None,

@@ -20,7 +20,7 @@ pub fn Home() -> impl IntoView {
             </p>
         </section>
         <section class="card narrow" aria-live="polite">
-            {move || match ctx.state.get() {
+            {move || match ctx.state() {
                 AuthState::Loading => view! { <Loading what="Checking your session…"/> }.into_any(),
                 AuthState::SignedIn(user) => view! {
                     <h2>"You are signed in"</h2>
