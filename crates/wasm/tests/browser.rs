@@ -127,6 +127,15 @@ export function listenChannel(name) {
   counter.restore = () => channel.close();
   return counter;
 }
+// Makes every `Storage#setItem` throw a QuotaExceededError (a full quota); returns the
+// function that undoes it.
+export function fillQuota() {
+  const original = Storage.prototype.setItem;
+  Storage.prototype.setItem = function () {
+    throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+  };
+  return () => { Storage.prototype.setItem = original; };
+}
 // Counts the `console.warn` calls from now on; `restore()` undoes it.
 export function countWarnings() {
   const original = console.warn;
@@ -150,6 +159,7 @@ extern "C" {
     fn countStorage(name: &str) -> JsValue;
     fn countWarnings() -> JsValue;
     fn listenChannel(name: &str) -> JsValue;
+    fn fillQuota() -> Function;
     fn totp(secret: &str, unix: f64) -> Promise;
     fn throwingStore(error: &JsValue) -> JsValue;
     fn countRequests(pattern: &str) -> JsValue;
@@ -895,6 +905,69 @@ async fn a_blocked_local_storage_falls_back_to_memory() {
         "{}",
         messages[0]
     );
+}
+
+/// localStorage failing mid-session (a full quota): the refreshed tokens go to memory and the
+/// session goes on; the client keeps coordinating with the tabs, which still read what it
+/// wrote before (its refresh and sign-out are announced); one warning.
+#[wasm_bindgen_test]
+async fn a_full_quota_mid_session_keeps_the_session_and_the_tabs_informed() {
+    let _turn = one_at_a_time().await;
+    local_storage().clear().unwrap();
+    let auth = auth("localStorage");
+    let events = record(
+        &auth,
+        &["tokenRefresh", "tokenRefresh_failure", "signedOut"],
+    );
+    sign_in_demo(&auth).await;
+    let stored = local_storage().get_item(&key("LastAuthUser")).unwrap();
+    assert_eq!(
+        stored.as_deref(),
+        Some(DEMO_USER),
+        "written to localStorage first"
+    );
+    let warnings = countWarnings();
+    let _warnings = undo(&warnings);
+    let channel = listenChannel(&format!("cognito-wasm:{CLIENT_ID}"));
+    let _channel = undo(&channel);
+    let full = Undo(fillQuota());
+    let refreshed = ok(auth.fetch_auth_session(js(r#"{"forceRefresh":true}"#))).await;
+    assert!(
+        prop(&refreshed, "tokens").is_object(),
+        "the session goes on"
+    );
+    let again = ok(auth.fetch_auth_session(JsValue::UNDEFINED)).await;
+    assert_eq!(
+        jwt_string(&prop(&again, "tokens.idToken")),
+        jwt_string(&prop(&refreshed, "tokens.idToken")),
+        "the refreshed tokens are read back from memory"
+    );
+    ok(auth.sign_out(JsValue::UNDEFINED)).await;
+    JsFuture::from(sleep(50)).await.unwrap();
+    drop(full);
+    assert_eq!(
+        *events.borrow(),
+        ["tokenRefresh", "signedOut"],
+        "events of this client"
+    );
+    let posted: Vec<String> = Array::from(&prop(&channel, "messages"))
+        .iter()
+        .filter_map(|m| m.as_string())
+        .collect();
+    assert_eq!(
+        posted.len(),
+        2,
+        "the refresh and the sign-out announced: {posted:?}"
+    );
+    // One about localStorage (the override also fails the first write to sessionStorage, the
+    // client's store for the hosted UI's state, when it is first opened).
+    let about_local: Vec<String> = Array::from(&prop(&warnings, "messages"))
+        .iter()
+        .filter_map(|m| m.as_string())
+        .filter(|m| m.contains("localStorage is unusable (QuotaExceededError"))
+        .collect();
+    assert_eq!(about_local.len(), 1, "one warning: {about_local:?}");
+    local_storage().clear().unwrap();
 }
 
 /// `new Auth()` touches no Web Storage: the first touch in a page is a synchronous round trip
