@@ -88,7 +88,7 @@ impl AuthCtx {
 
     /// Whether someone is signed in.
     pub fn signed_in(&self) -> bool {
-        matches!(self.state.get(), AuthState::SignedIn(_))
+        matches!(self.state(), AuthState::SignedIn(_))
     }
 }
 

@@ -209,7 +209,8 @@ impl Auth {
         // Tabs coordinate only over a storage they share: localStorage, and an app's own store
         // (typically IndexedDB-backed). sessionStorage and memory belong to one tab / client.
         // Nothing here touches Web Storage (a synchronous round trip to the browser process):
-        // localStorage is opened at the first read, and coordinates the tabs while it works.
+        // localStorage is opened at the first read, and the tabs are coordinated if it was
+        // usable then (`WebCoordinator::over`).
         let tabs = || {
             WebCoordinator::new(&format!(
                 "cognito-wasm:{}",
